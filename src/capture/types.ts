@@ -1,0 +1,48 @@
+import type { DiagnosticSink } from '../util/diagnostics.js';
+
+/** Where a byte came from: the frame (1-based) and its capture timestamp at nanosecond precision. */
+export interface FrameRef {
+  frame: number;
+  /** Whole seconds since the Unix epoch. */
+  tsSec: number;
+  /** Nanoseconds within the second, 0..999_999_999. */
+  tsNsec: number;
+}
+
+export type CaptureFormat = 'pcap' | 'pcapng';
+
+/** One packet record of a capture. `data` is a view into the reader's buffer: copy it to keep it. */
+export interface CaptureRecord extends FrameRef {
+  /** Link-layer type (LINKTYPE_* number) of the interface the packet was captured on. */
+  linkType: number;
+  /** Interface index (pcapng IDB order over the whole file, 0 for classic pcap). */
+  interfaceId: number;
+  /** Captured bytes. */
+  data: Buffer;
+  /** Length of the packet on the wire (>= data.length). */
+  originalLength: number;
+}
+
+/** Facts about the capture as a whole, filled while reading. */
+export interface CaptureInfo {
+  format: CaptureFormat | undefined;
+  /** 'us' or 'ns' for classic pcap; the finest if_tsresol seen for pcapng, in digits after the point. */
+  timestampDigits: number;
+  compressed: boolean;
+  /** Link type numbers in order of first appearance (one per interface, duplicates removed). */
+  linkTypes: number[];
+  packets: number;
+  /** Captured bytes of all records (sum of data.length). */
+  bytes: number;
+  first: FrameRef | undefined;
+  last: FrameRef | undefined;
+  /** True when the capture ended inside a record, or a corrupt part stopped reading early. */
+  truncated: boolean;
+}
+
+export interface CaptureReaderOptions {
+  /** Diagnostics (e.g. impossible record length) go here; warnings too. */
+  onDiagnostic?: DiagnosticSink;
+  /** Cap on decompressed bytes for gzip input (default 64 GiB); exceeding it is a CaptureError. */
+  maxDecompressedBytes?: number;
+}
