@@ -1,0 +1,219 @@
+/**
+ * Streaming capture reader: file path, '-' (stdin) or a readable stream → batches of records, one batch per
+ * input chunk, with natural backpressure. gzip input (detected by magic) is decompressed on the fly.
+ */
+import { createReadStream } from 'node:fs';
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { CaptureInfo, CaptureReaderOptions, CaptureRecord } from './types.js';
+import { CaptureError } from './errors.js';
+import { CAPTURE_GZIP_CORRUPT } from './codes.js';
+import { CaptureParser } from './parser.js';
+import { isGzip } from './sniff.js';
+import { copyBytes, joinPieces } from './bytes.js';
+
+export interface CaptureReader extends AsyncIterable<CaptureRecord[]> {
+  readonly info: CaptureInfo;
+}
+
+const HIGH_WATER_MARK = 256 * 1024;
+const DEFAULT_MAX_DECOMPRESSED = 64 * 1024 * 1024 * 1024;
+
+type ChunkIterator = AsyncIterator<unknown>;
+
+function toBuffer(chunk: unknown): Buffer {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return Buffer.from(String(chunk), 'latin1');
+}
+
+function errnoText(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default: {
+      const msg = e instanceof Error ? e.message : String(e);
+      return (msg.split('\n')[0] ?? msg).replace(/[\x00-\x1f\x7f]/g, ' ');
+    }
+  }
+}
+
+function isZlibError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
+function toReadable(source: NodeJS.ReadableStream | Readable): Readable {
+  if (source instanceof Readable) return source;
+  return new Readable().wrap(source);
+}
+
+/** Yields `head` then the rest of `rest`. */
+async function* prepend(head: Buffer[], rest: ChunkIterator): AsyncGenerator<Buffer> {
+  for (const b of head) yield b;
+  for (;;) {
+    const r = await rest.next();
+    if (r.done === true) return;
+    yield toBuffer(r.value);
+  }
+}
+
+export async function openCapture(source: string | NodeJS.ReadableStream | Readable, opts?: CaptureReaderOptions): Promise<CaptureReader> {
+  const name = typeof source === 'string' ? (source === '-' ? 'stdin' : source) : 'input stream';
+  const stream: Readable =
+    typeof source === 'string'
+      ? source === '-'
+        ? process.stdin
+        : createReadStream(source, { highWaterMark: HIGH_WATER_MARK })
+      : toReadable(source);
+  const raw: ChunkIterator = stream[Symbol.asyncIterator]();
+  const readError = (e: unknown): CaptureError => new CaptureError(`cannot read ${name}: ${errnoText(e)}`);
+  const close = async (it: ChunkIterator): Promise<void> => {
+    try {
+      await it.return?.();
+    } catch {
+      // closing after an error: nothing more to report
+    }
+  };
+
+  // Sniff gzip: read until two bytes are known or the input ends.
+  const head: Buffer[] = [];
+  let headLen = 0;
+  let rawDone = false;
+  try {
+    while (headLen < 2) {
+      const r = await raw.next();
+      if (r.done === true) {
+        rawDone = true;
+        break;
+      }
+      const b = toBuffer(r.value);
+      head.push(b);
+      headLen += b.length;
+    }
+  } catch (e) {
+    await close(raw);
+    throw readError(e);
+  }
+
+  const parser = new CaptureParser(opts);
+  // Only the first two bytes matter; the first chunk is usually a whole read (256 KiB).
+  const first2 = joinPieces(head.length > 0 && (head[0] as Buffer).length >= 2 ? [(head[0] as Buffer).subarray(0, 2)] : head);
+  const compressed = isGzip(first2);
+  parser.setCompressed(compressed);
+  let input: ChunkIterator;
+  let cap = Infinity;
+  if (compressed) {
+    const gunzip = createGunzip();
+    pipeline(Readable.from(prepend(head, raw)), gunzip, () => {
+      // errors surface through the gunzip iterator
+    });
+    input = gunzip[Symbol.asyncIterator]();
+    cap = opts?.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED;
+  } else {
+    input = rawDone ? (async function* () {})() : raw;
+  }
+
+  let produced = 0;
+  let capExceeded = false;
+  let inputDone = false;
+  /** Reads the next chunk, turning stream ends and failures into parser state. Returns undefined at the end. */
+  const nextChunk = async (): Promise<Buffer | undefined> => {
+    if (!compressed && head.length > 0) return head.shift();
+    let r: IteratorResult<unknown>;
+    try {
+      r = await input.next();
+    } catch (e) {
+      inputDone = true;
+      if (compressed && isZlibError(e)) {
+        if ((e as { code?: unknown }).code === 'Z_BUF_ERROR') parser.abort('gzip stream ends early');
+        else {
+          opts?.onDiagnostic?.({
+            code: CAPTURE_GZIP_CORRUPT,
+            severity: 'error',
+            frame: parser.info.packets + 1,
+            connection: -1,
+            detail: `damaged gzip stream after frame ${parser.info.packets}: ${errnoText(e)}`,
+          });
+          parser.abort('damaged gzip stream');
+        }
+        return undefined;
+      }
+      throw readError(e);
+    }
+    if (r.done === true) {
+      inputDone = true;
+      parser.end();
+      return undefined;
+    }
+    let b = toBuffer(r.value);
+    if (produced + b.length > cap) {
+      b = b.subarray(0, Math.max(0, cap - produced));
+      capExceeded = true;
+    }
+    produced += b.length;
+    return b;
+  };
+
+  const pending: CaptureRecord[][] = [];
+  try {
+    // Sniff the (decompressed) capture: the magic and the file header must be readable at open time.
+    while (!parser.headerDone && !parser.done) {
+      const b = await nextChunk();
+      if (b === undefined) break;
+      const batch = parser.push(b);
+      if (batch.length > 0) pending.push(batch);
+      if (capExceeded) break;
+    }
+    if (capExceeded && !parser.headerDone) throw new CaptureError(`decompressed size exceeds ${cap} bytes`);
+  } catch (e) {
+    await close(input);
+    await close(raw);
+    throw e instanceof CaptureError ? e : readError(e);
+  }
+
+  async function* iterate(): AsyncGenerator<CaptureRecord[]> {
+    try {
+      while (pending.length > 0) yield pending.shift() as CaptureRecord[];
+      while (!parser.done && !inputDone && !capExceeded) {
+        const b = await nextChunk();
+        if (b === undefined) break;
+        const batch = parser.push(b);
+        if (batch.length > 0) yield batch;
+      }
+      if (capExceeded) {
+        parser.abort(`decompressed size exceeds ${cap} bytes`);
+        throw new CaptureError(`decompressed size exceeds ${cap} bytes`);
+      }
+    } finally {
+      await close(input);
+      await close(raw);
+    }
+  }
+
+  return {
+    get info(): CaptureInfo {
+      return parser.info;
+    },
+    [Symbol.asyncIterator]: () => iterate(),
+  };
+}
+
+/** Reads a whole capture into memory (records' data copied). Meant for tests and small files. */
+export async function readAllRecords(
+  source: string | NodeJS.ReadableStream | Readable,
+  opts?: CaptureReaderOptions,
+): Promise<{ info: CaptureInfo; records: CaptureRecord[] }> {
+  const reader = await openCapture(source, opts);
+  const records: CaptureRecord[] = [];
+  for await (const batch of reader) {
+    for (const r of batch) records.push({ ...r, data: copyBytes(r.data) });
+  }
+  return { info: reader.info, records };
+}

@@ -1,0 +1,67 @@
+/**
+ * What the format decoders share with the chunking parser: running counters, the diagnostic sink and
+ * the stop flag. Kept as plain numeric fields so the hot path updates numbers, not objects.
+ */
+import type { DiagnosticSink } from '../util/diagnostics.js';
+import type { CaptureRecord } from './types.js';
+import { CAPTURE_CORRUPT_RECORD } from './codes.js';
+
+/** Largest captured length of one packet we accept (Wireshark's standard maximum). */
+export const MAX_CAPLEN = 262144;
+/** Largest pcapng block we accept. */
+export const MAX_BLOCK = 16 * 1024 * 1024;
+
+export class ReadState {
+  packets = 0;
+  bytes = 0;
+  firstSec = 0;
+  firstNsec = 0;
+  lastSec = 0;
+  lastNsec = 0;
+  /** Set once a corrupt unit stopped reading. */
+  stopped = false;
+  timestampDigits = 0;
+  readonly linkTypes: number[] = [];
+
+  constructor(private readonly sink: DiagnosticSink | undefined) {}
+
+  addLinkType(lt: number): void {
+    if (!this.linkTypes.includes(lt)) this.linkTypes.push(lt);
+  }
+
+  /** Reports an impossible unit at file offset `offset` and stops reading. */
+  corrupt(offset: number, detail: string): void {
+    this.stopped = true;
+    this.sink?.({
+      code: CAPTURE_CORRUPT_RECORD,
+      severity: 'error',
+      frame: this.packets + 1,
+      connection: -1,
+      offset,
+      detail: `frame ${this.packets + 1} at offset ${offset}: ${detail}`,
+    });
+  }
+
+  report(code: string, severity: 'error' | 'warning' | 'note', offset: number, detail: string): void {
+    this.sink?.({ code, severity, frame: this.packets + 1, connection: -1, offset, detail });
+  }
+}
+
+/**
+ * A format decoder consumes "units" (file header, record, block). The parser asks for the unit length
+ * once `headerSize` bytes are available, and hands over runs of whole units.
+ */
+export interface FormatDecoder {
+  /** Bytes needed before the length of the next unit is known (may change after the file header). */
+  readonly headerSize: number;
+  /**
+   * Total length of the unit starting at buf[off] (headerSize bytes available), or -1 when impossible
+   * (the decoder has reported it and stopped the state). `fileOffset` is the file offset of buf[off].
+   */
+  unitLength(buf: Buffer, off: number, fileOffset: number): number;
+  /**
+   * Decodes whole units in buf[pos, end) and appends packet records to `out`; returns the position after
+   * the last whole unit (or where a corrupt unit stopped reading). `base` is the file offset of buf[0].
+   */
+  decodeRun(buf: Buffer, pos: number, end: number, out: CaptureRecord[], base: number): number;
+}

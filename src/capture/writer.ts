@@ -1,0 +1,223 @@
+/**
+ * Deterministic pcap / pcapng writers (no clocks, no randomness). Used by tests and sample generation to
+ * build captures of any variant the reader understands.
+ */
+
+import { joinPieces } from './bytes.js';
+
+export interface WriteRecord {
+  tsSec: number;
+  tsNsec: number;
+  data: Buffer;
+  /** Length on the wire; defaults to data.length. */
+  originalLength?: number;
+  /** pcapng only: index into opts.interfaces (default 0). */
+  interfaceId?: number;
+}
+
+export interface WritePcapOptions {
+  linkType: number;
+  nanosecond?: boolean;
+  bigEndian?: boolean;
+  snaplen?: number;
+}
+
+const NS_PER_SEC = 1_000_000_000n;
+
+/** Classic pcap (µs or ns timestamps, either byte order). */
+export function writePcap(records: WriteRecord[], opts: WritePcapOptions): Buffer {
+  const be = opts.bigEndian === true;
+  const ns = opts.nanosecond === true;
+  let total = 24;
+  for (const r of records) total += 16 + r.data.length;
+  const out = Buffer.alloc(total);
+  const u32 = (v: number, off: number): void => {
+    if (be) out.writeUInt32BE(v >>> 0, off);
+    else out.writeUInt32LE(v >>> 0, off);
+  };
+  const u16 = (v: number, off: number): void => {
+    if (be) out.writeUInt16BE(v & 0xffff, off);
+    else out.writeUInt16LE(v & 0xffff, off);
+  };
+  u32(ns ? 0xa1b23c4d : 0xa1b2c3d4, 0);
+  u16(2, 4);
+  u16(4, 6);
+  u32(0, 8);
+  u32(0, 12);
+  u32(opts.snaplen ?? 262144, 16);
+  u32(opts.linkType, 20);
+  let off = 24;
+  for (const r of records) {
+    u32(r.tsSec, off);
+    u32(ns ? r.tsNsec : Math.floor(r.tsNsec / 1000), off + 4);
+    u32(r.data.length, off + 8);
+    u32(r.originalLength ?? r.data.length, off + 12);
+    out.set(r.data, off + 16);
+    off += 16 + r.data.length;
+  }
+  return out;
+}
+
+export interface WriteInterface {
+  linkType: number;
+  snaplen?: number;
+  /** Raw if_tsresol option byte (high bit set = base 2); default 6 (microseconds), option omitted then. */
+  tsresol?: number;
+  /** if_tsoffset in seconds (option written only when given). */
+  tsoffset?: number;
+  name?: string;
+}
+
+export interface WritePcapngOptions {
+  interfaces: WriteInterface[];
+  bigEndian?: boolean;
+  /** Packet block kind: enhanced (default), simple (interface 0 only, no timestamp) or obsolete packet block. */
+  block?: 'epb' | 'spb' | 'opb';
+  /** Section comment (opt_comment of the SHB). */
+  comment?: string;
+}
+
+/** Incrementally built list of pieces, written in one byte order. */
+class BlockBuilder {
+  private readonly parts: Buffer[] = [];
+  constructor(private readonly be: boolean) {}
+
+  u8(v: number): void {
+    this.parts.push(Buffer.from([v & 0xff]));
+  }
+  u16(v: number): void {
+    const b = Buffer.alloc(2);
+    if (this.be) b.writeUInt16BE(v & 0xffff, 0);
+    else b.writeUInt16LE(v & 0xffff, 0);
+    this.parts.push(b);
+  }
+  u32(v: number): void {
+    const b = Buffer.alloc(4);
+    if (this.be) b.writeUInt32BE(v >>> 0, 0);
+    else b.writeUInt32LE(v >>> 0, 0);
+    this.parts.push(b);
+  }
+  i64(v: bigint): void {
+    const b = Buffer.alloc(8);
+    if (this.be) b.writeBigInt64BE(v, 0);
+    else b.writeBigInt64LE(v, 0);
+    this.parts.push(b);
+  }
+  bytes(b: Buffer): void {
+    this.parts.push(b);
+    const pad = (4 - (b.length % 4)) % 4;
+    if (pad > 0) this.parts.push(Buffer.alloc(pad));
+  }
+  /** One option: code, length, value padded to 32 bits. */
+  option(code: number, value: Buffer): void {
+    this.u16(code);
+    this.u16(value.length);
+    this.bytes(value);
+  }
+  endOfOptions(): void {
+    this.u16(0);
+    this.u16(0);
+  }
+  body(): Buffer {
+    return joinPieces(this.parts);
+  }
+}
+
+/** Wraps a block body with type and both length fields. */
+export function pcapngBlock(type: number, body: Buffer, bigEndian = false): Buffer {
+  const len = 12 + body.length + ((4 - (body.length % 4)) % 4);
+  const out = Buffer.alloc(len);
+  if (bigEndian) {
+    out.writeUInt32BE(type >>> 0, 0);
+    out.writeUInt32BE(len, 4);
+    out.writeUInt32BE(len, len - 4);
+  } else {
+    out.writeUInt32LE(type >>> 0, 0);
+    out.writeUInt32LE(len, 4);
+    out.writeUInt32LE(len, len - 4);
+  }
+  out.set(body, 8);
+  return out;
+}
+
+/** Ticks per second for a raw if_tsresol byte. */
+function ticksPerSecond(tsresol: number): bigint {
+  const exp = BigInt(tsresol & 0x7f);
+  return (tsresol & 0x80) !== 0 ? 2n ** exp : 10n ** exp;
+}
+
+/** pcapng with one section: SHB, one IDB per interface, then one packet block per record. */
+export function writePcapng(records: WriteRecord[], opts: WritePcapngOptions): Buffer {
+  const be = opts.bigEndian === true;
+  const blocks: Buffer[] = [];
+
+  const shb = new BlockBuilder(be);
+  shb.u32(0x1a2b3c4d);
+  shb.u16(1);
+  shb.u16(0);
+  shb.i64(-1n);
+  if (opts.comment !== undefined) {
+    shb.option(1, Buffer.from(opts.comment, 'utf8'));
+    shb.endOfOptions();
+  }
+  blocks.push(pcapngBlock(0x0a0d0d0a, shb.body(), be));
+
+  for (const itf of opts.interfaces) {
+    const idb = new BlockBuilder(be);
+    idb.u16(itf.linkType);
+    idb.u16(0);
+    idb.u32(itf.snaplen ?? 262144);
+    let hasOptions = false;
+    if (itf.name !== undefined) {
+      idb.option(2, Buffer.from(itf.name, 'utf8'));
+      hasOptions = true;
+    }
+    if (itf.tsresol !== undefined) {
+      idb.option(9, Buffer.from([itf.tsresol & 0xff]));
+      hasOptions = true;
+    }
+    if (itf.tsoffset !== undefined) {
+      const b = Buffer.alloc(8);
+      if (be) b.writeBigInt64BE(BigInt(itf.tsoffset), 0);
+      else b.writeBigInt64LE(BigInt(itf.tsoffset), 0);
+      idb.option(14, b);
+      hasOptions = true;
+    }
+    if (hasOptions) idb.endOfOptions();
+    blocks.push(pcapngBlock(1, idb.body(), be));
+  }
+
+  const kind = opts.block ?? 'epb';
+  for (const r of records) {
+    const ifId = r.interfaceId ?? 0;
+    const itf = opts.interfaces[ifId];
+    const orig = r.originalLength ?? r.data.length;
+    const b = new BlockBuilder(be);
+    if (kind === 'spb') {
+      b.u32(orig);
+      b.bytes(r.data);
+      blocks.push(pcapngBlock(3, b.body(), be));
+      continue;
+    }
+    const tsresol = itf?.tsresol ?? 6;
+    const offset = BigInt(itf?.tsoffset ?? 0);
+    const tps = ticksPerSecond(tsresol);
+    const ticks =
+      (BigInt(r.tsSec) - offset) * tps + (BigInt(r.tsNsec) * tps) / NS_PER_SEC;
+    const tsHigh = Number((ticks >> 32n) & 0xffffffffn);
+    const tsLow = Number(ticks & 0xffffffffn);
+    if (kind === 'opb') {
+      b.u16(ifId);
+      b.u16(0); // drops count
+    } else {
+      b.u32(ifId);
+    }
+    b.u32(tsHigh);
+    b.u32(tsLow);
+    b.u32(r.data.length);
+    b.u32(orig);
+    b.bytes(r.data);
+    blocks.push(pcapngBlock(kind === 'opb' ? 2 : 6, b.body(), be));
+  }
+  return joinPieces(blocks);
+}
