@@ -23,6 +23,12 @@ export interface Segment extends FrameRef {
   flags: number;
   window: number;
   payload: Buffer;
+  /**
+   * Payload bytes the IP (or UDP) length announces beyond the captured ones (the packet was cut by the
+   * snaplen). Absent when the whole payload was captured. For TCP the next sequence number is
+   * seq + payload.length + payloadMissing (+1 for SYN/FIN): the upper layer sees a gap of that size.
+   */
+  payloadMissing?: number;
 }
 
 /** Counters kept by the decoder, for the summary. */
@@ -34,4 +40,10 @@ export interface DecodeStats {
   /** IP fragments held or reassembled. */
   fragments: number;
   reassembled: number;
+  /** Of `skipped`: malformed packets (impossible link, IP, TCP or UDP headers). */
+  malformed?: number;
+  /** Of `skipped`: packets on interfaces with an unsupported link type. */
+  unknownLink?: number;
+  /** Packets cut by the snaplen inside the IP datagram (decoded as far as possible, or skipped when a header was cut). */
+  truncated?: number;
 }

@@ -1,0 +1,280 @@
+/**
+ * PacketDecoder: CaptureRecord → Segment (TCP or UDP), through the link layer, IPv4/IPv6 (extension chain,
+ * fragment reassembly) and the TCP/UDP header. Never throws; bad packets are counted (and reported for the
+ * first few frames of each kind). The payload of a Segment is a view into the record's bytes, except for
+ * reassembled fragments (a new buffer).
+ */
+
+import type { CaptureRecord } from '../capture/types.js';
+import type { DiagnosticSink } from '../util/diagnostics.js';
+import { formatIPv4, formatIPv6 } from './address.js';
+import { FragmentTable } from './fragments.js';
+import { IP_MALFORMED, IP_OK, IP_SKIP, newIpInfo } from './ip.js';
+import { parseIPv4 } from './ipv4.js';
+import { parseIPv6, walkIPv6Chain } from './ipv6.js';
+import type { IpInfo } from './ip.js';
+import { DiagnosticLimiter } from './limiter.js';
+import { NET_IPV4, NET_IPV6, NET_MALFORMED, NET_UNKNOWN_LINK, linkTypeName, locateNetwork } from './link.js';
+import type { LinkResult } from './link.js';
+import { tcpErrorText, tcpHeaderLength, TCP_SHORT, TCP_OFFSET_BEYOND } from './tcp.js';
+import type { DecodeStats, Segment } from './types.js';
+import { udpErrorText, udpLength, UDP_SHORT } from './udp.js';
+
+export { linkTypeName } from './link.js';
+
+export interface PacketDecoderOptions {
+  onDiagnostic?: DiagnosticSink;
+  /** Incomplete IP datagrams are dropped this long (capture time) after their first fragment; default 30. */
+  fragmentTimeoutSec?: number;
+  /** Bound on the fragment bytes held for reassembly; default 16 MiB. */
+  maxFragmentBytes?: number;
+  /** Diagnostics per code before the rest are only counted; default 5 (ip-truncated: 1). */
+  diagnosticsPerCode?: number;
+}
+
+const IPPROTO_TCP = 6;
+const IPPROTO_UDP = 17;
+
+export class PacketDecoder {
+  readonly stats: DecodeStats = {
+    tcp: 0,
+    udp: 0,
+    skipped: 0,
+    fragments: 0,
+    reassembled: 0,
+    malformed: 0,
+    unknownLink: 0,
+    truncated: 0,
+  };
+  private readonly link: LinkResult = { off: 0 };
+  private readonly ip: IpInfo = newIpInfo();
+  private readonly diags: DiagnosticLimiter;
+  private readonly frags: FragmentTable;
+  private readonly unknownLinks = new Set<string>();
+
+  constructor(opts: PacketDecoderOptions = {}) {
+    const perCode = opts.diagnosticsPerCode ?? 5;
+    this.diags = new DiagnosticLimiter(
+      opts.onDiagnostic,
+      perCode,
+      new Map([
+        ['ip-truncated', 1],
+        ['unknown-link-type', Number.MAX_SAFE_INTEGER], // already one per interface
+      ]),
+    );
+    this.frags = new FragmentTable(
+      { timeoutSec: opts.fragmentTimeoutSec ?? 30, maxBytes: opts.maxFragmentBytes ?? 16 * 1024 * 1024 },
+      { report: (code, frame, detail) => this.diags.report(code, frame, detail) },
+    );
+  }
+
+  /** Bytes currently held for IP reassembly. */
+  get fragmentBytesHeld(): number {
+    return this.frags.held;
+  }
+
+  /** Decodes one record; undefined when it is not a (complete enough) TCP/UDP packet. Never throws. */
+  decode(rec: CaptureRecord): Segment | undefined {
+    try {
+      return this.decodeRecord(rec);
+    } catch (e) {
+      // Defensive: every length is checked, so this is not expected; never let one packet stop a capture.
+      this.stats.skipped++;
+      this.stats.malformed = (this.stats.malformed ?? 0) + 1;
+      this.diags.report('link-malformed', rec.frame, `decoder error: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * End of input: reports the datagrams still waiting for fragments (ip-fragment-incomplete) and how many
+   * diagnostics of each code were not shown. Call once, after the last record.
+   */
+  finish(): void {
+    this.frags.flush();
+    this.diags.flush();
+  }
+
+  private decodeRecord(rec: CaptureRecord): Segment | undefined {
+    const d = rec.data;
+    if (this.frags.size > 0) this.frags.expire(rec.tsSec + rec.tsNsec / 1e9);
+    const kind = locateNetwork(rec.linkType, d, this.link);
+    const ip = this.ip;
+    let status: number;
+    if (kind === NET_IPV4) status = parseIPv4(d, this.link.off, ip);
+    else if (kind === NET_IPV6) status = parseIPv6(d, this.link.off, ip);
+    else return this.skipLink(rec, kind);
+
+    if (status !== IP_OK) {
+      if (status === IP_SKIP) return this.skip();
+      const cut = rec.originalLength > d.length;
+      if (status === IP_MALFORMED || !cut) return this.malformed(rec, 'ip-malformed', ip.error);
+      return this.truncatedHeader(rec, ip.error);
+    }
+    if (ip.missing > 0) this.noteTruncated(rec, ip.missing);
+    if (ip.fragment) return this.fragment(rec, d, ip);
+    return this.transport(rec, d, ip.l4, ip.end, ip.missing, ip.proto, ip.version, d, ip.srcOff, ip.dstOff);
+  }
+
+  /** Builds the segment for the upper-layer header at `p` of `buf` (addresses read from `hdr`). */
+  private transport(
+    rec: CaptureRecord,
+    buf: Buffer,
+    p: number,
+    end: number,
+    missing: number,
+    proto: number,
+    version: 4 | 6,
+    hdr: Buffer,
+    srcOff: number,
+    dstOff: number,
+  ): Segment | undefined {
+    if (proto === IPPROTO_TCP) {
+      const hlen = tcpHeaderLength(buf, p, end);
+      if (hlen < 0) {
+        if (missing > 0 && (hlen === TCP_SHORT || hlen === TCP_OFFSET_BEYOND)) return this.skip();
+        return this.malformed(rec, 'tcp-malformed', tcpErrorText(hlen, buf, p, end));
+      }
+      const seg: Segment = {
+        frame: rec.frame,
+        tsSec: rec.tsSec,
+        tsNsec: rec.tsNsec,
+        interfaceId: rec.interfaceId,
+        proto: 'tcp',
+        ipVersion: version,
+        src: version === 4 ? formatIPv4(hdr, srcOff) : formatIPv6(hdr, srcOff),
+        dst: version === 4 ? formatIPv4(hdr, dstOff) : formatIPv6(hdr, dstOff),
+        srcPort: (buf[p]! << 8) | buf[p + 1]!,
+        dstPort: (buf[p + 2]! << 8) | buf[p + 3]!,
+        seq: ((buf[p + 4]! << 24) | (buf[p + 5]! << 16) | (buf[p + 6]! << 8) | buf[p + 7]!) >>> 0,
+        ack: ((buf[p + 8]! << 24) | (buf[p + 9]! << 16) | (buf[p + 10]! << 8) | buf[p + 11]!) >>> 0,
+        flags: buf[p + 13]!,
+        window: (buf[p + 14]! << 8) | buf[p + 15]!,
+        payload: buf.subarray(p + hlen, end),
+      };
+      if (missing > 0) seg.payloadMissing = missing;
+      this.stats.tcp++;
+      return seg;
+    }
+    if (proto === IPPROTO_UDP) {
+      const len = udpLength(buf, p, end, missing, version === 6);
+      if (len < 0) {
+        if (missing > 0 && len === UDP_SHORT) return this.skip();
+        return this.malformed(rec, 'udp-malformed', udpErrorText(len, buf, p, end, missing));
+      }
+      const payloadEnd = Math.min(p + len, end);
+      const seg: Segment = {
+        frame: rec.frame,
+        tsSec: rec.tsSec,
+        tsNsec: rec.tsNsec,
+        interfaceId: rec.interfaceId,
+        proto: 'udp',
+        ipVersion: version,
+        src: version === 4 ? formatIPv4(hdr, srcOff) : formatIPv6(hdr, srcOff),
+        dst: version === 4 ? formatIPv4(hdr, dstOff) : formatIPv6(hdr, dstOff),
+        srcPort: (buf[p]! << 8) | buf[p + 1]!,
+        dstPort: (buf[p + 2]! << 8) | buf[p + 3]!,
+        seq: 0,
+        ack: 0,
+        flags: 0,
+        window: 0,
+        payload: buf.subarray(p + 8, payloadEnd),
+      };
+      const udpMissing = p + len - payloadEnd;
+      if (udpMissing > 0) seg.payloadMissing = udpMissing;
+      this.stats.udp++;
+      return seg;
+    }
+    return this.skip();
+  }
+
+  private fragment(rec: CaptureRecord, d: Buffer, ip: IpInfo): Segment | undefined {
+    this.stats.fragments++;
+    const v4 = ip.version === 4;
+    const addrLen = v4 ? 4 : 16;
+    const src = v4 ? formatIPv4(d, ip.srcOff) : formatIPv6(d, ip.srcOff);
+    const dst = v4 ? formatIPv4(d, ip.dstOff) : formatIPv6(d, ip.dstOff);
+    // IPv4 key: src, dst, id, protocol (RFC 791); IPv6: src, dst, id (RFC 8200, the next header of the
+    // offset-0 fragment is the datagram's).
+    const key =
+      d.toString('latin1', ip.srcOff, ip.srcOff + addrLen) +
+      d.toString('latin1', ip.dstOff, ip.dstOff + addrLen) +
+      `|${ip.version}|${ip.fragId}|${v4 ? ip.proto : -1}`;
+    const done = this.frags.add({
+      key,
+      label: `IPv${ip.version} ${src} > ${dst} id ${ip.fragId}`,
+      offset: ip.fragOffset,
+      more: ip.fragMore,
+      data: d.subarray(ip.l4, ip.end),
+      missing: ip.missing,
+      proto: ip.proto,
+      at: rec,
+    });
+    if (done === undefined) return undefined;
+    this.stats.reassembled++;
+    const buf = done.data;
+    const srcOff = ip.srcOff;
+    const dstOff = ip.dstOff;
+    if (v4) return this.transport(rec, buf, 0, buf.length, 0, done.proto, 4, d, srcOff, dstOff);
+    // IPv6: the fragmentable part may start with more extension headers.
+    ip.end = buf.length;
+    ip.missing = 0;
+    const status = walkIPv6Chain(buf, 0, done.proto, ip, false);
+    if (status === IP_SKIP) return this.skip();
+    if (status !== IP_OK) return this.malformed(rec, 'ip-malformed', ip.error);
+    return this.transport(rec, buf, ip.l4, buf.length, 0, ip.proto, 6, d, srcOff, dstOff);
+  }
+
+  private skipLink(rec: CaptureRecord, kind: number): undefined {
+    if (kind === NET_UNKNOWN_LINK) {
+      this.stats.skipped++;
+      this.stats.unknownLink = (this.stats.unknownLink ?? 0) + 1;
+      const key = `${rec.interfaceId}/${rec.linkType}`;
+      if (!this.unknownLinks.has(key)) {
+        this.unknownLinks.add(key);
+        this.diags.report(
+          'unknown-link-type',
+          rec.frame,
+          `interface ${rec.interfaceId}: link type ${linkTypeName(rec.linkType)} (${rec.linkType}) is not supported; its packets are skipped`,
+        );
+      }
+      return undefined;
+    }
+    if (kind === NET_MALFORMED) {
+      return this.malformed(
+        rec,
+        'link-malformed',
+        `${rec.data.length}-byte frame too short for its ${linkTypeName(rec.linkType)} header`,
+      );
+    }
+    return this.skip();
+  }
+
+  private skip(): undefined {
+    this.stats.skipped++;
+    return undefined;
+  }
+
+  private malformed(rec: CaptureRecord, code: string, detail: string): undefined {
+    this.stats.skipped++;
+    this.stats.malformed = (this.stats.malformed ?? 0) + 1;
+    this.diags.report(code, rec.frame, detail);
+    return undefined;
+  }
+
+  private truncatedHeader(rec: CaptureRecord, detail: string): undefined {
+    this.stats.skipped++;
+    this.stats.truncated = (this.stats.truncated ?? 0) + 1;
+    this.diags.report('ip-truncated', rec.frame, `${detail} (captured ${rec.data.length} of ${rec.originalLength} bytes)`);
+    return undefined;
+  }
+
+  private noteTruncated(rec: CaptureRecord, missing: number): void {
+    this.stats.truncated = (this.stats.truncated ?? 0) + 1;
+    this.diags.report(
+      'ip-truncated',
+      rec.frame,
+      `IP datagram cut: ${missing} byte(s) not captured (captured ${rec.data.length} of ${rec.originalLength} bytes)`,
+    );
+  }
+}
