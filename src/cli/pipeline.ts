@@ -1,0 +1,97 @@
+import type { Readable } from 'node:stream';
+import { openCapture } from '../capture/reader.js';
+import type { CaptureInfo, FrameRef } from '../capture/types.js';
+import { PacketDecoder } from '../net/decoder.js';
+import { TcpReassembler } from '../tcp/reassembler.js';
+import type { CloseReason, Dir, TcpConnection, TcpSink } from '../tcp/types.js';
+import { MsrpTap } from '../msrp/tap.js';
+import type { MsrpFrame } from '../msrp/types.js';
+import type { ModelInput } from '../model/store-api.js';
+import type { Diagnostic } from '../util/diagnostics.js';
+import { mergeCaptureInfo } from './capture-merge.js';
+import { TcpFanout } from './fanout.js';
+
+export interface PipelineSource {
+  /** Shown in the JSON `capture.files`; '-' for stdin. */
+  name: string;
+  /** A path, or a stream (stdin, a test's pipe). */
+  input: string | Readable;
+}
+
+export interface PipelineOptions {
+  sources: PipelineSource[];
+  model: ModelInput;
+  /** Extra TCP ports parsed as MSRP from their first byte (decode-as). */
+  msrpPorts?: number[];
+  /** Hash message bodies (sha256) in the parser. */
+  hashBodies?: boolean;
+  /** Called after each batch of records with the count of input bytes consumed so far (for progress). */
+  onBatch?: (records: number) => void;
+}
+
+export interface PipelineResult {
+  info: CaptureInfo;
+  segments: { tcp: number; udp: number; skipped: number };
+  /** True when a capture was cut short or a corrupt part was skipped. */
+  damaged: boolean;
+}
+
+/** Reads every source in order as one capture and pushes it through the stages into the model. */
+export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
+  const model = opts.model;
+  const diagnostic = (d: Diagnostic): void => model.diagnostic(d);
+  const decoder = new PacketDecoder({ onDiagnostic: diagnostic });
+  const tap = new MsrpTap(
+    {
+      frame: (conn: TcpConnection, dir: Dir, m: MsrpFrame) => model.msrpFrame(conn, dir, m),
+      head: (conn: TcpConnection, dir: Dir, m: MsrpFrame) => model.msrpHead(conn, dir, m),
+      body: (conn: TcpConnection, dir: Dir, slice: Buffer, from: FrameRef) => model.msrpBody(conn, dir, slice, from),
+      diagnostic,
+      msrpConnection: (conn: TcpConnection) => model.msrpConnection(conn),
+    },
+    { ports: opts.msrpPorts ?? [], hashBodies: opts.hashBodies ?? false },
+  );
+  const modelSink: TcpSink = {
+    open: (conn) => model.connectionOpened(conn),
+    data: () => undefined,
+    gap: () => undefined,
+    close: (conn: TcpConnection, reason: CloseReason) => model.connectionClosed(conn, reason),
+  };
+  const tcp = new TcpReassembler(new TcpFanout([modelSink, tap]), { onDiagnostic: diagnostic });
+
+  const infos: CaptureInfo[] = [];
+  let frameOffset = 0;
+  for (const source of opts.sources) {
+    const reader = await openCapture(source.input, { onDiagnostic: diagnostic });
+    for await (const batch of reader) {
+      for (const rec of batch) {
+        if (frameOffset !== 0) rec.frame += frameOffset;
+        const seg = decoder.decode(rec);
+        if (seg !== undefined && seg.proto === 'tcp') tcp.push(seg);
+      }
+      opts.onBatch?.(batch.length);
+    }
+    const info = reader.info;
+    if (frameOffset !== 0) {
+      if (info.first) info.first = { ...info.first, frame: info.first.frame + frameOffset };
+      if (info.last) info.last = { ...info.last, frame: info.last.frame + frameOffset };
+    }
+    frameOffset += info.packets;
+    infos.push(info);
+  }
+  decoder.finish();
+  tcp.end();
+  const info = mergeCaptureInfo(infos);
+  model.finish({
+    files: opts.sources.map((s) => s.name),
+    info,
+    decode: decoder.stats,
+    bytesSkipped: tap.stats.bytesSkipped,
+    tlsConnections: tap.stats.tlsConnections,
+  });
+  return {
+    info,
+    segments: { tcp: decoder.stats.tcp, udp: decoder.stats.udp, skipped: decoder.stats.skipped },
+    damaged: info.truncated,
+  };
+}

@@ -1,0 +1,175 @@
+import type { CountMap, JsonDocument, JsonMessage, JsonSession } from './json-types.js';
+import { escapeText } from '../util/escape.js';
+import { renderTable, type Column } from './table.js';
+
+export interface SummaryOptions {
+  color: boolean;
+  /** Terminal width; tables shrink their id columns to fit. */
+  columns: number;
+  /** Rows shown per table before "… N more" (0 = all). */
+  maxRows?: number;
+}
+
+const RED = '\x1b[31m';
+const BOLD = '\x1b[1m';
+const RESET = '\x1b[0m';
+
+function fmtBytes(n: number): string {
+  if (n < 10_000) return `${n} B`;
+  if (n < 10_000_000) return `${(n / 1000).toFixed(1)} kB`;
+  return `${(n / 1e6).toFixed(1)} MB`;
+}
+
+function fmtMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '-';
+  if (ms < 10) return `${ms.toFixed(2)} ms`;
+  if (ms < 10_000) return `${ms.toFixed(0)} ms`;
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function counts(m: CountMap): string {
+  const keys = [...Object.keys(m)].sort();
+  return keys.length === 0 ? 'none' : keys.map((k) => `${k} ${m[k] ?? 0}`).join(', ');
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1] ?? null;
+}
+
+function limit<T>(rows: T[], max: number): { shown: T[]; more: number } {
+  if (max <= 0 || rows.length <= max) return { shown: rows, more: 0 };
+  return { shown: rows.slice(0, max), more: rows.length - max };
+}
+
+function sessionEnds(s: JsonSession): string {
+  return `${s.endpoints[0].uri} ↔ ${s.endpoints[1].uri}`;
+}
+
+function delivery(m: JsonMessage): string {
+  const d = m.delivery;
+  if (d.state === 'delivered') return `✓ ${d.code ?? ''}`.trim();
+  if (d.state === 'failed') return `✗ ${d.code ?? ''}`.trim();
+  return '?';
+}
+
+/** The text summary, like `tshark -z`: capture line, then one table per record kind. */
+export function renderSummary(doc: JsonDocument, opts: SummaryOptions): string {
+  const width = Math.max(60, opts.columns);
+  const maxRows = opts.maxRows ?? 200;
+  const head = (s: string): string => (opts.color ? `${BOLD}${s}${RESET}` : s);
+  const bad = (s: string): string => (opts.color ? `${RED}${s}${RESET}` : s);
+  const c = doc.capture;
+  const s = doc.summary;
+  const out: string[] = [];
+  const duration = c.firstEpoch !== null && c.lastEpoch !== null ? ` over ${fmtMs((c.lastEpoch - c.firstEpoch) * 1000)}` : '';
+  out.push(
+    head('Capture: ') +
+      escapeText(`${c.files.join(', ')}  ${c.format ?? '?'}${c.compressed ? ' (gzip)' : ''} ${c.linkTypes.join('/')}  ` +
+        `${c.packets} packets, ${fmtBytes(c.bytes)}${duration}`) +
+      (c.first ? escapeText(`  ${c.first} .. ${c.last ?? ''}`) : '') +
+      (c.truncated ? bad('  [cut short]') : '') + '\n',
+  );
+  out.push(
+    `MSRP: ${s.connections.msrp} of ${s.connections.total} TCP connections (${s.connections.tls} TLS, ${s.connections.websocket} WebSocket); ` +
+      `requests: ${escapeText(counts(s.requests))}; responses: ${escapeText(counts(s.responses))}; ` +
+      `messages: ${s.messages.total} (${s.messages.complete} complete, ${s.messages.aborted} aborted, ${s.messages.incomplete} incomplete); ` +
+      `sessions: ${s.sessions}; SIP dialogs: ${s.sipDialogs}; bytes skipped: ${s.bytesSkipped}\n`,
+  );
+
+  const conns = doc.connections;
+  if (conns.length > 0) {
+    out.push(`\n${head('Connections')}\n`);
+    const cols: Column[] = [
+      { title: '#', align: 'right' }, { title: 'client', flexible: true, min: 12 }, { title: 'server', flexible: true, min: 12 },
+      { title: 'kind' }, { title: 'packets', align: 'right' }, { title: 'bytes', align: 'right' },
+      { title: 'gaps', align: 'right' }, { title: 'ended' },
+    ];
+    const { shown, more } = limit(conns, maxRows);
+    const rows = shown.map((k) => [
+      String(k.id), `${k.client.address}:${k.client.port}`, `${k.server.address}:${k.server.port}`,
+      k.msrp ? (k.transport === 'tcp' ? 'msrp' : `msrp/${k.transport}`) : k.transport,
+      String(k.stats.c2s.packets + k.stats.s2c.packets), fmtBytes(k.stats.c2s.bytes + k.stats.s2c.bytes),
+      String(k.stats.c2s.gaps + k.stats.s2c.gaps), k.ended ?? 'open',
+    ]);
+    out.push(renderTable(cols, rows, width));
+    if (more > 0) out.push(`  … ${more} more\n`);
+  }
+
+  if (doc.sessions.length > 0) {
+    out.push(`\n${head('Sessions')}\n`);
+    const cols: Column[] = [
+      { title: '#', align: 'right' }, { title: 'ends', flexible: true, min: 20 }, { title: 'relays', align: 'right' },
+      { title: 'SIP Call-ID', flexible: true, min: 10 }, { title: 'msgs', align: 'right' }, { title: 'bytes', align: 'right' },
+      { title: 'failed', align: 'right' },
+    ];
+    const failedBySession = new Map<number, number>();
+    for (const m of doc.messages) {
+      if (m.session !== null && m.delivery.state === 'failed') failedBySession.set(m.session, (failedBySession.get(m.session) ?? 0) + 1);
+    }
+    const { shown, more } = limit(doc.sessions, maxRows);
+    out.push(renderTable(cols, shown.map((x) => [
+      String(x.id), sessionEnds(x), String(x.relays.length), x.sip?.callId ?? '-', String(x.messages), fmtBytes(x.bytes),
+      String(failedBySession.get(x.id) ?? 0),
+    ]), width));
+    if (more > 0) out.push(`  … ${more} more\n`);
+  }
+
+  if (doc.messages.length > 0) {
+    out.push(`\n${head('Messages')}\n`);
+    const cols: Column[] = [
+      { title: '#', align: 'right' }, { title: 'Message-ID', flexible: true, min: 10 }, { title: 'type', flexible: true, min: 10 },
+      { title: 'size', align: 'right' }, { title: 'chunks', align: 'right' }, { title: 'legs', align: 'right' },
+      { title: 'state' }, { title: 'delivery' }, { title: 'latency', align: 'right' },
+    ];
+    const { shown, more } = limit(doc.messages, maxRows);
+    out.push(renderTable(cols, shown.map((m) => [
+      String(m.id), m.messageId, m.contentType ?? '-', m.size === null ? fmtBytes(m.bytesSeen) : fmtBytes(m.size),
+      String(m.chunks), String(m.legs.length), m.state, delivery(m), fmtMs(m.delivery.latencyMs),
+    ]), width));
+    if (more > 0) out.push(`  … ${more} more\n`);
+  }
+
+  if (doc.transactions.length > 0) {
+    out.push(`\n${head('Transactions')}\n`);
+    const byKey = new Map<string, { count: number; rtts: number[]; unanswered: number }>();
+    for (const t of doc.transactions) {
+      const key = `${t.method ?? '(response only)'} → ${t.response ? t.response.status : t.state === 'unanswered' ? 'none' : '-'}`;
+      const e = byKey.get(key) ?? { count: 0, rtts: [], unanswered: 0 };
+      e.count++;
+      if (t.rttMs !== null) e.rtts.push(t.rttMs);
+      if (t.state === 'unanswered') e.unanswered++;
+      byKey.set(key, e);
+    }
+    const cols: Column[] = [
+      { title: 'request → response', flexible: true, min: 14 }, { title: 'count', align: 'right' },
+      { title: 'RTT p50', align: 'right' }, { title: 'p95', align: 'right' }, { title: 'max', align: 'right' },
+    ];
+    const rows = [...byKey.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([k, e]) => {
+      const sorted = [...e.rtts].sort((a, b) => a - b);
+      return [k, String(e.count), fmtMs(percentile(sorted, 50)), fmtMs(percentile(sorted, 95)), fmtMs(sorted[sorted.length - 1])];
+    });
+    out.push(renderTable(cols, rows, width));
+  }
+
+  if (doc.diagnostics.length > 0) {
+    out.push(`\n${head('Diagnostics')}\n`);
+    const byCode = new Map<string, { count: number; severity: string; frame: number; detail: string }>();
+    for (const d of doc.diagnostics) {
+      const e = byCode.get(d.code);
+      if (e) e.count++;
+      else byCode.set(d.code, { count: 1, severity: d.severity, frame: d.frame, detail: d.detail });
+    }
+    const cols: Column[] = [
+      { title: 'code' }, { title: 'severity' }, { title: 'count', align: 'right' }, { title: 'first frame', align: 'right' },
+      { title: 'first detail', flexible: true, min: 16 },
+    ];
+    const rows = [...byCode.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([code, e]) => [
+      code, e.severity, String(e.count), String(e.frame), e.detail,
+    ]);
+    out.push(renderTable(cols, rows, width));
+  }
+  return out.join('');
+}
