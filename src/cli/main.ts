@@ -1,18 +1,24 @@
 import { Command, CommanderError, Option } from 'commander';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, statSync, type WriteStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { CaptureError } from '../capture/errors.js';
 import { escapeText } from '../util/escape.js';
 import { CliError, EXIT_DAMAGED, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE } from './errors.js';
 import { analyze, type OutputMode } from './analyze.js';
+import { startLive } from './live.js';
+import { parseFilterOptions, type FilterOptions } from './filter-options.js';
+import type { PipelineSource } from './pipeline.js';
 import { VERSION } from './version.js';
 
 const EXAMPLES = `
 Examples:
-  $ msrpscope samples/chat.pcapng                 text summary of a capture
+  $ msrpscope samples/chat.pcapng                 text summary (TUI when stdout is a terminal)
   $ msrpscope capture.pcapng --json > out.json    the whole analysis as JSON (schema msrpscope/1)
   $ msrpscope -r rotated-1.pcap -r rotated-2.pcap several files read in order as one capture
-  $ msrpscope call.pcap --port 9000 --json         also parse TCP port 9000 as MSRP (decode-as)
-  $ tcpdump -U -w - -i eth0 | msrpscope - --ndjson one JSON event per line, live from a pipe
+  $ msrpscope call.pcap --port 9000 --json        also parse TCP port 9000 as MSRP (decode-as)
+  $ msrpscope call.pcap --method SEND --summary   only SEND transactions and what they belong to
+  $ tcpdump -U -w - -i eth0 | msrpscope - --ndjson   one JSON record per line, live from a pipe
+  $ msrpscope live -i eth0 -f 'tcp port 2855' --duration 60 --summary
 
 Exit codes: 0 done, 1 usage error, 2 unreadable input, 3 capture cut short or corrupt part skipped.`;
 
@@ -21,10 +27,23 @@ interface CliOptions {
   json?: string | boolean;
   ndjson?: boolean;
   summary?: boolean;
+  extract?: string;
+  tui?: boolean;
   port?: number[];
+  sipPort?: number[];
+  session?: string;
+  message?: string;
+  method?: string;
+  address?: string;
   quiet?: boolean;
   color?: boolean;
   debug?: boolean;
+}
+
+interface LiveCliOptions extends CliOptions {
+  interface: string;
+  filter?: string;
+  duration?: number;
 }
 
 function parsePortList(value: string, previous: number[] | undefined): number[] {
@@ -39,77 +58,156 @@ function parsePortList(value: string, previous: number[] | undefined): number[] 
   return out;
 }
 
+function parseDuration(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new CliError(`invalid duration "${escapeText(value)}" (seconds > 0)`, EXIT_USAGE);
+  return n;
+}
+
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-function buildProgram(): Command {
+/** Output, decode-as and filter options shared by the file reader and `live`. */
+function addCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('--json [file]', 'write the JSON document (to stdout, or to FILE)')
+    .option('--ndjson', 'write one JSON record per line as soon as it is known')
+    .option('--summary', 'write the text summary (default when stdout is not a terminal)')
+    .option('--extract <dir>', 'write each message body (and manifest.json) into DIR')
+    .option('--tui', 'open the interactive viewer even when stdout is not a terminal')
+    .option('--port <list>', 'extra TCP ports to parse as MSRP, comma separated (decode-as)', parsePortList)
+    .option('--sip-port <list>', 'extra ports to parse as SIP, comma separated', parsePortList)
+    .option('--session <id>', 'only this session (index, or part of a session-id / URI)')
+    .option('--message <id>', 'only this message (Message-ID)')
+    .option('--method <method>', 'only transactions of this method (SEND, REPORT, AUTH, ...)')
+    .option('--address <ip[:port]>', 'only connections with this address (and port)')
+    .option('-q, --quiet', 'no warnings on stderr')
+    .option('--no-color', 'no colours in the output')
+    .addOption(new Option('--debug', 'show stack traces of internal errors').hideHelp());
+}
+
+function chooseMode(opts: CliOptions): OutputMode {
+  const modes: OutputMode[] = [];
+  if (opts.ndjson) modes.push('ndjson');
+  if (opts.json !== undefined && opts.json !== false) modes.push('json');
+  if (opts.summary) modes.push('summary');
+  if (opts.tui) modes.push('tui');
+  if (modes.length > 1) throw new CliError(`choose one output mode (${modes.map((m) => `--${m}`).join(', ')} given)`, EXIT_USAGE);
+  if (modes[0] !== undefined) return modes[0];
+  if (opts.extract !== undefined) return 'none';
+  return process.stdout.isTTY === true ? 'tui' : 'summary';
+}
+
+async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalBytes: number | undefined): Promise<number> {
+  const mode = chooseMode(opts);
+  const filter: FilterOptions = parseFilterOptions(opts);
+  let jsonOut: WriteStream | undefined;
+  if (mode === 'json' && typeof opts.json === 'string') jsonOut = createWriteStream(opts.json);
+  const result = await analyze({
+    sources,
+    mode,
+    msrpPorts: opts.port ?? [],
+    sipPorts: opts.sipPort ?? [],
+    filter,
+    extractDir: opts.extract,
+    write: (s: string) => {
+      if (jsonOut) jsonOut.write(s);
+      else process.stdout.write(s);
+    },
+    warn: (s) => {
+      if (!opts.quiet) process.stderr.write(`msrpscope: ${escapeText(s)}\n`);
+    },
+    color: opts.color !== false && process.stdout.isTTY === true,
+    columns: process.stdout.isTTY ? process.stdout.columns : 160,
+    progressTotal: process.stderr.isTTY === true && !opts.quiet ? totalBytes : undefined,
+  });
+  if (jsonOut) {
+    const out = jsonOut;
+    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  }
+  return result.damaged ? EXIT_DAMAGED : EXIT_OK;
+}
+
+function fileSize(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
+}
+
+function buildProgram(setExit: (code: Promise<number>) => void): Command {
   const program = new Command();
   program
     .name('msrpscope')
-    .description('Analyze MSRP (RFC 4975/4976) in pcap and pcapng captures')
+    .description('Analyze MSRP (RFC 4975/4976) in pcap and pcapng captures, from files, pipes or a live interface')
     .version(VERSION, '--version', 'print the version and exit')
-    .argument('[capture...]', 'capture files (pcap, pcapng, gzip\'d); - reads standard input')
-    .option('-r, --read <file>', 'capture file to read (repeatable, like tshark -r)', collect)
-    .option('--json [file]', 'write the JSON document (to stdout, or to FILE)')
-    .option('--ndjson', 'write one JSON record per line as events are found')
-    .option('--summary', 'write the text summary (default when stdout is not a terminal)')
-    .option('--port <list>', 'extra TCP ports to parse as MSRP, comma separated (decode-as)', parsePortList)
-    .option('-q, --quiet', 'no warnings on stderr')
-    .option('--no-color', 'no colours in the output')
-    .addOption(new Option('--debug', 'show stack traces of internal errors').hideHelp())
+    .argument('[capture...]', "capture files (pcap, pcapng, gzip'd); - reads standard input")
+    .option('-r, --read <file>', 'capture file to read (repeatable, like tshark -r)', collect);
+  addCommonOptions(program)
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', EXAMPLES)
     .showHelpAfterError('(run msrpscope --help for usage)')
     .exitOverride()
-    .configureOutput({
-      writeOut: (s) => process.stdout.write(s),
-      writeErr: (s) => process.stderr.write(s),
+    .action((captures: string[], opts: CliOptions) => {
+      const files = [...(opts.read ?? []), ...captures];
+      if (files.length === 0) throw new CliError('no capture given (a file, or - for standard input; see --help)', EXIT_USAGE);
+      if (files.filter((f) => f === '-').length > 1) throw new CliError('standard input (-) can be read only once', EXIT_USAGE);
+      const sources: PipelineSource[] = files.map((f) => ({ name: f, input: f === '-' ? stdinWithInterrupt() : f }));
+      const total = files.includes('-') ? undefined : files.reduce((a, f) => a + (fileSize(f) ?? 0), 0);
+      setExit(runAnalysis(sources, opts, total));
     });
+
+  const live = new Command('live')
+    .description('capture on an interface with tcpdump (or dumpcap) and analyze what arrives; Ctrl-C stops')
+    .requiredOption('-i, --interface <iface>', 'interface to capture on (as tcpdump -i)')
+    .option('-f, --filter <bpf>', 'capture filter (BPF, as tcpdump)')
+    .option('--duration <s>', 'stop after this many seconds', parseDuration);
+  addCommonOptions(live)
+    .exitOverride()
+    .action((opts: LiveCliOptions) => {
+      const cap = startLive({ iface: opts.interface, filter: opts.filter, durationSec: opts.duration });
+      const onInt = (): void => cap.stop();
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onInt);
+      const stream: Readable = cap.stream;
+      const analysis = runAnalysis([{ name: `live:${opts.interface}`, input: stream }], opts, undefined);
+      setExit(
+        Promise.allSettled([cap.done, analysis]).then(([d, a]) => {
+          if (d.status === 'rejected') throw d.reason;
+          if (a.status === 'rejected') throw a.reason;
+          return a.value;
+        }),
+      );
+    });
+  program.addCommand(live);
   return program;
 }
 
-function chooseMode(opts: CliOptions): OutputMode {
-  if (opts.ndjson) return 'ndjson';
-  if (opts.json !== undefined && opts.json !== false) return 'json';
-  return 'summary';
+/** Standard input as the capture: the first Ctrl-C lets the writer end (its EOF ends the analysis). */
+function stdinWithInterrupt(): Readable {
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stdin.destroy();
+  });
+  return process.stdin;
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
-  let exitCode = EXIT_OK;
-  let debug = argv.includes('--debug');
+  let pending: Promise<number> = Promise.resolve(EXIT_OK);
+  const program = buildProgram((p) => (pending = p));
+  const debug = argv.includes('--debug');
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     // `msrpscope ... | head`: the reader went away; that is not a failure.
     if (err.code === 'EPIPE') process.exit(EXIT_OK);
   });
+  let exitCode: number;
   try {
-    program.parse(argv);
-    const opts = program.opts<CliOptions>();
-    debug = opts.debug === true;
-    const files = [...(opts.read ?? []), ...program.args];
-    if (files.length === 0) throw new CliError('no capture given (a file, or - for standard input)', EXIT_USAGE);
-    if (files.filter((f) => f === '-').length > 1) throw new CliError('standard input (-) can be read only once', EXIT_USAGE);
-    const mode = chooseMode(opts);
-    let jsonOut: WriteStream | undefined;
-    if (mode === 'json' && typeof opts.json === 'string') jsonOut = createWriteStream(opts.json);
-    const out = (s: string): void => {
-      if (jsonOut) jsonOut.write(s);
-      else process.stdout.write(s);
-    };
-    const result = await analyze({
-      files,
-      mode,
-      msrpPorts: opts.port ?? [],
-      write: out,
-      warn: (s) => {
-        if (!opts.quiet) process.stderr.write(`msrpscope: ${escapeText(s)}\n`);
-      },
-      color: opts.color !== false && process.stdout.isTTY === true,
-      columns: process.stdout.columns,
-    });
-    if (jsonOut) await new Promise<void>((resolve, reject) => jsonOut.end((e?: Error | null) => (e ? reject(e) : resolve())));
-    if (result.damaged) exitCode = EXIT_DAMAGED;
+    await program.parseAsync(argv);
+    exitCode = await pending;
   } catch (err) {
     exitCode = reportError(err, debug);
   }

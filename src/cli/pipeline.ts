@@ -6,27 +6,29 @@ import { TcpReassembler } from '../tcp/reassembler.js';
 import type { CloseReason, Dir, TcpConnection, TcpSink } from '../tcp/types.js';
 import { MsrpTap } from '../msrp/tap.js';
 import type { MsrpFrame } from '../msrp/types.js';
-import type { ModelInput } from '../model/store-api.js';
+import { SipTraffic } from '../sip/traffic.js';
+import type { Store } from '../model/store.js';
 import type { Diagnostic } from '../util/diagnostics.js';
 import { mergeCaptureInfo } from './capture-merge.js';
-import { TcpFanout } from './fanout.js';
 
 export interface PipelineSource {
   /** Shown in the JSON `capture.files`; '-' for stdin. */
   name: string;
-  /** A path, or a stream (stdin, a test's pipe). */
+  /** A path, or a stream (stdin, a test's pipe, tcpdump's stdout). */
   input: string | Readable;
 }
 
 export interface PipelineOptions {
   sources: PipelineSource[];
-  model: ModelInput;
+  model: Store;
   /** Extra TCP ports parsed as MSRP from their first byte (decode-as). */
   msrpPorts?: number[];
+  /** Extra ports parsed as SIP. */
+  sipPorts?: number[];
   /** Hash message bodies (sha256) in the parser. */
   hashBodies?: boolean;
-  /** Called after each batch of records with the count of input bytes consumed so far (for progress). */
-  onBatch?: (records: number) => void;
+  /** Called after each batch of records with the (approximate) count of input bytes consumed so far. */
+  onProgress?: (bytes: number) => void;
 }
 
 export interface PipelineResult {
@@ -36,7 +38,12 @@ export interface PipelineResult {
   damaged: boolean;
 }
 
-/** Reads every source in order as one capture and pushes it through the stages into the model. */
+/**
+ * Reads every source in order as one capture and pushes it through the stages into the model:
+ * records → decoder → TCP reassembly → (MSRP tap, SIP) → store; UDP goes to SIP directly.
+ * Open events reach the model first and close events last, so frames the parsers flush at close are
+ * accounted while the connection is still open in the model.
+ */
 export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
   const model = opts.model;
   const diagnostic = (d: Diagnostic): void => model.diagnostic(d);
@@ -51,25 +58,48 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     },
     { ports: opts.msrpPorts ?? [], hashBodies: opts.hashBodies ?? false },
   );
-  const modelSink: TcpSink = {
-    open: (conn) => model.connectionOpened(conn),
-    data: () => undefined,
-    gap: () => undefined,
-    close: (conn: TcpConnection, reason: CloseReason) => model.connectionClosed(conn, reason),
+  const sip = new SipTraffic((msg) => model.sipMessage(msg), {
+    onDiagnostic: diagnostic,
+    sipPorts: [5060, ...(opts.sipPorts ?? [])],
+  });
+  const streams: TcpSink = {
+    open(conn) {
+      model.connectionOpened(conn);
+      tap.open(conn);
+      sip.open(conn);
+    },
+    data(conn, dir, bytes, from) {
+      tap.data(conn, dir, bytes, from);
+      sip.data(conn, dir, bytes, from);
+    },
+    gap(conn, dir, length, at) {
+      tap.gap(conn, dir, length, at);
+      sip.gap(conn, dir, length, at);
+    },
+    close(conn: TcpConnection, reason: CloseReason) {
+      tap.close(conn, reason);
+      sip.close(conn, reason);
+      model.connectionClosed(conn, reason);
+    },
   };
-  const tcp = new TcpReassembler(new TcpFanout([modelSink, tap]), { onDiagnostic: diagnostic });
+  const tcp = new TcpReassembler(streams, { onDiagnostic: diagnostic });
 
   const infos: CaptureInfo[] = [];
   let frameOffset = 0;
+  let bytesBefore = 0;
   for (const source of opts.sources) {
     const reader = await openCapture(source.input, { onDiagnostic: diagnostic });
+    if (infos.length === 0) model.captureStarted(reader.info);
     for await (const batch of reader) {
       for (const rec of batch) {
         if (frameOffset !== 0) rec.frame += frameOffset;
         const seg = decoder.decode(rec);
-        if (seg !== undefined && seg.proto === 'tcp') tcp.push(seg);
+        if (seg === undefined) continue;
+        if (seg.proto === 'tcp') tcp.push(seg);
+        else sip.udp(seg);
       }
-      opts.onBatch?.(batch.length);
+      // Record headers are ~16 bytes in pcap and ~32 in pcapng: close enough for a progress meter.
+      opts.onProgress?.(bytesBefore + reader.info.bytes + reader.info.packets * 24);
     }
     const info = reader.info;
     if (frameOffset !== 0) {
@@ -77,10 +107,12 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       if (info.last) info.last = { ...info.last, frame: info.last.frame + frameOffset };
     }
     frameOffset += info.packets;
+    bytesBefore += info.bytes + info.packets * 24;
     infos.push(info);
   }
   decoder.finish();
   tcp.end();
+  sip.end();
   const info = mergeCaptureInfo(infos);
   model.finish({
     files: opts.sources.map((s) => s.name),

@@ -1,0 +1,31 @@
+import { escapeText } from '../util/escape.js';
+import type { RecordFilter } from '../export/filter.js';
+import { CliError, EXIT_USAGE } from './errors.js';
+
+export type FilterOptions = RecordFilter;
+
+/** Turns --session/--message/--method/--address into a record filter (usage error when malformed). */
+export function parseFilterOptions(o: { session?: string; message?: string; method?: string; address?: string }): FilterOptions {
+  const f: FilterOptions = {};
+  if (o.session !== undefined) f.session = o.session;
+  if (o.message !== undefined) f.message = o.message;
+  if (o.method !== undefined) {
+    if (!/^[A-Za-z]{1,32}$/.test(o.method)) throw new CliError(`invalid method "${escapeText(o.method)}"`, EXIT_USAGE);
+    f.method = o.method.toUpperCase();
+  }
+  if (o.address !== undefined) {
+    const a = o.address.trim();
+    // ip, ip:port, [v6], [v6]:port, bare v6
+    let m = /^\[([0-9a-fA-F:.]+)\](?::(\d{1,5}))?$/.exec(a);
+    if (!m) m = /^(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5}))?$/.exec(a);
+    if (!m && /^[0-9a-fA-F:.]+$/.test(a) && a.includes(':')) m = [a, a, undefined] as unknown as RegExpExecArray;
+    if (!m || m[1] === undefined) throw new CliError(`invalid address "${escapeText(a)}" (expected IP, IP:port or [IPv6]:port)`, EXIT_USAGE);
+    f.address = m[1].toLowerCase();
+    if (m[2] !== undefined) {
+      const port = Number(m[2]);
+      if (port < 1 || port > 65535) throw new CliError(`invalid port in "${escapeText(a)}"`, EXIT_USAGE);
+      f.port = port;
+    }
+  }
+  return f;
+}

@@ -1,0 +1,105 @@
+import type { CountMap, JsonDocument, JsonSession, JsonTransaction } from './json-types.js';
+
+/** The record filters of the command line; every field narrows, absent fields do not. */
+export interface RecordFilter {
+  /** Session index, or a part of one of its endpoint URIs / session-ids. */
+  session?: string;
+  /** Message-ID, exactly. */
+  message?: string;
+  /** Request method, upper case. */
+  method?: string;
+  /** Connection address (either end), optionally with a port. */
+  address?: string;
+  port?: number;
+}
+
+export function isEmptyFilter(f: RecordFilter): boolean {
+  return f.session === undefined && f.message === undefined && f.method === undefined && f.address === undefined;
+}
+
+function sessionMatches(s: JsonSession, want: string): boolean {
+  if (/^\d+$/.test(want) && s.id === Number(want)) return true;
+  return s.endpoints.some((e) => e.uri.includes(want) || e.sessionId === want);
+}
+
+function bump(m: Map<string, number>, k: string): void {
+  m.set(k, (m.get(k) ?? 0) + 1);
+}
+
+/**
+ * Narrows a document to the records a filter selects, and recounts the summary from what is left, so every
+ * output mode shows the same selection. Connections are kept when they carry a kept record (or match
+ * --address); sessions when they match or hold a kept message or transaction.
+ */
+export function filterDocument(doc: JsonDocument, f: RecordFilter): JsonDocument {
+  if (isEmptyFilter(f)) return doc;
+  const connOk = new Set<number>();
+  for (const c of doc.connections) {
+    const ends = [c.client, c.server];
+    if (f.address === undefined || ends.some((e) => e.address === f.address && (f.port === undefined || e.port === f.port))) connOk.add(c.id);
+  }
+  const sessOk = new Set<number>();
+  for (const s of doc.sessions) if (f.session === undefined || sessionMatches(s, f.session)) sessOk.add(s.id);
+  const txKeep = (t: JsonTransaction): boolean =>
+    connOk.has(t.connection) &&
+    (f.method === undefined || t.method === f.method) &&
+    (f.message === undefined || t.messageId === f.message) &&
+    (f.session === undefined || (t.session !== null && sessOk.has(t.session)));
+  const transactions = doc.transactions.filter(txKeep);
+  const keptMsgByTx = new Set(transactions.map((t) => t.message).filter((m): m is number => m !== null));
+  const messages = doc.messages.filter(
+    (m) =>
+      (f.message === undefined || m.messageId === f.message) &&
+      (f.session === undefined || (m.session !== null && sessOk.has(m.session))) &&
+      m.legs.some((l) => connOk.has(l.connection)) &&
+      (f.method === undefined || keptMsgByTx.has(m.id)),
+  );
+  const usedSessions = new Set<number>();
+  for (const t of transactions) if (t.session !== null) usedSessions.add(t.session);
+  for (const m of messages) if (m.session !== null) usedSessions.add(m.session);
+  const sessions = doc.sessions.filter((s) => usedSessions.has(s.id));
+  const usedConns = new Set<number>(transactions.map((t) => t.connection));
+  for (const m of messages) for (const l of m.legs) usedConns.add(l.connection);
+  const narrowsConnections = f.session !== undefined || f.message !== undefined || f.method !== undefined;
+  const connections = doc.connections.filter((c) => connOk.has(c.id) && (!narrowsConnections || usedConns.has(c.id)));
+  const keptConns = new Set(connections.map((c) => c.id));
+  const requests = new Map<string, number>();
+  const responses = new Map<string, number>();
+  for (const t of transactions) {
+    if (t.request !== null && t.method !== null) bump(requests, t.method);
+    if (t.response !== null) bump(responses, String(t.response.status));
+  }
+  const diagnostics = doc.diagnostics.filter((d) => d.connection < 0 ? !narrowsConnections && f.address === undefined : keptConns.has(d.connection));
+  const diagCounts = new Map<string, number>();
+  for (const d of diagnostics) bump(diagCounts, d.code);
+  const toCounts = (m: Map<string, number>): CountMap => Object.fromEntries(m);
+  return {
+    ...doc,
+    summary: {
+      ...doc.summary,
+      connections: {
+        total: connections.length,
+        msrp: connections.filter((c) => c.msrp).length,
+        tls: connections.filter((c) => c.transport === 'tls').length,
+        websocket: connections.filter((c) => c.transport === 'websocket').length,
+      },
+      requests: toCounts(requests),
+      responses: toCounts(responses),
+      messages: {
+        total: messages.length,
+        complete: messages.filter((m) => m.state === 'complete').length,
+        aborted: messages.filter((m) => m.state === 'aborted').length,
+        incomplete: messages.filter((m) => m.state === 'incomplete').length,
+      },
+      sessions: sessions.length,
+      diagnostics: toCounts(diagCounts),
+    },
+    connections,
+    sessions,
+    messages,
+    transactions,
+    auth: doc.auth.filter((a) => keptConns.has(a.connection) && (f.method === undefined || f.method === 'AUTH')),
+    sip: doc.sip.filter((d) => f.session === undefined || d.sessions.some((s) => sessOk.has(s))),
+    diagnostics,
+  };
+}
