@@ -48,3 +48,28 @@ export interface TcpSink {
   gap(conn: TcpConnection, dir: Dir, length: number, at: FrameRef): void;
   close(conn: TcpConnection, reason: CloseReason): void;
 }
+
+/** Totals kept by the reassembler over all connections (TcpReassembler.stats). */
+export interface ReassemblyStats {
+  /** TCP segments pushed. */
+  segments: number;
+  /** Connections opened (= next connection id). */
+  connections: number;
+  /** Connections currently open. */
+  open: number;
+  /** Connections closed because the table was full. */
+  evicted: number;
+  /** Stream bytes delivered upward (all connections, both directions). */
+  delivered: number;
+  gaps: number;
+  missingBytes: number;
+  retransmissions: number;
+  outOfOrder: number;
+  overlapConflicts: number;
+  /** 1-byte keep-alives (at next-1; empty ones carry nothing and are not counted) and zero-window probes, not data. */
+  keepAlives: number;
+  zeroWindowProbes: number;
+  /** Out-of-order bytes held now, and the most ever held at once (by payload length). */
+  bufferedBytes: number;
+  peakBufferedBytes: number;
+}

@@ -1,0 +1,344 @@
+import type { FrameRef } from '../capture/types.js';
+import { MAX_AHEAD, seqAdd, seqDelta } from './seq.js';
+import { StreamBuffer, type Piece } from './stream-buffer.js';
+import type { Dir, DirStats, ReassemblyStats, TcpConnection, TcpSink } from './types.js';
+
+/** What a direction shares with the reassembler that owns it. */
+export interface StreamContext {
+  readonly sink: TcpSink;
+  readonly totals: ReassemblyStats;
+  readonly maxBufferedPerDirection: number;
+  /** Directions holding out-of-order data; iteration order = order in which their current holes opened. */
+  readonly holding: Set<Direction>;
+  diag(code: string, frame: number, connection: number, offset: number | undefined, detail: string): void;
+}
+
+/** Largest TLS record length field (2^14 plus the largest expansion) accepted by the transport sniffer. */
+const TLS_MAX_RECORD = 18432;
+
+/**
+ * One direction of a connection: turns segments (32-bit sequence numbers) into the ordered byte stream the
+ * receiver saw, calling the sink's data() once per frame's bytes and gap() for holes that can no longer fill.
+ *
+ * Offsets are absolute (0 = first stream byte: ISN + 1, or the first sequence number seen when the capture
+ * starts mid-connection). `next` is the offset of the next byte to deliver; everything before it has been
+ * delivered or declared a gap.
+ *
+ * A hole (missing bytes before buffered data or before the FIN) becomes a gap when
+ * - the peer acknowledges past it (the receiver has those bytes: the capture lost them; they will never be
+ *   retransmitted), including a FIN whose hole the peer acknowledged,
+ * - buffered data beyond it exceeds the per-direction bound, or the global bound picks it (oldest first),
+ * - the connection closes (RST, end of capture, eviction, port reuse).
+ */
+export class Direction {
+  initialized = false;
+  /** Initial sequence number, when the start of the stream is known (SYN, or the ack of a SYN-ACK). */
+  isn: number | undefined = undefined;
+  next = 0;
+  /** 32-bit sequence number of the byte at `next`. */
+  private nextSeq = 0;
+  /**
+   * Mid-connection start, nothing but empty segments seen yet: offset 0 moves to the first payload byte, so a
+   * leading pure ACK or zero-length keep-alive (seq = next - 1) does not turn into a 1-byte gap.
+   */
+  private provisional = false;
+  /** Offset of the FIN (one past the last data byte), once seen. */
+  finAbs: number | undefined = undefined;
+  private finFrom: FrameRef | undefined = undefined;
+  /** True once every byte before the FIN was delivered or declared a gap. */
+  finished = false;
+  /** Highest offset acknowledged by the peer, -1 if none beyond `next` was seen. */
+  private acked = -1;
+  /** Last receive window advertised by this side (-1 before its first segment); the peer's probes depend on it. */
+  window = -1;
+  private readonly buffer = new StreamBuffer();
+  /** A 1-byte zero-window probe held aside: delivered only if the stream shows the receiver took it. */
+  private probe: Piece | undefined = undefined;
+  /** Transport sniffing of the first stream bytes: still looking, and bytes gathered when they came in pieces. */
+  private sniffing = true;
+  private head: Buffer | undefined = undefined;
+  private headLen = 0;
+
+  constructor(
+    readonly conn: TcpConnection,
+    readonly dir: Dir,
+    private readonly stats: DirStats,
+    private readonly ctx: StreamContext,
+  ) {}
+
+  /** Sets the stream start: `seq` is the sequence number of offset 0. */
+  init(seq: number, isn: number | undefined): void {
+    this.initialized = true;
+    this.nextSeq = seq >>> 0;
+    this.next = 0;
+    this.isn = isn === undefined ? undefined : isn >>> 0;
+    this.provisional = isn === undefined;
+  }
+
+  /** Absolute offset of a 32-bit sequence number (nearest to `next`). */
+  absOf(seq: number): number {
+    return this.next + seqDelta(seq, this.nextSeq);
+  }
+
+  /** Bytes held waiting for a hole. */
+  get buffered(): number {
+    return this.buffer.bytes;
+  }
+
+  /** Payload of a segment (not empty) whose first byte has sequence number `seq`. */
+  onData(seq: number, payload: Buffer, from: FrameRef, peerWindow: number): void {
+    const t = this.ctx.totals;
+    const s = this.stats;
+    if (this.provisional) {
+      this.provisional = false;
+      this.nextSeq = seq >>> 0;
+      this.acked = -1;
+    }
+    let start = this.absOf(seq);
+    let end = start + payload.length;
+    if (start - this.next > MAX_AHEAD) {
+      this.diag('tcp-out-of-window', from, start, `segment of ${payload.length} bytes starts ${start - this.next} bytes ahead of the stream; ignored`);
+      return;
+    }
+    if (payload.length === 1 && start === this.next - 1) {
+      t.keepAlives++;
+      return;
+    }
+    const fin = this.finAbs;
+    if (this.finished || (fin !== undefined && start >= fin)) {
+      if (fin !== undefined && start >= fin) {
+        this.diag('tcp-data-after-fin', from, start, `${payload.length} bytes after the FIN ignored`);
+      } else {
+        s.retransmissions++;
+        t.retransmissions++;
+      }
+      return;
+    }
+    if (fin !== undefined && end > fin) {
+      this.diag('tcp-data-after-fin', from, fin, `${end - fin} bytes after the FIN ignored`);
+      payload = payload.subarray(0, fin - start);
+      end = fin;
+    }
+    if (end <= this.next) {
+      s.retransmissions++;
+      t.retransmissions++;
+      return;
+    }
+    if (start < this.next) {
+      payload = payload.subarray(this.next - start);
+      start = this.next;
+    }
+    if (payload.length === 1 && peerWindow === 0 && start === this.next) {
+      t.zeroWindowProbes++;
+      if (this.probe === undefined) this.probe = { start, end, bytes: payload, from };
+      return;
+    }
+    if (this.probe !== undefined) this.settleProbe(start);
+    if (start === this.next && this.buffer.empty) {
+      this.deliver(payload, from);
+      this.checkFin();
+      return;
+    }
+    const wasEmpty = this.buffer.empty;
+    const r = this.buffer.insert(start, payload, from);
+    if (r.added === 0) {
+      s.retransmissions++;
+      t.retransmissions++;
+    } else if (start > this.next) {
+      s.outOfOrder++;
+      t.outOfOrder++;
+    }
+    if (r.conflictAt >= 0) {
+      t.overlapConflicts++;
+      this.diag('tcp-overlap-conflict', from, r.conflictAt, `frame ${from.frame} overlaps earlier data with different bytes; earlier bytes kept`);
+    }
+    t.bufferedBytes += r.added;
+    if (t.bufferedBytes > t.peakBufferedBytes) t.peakBufferedBytes = t.bufferedBytes;
+    if (wasEmpty && !this.buffer.empty) this.ctx.holding.add(this);
+    this.flush();
+    while (this.buffer.bytes > this.ctx.maxBufferedPerDirection) {
+      const first = this.buffer.first()!;
+      this.diag(
+        'tcp-buffer-overflow',
+        from,
+        this.next,
+        `${this.buffer.bytes} bytes wait beyond a hole (per-direction bound ${this.ctx.maxBufferedPerDirection}); ${first.start - this.next} missing bytes declared a gap`,
+      );
+      this.declareHole();
+    }
+  }
+
+  /** A FIN whose sequence number is `seq`. */
+  onFin(seq: number, from: FrameRef): void {
+    if (this.finAbs !== undefined) return;
+    this.provisional = false;
+    const abs = this.absOf(seq);
+    if (abs < this.next || abs - this.next > MAX_AHEAD) {
+      this.diag('tcp-out-of-window', from, abs, `FIN at offset ${abs} does not fit the stream (next offset ${this.next}); ignored`);
+      return;
+    }
+    this.finAbs = abs;
+    this.finFrom = from;
+    const dropped = this.buffer.truncate(abs);
+    if (dropped > 0) {
+      this.ctx.totals.bufferedBytes -= dropped;
+      if (this.buffer.empty) this.ctx.holding.delete(this);
+      this.diag('tcp-data-after-fin', from, abs, `${dropped} buffered bytes after the FIN ignored`);
+    }
+    if (this.probe !== undefined && this.probe.start >= abs) this.probe = undefined;
+    this.checkFin();
+  }
+
+  /** An acknowledgement number sent by the peer (it acknowledges this direction's bytes). */
+  onAck(ack: number): void {
+    if (!this.initialized || this.finished) return;
+    const a = this.absOf(ack);
+    if (a <= this.next || a - this.next > MAX_AHEAD) return;
+    if (a > this.acked) this.acked = a;
+    // The receiver has every byte below `a`: a hole wholly below it was lost by the capture, not the network.
+    for (;;) {
+      const p = this.buffer.first();
+      if (p !== undefined ? p.start <= a : this.finAbs !== undefined && !this.finished && a >= this.finAbs) {
+        this.declareHole();
+      } else {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Declares the lowest hole a gap and delivers what follows it (up to the next hole). Returns false when
+   * there is no hole left.
+   */
+  declareHole(): boolean {
+    if (this.probe !== undefined) {
+      const p = this.probe;
+      this.probe = undefined;
+      if (p.start === this.next) {
+        this.deliver(p.bytes, p.from);
+        this.flush();
+        return true;
+      }
+    }
+    const p = this.buffer.first();
+    if (p !== undefined) {
+      this.gapTo(p.start, p.from);
+      this.flush();
+      return true;
+    }
+    if (this.finAbs !== undefined && !this.finished) {
+      this.gapTo(this.finAbs, this.finFrom!);
+      this.checkFin();
+      return true;
+    }
+    return false;
+  }
+
+  /** At close: every hole becomes a gap, every buffered byte is delivered. */
+  flushAll(at: FrameRef): void {
+    while (this.declareHole()) {
+      // each round delivers or skips at least one piece
+    }
+    if (!this.finished && this.acked > this.next) {
+      this.diag(
+        'tcp-acked-unseen',
+        at,
+        this.next,
+        `peer acknowledged ${this.acked - this.next} sequence numbers past the last captured byte (lost at the end of the capture)`,
+      );
+    }
+    this.buffer.clear();
+    this.ctx.holding.delete(this);
+  }
+
+  private settleProbe(start: number): void {
+    const p = this.probe!;
+    this.probe = undefined;
+    // Data continuing beyond the probe byte without resending it: the receiver took the probe.
+    if (p.start === this.next && start > p.start) this.deliver(p.bytes, p.from);
+  }
+
+  private flush(): void {
+    const t = this.ctx.totals;
+    for (;;) {
+      const p = this.buffer.first();
+      if (p === undefined || p.start > this.next) break;
+      this.buffer.shift();
+      t.bufferedBytes -= p.bytes.length;
+      if (p.end > this.next) this.deliver(p.start === this.next ? p.bytes : p.bytes.subarray(this.next - p.start), p.from);
+    }
+    if (this.buffer.empty) this.ctx.holding.delete(this);
+    this.checkFin();
+  }
+
+  private checkFin(): void {
+    if (this.finAbs !== undefined && !this.finished && this.next >= this.finAbs) {
+      this.finished = true;
+      this.probe = undefined;
+    }
+  }
+
+  private deliver(bytes: Buffer, from: FrameRef): void {
+    const n = bytes.length;
+    if (n === 0) return;
+    this.next += n;
+    this.nextSeq = seqAdd(this.nextSeq, n);
+    this.stats.delivered += n;
+    this.ctx.totals.delivered += n;
+    if (this.sniffing) this.sniff(bytes);
+    this.ctx.sink.data(this.conn, this.dir, bytes, from);
+  }
+
+  private gapTo(end: number, at: FrameRef): void {
+    const n = end - this.next;
+    if (n <= 0) return;
+    this.diag('tcp-gap', at, this.next, `${n} bytes missing before frame ${at.frame}`);
+    this.next = end;
+    this.nextSeq = seqAdd(this.nextSeq, n);
+    this.stats.gaps++;
+    this.stats.missingBytes += n;
+    this.ctx.totals.gaps++;
+    this.ctx.totals.missingBytes += n;
+    this.sniffing = false;
+    this.head = undefined;
+    this.ctx.sink.gap(this.conn, this.dir, n, at);
+  }
+
+  /**
+   * Transport hint from the first stream bytes: a TLS handshake record header (16 03 00..04) when the stream
+   * start is known; when the capture began mid-connection, any TLS record header (content type 20..23,
+   * version 3.0..3.4, plausible length), since the handshake was not captured.
+   */
+  private sniff(bytes: Buffer): void {
+    const need = this.isn !== undefined ? 3 : 5;
+    if (this.head === undefined && bytes.length >= need) {
+      this.decide(bytes);
+      return;
+    }
+    if (this.head === undefined) {
+      this.head = Buffer.alloc(5);
+      this.headLen = 0;
+    }
+    const take = Math.min(need - this.headLen, bytes.length);
+    this.head.set(bytes.subarray(0, take), this.headLen);
+    this.headLen += take;
+    if (this.headLen >= need) this.decide(this.head);
+  }
+
+  private decide(b: Buffer): void {
+    this.sniffing = false;
+    this.head = undefined;
+    if (this.conn.transport !== undefined || b[1] !== 0x03 || b[2]! > 0x04) return;
+    if (this.isn !== undefined) {
+      if (b[0] === 0x16) this.conn.transport = 'tls';
+      return;
+    }
+    const type = b[0]!;
+    const len = b.readUInt16BE(3);
+    if (type >= 20 && type <= 23 && len > 0 && len <= TLS_MAX_RECORD) this.conn.transport = 'tls';
+  }
+
+  private diag(code: string, at: FrameRef, offset: number | undefined, detail: string): void {
+    this.ctx.diag(code, at.frame, this.conn.id, offset, `${this.dir === 0 ? 'client->server' : 'server->client'}: ${detail}`);
+  }
+}
