@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readAllRecords } from '../../src/capture/reader.js';
+import { writePcap } from '../../src/capture/writer.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'msrpscope');
@@ -18,6 +20,7 @@ function run(args: string[], input?: Buffer): { code: number | null; stdout: str
 interface Doc {
   schema: string;
   capture: { files: string[]; format: string; packets: number; linkTypes: string[]; truncated: boolean };
+  connections: unknown[];
   summary: { requests: Record<string, number>; responses: Record<string, number>; messages: { total: number; complete: number } };
 }
 
@@ -53,13 +56,22 @@ describe('msrpscope command line', () => {
     expect((JSON.parse(readFileSync(out, 'utf8')) as Doc).capture.packets).toBe(47);
   });
 
-  it('reads several files in order as one capture (and -r as an alias)', () => {
-    const r = run(['-r', CHAT, CHAT_NG, '--json']);
+  it('reads several files in order as one capture, like rotated tcpdump -G files (and -r as an alias)', async () => {
+    const { records } = await readAllRecords(CHAT);
+    const dir = mkdtempSync(join(tmpdir(), 'msrpscope-e2e-'));
+    const parts = [records.slice(0, 20), records.slice(20)].map((recs, i) => {
+      const file = join(dir, `part${i}.pcap`);
+      writeFileSync(file, writePcap(recs, { linkType: 1 }));
+      return file;
+    });
+    const r = run(['-r', parts[0] ?? '', parts[1] ?? '', '--json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as Doc;
-    expect(doc.capture.files).toEqual([CHAT, CHAT_NG]);
-    expect(doc.capture.packets).toBe(94);
-    expect(doc.summary.requests['SEND']).toBe(12);
+    expect(doc.capture.files).toEqual(parts);
+    expect(doc.capture.packets).toBe(47);
+    expect(doc.summary.requests).toEqual({ SEND: 6, REPORT: 2 });
+    expect(doc.summary.messages.complete).toBe(4);
+    expect(doc.connections).toHaveLength(1);
   });
 
   it('reads a capture from standard input with -', () => {
@@ -68,6 +80,42 @@ describe('msrpscope command line', () => {
     const doc = JSON.parse(r.stdout) as Doc;
     expect(doc.capture.files).toEqual(['-']);
     expect(doc.summary.requests['REPORT']).toBe(2);
+  });
+
+  it('writes NDJSON: one record per line, summary last', () => {
+    const r = run([CHAT, '--ndjson']);
+    expect(r.code).toBe(0);
+    const recs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; method?: string });
+    expect(recs.filter((x) => x.type === 'request').map((x) => x.method)).toEqual(['SEND', 'REPORT', 'SEND', 'SEND', 'SEND', 'SEND', 'SEND', 'REPORT']);
+    expect(recs.filter((x) => x.type === 'connection').length).toBeGreaterThanOrEqual(1);
+    expect(recs[recs.length - 1]?.type).toBe('summary');
+  });
+
+  it('applies --method, --message and --address in every output mode', () => {
+    const bySend = JSON.parse(run([CHAT, '--json', '--method', 'send']).stdout) as Doc;
+    expect(bySend.summary.requests).toEqual({ SEND: 6 });
+    const byMsg = JSON.parse(run([CHAT, '--json', '--message', 'm-file-0004']).stdout) as Doc & { messages: Array<{ messageId: string; chunks: number }> };
+    expect(byMsg.messages.map((m) => [m.messageId, m.chunks])).toEqual([['m-file-0004', 3]]);
+    expect(byMsg.summary.requests).toEqual({ SEND: 3, REPORT: 1 });
+    const none = JSON.parse(run([CHAT, '--json', '--address', '203.0.113.9']).stdout) as Doc;
+    expect(none.connections).toHaveLength(0);
+    expect(none.summary.messages.total).toBe(0);
+    const both = JSON.parse(run([CHAT, '--json', '--address', '198.51.100.20:2855']).stdout) as Doc;
+    expect(both.connections).toHaveLength(1);
+    const text = run([CHAT, '--summary', '--message', 'm-hello-0001']).stdout;
+    expect(text).toContain('m-hello-0001');
+    expect(text).not.toContain('m-file-0004');
+    const nd = run([CHAT, '--ndjson', '--method', 'REPORT']).stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; method?: string });
+    expect(nd.filter((x) => x.type === 'request').map((x) => x.method)).toEqual(['REPORT', 'REPORT']);
+    expect(run([CHAT, '--json', '--address', 'not-an-ip']).code).toBe(1);
+  });
+
+  it('reads Linux cooked v2 and pcapng samples to the same analysis', () => {
+    const a = JSON.parse(run([CHAT, '--json']).stdout) as Doc;
+    for (const f of ['chat.pcapng', 'chat-sll2.pcap']) {
+      const b = JSON.parse(run([join(ROOT, 'samples', f), '--json']).stdout) as Doc;
+      expect(b.summary).toEqual(a.summary);
+    }
   });
 
   it('exits 2 with one line for a missing file', () => {
