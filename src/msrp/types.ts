@@ -1,4 +1,5 @@
 import type { FrameRef } from '../capture/types.js';
+import type { Diagnostic } from '../util/diagnostics.js';
 
 /** A header as sent: name with its original case, raw value (folded whitespace trimmed at the ends). */
 export interface RawHeader {
@@ -37,4 +38,40 @@ export interface MsrpFrame {
   lastFrame: FrameRef;
   /** True when line endings were LF only. */
   lfOnly: boolean;
+}
+
+/** Receives what an MsrpParser finds on one direction of one stream. */
+export interface MsrpParserSink {
+  /** A complete (or truncated) message; called after head() and every body() of it. */
+  message(m: MsrpFrame): void;
+  /**
+   * Headers are known, body not yet (body fields are not final; the same object is later passed to
+   * message()). Not called for a message truncated inside its header block.
+   */
+  head?(m: MsrpFrame): void;
+  /** A slice of the current message's body, in order: a view of the pushed bytes, copy it to keep it. */
+  body?(slice: Buffer, from: FrameRef): void;
+  diagnostic(d: Diagnostic): void;
+  /** A plausible start-line was accepted (its first byte at stream offset `offset`). */
+  sync?(offset: number, at: FrameRef): void;
+}
+
+export interface MsrpParserOptions {
+  /** Connection index written into diagnostics. */
+  connection: number;
+  dir: 0 | 1;
+  /** Bytes of body kept as preview (default 256). */
+  previewBytes?: number;
+  /** Compute a sha256 of every body (default false). */
+  hashBodies?: boolean;
+  /** Longest start-line incl. terminator (default 1024). */
+  maxStartLine?: number;
+  /** Longest header line incl. terminator (default 16384). */
+  maxHeaderLine?: number;
+  /** Largest header block (default 65536). */
+  maxHeaderBlock?: number;
+  /** The stream is known to start at a message boundary (default false: the start may be mid-message). */
+  startInSync?: boolean;
+  /** Run checkConformance on every message and report its diagnostics (default true). */
+  conformance?: boolean;
 }
