@@ -74,12 +74,12 @@ function stream(bodySize, count) {
   }
   return Buffer.concat(parts);
 }
-for (const [label, bodySize, count, chunk] of [['parser, 64 KiB bodies', 65536, 3000, 65536], ['parser, small chat messages', 40, 400000, 65536]]) {
+for (const [label, bodySize, count, chunk, conformance] of [['parser, 64 KiB bodies', 65536, 3000, 65536, false], ['parser, small chat messages', 40, 400000, 65536, false], ['parser + conformance, small chat', 40, 400000, 65536, true]]) {
   const data = stream(bodySize, count);
   const from = { frame: 1, tsSec: 0, tsNsec: 0 };
   let frames = 0;
   await timed(label, async () => {
-    const p = new MsrpParser({ message() { frames++; }, diagnostic() {} }, { connection: 0, dir: 0, startInSync: true });
+    const p = new MsrpParser({ message() { frames++; }, diagnostic() {} }, { connection: 0, dir: 0, startInSync: true, conformance });
     for (let o = 0; o < data.length; o += chunk) p.push(data.subarray(o, o + chunk), from);
     p.end();
     return `${frames} messages`;

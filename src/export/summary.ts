@@ -73,12 +73,13 @@ export function renderSummary(doc: JsonDocument, opts: SummaryOptions): string {
       (c.truncated ? bad('  [cut short]') : '') + '\n',
   );
   out.push(
-    `MSRP: ${s.connections.msrp} of ${s.connections.total} TCP connections (${s.connections.tls} TLS, ${s.connections.websocket} WebSocket); ` +
-      `requests: ${escapeText(counts(s.requests))}; responses: ${escapeText(counts(s.responses))}; ` +
-      `messages: ${s.messages.total} (${s.messages.complete} complete, ${s.messages.aborted} aborted, ${s.messages.incomplete} incomplete); ` +
+    `Connections: ${s.connections.total} TCP (${s.connections.msrp} MSRP, ${s.connections.tls} TLS, ${s.connections.websocket} WebSocket); ` +
       `sessions: ${s.sessions}; SIP dialogs: ${s.sipDialogs}; bytes skipped: ${s.bytesSkipped}\n`,
   );
-
+  out.push(`Requests: ${escapeText(counts(s.requests))}\nResponses: ${escapeText(counts(s.responses))}\n`);
+  out.push(
+    `Messages: ${s.messages.total} (${s.messages.complete} complete, ${s.messages.aborted} aborted, ${s.messages.incomplete} incomplete)\n`,
+  );
   const conns = doc.connections;
   if (conns.length > 0) {
     out.push(`\n${head('Connections')}\n`);

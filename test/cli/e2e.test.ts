@@ -29,7 +29,8 @@ describe('msrpscope command line', () => {
     const r = run([CHAT]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('47 packets');
-    expect(r.stdout).toMatch(/requests: REPORT 2, SEND 6/);
+    expect(r.stdout).toMatch(/Requests: REPORT 2, SEND 6\n/);
+    expect(r.stdout).toMatch(/Messages: 4 \(4 complete, 0 aborted, 0 incomplete\)/);
     expect(r.stdout).toMatch(/m-file-0004\s+application\/octet-stream\s+10\.0 kB\s+3/);
     expect(r.stderr).toBe('');
   });
