@@ -1,0 +1,241 @@
+import type { FrameRef } from '../capture/types.js';
+import type { Dir } from '../tcp/types.js';
+import { certificateNames } from './der-name.js';
+import { HandshakeReader, HS_CERTIFICATE, HS_CLIENT_HELLO, HS_SERVER_HELLO } from './tls-handshake.js';
+import { firstCertificate, parseClientHello, parseServerHello } from './tls-hello.js';
+import { alertName, cipherName, handshakeName, tlsVersionName } from './tls-names.js';
+import {
+  TLS_ALERT,
+  TLS_APPLICATION_DATA,
+  TLS_CHANGE_CIPHER_SPEC,
+  TLS_HANDSHAKE,
+  TLS_HEARTBEAT,
+  TlsRecordReader,
+} from './tls-records.js';
+import type { TlsDirFacts, TlsFacts, TransportStats } from './types.js';
+
+/** Diagnostic callback of the tracker: code, direction, detail, frame, stream offset. */
+export type TlsDiag = (code: string, dir: Dir | undefined, detail: string, at: FrameRef, offset?: number) => void;
+
+const MAX_ALERTS = 16;
+const MAX_HANDSHAKE_NAMES = 32;
+
+function newDirFacts(): TlsDirFacts {
+  return {
+    records: 0,
+    bytes: 0,
+    byType: { changeCipherSpec: 0, alert: 0, handshake: 0, applicationData: 0, heartbeat: 0 },
+    applicationDataBytes: 0,
+    unframed: false,
+  };
+}
+
+export function newTlsFacts(): TlsFacts {
+  return {
+    kind: 'tls',
+    handshakeSeen: false,
+    midStream: false,
+    recordVersion: null,
+    offeredVersions: [],
+    version: null,
+    sni: null,
+    alpnOffered: [],
+    alpn: null,
+    cipherSuite: null,
+    cipher: null,
+    clientRandom: null,
+    certSubject: null,
+    certIssuer: null,
+    handshakeMessages: [],
+    alerts: [],
+    dirs: [newDirFacts(), newDirFacts()],
+  };
+}
+
+/** One direction: record framing, then handshake messages and alerts of the clear-text records. */
+class TlsDirection {
+  readonly records: TlsRecordReader;
+  readonly handshakes: HandshakeReader;
+  /** A ChangeCipherSpec was sent: later handshake (and TLS <= 1.2 alert) records are encrypted. */
+  ccs = false;
+  /** Type and length of the record being read, and its first bytes for alerts. */
+  type = 0;
+  length = 0;
+  readonly alert = Buffer.alloc(2);
+  alertLen = 0;
+
+  constructor(
+    readonly tracker: TlsTracker,
+    readonly dir: Dir,
+    readonly facts: TlsDirFacts,
+  ) {
+    this.handshakes = new HandshakeReader((type, body, truncated, from) => tracker.handshake(dir, type, body, truncated, from));
+    this.records = new TlsRecordReader({
+      record: (type, version, length, from) => {
+        this.type = type;
+        this.length = length;
+        this.alertLen = 0;
+        facts.records++;
+        tracker.stats.tlsRecords++;
+        tracker.record(type, version);
+        switch (type) {
+          case TLS_CHANGE_CIPHER_SPEC:
+            facts.byType.changeCipherSpec++;
+            this.ccs = true;
+            break;
+          case TLS_ALERT:
+            facts.byType.alert++;
+            break;
+          case TLS_HANDSHAKE:
+            facts.byType.handshake++;
+            break;
+          case TLS_APPLICATION_DATA:
+            facts.byType.applicationData++;
+            facts.applicationDataBytes += length;
+            break;
+          case TLS_HEARTBEAT:
+            facts.byType.heartbeat++;
+            break;
+        }
+      },
+      fragment: (bytes, from) => {
+        if (this.type === TLS_HANDSHAKE && !this.ccs) this.handshakes.push(bytes, from);
+        else if (this.type === TLS_ALERT && this.alertLen < 2) {
+          const take = Math.min(2 - this.alertLen, bytes.length);
+          bytes.copy(this.alert, this.alertLen, 0, take);
+          this.alertLen += take;
+        }
+      },
+      recordEnd: (from) => {
+        if (this.type === TLS_ALERT) tracker.alertRecord(this, from);
+      },
+      bad: (detail, from, offset) => {
+        facts.unframed = true;
+        // A capture that starts mid-connection may start inside a record: not an anomaly.
+        if (facts.records === 0 && tracker.lenientStart) return;
+        tracker.diag('tls-bad-record', dir, detail, from, offset);
+      },
+    });
+  }
+}
+
+/**
+ * What can be seen of one TLS connection without keys: record counts and bytes per direction, the
+ * clear-text handshake (ClientHello: offered versions, SNI, ALPN, client random; ServerHello: version,
+ * cipher suite, ALPN; TLS <= 1.2 Certificate: subject and issuer of the first certificate) and alerts.
+ */
+export class TlsTracker {
+  readonly facts: TlsFacts = newTlsFacts();
+  private readonly dirs: [TlsDirection, TlsDirection];
+  private firstRecord = true;
+
+  /**
+   * @param lenientStart the capture may start inside a record (no SYN seen): a direction whose first bytes are
+   *   not a record header is only counted, without a tls-bad-record diagnostic.
+   */
+  constructor(
+    readonly diag: TlsDiag,
+    readonly lenientStart = false,
+    readonly stats: Pick<TransportStats, 'tlsRecords'> = { tlsRecords: 0 },
+  ) {
+    this.dirs = [new TlsDirection(this, 0, this.facts.dirs[0]), new TlsDirection(this, 1, this.facts.dirs[1])];
+  }
+
+  /** Negotiated TLS 1.3: every encrypted record is application_data on the outside. */
+  get tls13(): boolean {
+    return this.facts.version === 'TLS 1.3';
+  }
+
+  /** Stream bytes of a direction. */
+  push(dir: Dir, bytes: Buffer, from: FrameRef): void {
+    const d = this.dirs[dir];
+    d.facts.bytes += bytes.length;
+    d.records.push(bytes, from);
+  }
+
+  /** The direction's next bytes are not known to start a record (earlier bytes were passed on as plain): only count them. */
+  unframe(dir: Dir): void {
+    const d = this.dirs[dir];
+    d.records.breakOff();
+    d.facts.unframed = true;
+  }
+
+  gap(dir: Dir, length: number, at: FrameRef): void {
+    const d = this.dirs[dir];
+    if (d.records.unframed) return;
+    d.records.breakOff();
+    d.facts.unframed = true;
+    this.diag('tls-gap', dir, `${length} bytes missing: record framing of this direction stops`, at);
+  }
+
+  /** A record header of either direction was read. */
+  record(type: number, version: number): void {
+    if (this.firstRecord) {
+      this.firstRecord = false;
+      this.facts.recordVersion = tlsVersionName(version);
+      if (type !== TLS_HANDSHAKE) this.facts.midStream = true;
+    }
+  }
+
+  handshake(dir: Dir, type: number, body: Buffer, truncated: boolean, from: FrameRef): void {
+    const f = this.facts;
+    if (f.handshakeMessages.length < MAX_HANDSHAKE_NAMES) f.handshakeMessages.push(handshakeName(type));
+    if (type === HS_CLIENT_HELLO) {
+      const ch = parseClientHello(body);
+      if (ch === undefined) return this.malformed(dir, 'ClientHello', truncated, from);
+      f.handshakeSeen = true;
+      f.midStream = false;
+      f.offeredVersions = (ch.supportedVersions.length > 0 ? ch.supportedVersions : [ch.legacyVersion]).map(tlsVersionName);
+      f.sni = ch.sni;
+      f.alpnOffered = ch.alpn;
+      f.clientRandom = ch.random.toString('hex');
+    } else if (type === HS_SERVER_HELLO) {
+      const sh = parseServerHello(body);
+      if (sh === undefined) return this.malformed(dir, 'ServerHello', truncated, from);
+      f.handshakeSeen = true;
+      f.midStream = false;
+      if (sh.helloRetryRequest) f.handshakeMessages[f.handshakeMessages.length - 1] = 'hello_retry_request';
+      f.version = tlsVersionName(sh.selectedVersion ?? sh.legacyVersion);
+      f.cipherSuite = sh.cipherSuite;
+      f.cipher = cipherName(sh.cipherSuite);
+      if (sh.alpn !== null) f.alpn = sh.alpn;
+    } else if (type === HS_CERTIFICATE && !this.tls13 && f.certSubject === null) {
+      const der = firstCertificate(body);
+      const names = der === undefined ? undefined : certificateNames(der);
+      if (names === undefined) return this.malformed(dir, 'Certificate', truncated, from);
+      f.certSubject = names.subject;
+      f.certIssuer = names.issuer;
+    }
+  }
+
+  alertRecord(d: TlsDirection, from: FrameRef): void {
+    const f = this.facts;
+    const readable = (!d.ccs || this.tls13) && d.length === 2 && d.alertLen === 2;
+    const level = readable ? d.alert[0]! : null;
+    const description = readable ? d.alert[1]! : null;
+    const name = description === null ? 'encrypted' : alertName(description);
+    if (f.alerts.length < MAX_ALERTS) f.alerts.push({ dir: d.dir, frame: from.frame, level, description, name });
+    if (readable && description !== 0) {
+      const lvl = level === 2 ? 'fatal' : level === 1 ? 'warning' : `level ${level}`;
+      this.diag('tls-alert', d.dir, `${lvl} alert ${name} (${description})`, from);
+    }
+  }
+
+  /** The connection closed: one note on what stays hidden. */
+  close(at: FrameRef): void {
+    const f = this.facts;
+    if (!f.handshakeSeen) {
+      f.midStream = true;
+      this.diag('tls-midstream', undefined, 'no TLS handshake in the capture: version, SNI and cipher unknown', at);
+    }
+    const parts = [f.version ?? f.recordVersion ?? 'TLS', f.cipher ?? 'cipher unknown'];
+    if (f.sni !== null) parts.push(`SNI ${f.sni}`);
+    const app = f.dirs[0].byType.applicationData + f.dirs[1].byType.applicationData;
+    const appBytes = f.dirs[0].applicationDataBytes + f.dirs[1].applicationDataBytes;
+    this.diag('tls-encrypted', undefined, `${parts.join(', ')}: ${app} application_data records (${appBytes} bytes) not decrypted`, at);
+  }
+
+  private malformed(dir: Dir, what: string, truncated: boolean, from: FrameRef): void {
+    this.diag('tls-malformed-handshake', dir, `${what} could not be parsed${truncated ? ' (longer than the bound kept)' : ''}`, from);
+  }
+}
