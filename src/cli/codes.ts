@@ -1,6 +1,7 @@
 import { CAPTURE_CODES } from '../capture/codes.js';
 import { NET_CODES } from '../net/codes.js';
 import { TCP_CODES } from '../tcp/codes.js';
+import { TRANSPORT_CODES } from '../transport/codes.js';
 import { MSRP_CODES } from '../msrp/codes.js';
 import { SIP_CODES } from '../sip/codes.js';
 import { MODEL_CODES } from '../model/codes.js';
@@ -11,6 +12,7 @@ export const ALL_CODES: ReadonlyArray<{ layer: string; codes: readonly Diagnosti
   { layer: 'capture', codes: CAPTURE_CODES },
   { layer: 'net', codes: NET_CODES },
   { layer: 'tcp', codes: TCP_CODES },
+  { layer: 'transport', codes: TRANSPORT_CODES },
   { layer: 'msrp', codes: MSRP_CODES },
   { layer: 'sip', codes: SIP_CODES },
   { layer: 'model', codes: MODEL_CODES },

@@ -7,6 +7,7 @@ import type { CloseReason, Dir, TcpConnection, TcpSink } from '../tcp/types.js';
 import { MsrpTap } from '../msrp/tap.js';
 import type { MsrpFrame } from '../msrp/types.js';
 import { SipTraffic } from '../sip/traffic.js';
+import { TransportDemux } from '../transport/demux.js';
 import type { Store } from '../model/store.js';
 import type { Diagnostic } from '../util/diagnostics.js';
 import { mergeCaptureInfo } from './capture-merge.js';
@@ -62,9 +63,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     onDiagnostic: diagnostic,
     sipPorts: [5060, ...(opts.sipPorts ?? [])],
   });
-  const streams: TcpSink = {
+  // Behind the transport demux: clear-text streams as they are, WebSocket payloads deframed, TLS withheld.
+  const parsers: TcpSink = {
     open(conn) {
-      model.connectionOpened(conn);
       tap.open(conn);
       sip.open(conn);
     },
@@ -76,9 +77,25 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       tap.gap(conn, dir, length, at);
       sip.gap(conn, dir, length, at);
     },
-    close(conn: TcpConnection, reason: CloseReason) {
+    close(conn, reason) {
       tap.close(conn, reason);
       sip.close(conn, reason);
+    },
+  };
+  const transport = new TransportDemux(parsers, { onDiagnostic: diagnostic });
+  const streams: TcpSink = {
+    open(conn) {
+      model.connectionOpened(conn);
+      transport.open(conn);
+    },
+    data(conn, dir, bytes, from) {
+      transport.data(conn, dir, bytes, from);
+    },
+    gap(conn, dir, length, at) {
+      transport.gap(conn, dir, length, at);
+    },
+    close(conn: TcpConnection, reason: CloseReason) {
+      transport.close(conn, reason);
       model.connectionClosed(conn, reason);
     },
   };
@@ -119,7 +136,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     info,
     decode: decoder.stats,
     bytesSkipped: tap.stats.bytesSkipped,
-    tlsConnections: tap.stats.tlsConnections,
+    tlsConnections: transport.stats.tls,
   });
   return {
     info,
