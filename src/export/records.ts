@@ -1,0 +1,535 @@
+/** Store records → JSON records. Shared by the whole-document exporter and the NDJSON stream. */
+import type { FrameRef } from '../capture/types.js';
+import type { Dir, DirStats, Endpoint } from '../tcp/types.js';
+import { parseTypedHeaders, type AuthValue, type Params } from '../msrp/headers.js';
+import type { RawHeader } from '../msrp/types.js';
+import type { MsrpUri } from '../msrp/uri.js';
+import type { SdpExchange, SipDialog } from '../sip/dialogs.js';
+import type { FileSelector } from '../sip/file-selector.js';
+import type { MsrpMedia } from '../sip/msrp-media.js';
+import type { Diagnostic } from '../util/diagnostics.js';
+import { escapeText } from '../util/escape.js';
+import type { AuthRecord } from '../model/auth.js';
+import type { ConnectionRecord } from '../model/connections.js';
+import { computeDelivery } from '../model/delivery.js';
+import type { ByteRange, StatusValue } from '../model/fields.js';
+import { checkFile, mediaType } from '../model/file-transfer.js';
+import { epochSeconds, isoTime, msBetween } from '../model/frame-time.js';
+import type { MessageRecord } from '../model/messages.js';
+import { hopsOf, type Hop } from '../model/relay.js';
+import type { SessionRecord } from '../model/sessions.js';
+import { partFields, transactionState, type TransactionRecord } from '../model/transactions.js';
+import { uriSessionId } from '../model/uri-key.js';
+import type {
+  CountMap,
+  JsonAuth,
+  JsonConnection,
+  JsonDiagnostic,
+  JsonDirection,
+  JsonDirStats,
+  JsonFileSelector,
+  JsonHeader,
+  JsonLeg,
+  JsonMessage,
+  JsonMsrpUri,
+  JsonParams,
+  JsonTypedHeaders,
+  JsonMsrpMedia,
+  JsonRange,
+  JsonSdpExchange,
+  JsonSession,
+  JsonSipDialog,
+  JsonStatus,
+  JsonTime,
+  JsonTransaction,
+} from './json-types.js';
+
+/** Formatting context: the capture's timestamp precision. */
+export interface RecordContext {
+  digits: number;
+}
+
+/** Text preview length (characters) in message records. */
+export const PREVIEW_CHARS = 200;
+/** Byte ranges listed per leg (the rest are summarised by `covered`). */
+const MAX_RANGES = 64;
+
+export function counts<K extends string | number>(m: ReadonlyMap<K, number> | ReadonlyArray<readonly [K, number]>): CountMap {
+  return Object.fromEntries([...m].map(([k, v]) => [String(k), v]));
+}
+
+export function jsonTime(t: FrameRef, ctx: RecordContext): JsonTime {
+  return { frame: t.frame, time: isoTime(t, ctx.digits), epoch: epochSeconds(t) };
+}
+
+export function direction(dir: Dir): JsonDirection {
+  return dir === 0 ? 'c2s' : 's2c';
+}
+
+export function hostPort(e: Endpoint): string {
+  return e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+function rangeJson(r: ByteRange | undefined): JsonRange | null {
+  return r === undefined ? null : { start: r.start, end: r.end, total: r.total };
+}
+
+function statusJson(s: StatusValue | undefined): JsonStatus | null {
+  return s === undefined ? null : { namespace: s.namespace, code: s.code, comment: s.comment };
+}
+
+function headersJson(h: readonly RawHeader[]): JsonHeader[] {
+  return h.map((x) => ({ name: x.name, value: x.value }));
+}
+
+function paramsJson(p: Params): JsonParams {
+  return p.map(([n, v]) => [n, v ?? null]);
+}
+
+function uriJson(u: MsrpUri): JsonMsrpUri {
+  return {
+    raw: u.raw,
+    scheme: u.scheme,
+    user: u.user ?? null,
+    host: u.host,
+    hostKind: u.hostKind,
+    dotInvalid: u.dotInvalid,
+    port: u.port ?? null,
+    sessionId: u.sessionId ?? null,
+    transport: u.transport,
+    params: paramsJson(u.params),
+  };
+}
+
+function authJsonValue(a: AuthValue | undefined): { scheme: string | null; params: JsonParams } | null {
+  return a === undefined ? null : { scheme: a.scheme ?? null, params: paramsJson(a.params) };
+}
+
+/** The typed view of a frame's headers (parsed again at export time: the hot path only reads a few). */
+export function typedHeadersJson(headers: readonly RawHeader[]): JsonTypedHeaders {
+  const t = parseTypedHeaders(headers).values;
+  const uris = (l: MsrpUri[] | undefined): JsonMsrpUri[] | null => (l === undefined ? null : l.map(uriJson));
+  return {
+    toPath: uris(t.toPath),
+    fromPath: uris(t.fromPath),
+    usePath: uris(t.usePath),
+    messageId: t.messageId ?? null,
+    byteRange: rangeJson(t.byteRange),
+    successReport: t.successReport ?? null,
+    failureReport: t.failureReport ?? null,
+    status: statusJson(t.status),
+    contentType:
+      t.contentType === undefined
+        ? null
+        : { type: t.contentType.type, subtype: t.contentType.subtype, mediaType: t.contentType.mediaType, params: paramsJson(t.contentType.params) },
+    contentId: t.contentId ?? null,
+    contentDescription: t.contentDescription ?? null,
+    contentDisposition:
+      t.contentDisposition === undefined
+        ? null
+        : { disposition: t.contentDisposition.disposition, params: paramsJson(t.contentDisposition.params) },
+    expires: t.expires ?? null,
+    minExpires: t.minExpires ?? null,
+    maxExpires: t.maxExpires ?? null,
+    wwwAuthenticate: authJsonValue(t.wwwAuthenticate),
+    authorization: authJsonValue(t.authorization),
+    authenticationInfo: authJsonValue(t.authenticationInfo),
+    useNickname: t.useNickname ?? null,
+    other: headersJson(t.other),
+  };
+}
+
+function dirStats(s: DirStats): JsonDirStats {
+  return {
+    packets: s.packets,
+    bytes: s.bytes,
+    delivered: s.delivered,
+    retransmissions: s.retransmissions,
+    outOfOrder: s.outOfOrder,
+    gaps: s.gaps,
+    missingBytes: s.missingBytes,
+  };
+}
+
+export function connectionJson(c: ConnectionRecord, ctx: RecordContext): JsonConnection {
+  const k = c.conn;
+  return {
+    id: k.id,
+    proto: 'tcp',
+    client: { address: k.client.address, port: k.client.port },
+    server: { address: k.server.address, port: k.server.port },
+    transport: k.transport ?? 'tcp',
+    msrp: c.msrp,
+    sawSyn: k.sawSyn,
+    first: jsonTime(k.first, ctx),
+    last: jsonTime(k.last, ctx),
+    durationMs: round3(msBetween(k.first, k.last)),
+    ended: c.closed ?? k.ended ?? null,
+    stats: { c2s: dirStats(k.stats[0]), s2c: dirStats(k.stats[1]) },
+    requests: counts(c.requests),
+    responses: counts(c.responses),
+    sessions: [...c.sessions],
+  };
+}
+
+export function fileSelectorJson(s: FileSelector): JsonFileSelector {
+  return {
+    name: s.name ?? null,
+    type: s.type ?? null,
+    size: s.size ?? null,
+    hash: s.hash === undefined ? null : { algorithm: s.hash.algorithm, hex: s.hash.hex },
+  };
+}
+
+/** Distinct body bytes of a session's messages: computed by the caller over messages. */
+export function sessionJson(s: SessionRecord, ctx: RecordContext, bytes: number): JsonSession {
+  return {
+    id: s.index,
+    endpoints: [
+      { uri: s.endpoints[0], sessionId: s.sessionIds[0] ?? null },
+      { uri: s.endpoints[1], sessionId: s.sessionIds[1] ?? null },
+    ],
+    relays: [...s.relays],
+    connections: [...s.connections],
+    requests: counts(s.requests),
+    messages: s.messages,
+    bytes,
+    wireBytes: s.wireBytes,
+    first: jsonTime(s.first, ctx),
+    last: jsonTime(s.last, ctx),
+    durationMs: round3(msBetween(s.first, s.last)),
+    sip: s.sip === undefined ? null : { dialog: s.sip.dialog, callId: s.sip.callId },
+    fileSelector: s.fileSelector === undefined ? null : fileSelectorJson(s.fileSelector),
+  };
+}
+
+function legJson(m: MessageRecord, hop: Hop, conns: ConnectionLookup, ctx: RecordContext): JsonLeg {
+  const leg = hop.leg;
+  const size = leg.size() ?? m.size();
+  const holes = size === null ? [] : leg.coverage.holes(1, size);
+  const c = conns(leg.connection);
+  const ends = c?.ends(leg.dir);
+  return {
+    connection: leg.connection,
+    direction: direction(leg.dir),
+    from: ends === undefined ? '' : hostPort(ends.src),
+    to: ends === undefined ? '' : hostPort(ends.dst),
+    hops: leg.hops,
+    chunks: leg.chunks,
+    bytes: leg.bytes,
+    covered: leg.coverage.covered,
+    ranges: leg.coverage.intervals().slice(0, MAX_RANGES),
+    holes: holes.slice(0, MAX_RANGES),
+    overlapBytes: leg.coverage.overlapBytes,
+    outOfOrder: leg.outOfOrder,
+    truncatedChunks: leg.truncatedChunks,
+    total: leg.total,
+    lastFlag: leg.lastFlag ?? null,
+    state: leg.state(),
+    first: jsonTime(leg.first, ctx),
+    last: jsonTime(leg.last, ctx),
+    delayMs: round3(hop.delayMs),
+    offsetMs: round3(hop.offsetMs),
+    responses: counts(leg.responses()),
+    rttMs:
+      leg.rttCount === 0
+        ? null
+        : { min: round3(leg.rttMin), max: round3(leg.rttMax), mean: round3(leg.rttSum / leg.rttCount), count: leg.rttCount },
+    finalResponse:
+      leg.finalResponse === undefined
+        ? null
+        : {
+            status: leg.finalResponse.status,
+            frame: leg.finalResponse.frame.frame,
+            rttMs: leg.finalResponse.rttMs === null ? null : round3(leg.finalResponse.rttMs),
+          },
+    sha256: leg.state() === 'complete' ? (leg.digest256 ?? null) : null,
+  };
+}
+
+const TEXTUAL = /^(text\/|application\/(json|xml|[^;]*\+xml|[^;]*\+json)|message\/(imdn\+xml))/;
+
+/** A bounded, terminal-safe text preview of a textual body (or the text inside CPIM). */
+function previewOf(m: MessageRecord): { text: string | null; truncated: boolean } {
+  const pv = m.preview;
+  if (pv === undefined) return { text: null, truncated: false };
+  let type = mediaType(m.contentType);
+  let data = pv;
+  let cut = (m.size() ?? Number.POSITIVE_INFINITY) > pv.length;
+  if (type === 'message/cpim' && m.cpim !== undefined) {
+    type = mediaType(m.cpim.contentType);
+    data = m.cpim.body;
+    cut = cut || m.cpim.bodyTruncated;
+  }
+  if (type !== undefined && !TEXTUAL.test(type)) return { text: null, truncated: false };
+  let text = data.toString('utf8');
+  if (cut && text.endsWith('\ufffd')) text = text.slice(0, -1);
+  if (text.length > PREVIEW_CHARS) {
+    text = text.slice(0, PREVIEW_CHARS);
+    cut = true;
+  }
+  return { text: escapeText(text), truncated: cut };
+}
+
+/** Index of a message in messages[], or null (none, or seen only in truncated frames). */
+export function listed(m: MessageRecord | undefined): number | null {
+  return m === undefined || m.index < 0 ? null : m.index;
+}
+
+export type ConnectionLookup = (id: number) => ConnectionRecord | undefined;
+
+export function messageJson(m: MessageRecord, ctx: RecordContext, conns: ConnectionLookup): JsonMessage {
+  const d = computeDelivery(m);
+  const pv = previewOf(m);
+  const legs: JsonLeg[] = hopsOf(m).map((h) => legJson(m, h, conns, ctx));
+  const n = m.notification;
+  const file = m.fileSelector === undefined ? undefined : checkFile(m.fileSelector, m);
+  return {
+    id: m.index,
+    messageId: m.messageId,
+    session: m.session?.index ?? null,
+    from: m.sender ?? null,
+    to: m.receiver ?? null,
+    contentType: m.contentType ?? null,
+    contentDisposition: m.contentDisposition ?? null,
+    size: m.size(),
+    bytesSeen: m.bytesSeen(),
+    state: m.state(),
+    chunks: m.maxChunks(),
+    sha256: m.sha256(),
+    sha1: m.sha1(),
+    preview: pv.text,
+    previewTruncated: pv.truncated,
+    first: jsonTime(m.first, ctx),
+    last: jsonTime(m.last, ctx),
+    successReport: m.successReport ?? null,
+    failureReport: m.failureReport ?? null,
+    legs,
+    reports: m.reports.map((r) => ({
+      transaction: r.transaction,
+      connection: r.connection,
+      direction: direction(r.dir),
+      at: jsonTime(r.frame, ctx),
+      status: statusJson(r.status),
+      byteRange: rangeJson(r.byteRange),
+    })),
+    reportCount: m.reportCount,
+    delivery: {
+      state: d.state,
+      code: d.code,
+      via: d.via,
+      at: d.at === undefined ? null : jsonTime(d.at, ctx),
+      latencyMs: d.latencyMs === null ? null : round3(d.latencyMs),
+    },
+    cpim:
+      m.cpim === undefined
+        ? null
+        : {
+            from: m.cpim.from ?? null,
+            to: [...m.cpim.to],
+            cc: [...m.cpim.cc],
+            dateTime: m.cpim.dateTime ?? null,
+            subject: [...m.cpim.subject],
+            ns: m.cpim.ns.map((x) => ({ prefix: x.prefix, uri: x.uri })),
+            imdnMessageId: m.cpim.imdnMessageId ?? null,
+            imdnDisposition: m.cpim.imdnDisposition ?? null,
+            headers: m.cpim.headers.map((h) => ({ name: h.name, value: h.value })),
+            contentType: m.cpim.contentType ?? null,
+            contentHeaders: m.cpim.contentHeaders.map((h) => ({ name: h.name, value: h.value })),
+          },
+    imdn:
+      n === undefined
+        ? null
+        : {
+            messageId: n.messageId,
+            kind: n.kind ?? null,
+            status: n.status ?? null,
+            dateTime: n.dateTime ?? null,
+            recipient: n.recipient ?? null,
+            acknowledges: listed(m.acknowledges),
+          },
+    notifications: m.notifications.map((x) => x.index).filter((i) => i >= 0),
+    composing:
+      m.composing === undefined
+        ? null
+        : {
+            state: m.composing.state ?? null,
+            contentType: m.composing.contentType ?? null,
+            refresh: m.composing.refresh ?? null,
+            lastActive: m.composing.lastActive ?? null,
+          },
+    file:
+      file === undefined || m.fileSelector === undefined
+        ? null
+        : {
+            selector: fileSelectorJson(m.fileSelector),
+            state: file.state,
+            expectedSize: file.expectedSize,
+            actualSize: file.actualSize,
+            algorithm: file.algorithm,
+            expectedHash: file.expectedHash,
+            actualHash: file.actualHash,
+          },
+  };
+}
+
+export function transactionJson(t: TransactionRecord, ctx: RecordContext, conns: ConnectionLookup): JsonTransaction {
+  const rq = t.request;
+  const rs = t.response;
+  const dir: Dir = rq?.dir ?? (rs === undefined ? 0 : rs.dir === 0 ? 1 : 0);
+  const c = conns(t.connection);
+  const ends = c?.ends(dir);
+  const fields = rq === undefined ? undefined : partFields(rq);
+  return {
+    id: t.index,
+    connection: t.connection,
+    transactionId: t.transactionId,
+    method: rq?.method ?? null,
+    from: ends === undefined ? '' : hostPort(ends.src),
+    to: ends === undefined ? '' : hostPort(ends.dst),
+    state: transactionState(t),
+    expects: t.expects,
+    request:
+      rq === undefined
+        ? null
+        : {
+            direction: direction(rq.dir),
+            at: jsonTime(rq.firstFrame, ctx),
+            lastFrame: rq.lastFrame.frame,
+            bodyLength: rq.bodyLength,
+            flag: rq.flag ?? null,
+            truncated: rq.truncated,
+            headers: headersJson(rq.headers),
+            typed: typedHeadersJson(rq.headers),
+          },
+    response:
+      rs === undefined
+        ? null
+        : {
+            direction: direction(rs.dir),
+            status: rs.status,
+            comment: rs.comment,
+            at: jsonTime(rs.firstFrame, ctx),
+            lastFrame: rs.lastFrame.frame,
+            truncated: rs.truncated,
+            headers: headersJson(rs.headers),
+            typed: typedHeadersJson(rs.headers),
+          },
+    extraResponses: t.extraResponses,
+    rttMs: rs?.rttMs === null || rs?.rttMs === undefined ? null : round3(rs.rttMs),
+    toPath: fields === undefined ? [] : [...fields.toPath],
+    fromPath: fields === undefined ? [] : [...fields.fromPath],
+    messageId: fields?.messageId ?? null,
+    byteRange: rangeJson(fields?.byteRange),
+    contentType: fields?.contentType ?? null,
+    status: statusJson(fields?.status),
+    message: listed(t.message),
+    session: t.session?.index ?? null,
+  };
+}
+
+export function authJson(a: AuthRecord, ctx: RecordContext): JsonAuth {
+  const r = a.result();
+  const g = a.granted();
+  return {
+    id: a.index,
+    connection: a.connection,
+    client: a.client,
+    relay: a.relay,
+    attempts: a.attempts.map((t) => {
+      const rq = t.request === undefined ? undefined : partFields(t.request);
+      const rs = t.response === undefined ? undefined : partFields(t.response);
+      return {
+        transaction: t.index,
+        at: jsonTime(t.request?.firstFrame ?? a.first, ctx),
+        authorization: rq?.hasAuthorization ?? false,
+        status: t.response?.status ?? null,
+        rttMs: t.response?.rttMs === null || t.response?.rttMs === undefined ? null : round3(t.response.rttMs),
+        expires: rs?.expires ?? rq?.expires ?? null,
+        minExpires: rs?.minExpires ?? null,
+      };
+    }),
+    attemptCount: a.attemptCount,
+    result: r.result,
+    code: r.code,
+    usePath: g === undefined ? [] : [...g.usePath],
+    expires: g?.expires ?? null,
+    first: jsonTime(a.first, ctx),
+    last: jsonTime(a.last, ctx),
+  };
+}
+
+function mediaJson(m: MsrpMedia): JsonMsrpMedia {
+  return {
+    transport: m.transport,
+    proto: m.proto,
+    port: m.port,
+    address: m.address ?? null,
+    path: [...m.path],
+    sessionId: m.sessionId ?? null,
+    acceptTypes: [...m.acceptTypes],
+    acceptWrappedTypes: [...m.acceptWrappedTypes],
+    maxSize: m.maxSize ?? null,
+    setup: m.setup ?? null,
+    connection: m.connection ?? null,
+    cema: m.cema,
+    direction: m.direction ?? null,
+    fileSelector: m.fileSelector === undefined ? null : fileSelectorJson(m.fileSelector),
+    fileTransferId: m.fileTransferId ?? null,
+    fileDisposition: m.fileDisposition ?? null,
+  };
+}
+
+function exchangeJson(x: SdpExchange | undefined, ctx: RecordContext): JsonSdpExchange | null {
+  if (x === undefined) return null;
+  return {
+    kind: x.kind,
+    method: x.method ?? null,
+    status: x.status ?? null,
+    at: jsonTime(x.frame, ctx),
+    frames: [...x.frames],
+    src: hostPort(x.src),
+    dst: hostPort(x.dst),
+    msrp: x.msrp.map(mediaJson),
+  };
+}
+
+export function sipDialogJson(d: SipDialog, index: number, sessions: number[], ctx: RecordContext): JsonSipDialog {
+  return {
+    id: index,
+    callId: d.callId,
+    transport: d.transport,
+    from: d.from?.uri ?? null,
+    to: d.to?.uri ?? null,
+    state: d.state,
+    terminatedBy: d.terminatedBy ?? null,
+    byeFrom: d.byeFrom ?? null,
+    messages: d.messages,
+    requests: counts(d.requests),
+    responses: counts(d.responses),
+    invites: d.invites,
+    reInvites: d.reInvites,
+    updates: d.updates,
+    offer: exchangeJson(d.offer, ctx),
+    answer: exchangeJson(d.answer, ctx),
+    msrpSessionIds: [...d.msrpSessionIds],
+    sessions,
+    first: jsonTime(d.first, ctx),
+    last: jsonTime(d.last, ctx),
+  };
+}
+
+export function diagnosticJson(d: Diagnostic): JsonDiagnostic {
+  const out: JsonDiagnostic = { code: d.code, severity: d.severity, frame: d.frame, connection: d.connection, detail: d.detail };
+  if (d.offset !== undefined) out.offset = d.offset;
+  return out;
+}
+
+/** Session-id of an endpoint URI (for callers that only have the URI). */
+export function sessionIdOf(uri: string): string | null {
+  return uriSessionId(uri) ?? null;
+}

@@ -1,0 +1,144 @@
+/** message/cpim (RFC 3862) envelope decoding, from the bounded body preview the store keeps. */
+
+export interface CpimHeader {
+  name: string;
+  value: string;
+}
+
+export interface CpimEnvelope {
+  from: string | undefined;
+  to: readonly string[];
+  cc: readonly string[];
+  dateTime: string | undefined;
+  subject: readonly string[];
+  /** NS declarations: prefix and namespace URI. */
+  ns: ReadonlyArray<{ prefix: string; uri: string }>;
+  /** imdn.Message-ID (RFC 5438), under whatever prefix the NS header gave urn:ietf:params:imdn. */
+  imdnMessageId: string | undefined;
+  /** imdn.Disposition-Notification, e.g. "positive-delivery, display". */
+  imdnDisposition: string | undefined;
+  /** Every envelope header in order (bounded). */
+  headers: readonly CpimHeader[];
+  /** Content-Type of the encapsulated MIME object. */
+  contentType: string | undefined;
+  contentHeaders: readonly CpimHeader[];
+  /** The encapsulated body, as far as the preview reaches. */
+  body: Buffer;
+  /** True when the preview ended before the body did. */
+  bodyTruncated: boolean;
+}
+
+const MAX_HEADERS = 64;
+const NONE: readonly never[] = Object.freeze([]);
+
+/** `list`, or the shared empty array (a kept envelope holds no empty arrays of its own). */
+function compact<T>(list: T[]): readonly T[] {
+  return list.length === 0 ? NONE : list;
+}
+const MAX_VALUE = 1024;
+const IMDN_NS = 'urn:ietf:params:imdn';
+
+/** Index just past the blank line ending a header block at `from`, and the block's end; -1 if none. */
+function headerBlockEnd(b: Buffer, from: number): { end: number; next: number } | undefined {
+  const crlf = b.indexOf('\r\n\r\n', from);
+  const lf = b.indexOf('\n\n', from);
+  if (crlf < 0 && lf < 0) return undefined;
+  if (crlf >= 0 && (lf < 0 || crlf <= lf)) return { end: crlf, next: crlf + 4 };
+  return { end: lf, next: lf + 2 };
+}
+
+function parseHeaderLines(text: string): CpimHeader[] {
+  const out: CpimHeader[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.length === 0) continue;
+    if ((line.startsWith(' ') || line.startsWith('\t')) && out.length > 0) {
+      const prev = out[out.length - 1] as CpimHeader;
+      prev.value = `${prev.value} ${line.trim()}`.slice(0, MAX_VALUE);
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    if (out.length >= MAX_HEADERS) break;
+    out.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim().slice(0, MAX_VALUE) });
+  }
+  return out;
+}
+
+/** Decodes a CPIM message from `data` (which may be a prefix of the body: `complete` tells). */
+export function decodeCpim(data: Buffer, complete: boolean): CpimEnvelope | undefined {
+  const envEnd = headerBlockEnd(data, 0);
+  const envText = data.subarray(0, envEnd === undefined ? data.length : envEnd.end).toString('utf8');
+  const headers = parseHeaderLines(envText);
+  if (headers.length === 0) return undefined;
+  const env: CpimEnvelope = {
+    from: undefined,
+    to: NONE,
+    cc: NONE,
+    dateTime: undefined,
+    subject: NONE,
+    ns: NONE,
+    imdnMessageId: undefined,
+    imdnDisposition: undefined,
+    headers,
+    contentType: undefined,
+    contentHeaders: NONE,
+    body: Buffer.alloc(0),
+    bodyTruncated: !complete,
+  };
+  const ns: Array<{ prefix: string; uri: string }> = [];
+  const to: string[] = [];
+  const cc: string[] = [];
+  const subject: string[] = [];
+  for (const h of headers) {
+    if (h.name.toLowerCase() !== 'ns') continue;
+    const m = /^\s*([^\s<]*)\s*<([^>]*)>/.exec(h.value);
+    if (m !== null) ns.push({ prefix: m[1] ?? '', uri: m[2] ?? '' });
+  }
+  env.ns = compact(ns);
+  const imdnPrefixes = ns.filter((n) => n.uri.toLowerCase() === IMDN_NS).map((n) => n.prefix.toLowerCase());
+  if (imdnPrefixes.length === 0) imdnPrefixes.push('imdn');
+  for (const h of headers) {
+    const name = h.name.toLowerCase();
+    const dot = name.indexOf('.');
+    if (dot > 0) {
+      const prefix = name.slice(0, dot);
+      const local = name.slice(dot + 1);
+      if (imdnPrefixes.includes(prefix)) {
+        if (local === 'message-id') env.imdnMessageId ??= h.value;
+        else if (local === 'disposition-notification') env.imdnDisposition ??= h.value;
+      }
+      continue;
+    }
+    switch (name) {
+      case 'from':
+        env.from ??= h.value;
+        break;
+      case 'to':
+        to.push(h.value);
+        break;
+      case 'cc':
+        cc.push(h.value);
+        break;
+      case 'datetime':
+        env.dateTime ??= h.value;
+        break;
+      case 'subject':
+        subject.push(h.value);
+        break;
+      default:
+        break;
+    }
+  }
+  env.to = compact(to);
+  env.cc = compact(cc);
+  env.subject = compact(subject);
+  if (envEnd === undefined) return env;
+  const mimeEnd = headerBlockEnd(data, envEnd.next);
+  const mimeText = data.subarray(envEnd.next, mimeEnd === undefined ? data.length : mimeEnd.end).toString('utf8');
+  env.contentHeaders = compact(parseHeaderLines(mimeText));
+  for (const h of env.contentHeaders) if (h.name.toLowerCase() === 'content-type') env.contentType ??= h.value;
+  if (mimeEnd !== undefined) env.body = data.subarray(mimeEnd.next);
+  else env.bodyTruncated = true;
+  return env;
+}

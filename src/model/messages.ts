@@ -1,0 +1,450 @@
+import { createHash, type Hash } from 'node:crypto';
+import type { FrameRef } from '../capture/types.js';
+import type { Dir } from '../tcp/types.js';
+import type { EndFlag } from '../msrp/types.js';
+import { isLater, msBetween } from './frame-time.js';
+import type { ByteRange, ReportFlag, StatusValue } from './fields.js';
+import { RangeSet } from './ranges.js';
+import type { SessionRecord } from './sessions.js';
+import { SparseBody } from './sparse-body.js';
+import type { CpimEnvelope } from './cpim.js';
+import type { ImdnNotification } from './imdn.js';
+import type { ComposingState } from './composing.js';
+import type { FileSelector } from './file-transfer.js';
+
+export type MessageState = 'complete' | 'aborted' | 'incomplete';
+
+/** Bytes of each message body collected for CPIM/IMDN decoding while the message is open. */
+export const PREVIEW_BYTES = 4096;
+/** Bytes kept for the text preview once the content is decoded (enough for 200 characters of UTF-8). */
+export const PREVIEW_KEEP = 1024;
+/** Detailed REPORT entries kept per message (all are counted). */
+export const MAX_REPORTS = 64;
+
+export interface ResponseNote {
+  status: number;
+  frame: FrameRef;
+  rttMs: number | null;
+}
+
+/**
+ * One leg of a message: the chunks it carried in one direction of one connection. Coverage, the end flag
+ * and a streaming hash (valid while chunks arrive in byte order) decide its state.
+ */
+export class Leg {
+  chunks = 0;
+  /** Body bytes received on this leg (every copy counted). */
+  bytes = 0;
+  readonly coverage = new RangeSet();
+  /** Total size from Byte-Range (first numeric total seen). */
+  total: number | null = null;
+  /** Last byte position of the chunk that ended with `$`. */
+  endAt: number | null = null;
+  sawEnd = false;
+  sawAbort = false;
+  lastFlag: EndFlag | undefined;
+  /** Chunks that did not start where the previous one ended. */
+  outOfOrder = 0;
+  truncatedChunks = 0;
+  last: FrameRef;
+  /** Next body position the running hashes expect. */
+  next = 1;
+  hashOk = true;
+  private sha256: Hash | undefined;
+  private sha1: Hash | undefined;
+  digest256: string | undefined;
+  digest1: string | undefined;
+  /** Responses to this leg's chunks: the first status code seen and its count, other codes in a Map. */
+  private firstCode = 0;
+  private firstCount = 0;
+  private otherCodes: Map<number, number> | undefined;
+  rttCount = 0;
+  rttSum = 0;
+  rttMin = Number.POSITIVE_INFINITY;
+  rttMax = Number.NEGATIVE_INFINITY;
+  /** The response to the chunk that ended with `$`. */
+  finalResponse: ResponseNote | undefined;
+  /** End of the previous chunk, to count out-of-order chunks. */
+  private prevEnd = 0;
+
+  constructor(
+    readonly connection: number,
+    readonly dir: Dir,
+    readonly first: FrameRef,
+    /** URIs in the To-Path of the first chunk on this leg: 1 = the next hop is the final receiver. */
+    readonly hops: number,
+    private readonly wantSha1: boolean,
+  ) {
+    this.last = first;
+  }
+
+  state(): MessageState {
+    const t = this.total ?? this.endAt;
+    if (this.sawEnd && t !== null && this.coverage.coversAll(1, t)) return 'complete';
+    if (this.sawAbort) return 'aborted';
+    return 'incomplete';
+  }
+
+  /** The size the leg's chunks describe: the declared total, else where the `$` chunk ended. */
+  size(): number | null {
+    return this.total ?? this.endAt;
+  }
+
+  /** Called when a chunk starts at `start`: returns how many leading bytes the hashes must skip, or -1. */
+  beginChunk(start: number): number {
+    if (start !== this.prevEnd + 1) this.outOfOrder++;
+    if (!this.hashOk || this.digest256 !== undefined) return -1;
+    if (start > this.next) {
+      this.hashOk = false;
+      this.sha256 = undefined;
+      this.sha1 = undefined;
+      return -1;
+    }
+    return this.next - start;
+  }
+
+  hash(part: Buffer): void {
+    this.sha256 ??= createHash('sha256');
+    this.sha256.update(part);
+    if (this.wantSha1) {
+      this.sha1 ??= createHash('sha1');
+      this.sha1.update(part);
+    }
+  }
+
+  /** Records a finished chunk that covered [start, start + received - 1]. */
+  endChunk(start: number, received: number, hashed: boolean, flag: EndFlag | undefined, truncated: boolean): void {
+    this.chunks++;
+    this.bytes += received;
+    if (received > 0) this.coverage.add(start, start + received - 1);
+    this.prevEnd = received > 0 ? start + received - 1 : start - 1;
+    if (hashed) this.next = Math.max(this.next, start + received);
+    this.lastFlag = flag;
+    if (truncated) this.truncatedChunks++;
+    if (flag === '$') {
+      this.sawEnd = true;
+      const end = start + received - 1;
+      this.endAt = this.endAt === null ? end : Math.max(this.endAt, end);
+    } else if (flag === '#') {
+      this.sawAbort = true;
+    }
+    const t = this.size();
+    if (this.hashOk && this.digest256 === undefined && this.sawEnd && t !== null && this.next === t + 1) {
+      if (this.coverage.coversAll(1, t)) {
+        this.digest256 = (this.sha256 ?? createHash('sha256')).digest('hex');
+        if (this.wantSha1) this.digest1 = (this.sha1 ?? createHash('sha1')).digest('hex');
+        this.sha256 = undefined;
+        this.sha1 = undefined;
+      }
+    }
+  }
+
+  /** Responses with this status code. */
+  responseCount(status: number): number {
+    if (this.firstCount > 0 && status === this.firstCode) return this.firstCount;
+    return this.otherCodes?.get(status) ?? 0;
+  }
+
+  /** Responses by status code, in order of first sight. */
+  responses(): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    if (this.firstCount > 0) out.push([this.firstCode, this.firstCount]);
+    if (this.otherCodes !== undefined) for (const e of this.otherCodes) out.push(e);
+    return out;
+  }
+
+  noteResponse(status: number, frame: FrameRef, rttMs: number | null, toFinalChunk: boolean): void {
+    if (this.firstCount === 0) {
+      this.firstCode = status;
+      this.firstCount = 1;
+    } else if (status === this.firstCode) this.firstCount++;
+    else {
+      this.otherCodes ??= new Map();
+      this.otherCodes.set(status, (this.otherCodes.get(status) ?? 0) + 1);
+    }
+    if (rttMs !== null) {
+      this.rttCount++;
+      this.rttSum += rttMs;
+      if (rttMs < this.rttMin) this.rttMin = rttMs;
+      if (rttMs > this.rttMax) this.rttMax = rttMs;
+    }
+    if (toFinalChunk) this.finalResponse = { status, frame, rttMs };
+  }
+}
+
+/** A REPORT that named this message. */
+export interface ReportNote {
+  /** Index of the REPORT's transaction. */
+  transaction: number;
+  connection: number;
+  dir: Dir;
+  frame: FrameRef;
+  status: StatusValue | undefined;
+  byteRange: ByteRange | undefined;
+}
+
+/** A decision about delivery from one source, kept as the first or latest seen. */
+export interface DeliveryEvidence {
+  code: number;
+  at: FrameRef;
+}
+
+const NO_REPORTS: readonly ReportNote[] = Object.freeze([]);
+const NO_MESSAGES: readonly MessageRecord[] = Object.freeze([]);
+
+/** The first `max` bytes of `b` in an unpooled buffer of exactly that size. */
+function ownCopy(b: Buffer, max: number): Buffer {
+  const n = Math.min(b.length, max);
+  if (b.byteOffset === 0 && b.buffer.byteLength === n && b.length === n) return b;
+  const out = Buffer.allocUnsafeSlow(n);
+  out.set(b.subarray(0, n), 0);
+  return out;
+}
+
+/** One message (a Message-ID carried by SEND within a session), with its legs, REPORTs and content. */
+export class MessageRecord {
+  legs: Leg[] = [];
+  /** Built only for messages with many legs; a linear search finds the few usual ones. */
+  private legByKey: Map<number, Leg> | undefined;
+  contentType: string | undefined;
+  contentDisposition: string | undefined;
+  /** First numeric Byte-Range total seen on any leg. */
+  declaredTotal: number | null = null;
+  /** True when chunks disagreed on the total. */
+  totalConflict = false;
+  successReport: ReportFlag | undefined;
+  failureReport: ReportFlag | undefined;
+  last: FrameRef;
+  /** Chunks on all legs. */
+  chunkCount = 0;
+  preview: Buffer | undefined;
+  body: SparseBody | undefined;
+  // REPORTs
+  reports: readonly ReportNote[] = NO_REPORTS;
+  reportCount = 0;
+  /** Byte ranges that success REPORTs confirmed (made on the first ranged success REPORT). */
+  successRanges: RangeSet | undefined;
+  /** Latest success REPORT (status 200) seen. */
+  lastSuccess: FrameRef | undefined;
+  /** A success REPORT without a usable Byte-Range. */
+  successUnranged = false;
+  /** First REPORT with a status other than 200, and the latest time such a REPORT was seen. */
+  failureByReport: DeliveryEvidence | undefined;
+  /** First response with a failure status (>= 300) to one of its chunks, on any leg. */
+  failureByResponse: DeliveryEvidence | undefined;
+  // Content
+  contentDecoded = false;
+  cpim: CpimEnvelope | undefined;
+  /** When this message is an IMDN notification: what it says. */
+  notification: ImdnNotification | undefined;
+  /** When this message is an isComposing indication (RFC 3994). */
+  composing: ComposingState | undefined;
+  /** IMDN notifications received for this message (by imdn.Message-ID). */
+  notifications: readonly MessageRecord[] = NO_MESSAGES;
+  /** The message an IMDN notification acknowledges. */
+  acknowledges: MessageRecord | undefined;
+  fileSelector: FileSelector | undefined;
+  // Live-event bookkeeping
+  announced = false;
+  deliveryAnnounced = false;
+
+  /**
+   * Position in the store's message list, -1 until a chunk with an end-line confirmed the message (one
+   * seen only in frames cut by a gap or the end of the capture is not counted as a message).
+   */
+  index = -1;
+
+  constructor(
+    readonly messageId: string,
+    readonly session: SessionRecord | undefined,
+    readonly first: FrameRef,
+    /** Last URI of the From-Path of the first chunk seen (the sender). */
+    readonly sender: string | undefined,
+    /** Last URI of the To-Path of the first chunk seen (the receiver). */
+    readonly receiver: string | undefined,
+    readonly wantSha1: boolean,
+    keepBody: boolean,
+  ) {
+    this.last = first;
+    if (keepBody) this.body = new SparseBody();
+  }
+
+  /** The leg for this connection direction, created in order of first sight. */
+  legFor(connection: number, dir: Dir, at: FrameRef, hops: number): Leg {
+    const key = connection * 2 + dir;
+    let leg: Leg | undefined;
+    if (this.legByKey !== undefined) leg = this.legByKey.get(key);
+    else for (const l of this.legs) if (l.connection === connection && l.dir === dir) leg = l;
+    if (leg !== undefined) return leg;
+    leg = new Leg(connection, dir, at, hops, this.wantSha1);
+    if (this.legs.length === 0) this.legs = [leg];
+    else this.legs.push(leg);
+    if (this.legByKey !== undefined) this.legByKey.set(key, leg);
+    else if (this.legs.length > 8) this.legByKey = new Map(this.legs.map((l) => [l.connection * 2 + l.dir, l]));
+    return leg;
+  }
+
+  touch(t: FrameRef): void {
+    if (isLater(this.last, t)) this.last = t;
+  }
+
+  /** Complete if some leg is complete; else aborted if some leg saw `#`; else incomplete. */
+  state(): MessageState {
+    let aborted = false;
+    for (const l of this.legs) {
+      const s = l.state();
+      if (s === 'complete') return 'complete';
+      if (s === 'aborted') aborted = true;
+    }
+    return aborted ? 'aborted' : 'incomplete';
+  }
+
+  /** The first complete leg, if any. */
+  completeLeg(): Leg | undefined {
+    for (const l of this.legs) if (l.state() === 'complete') return l;
+    return undefined;
+  }
+
+  /** Total size: declared in Byte-Range, else the size a complete leg showed; null when unknown. */
+  size(): number | null {
+    if (this.declaredTotal !== null) return this.declaredTotal;
+    const c = this.completeLeg();
+    return c === undefined ? null : c.size();
+  }
+
+  /** Most distinct body bytes seen on one leg (or kept, when bodies are kept). */
+  bytesSeen(): number {
+    let best = this.body?.size ?? 0;
+    for (const l of this.legs) if (l.coverage.covered > best) best = l.coverage.covered;
+    return best;
+  }
+
+  /** Largest chunk count on one leg. */
+  maxChunks(): number {
+    let n = 0;
+    for (const l of this.legs) if (l.chunks > n) n = l.chunks;
+    return n;
+  }
+
+  private digestOf(which: 'sha256' | 'sha1'): string | null {
+    for (const l of this.legs) {
+      if (l.state() !== 'complete') continue;
+      const d = which === 'sha256' ? l.digest256 : l.digest1;
+      if (d !== undefined) return d;
+    }
+    const t = this.size();
+    if (this.body !== undefined && t !== null && this.state() === 'complete') return this.body.digest(which, t) ?? null;
+    return null;
+  }
+
+  /** Hex sha256 of the reassembled body when complete and hashable, else null. */
+  sha256(): string | null {
+    return this.digestOf('sha256');
+  }
+
+  /** Hex sha-1 (only computed for file transfers announced with a file-selector). */
+  sha1(): string | null {
+    return this.wantSha1 ? this.digestOf('sha1') : null;
+  }
+
+  /** Preview bytes: feeds body position `pos` (1-based) from any leg, in order, up to PREVIEW_BYTES. */
+  feedPreview(pos: number, slice: Buffer): void {
+    if (this.contentDecoded) return;
+    const have = this.preview?.length ?? 0;
+    if (have >= PREVIEW_BYTES || pos > have + 1) return;
+    const from = have + 1 - pos;
+    if (from >= slice.length) return;
+    const take = Math.min(slice.length - from, PREVIEW_BYTES - have);
+    const part = slice.subarray(from, from + take);
+    const next = Buffer.allocUnsafe(have + take);
+    if (this.preview !== undefined) next.set(this.preview, 0);
+    next.set(part, have);
+    this.preview = next;
+  }
+
+  /**
+   * Shrinks the preview (and the CPIM body view into it) to at most PREVIEW_KEEP bytes in buffers of
+   * their own, so a retained message never pins a larger or shared (pooled) allocation.
+   */
+  trimPreview(): void {
+    if (this.preview !== undefined) this.preview = ownCopy(this.preview, PREVIEW_KEEP);
+    if (this.cpim !== undefined) {
+      const b = this.cpim.body;
+      if (b.length > PREVIEW_KEEP) this.cpim.bodyTruncated = true;
+      this.cpim.body = ownCopy(b, PREVIEW_KEEP);
+    }
+  }
+
+  addReport(note: ReportNote): void {
+    this.reportCount++;
+    if (this.reports.length === 0) this.reports = [note];
+    else if (this.reports.length < MAX_REPORTS) (this.reports as ReportNote[]).push(note);
+    const code = note.status?.code;
+    if (code === undefined) return;
+    if (code === 200) {
+      const r = note.byteRange;
+      if (r !== undefined && r.end !== null && r.end >= r.start) {
+        this.successRanges ??= new RangeSet(1024);
+        this.successRanges.add(r.start, r.end);
+      }
+      else this.successUnranged = true;
+      if (this.lastSuccess === undefined || !isLater(note.frame, this.lastSuccess)) this.lastSuccess = note.frame;
+    } else if (this.failureByReport === undefined) {
+      this.failureByReport = { code, at: note.frame };
+    }
+  }
+
+  /** Records an IMDN notification about this message (bounded). */
+  addNotification(n: MessageRecord): void {
+    if (this.notifications.length === 0) this.notifications = [n];
+    else if (this.notifications.length < 64) (this.notifications as MessageRecord[]).push(n);
+  }
+
+  /** Milliseconds from the first chunk to `t`. */
+  since(t: FrameRef): number {
+    return msBetween(this.first, t);
+  }
+}
+
+/**
+ * Messages by session and Message-ID, plus the latest message per Message-ID (for REPORT fallback).
+ * `list` holds the confirmed ones (some chunk ended with an end-line), in order of confirmation.
+ */
+export class MessageTable {
+  readonly list: MessageRecord[] = [];
+  private all = 0;
+  private readonly byKey = new Map<string, MessageRecord>();
+  private readonly byId = new Map<string, MessageRecord>();
+
+  static key(session: SessionRecord | undefined, messageId: string): string {
+    return `${session === undefined ? '-' : session.index}\u0000${messageId}`;
+  }
+
+  get(session: SessionRecord | undefined, messageId: string): MessageRecord | undefined {
+    return this.byKey.get(MessageTable.key(session, messageId));
+  }
+
+  /** Latest message with this Message-ID in any session. */
+  anyWithId(messageId: string): MessageRecord | undefined {
+    return this.byId.get(messageId);
+  }
+
+  add(m: MessageRecord): void {
+    this.byKey.set(MessageTable.key(m.session, m.messageId), m);
+    this.byId.set(m.messageId, m);
+    this.all++;
+  }
+
+  /** Lists the message (gives it its index); true the first time. */
+  confirm(m: MessageRecord): boolean {
+    if (m.index >= 0) return false;
+    m.index = this.list.length;
+    this.list.push(m);
+    return true;
+  }
+
+  /** Messages seen only in truncated frames. */
+  get unconfirmed(): number {
+    return this.all - this.list.length;
+  }
+}
