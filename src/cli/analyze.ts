@@ -1,10 +1,12 @@
 import { Store } from '../model/store.js';
-import { buildJsonDocument } from '../export/json.js';
+import { buildJsonDocument, writeJsonDocument } from '../export/json.js';
+import { extractBodies } from '../export/extract.js';
 import { createNdjsonWriter } from '../export/ndjson.js';
 import { renderSummary } from '../export/summary.js';
 import { filterDocument, isEmptyFilter, type RecordFilter } from '../export/filter.js';
 import { ndjsonRecordMatches } from '../export/ndjson-filter.js';
-import { runPipeline, type PipelineSource } from './pipeline.js';
+import { runPipeline, type PipelineResult, type PipelineSource } from './pipeline.js';
+import { openTuiInput, runTuiMode } from './tui-mode.js';
 import { Progress } from './progress.js';
 
 export type OutputMode = 'summary' | 'json' | 'ndjson' | 'tui' | 'none';
@@ -26,11 +28,17 @@ export interface AnalyzeOptions {
 
 export interface AnalyzeResult {
   damaged: boolean;
+  /** Set when the TUI decided the exit code (q → 0). */
+  exitCode?: number;
 }
 
 /** Runs the pipeline over the sources and writes the chosen output. */
 export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
-  const store = new Store({ keepBodies: opts.extractDir !== undefined });
+  const store = new Store({
+    keepBodies: opts.extractDir !== undefined,
+    // Body hashes appear in JSON/NDJSON records and verify file transfers; the summary shows neither.
+    hashBodies: opts.mode !== 'summary' || opts.extractDir !== undefined,
+  });
   if (opts.mode === 'ndjson') {
     const filtering = !isEmptyFilter(opts.filter);
     createNdjsonWriter(store, (line) => {
@@ -39,24 +47,44 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     });
   }
   const progress = opts.progressTotal !== undefined && opts.progressTotal > 20e6 ? new Progress(opts.progressTotal, process.stderr) : undefined;
-  let result;
-  try {
-    result = await runPipeline({
-      sources: opts.sources,
-      model: store,
-      msrpPorts: opts.msrpPorts,
-      sipPorts: opts.sipPorts,
-      hashBodies: false,
-      onProgress: progress ? (bytes) => progress.update(bytes) : undefined,
-    });
-  } finally {
-    progress?.finish();
+  const run = async (): Promise<PipelineResult> => {
+    try {
+      return await runPipeline({
+        sources: opts.sources,
+        model: store,
+        msrpPorts: opts.msrpPorts,
+        sipPorts: opts.sipPorts,
+        hashBodies: false,
+        onProgress: progress ? (bytes) => progress.update(bytes) : undefined,
+      });
+    } finally {
+      progress?.finish();
+    }
+  };
+  if (opts.mode === 'tui') {
+    const live = opts.sources.some((s) => typeof s.input !== 'string');
+    const input = openTuiInput(opts.sources.some((s) => s.input === process.stdin));
+    const { exitCode, result } = await runTuiMode(store, run, { live, input, filter: opts.filter, title: 'msrpscope' });
+    if (result?.info.truncated) opts.warn(`capture cut short after frame ${result.info.last?.frame ?? 0}`);
+    return { damaged: result?.damaged ?? false, exitCode };
   }
+  const result = await run();
   if (result.info.truncated) opts.warn(`capture cut short after frame ${result.info.last?.frame ?? 0}`);
-  if (opts.mode === 'json' || opts.mode === 'summary' || opts.mode === 'tui') {
-    const doc = filterDocument(buildJsonDocument(store), opts.filter);
-    if (opts.mode === 'json') opts.write(`${JSON.stringify(doc, null, 2)}\n`);
-    else opts.write(renderSummary(doc, { color: opts.color, columns: opts.columns }));
+  if (opts.mode === 'json' || opts.mode === 'summary') {
+    if (opts.mode === 'json' && isEmptyFilter(opts.filter)) {
+      // Streamed record by record: the whole document is never held as one string.
+      writeJsonDocument(store, opts.write);
+      opts.write('\n');
+    } else {
+      const doc = filterDocument(buildJsonDocument(store), opts.filter);
+      if (opts.mode === 'json') opts.write(`${JSON.stringify(doc, null, 2)}\n`);
+      else opts.write(renderSummary(doc, { color: opts.color, columns: opts.columns }));
+    }
+  }
+  if (opts.extractDir !== undefined) {
+    const r = await extractBodies(store, opts.extractDir);
+    for (const f of r.failed) opts.warn(`message ${f.message} not extracted: ${f.error}`);
+    if (opts.mode === 'none') opts.write(`extracted ${r.files.length} files into ${r.dir} (manifest ${r.manifest})\n`);
   }
   return { damaged: result.damaged };
 }

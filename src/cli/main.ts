@@ -126,6 +126,7 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
     const out = jsonOut;
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
   }
+  if (result.exitCode !== undefined) return result.exitCode;
   return result.damaged ? EXIT_DAMAGED : EXIT_OK;
 }
 
@@ -173,6 +174,8 @@ function buildProgram(setExit: (code: Promise<number>) => void): Command {
       process.on('SIGTERM', onInt);
       const stream: Readable = cap.stream;
       const analysis = runAnalysis([{ name: `live:${opts.interface}`, input: stream }], opts, undefined);
+      // The viewer may close before the capture ends: then the capture is stopped too.
+      void analysis.finally(() => cap.stop()).catch(() => undefined);
       setExit(
         Promise.allSettled([cap.done, analysis]).then(([d, a]) => {
           if (d.status === 'rejected') throw d.reason;

@@ -94,8 +94,8 @@ function known(name: string): string {
   }
 }
 
-export function extractFields(headers: readonly RawHeader[]): FrameFields {
-  const f: FrameFields = {
+function newFields(): FrameFields {
+  return {
     toPath: NONE,
     fromPath: NONE,
     toPathRaw: undefined,
@@ -112,6 +112,13 @@ export function extractFields(headers: readonly RawHeader[]): FrameFields {
     usePath: NONE,
     hasAuthorization: false,
   };
+}
+
+/** The fields of a frame without headers (shared, never modified). */
+export const NO_FIELDS: FrameFields = Object.freeze(newFields());
+
+export function extractFields(headers: readonly RawHeader[]): FrameFields {
+  const f = newFields();
   let seenRange = false;
   let seenStatus = false;
   for (const h of headers) {

@@ -10,7 +10,7 @@ import { decodeContent, ImdnLinks } from './content.js';
 import { ConnectionRecord, PathCache, type FrameInProgress } from './connections.js';
 import { computeDelivery } from './delivery.js';
 import type { ModelEvent, ModelListener } from './events.js';
-import { extractFields, type FrameFields } from './fields.js';
+import { extractFields, NO_FIELDS, type FrameFields } from './fields.js';
 import { checkFile, selectorMatches } from './file-transfer.js';
 import { msBetween } from './frame-time.js';
 import { MessageRecord, MessageTable } from './messages.js';
@@ -194,7 +194,7 @@ export class Store implements ModelInput {
     c.current[dir] = undefined;
     if (!c.msrp) this.markMsrp(c, m.firstFrame);
     if (m.kind === 'request') this.request(c, dir, m, f);
-    else this.response(c, dir, m, f);
+    else this.response(c, dir, m);
   }
 
   diagnostic(d: Diagnostic): void {
@@ -283,7 +283,8 @@ export class Store implements ModelInput {
 
   /** Headers known: resolve the session and, for a SEND, the message leg whose body follows. */
   private begin(c: ConnectionRecord, dir: Dir, m: MsrpFrame): FrameInProgress {
-    const fields = extractFields(m.headers);
+    // Responses are matched by transaction id alone; their headers are only read at export time.
+    const fields = m.kind === 'request' ? extractFields(m.headers) : NO_FIELDS;
     const f: FrameInProgress = { m, fields, session: undefined, received: 0, sawSlices: false, chunk: undefined };
     if (m.kind !== 'request' || m.method === undefined || m.method === 'AUTH') return f;
     f.session = this.sessionOf(c, dir, f, m.firstFrame);
@@ -490,7 +491,7 @@ export class Store implements ModelInput {
     this.checkDelivery(msg);
   }
 
-  private response(c: ConnectionRecord, dir: Dir, m: MsrpFrame, f: FrameInProgress): void {
+  private response(c: ConnectionRecord, dir: Dir, m: MsrpFrame): void {
     const status = m.status ?? 0;
     if (m.truncated) bump(this.truncatedResponseCounts, status);
     else {

@@ -1,11 +1,16 @@
 /** Small text and byte helpers of the SIP layer. */
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/** C0 and C1 controls, DEL, and the Unicode bidi / invisible format controls (they reorder or hide text). */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
 
 /** A one-line, printable rendering of untrusted text for diagnostics (control characters escaped, length capped). */
 export function safeText(s: string, max = 120): string {
   const cut = s.length > max ? `${s.slice(0, max)}...` : s;
-  return cut.replace(CONTROL, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return cut.replace(CONTROL, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /** Joins buffers into one new buffer (a copy), `total` being the sum of their lengths. */

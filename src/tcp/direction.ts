@@ -174,7 +174,8 @@ export class Direction {
     this.provisional = false;
     const abs = this.absOf(seq);
     if (abs < this.next || abs - this.next > MAX_AHEAD) {
-      this.diag('tcp-out-of-window', from, abs, `FIN at offset ${abs} does not fit the stream (next offset ${this.next}); ignored`);
+      // A FIN before the stream start has a negative offset: the diagnostic points at the stream position.
+      this.diag('tcp-out-of-window', from, abs < 0 ? this.next : abs, `FIN at offset ${abs} does not fit the stream (next offset ${this.next}); ignored`);
       return;
     }
     this.finAbs = abs;

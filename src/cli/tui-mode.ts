@@ -1,0 +1,81 @@
+import { openSync } from 'node:fs';
+import { ReadStream } from 'node:tty';
+import type { Store } from '../model/store.js';
+import { buildJsonDocument } from '../export/json.js';
+import { filterDocument, type RecordFilter } from '../export/filter.js';
+import { runTui } from '../tui/app.js';
+import type { PipelineResult } from './pipeline.js';
+import { CliError, EXIT_USAGE } from './errors.js';
+
+/**
+ * Where the TUI reads keys: stdin, or the controlling terminal when stdin carries the capture
+ * (`tcpdump -w - | msrpscope -`).
+ */
+export function openTuiInput(stdinIsCapture: boolean): NodeJS.ReadableStream {
+  if (!stdinIsCapture) {
+    if (process.stdin.isTTY !== true) throw new CliError('the TUI needs a terminal for its keys; use --summary or --json', EXIT_USAGE);
+    return process.stdin;
+  }
+  try {
+    return new ReadStream(openSync('/dev/tty', 'r'));
+  } catch {
+    throw new CliError('the capture comes on stdin and there is no terminal (/dev/tty) for keys; use --summary or --json', EXIT_USAGE);
+  }
+}
+
+export interface TuiModeOptions {
+  live: boolean;
+  input: NodeJS.ReadableStream;
+  filter: RecordFilter;
+  title: string;
+}
+
+/**
+ * Runs the viewer over the analysis. A file is read first (the progress line shows meanwhile); a pipe or a
+ * live capture opens the viewer at once and fills it while reading (redraws are throttled by the TUI).
+ * Quitting before a live capture ends stops the program with the viewer's exit code.
+ */
+export async function runTuiMode(
+  store: Store,
+  run: () => Promise<PipelineResult>,
+  opts: TuiModeOptions,
+): Promise<{ exitCode: number; result: PipelineResult | undefined }> {
+  const doc = (): ReturnType<typeof buildJsonDocument> => filterDocument(buildJsonDocument(store), opts.filter);
+  const getBody = (i: number): Uint8Array | null => store.messages[i]?.preview ?? null;
+  const closeInput = (): void => {
+    if (opts.input !== process.stdin && opts.input instanceof ReadStream) opts.input.destroy();
+  };
+  if (!opts.live) {
+    const result = await run();
+    const snapshot = doc();
+    const exitCode = await runTui({ getDocument: () => snapshot, input: opts.input, title: opts.title, getBody });
+    closeInput();
+    return { exitCode, result };
+  }
+  const listeners = new Set<() => void>();
+  const unsubscribe = store.onEvent(() => {
+    for (const l of listeners) l();
+  });
+  const tui = runTui({
+    getDocument: doc,
+    subscribe: (fn) => {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    live: true,
+    input: opts.input,
+    title: opts.title,
+    getBody,
+  });
+  let result: PipelineResult | undefined;
+  const reading = run().then((r) => {
+    result = r;
+    for (const l of listeners) l();
+  });
+  const exitCode = await tui;
+  unsubscribe();
+  closeInput();
+  // The viewer is closed; a pipe still being read is not waited for.
+  await Promise.race([reading.catch(() => undefined), new Promise((r) => setTimeout(r, 0))]);
+  return { exitCode, result };
+}

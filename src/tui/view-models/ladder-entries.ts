@@ -1,0 +1,269 @@
+/**
+ * Ladder entries from transactions: SEND chunks folded per message leg with the REPORTs travelling back
+ * along it, other requests and responses one arrow each, and the SIP INVITE / answer / BYE.
+ */
+import type { JsonDirection, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../../export/json-types.js';
+import type { DocIndex } from './doc-index.js';
+import { fmtBytes, fmtMs, fmtStatus, isFailure, sipIdentity } from './format.js';
+import type { LadderEntry } from './ladder-types.js';
+import { seg, type Line } from './line.js';
+
+function flip(d: JsonDirection): JsonDirection {
+  return d === 'c2s' ? 's2c' : 'c2s';
+}
+
+/** Direction of a transaction's request (inferred from the response when the request was not seen). */
+export function requestDirection(t: JsonTransaction): JsonDirection {
+  if (t.request !== null) return t.request.direction;
+  if (t.response !== null) return flip(t.response.direction);
+  return 'c2s';
+}
+
+function timeOf(t: JsonTransaction): JsonTime {
+  return t.request?.at ?? t.response?.at ?? { frame: 0, time: '', epoch: 0 };
+}
+
+export function byTime(a: { at: JsonTime }, b: { at: JsonTime }): number {
+  return a.at.epoch - b.at.epoch || a.at.frame - b.at.frame;
+}
+
+
+interface Ends {
+  from: number;
+  to: number;
+}
+
+export type Resolver = (t: JsonTransaction) => Ends;
+
+function rangeText(t: JsonTransaction): string {
+  const r = t.byteRange;
+  if (r === null) return '';
+  return `${r.start}-${r.end ?? '*'}/${r.total ?? '*'}`;
+}
+
+function requestEntry(ix: DocIndex, t: JsonTransaction, e: Ends, keyPrefix: string): LadderEntry | undefined {
+  const req = t.request;
+  if (req === null) return undefined;
+  const method = t.method ?? '?';
+  const label: Line = [seg(method, 'head')];
+  let fail = false;
+  if (method === 'SEND') {
+    label.push(seg(` ${rangeText(t)} ${fmtBytes(req.bodyLength)}${req.flag === null ? '' : ` ${req.flag}`}`));
+    if (req.flag === '#') fail = true;
+  } else if (method === 'REPORT' && t.status !== null) {
+    fail = isFailure(t.status.code);
+    label.push(seg(` ${fmtStatus(t.status)}`, fail ? 'fail' : undefined));
+    if (t.byteRange !== null) label.push(seg(` ${rangeText(t)}`));
+  } else if (method === 'AUTH') {
+    const auth = ix.authOfTransaction(t.id);
+    const attempt = auth?.attempts.find((x) => x.transaction === t.id);
+    if (attempt?.authorization === true) label.push(seg(' (with credentials)'));
+  }
+  if (req.truncated) label.push(seg(' (cut)', 'warn'));
+  if (t.state === 'unanswered') label.push(seg(' … no response', 'warn'));
+  return {
+    key: `${keyPrefix}t${t.id}q`,
+    at: req.at,
+    from: e.from,
+    to: e.to,
+    label,
+    fail,
+    folded: false,
+    sip: false,
+    target: { kind: 'transaction', transaction: t.id, part: 'request' },
+    transactions: [t.id],
+    expandable: false,
+    children: [],
+  };
+}
+
+function responseEntry(t: JsonTransaction, e: Ends, keyPrefix: string): LadderEntry | undefined {
+  const rsp = t.response;
+  if (rsp === null) return undefined;
+  const fail = isFailure(rsp.status);
+  const label: Line = [seg(`${rsp.status}${rsp.comment === '' ? '' : ` ${rsp.comment}`}`, fail ? 'fail' : 'ok')];
+  if (t.rttMs !== null) label.push(seg(` · ${fmtMs(t.rttMs)}`));
+  if (t.state === 'orphan-response') label.push(seg(' (request not seen)', 'warn'));
+  if (t.method !== null && t.method !== 'SEND') label.push(seg(` (${t.method})`, 'dim'));
+  if (rsp.truncated) label.push(seg(' (cut)', 'warn'));
+  return {
+    key: `${keyPrefix}t${t.id}r`,
+    at: rsp.at,
+    from: e.to,
+    to: e.from,
+    label,
+    fail,
+    folded: false,
+    sip: false,
+    target: { kind: 'transaction', transaction: t.id, part: 'response' },
+    transactions: [t.id],
+    expandable: false,
+    children: [],
+  };
+}
+
+function plainEntries(ix: DocIndex, t: JsonTransaction, e: Ends, out: LadderEntry[], keyPrefix = ''): void {
+  const q = requestEntry(ix, t, e, keyPrefix);
+  if (q !== undefined) out.push(q);
+  const r = responseEntry(t, e, keyPrefix);
+  if (r !== undefined) out.push(r);
+}
+
+interface Group {
+  key: string;
+  message: number;
+  connection: number;
+  direction: JsonDirection;
+  sends: JsonTransaction[];
+  reports: JsonTransaction[];
+}
+
+function groupEntry(ix: DocIndex, g: Group, resolve: Resolver): LadderEntry {
+  const m: JsonMessage | undefined = ix.message(g.message);
+  const first = g.sends[0];
+  const e = first === undefined ? { from: 0, to: 0 } : resolve(first);
+  const leg = m?.legs.find((l) => l.connection === g.connection && l.direction === g.direction);
+  const chunks = leg?.chunks ?? g.sends.length;
+  const bytes = leg?.bytes ?? g.sends.reduce((n, t) => n + (t.request?.bodyLength ?? 0), 0);
+  const label: Line = [seg('SEND', 'head'), seg(` ${bytes} B${chunks > 1 ? ` in ${chunks} chunks` : ''}`)];
+  let fail = false;
+  let failCode: number | null = null;
+  let okCode: number | null = null;
+  let unanswered = 0;
+  let end = first === undefined ? 0 : timeOf(first).epoch;
+  const start = end;
+  for (const t of g.sends) {
+    end = Math.max(end, t.request?.at.epoch ?? 0);
+    if (t.response !== null) {
+      end = Math.max(end, t.response.at.epoch);
+      if (isFailure(t.response.status)) failCode ??= t.response.status;
+      else okCode ??= t.response.status;
+    } else if (t.expects === 'response') unanswered++;
+  }
+  // The leg's own state first: it is what a narrow screen must still show.
+  const state = leg?.state ?? m?.state;
+  if (state === 'aborted') {
+    fail = true;
+    label.push(seg(' # aborted', 'fail'));
+  } else if (state === 'incomplete') {
+    label.push(seg(' incomplete', 'warn'));
+  }
+  if (failCode !== null) {
+    fail = true;
+    label.push(seg(` ✗ ${failCode}`, 'fail'));
+  } else if (okCode !== null) {
+    label.push(seg(` ✓ ${okCode}`, 'ok'));
+  }
+  if (unanswered > 0) label.push(seg(okCode === null && failCode === null ? ' … no response' : ` (${unanswered} unanswered)`, 'warn'));
+  const lastReport = g.reports[g.reports.length - 1];
+  if (lastReport !== undefined) {
+    const st = lastReport.status;
+    const rfail = isFailure(st?.code);
+    if (rfail) fail = true;
+    const what = g.reports.length > 1 ? `${g.reports.length} REPORTs, last ` : 'REPORT ';
+    label.push(seg(' · '), seg(`${what}${st === null ? '(no status)' : fmtStatus(st)}`, rfail ? 'fail' : undefined));
+    for (const r of g.reports) end = Math.max(end, timeOf(r).epoch);
+  }
+  if (end > start) label.push(seg(` · ${fmtMs((end - start) * 1000)}`));
+  let children: LadderEntry[] | undefined;
+  const unfold = (): LadderEntry[] => {
+    const out: LadderEntry[] = [];
+    const prefix = `${g.key}/`;
+    for (const t of g.sends) plainEntries(ix, t, resolve(t), out, prefix);
+    for (const t of g.reports) plainEntries(ix, t, resolve(t), out, prefix);
+    return out.sort(byTime);
+  };
+  return {
+    key: g.key,
+    at: first === undefined ? { frame: 0, time: '', epoch: 0 } : timeOf(first),
+    from: e.from,
+    to: e.to,
+    label,
+    fail,
+    folded: true,
+    sip: false,
+    target: { kind: 'message', message: g.message, transaction: first?.id ?? null },
+    transactions: [...g.sends, ...g.reports].map((t) => t.id),
+    expandable: true,
+    get children(): LadderEntry[] {
+      children ??= unfold();
+      return children;
+    },
+  };
+}
+
+/**
+ * Entries for transactions: SEND chunks folded per message leg (message, sender column, receiver column),
+ * REPORTs attached to the leg they travel back along.
+ */
+export function transactionEntries(ix: DocIndex, txs: readonly JsonTransaction[], resolve: Resolver): LadderEntry[] {
+  const groups = new Map<string, Group>();
+  const out: LadderEntry[] = [];
+  const loose: JsonTransaction[] = [];
+  for (const t of txs) {
+    if (t.method === 'SEND' && t.message !== null) {
+      const e = resolve(t);
+      const key = `m${t.message}:${e.from}>${e.to}`;
+      let g = groups.get(key);
+      if (g === undefined) {
+        g = { key, message: t.message, connection: t.connection, direction: requestDirection(t), sends: [], reports: [] };
+        groups.set(key, g);
+      }
+      g.sends.push(t);
+    }
+  }
+  for (const t of txs) {
+    if (t.method === 'SEND' && t.message !== null) continue;
+    if (t.method === 'REPORT' && t.message !== null) {
+      const e = resolve(t);
+      const g = groups.get(`m${t.message}:${e.to}>${e.from}`);
+      if (g !== undefined) {
+        g.reports.push(t);
+        continue;
+      }
+    }
+    loose.push(t);
+  }
+  for (const g of groups.values()) out.push(groupEntry(ix, g, resolve));
+  for (const t of loose) plainEntries(ix, t, resolve(t), out);
+  return out;
+}
+
+export function sipEntries(ix: DocIndex, s: JsonSession, colA: number, colB: number): LadderEntry[] {
+  if (s.sip === null) return [];
+  const d = ix.dialog(s.sip.dialog);
+  if (d === undefined) return [];
+  const offerIds = new Set((d.offer?.kind === 'request' ? d.offer.msrp : []).map((m) => m.sessionId));
+  const callerIsB = s.endpoints[1].sessionId !== null && offerIds.has(s.endpoints[1].sessionId) && !offerIds.has(s.endpoints[0].sessionId);
+  const caller = callerIsB ? colB : colA;
+  const callee = callerIsB ? colA : colB;
+  const out: LadderEntry[] = [];
+  const mk = (key: string, at: JsonTime, from: number, to: number, text: string, fail = false): LadderEntry => ({
+    key: `sip${d.id}${key}`,
+    at,
+    from,
+    to,
+    label: [seg('SIP ', 'sip'), seg(text, fail ? 'fail' : 'sip')],
+    fail,
+    folded: false,
+    sip: true,
+    target: { kind: 'sip', dialog: d.id, frame: at.frame },
+    transactions: [],
+    expandable: false,
+    children: [],
+  });
+  const inviteAt = d.offer?.kind === 'request' && d.offer.method === 'INVITE' ? d.offer.at : d.first;
+  const who = d.from === null ? '' : ` ${sipIdentity(d.from)} → ${d.to === null ? '?' : sipIdentity(d.to)}`;
+  out.push(mk('i', inviteAt, caller, callee, `INVITE${who}`));
+  if (d.answer !== null && d.answer.kind === 'response' && d.answer.status !== null) {
+    out.push(mk('a', d.answer.at, callee, caller, `${d.answer.status} (SDP answer)`, isFailure(d.answer.status)));
+  }
+  if (d.terminatedBy === 'BYE') {
+    const byCallee = d.byeFrom === 'callee';
+    out.push(mk('b', d.last, byCallee ? callee : caller, byCallee ? caller : callee, `BYE (${d.byeFrom ?? 'dialog'} ends the call)`));
+  } else if (d.terminatedBy !== null) {
+    out.push(mk('t', d.last, callee, caller, `dialog ended: ${d.terminatedBy}`, true));
+  }
+  return out;
+}
+

@@ -1,0 +1,144 @@
+/**
+ * Ladder entries → screen lines. Flattening (folded groups and their expanded chunks) is done once per
+ * change; formatting is done per visible row only, so a ladder of any length costs what fits on screen.
+ */
+import { timeColumn, type TimeMode } from './format.js';
+import { seg, type Line, type Style } from './line.js';
+import type { Ladder, LadderEntry, Participant } from './ladder.js';
+import { displayWidth, fit, truncate } from './text-width.js';
+
+export interface LadderRow {
+  entry: LadderEntry;
+  depth: 0 | 1;
+  expanded: boolean;
+}
+
+/** Visible rows: every entry, and the children of the expanded ones right below them. */
+export function flattenLadder(l: Ladder, expanded: ReadonlySet<string>): LadderRow[] {
+  const out: LadderRow[] = [];
+  for (const e of l.entries) {
+    const open = e.expandable && expanded.has(e.key);
+    out.push({ entry: e, depth: 0, expanded: open });
+    if (open) for (const c of e.children) out.push({ entry: c, depth: 1, expanded: false });
+  }
+  return out;
+}
+
+export interface LadderLayout {
+  width: number;
+  timeWidth: number;
+  /** Column positions inside the diagram. */
+  xs: number[];
+  diagramWidth: number;
+  /** Where labels start (from the left edge). */
+  labelStart: number;
+  labelWidth: number;
+}
+
+const TIME_WIDTH = 12;
+const MIN_LABEL = 40;
+
+export function ladderLayout(participants: number, width: number): LadderLayout {
+  const n = Math.max(1, participants);
+  const avail = width - TIME_WIDTH - 1 - 3 - MIN_LABEL;
+  const gap = n === 1 ? 4 : Math.max(4, Math.min(10, Math.floor(avail / (n - 1))));
+  const xs = Array.from({ length: n }, (_, i) => i * gap);
+  const diagramWidth = (n - 1) * gap + 3;
+  const labelStart = TIME_WIDTH + 1 + diagramWidth;
+  return { width, timeWidth: TIME_WIDTH, xs, diagramWidth, labelStart, labelWidth: Math.max(0, width - labelStart) };
+}
+
+/** Legend (who is A, R1, B …) in at most two lines, then the column header. */
+export function ladderHeader(l: Ladder, layout: LadderLayout, mode: TimeMode): Line[] {
+  const items = l.participants.map((p: Participant) => `${p.short} ${p.label}`);
+  const legend: string[] = [];
+  let cur = '';
+  for (const it of items) {
+    const next = cur === '' ? it : `${cur}  ${it}`;
+    if (displayWidth(next) <= layout.width || cur === '') cur = next;
+    else {
+      legend.push(cur);
+      cur = it;
+    }
+  }
+  if (cur !== '') legend.push(cur);
+  const lines: Line[] = legend.slice(0, 2).map((t, i) => {
+    const last = i === 1 && legend.length > 2;
+    return [seg(last ? truncate(`${t} …`, layout.width) : truncate(t, layout.width), 'accent')];
+  });
+  const head = new Array<string>(layout.diagramWidth).fill(' ');
+  l.participants.forEach((p, i) => {
+    const x = layout.xs[i] ?? 0;
+    const name = [...p.short];
+    const startX = Math.max(0, Math.min(layout.diagramWidth - name.length, x - Math.floor((name.length - 1) / 2)));
+    name.forEach((ch, k) => {
+      head[startX + k] = ch;
+    });
+  });
+  const time = mode === 'absolute' ? 'Time (UTC)' : 'Δ time';
+  lines.push([seg(`${fit(time, layout.timeWidth)} ${head.join('')}`, 'head'), seg(fit('Request / response', layout.labelWidth), 'head')]);
+  return lines;
+}
+
+interface Cell {
+  ch: string;
+  style: Style | undefined;
+}
+
+/** The diagram part of a row: lifelines and one arrow. */
+function diagram(e: LadderEntry, layout: LadderLayout, style: Style | undefined): Line {
+  const cells: Cell[] = Array.from({ length: layout.diagramWidth }, () => ({ ch: ' ', style: undefined }));
+  for (const x of layout.xs) {
+    const c = cells[x];
+    if (c !== undefined) {
+      c.ch = '│';
+      c.style = 'dim';
+    }
+  }
+  const xa = layout.xs[e.from];
+  const xb = layout.xs[e.to];
+  const body = e.folded ? '═' : '─';
+  const set = (x: number, ch: string): void => {
+    const c = cells[x];
+    if (c !== undefined) {
+      c.ch = ch;
+      c.style = style;
+    }
+  };
+  if (xa !== undefined && xb !== undefined) {
+    if (xa < xb) {
+      for (let x = xa + 1; x < xb - 1; x++) set(x, body);
+      set(xb - 1, '>');
+    } else if (xa > xb) {
+      set(xb + 1, '<');
+      for (let x = xb + 2; x < xa; x++) set(x, body);
+    } else {
+      set(xa + 1, '↺');
+    }
+  }
+  const out: Line = [];
+  for (const c of cells) {
+    const last = out[out.length - 1];
+    if (last !== undefined && last.style === c.style) last.text += c.ch;
+    else out.push(c.style === undefined ? { text: c.ch } : { text: c.ch, style: c.style });
+  }
+  return out;
+}
+
+/** One ladder row: time (absolute, or delta to the row above), arrow, label. */
+export function ladderRowLine(row: LadderRow, prev: LadderRow | undefined, layout: LadderLayout, mode: TimeMode): Line {
+  const e = row.entry;
+  const style: Style | undefined = e.fail ? 'fail' : e.sip ? 'sip' : undefined;
+  const t = timeColumn(e.at, prev?.entry.at, mode);
+  const marker = row.depth === 1 ? '  └ ' : e.expandable ? (row.expanded ? '▾ ' : '▸ ') : '  ';
+  const out: Line = [seg(`${fit(t, layout.timeWidth)} `, 'dim'), ...diagram(e, layout, style), { text: marker }];
+  let room = layout.labelWidth - displayWidth(marker);
+  for (const s of e.label) {
+    if (room <= 0) break;
+    const w = displayWidth(s.text);
+    const text = w <= room ? s.text : truncate(s.text, room);
+    out.push(s.style === undefined ? { text } : { text, style: s.style });
+    room -= displayWidth(text);
+  }
+  return out;
+}

@@ -1,0 +1,240 @@
+/**
+ * The session list: one row per MSRP session, plus one "(no session)" row per connection carrying
+ * transactions of no session that no session ladder shows (AUTH of unknown clients, orphan responses),
+ * so every transaction stays reachable.
+ */
+import type { JsonDocument, JsonSession, JsonTime, JsonTransaction } from '../../export/json-types.js';
+import { indexDocument, uriKey, type DocIndex } from './doc-index.js';
+import { escapeText } from '../../util/escape.js';
+import { shortUri, sipIdentity, uriAuthority } from './format.js';
+
+export type RowState = 'active' | 'closed';
+
+/** Which ladder a row opens. */
+export type Scope = { kind: 'session'; session: number } | { kind: 'connection'; connection: number };
+
+export interface SessionRow {
+  /** Stable identity across document updates (`s3`, `c1`). */
+  key: string;
+  scope: Scope;
+  /** Index column: the session id, or `c<connection>` for a "(no session)" row. */
+  label: string;
+  start: JsonTime | null;
+  ends: [string, string];
+  relays: string[];
+  callId: string | null;
+  messages: number;
+  bytes: number;
+  delivered: number;
+  failed: number;
+  unknown: number;
+  state: RowState;
+  /** Request methods seen (for the structured filter). */
+  methods: string[];
+  /** Response and REPORT status codes seen. */
+  statuses: number[];
+  /** Lower-cased text the free-text filter searches: ends, URIs, Call-ID, Message-IDs, content types. */
+  haystack: string;
+}
+
+const ENDED = new Set(['fin', 'rst']);
+
+function txTime(t: JsonTransaction): JsonTime | null {
+  return t.request?.at ?? t.response?.at ?? null;
+}
+
+/** Endpoint labels: SIP identities when a dialog is linked, else CPIM From, else host:port (not escaped). */
+export function endLabels(ix: DocIndex, s: JsonSession): [string, string] {
+  const labels: [string, string] = [uriAuthority(s.endpoints[0].uri), uriAuthority(s.endpoints[1].uri)];
+  const found = [false, false];
+  if (s.sip !== null) {
+    const d = ix.dialog(s.sip.dialog);
+    if (d !== undefined && d.from !== null && d.to !== null) {
+      const offerIds = new Set((d.offer?.kind === 'request' ? d.offer.msrp : []).map((m) => m.sessionId));
+      const callerIsB = s.endpoints[1].sessionId !== null && offerIds.has(s.endpoints[1].sessionId) && !offerIds.has(s.endpoints[0].sessionId);
+      labels[callerIsB ? 1 : 0] = sipIdentity(d.from);
+      labels[callerIsB ? 0 : 1] = sipIdentity(d.to);
+      return labels;
+    }
+  }
+  for (const m of ix.sessionMessages(s.id)) {
+    if (m.cpim?.from === null || m.cpim?.from === undefined || m.from === null) continue;
+    for (const i of [0, 1] as const) {
+      if (!found[i] && m.from.toLowerCase() === s.endpoints[i].uri.toLowerCase()) {
+        labels[i] = sipIdentity(m.cpim.from);
+        found[i] = true;
+      }
+    }
+    if (found[0] && found[1]) break;
+  }
+  return labels;
+}
+
+function sessionState(ix: DocIndex, s: JsonSession, txs: readonly JsonTransaction[]): RowState {
+  if (s.sip !== null && ix.dialog(s.sip.dialog)?.state === 'terminated') return 'closed';
+  const endpointConns = new Set<number>();
+  for (const t of txs) if (t.fromPath.length === 1 || t.toPath.length === 1) endpointConns.add(t.connection);
+  const conns = endpointConns.size > 0 ? [...endpointConns] : s.connections;
+  if (conns.length === 0) return 'active';
+  return conns.every((c) => ENDED.has(ix.connection(c)?.ended ?? '')) ? 'closed' : 'active';
+}
+
+function sessionRow(ix: DocIndex, s: JsonSession): SessionRow {
+  const txs = ix.sessionTransactions(s.id);
+  const msgs = ix.sessionMessages(s.id);
+  let delivered = 0;
+  let failed = 0;
+  let unknown = 0;
+  const hay: string[] = [s.endpoints[0].uri, s.endpoints[1].uri, ...s.relays];
+  for (const m of msgs) {
+    if (m.delivery.state === 'delivered') delivered++;
+    else if (m.delivery.state === 'failed') failed++;
+    else unknown++;
+    hay.push(m.messageId);
+    if (m.contentType !== null) hay.push(m.contentType);
+    if (m.cpim !== null) {
+      if (m.cpim.contentType !== null) hay.push(m.cpim.contentType);
+      if (m.cpim.from !== null) hay.push(m.cpim.from);
+      hay.push(...m.cpim.to);
+    }
+    if (m.file?.selector.name !== null && m.file?.selector.name !== undefined) hay.push(m.file.selector.name);
+  }
+  const statuses = new Set<number>();
+  for (const t of txs) {
+    if (t.response !== null) statuses.add(t.response.status);
+    if (t.status !== null) statuses.add(t.status.code);
+  }
+  const ends = endLabels(ix, s);
+  const callId = s.sip?.callId ?? null;
+  hay.push(...ends);
+  if (callId !== null) hay.push(callId);
+  if (s.fileSelector?.name !== null && s.fileSelector?.name !== undefined) hay.push(s.fileSelector.name);
+  const relays: string[] = [];
+  for (const r of s.relays) {
+    const a = uriAuthority(r);
+    if (!relays.includes(a)) relays.push(a);
+  }
+  return {
+    key: `s${s.id}`,
+    scope: { kind: 'session', session: s.id },
+    label: String(s.id),
+    start: s.first,
+    ends: [escapeText(ends[0]), escapeText(ends[1])],
+    relays: relays.map((r) => escapeText(r)),
+    callId: callId === null ? null : escapeText(callId),
+    messages: s.messages,
+    bytes: s.bytes,
+    delivered,
+    failed,
+    unknown,
+    state: sessionState(ix, s, txs),
+    methods: Object.keys(s.requests),
+    statuses: [...statuses].sort((a, b) => a - b),
+    haystack: hay.join('\n').toLowerCase(),
+  };
+}
+
+function connectionRow(ix: DocIndex, connection: number): SessionRow {
+  const txs = ix.looseTransactions(connection);
+  const c = ix.connection(connection);
+  const auths = ix.connectionAuths(connection);
+  let start: JsonTime | null = null;
+  const methods = new Set<string>();
+  const statuses = new Set<number>();
+  const hay: string[] = [];
+  for (const t of txs) {
+    const at = txTime(t);
+    if (at !== null && (start === null || at.epoch < start.epoch)) start = at;
+    if (t.method !== null) methods.add(t.method);
+    if (t.response !== null) statuses.add(t.response.status);
+    hay.push(t.transactionId, ...t.toPath, ...t.fromPath);
+  }
+  let ends: [string, string] = c === undefined ? ['?', '?'] : [`${c.client.address}:${c.client.port}`, `${c.server.address}:${c.server.port}`];
+  const auth = auths[0];
+  if (auth !== undefined) ends = [shortUri(auth.client), uriAuthority(auth.relay)];
+  hay.push(...ends, '(no session)');
+  return {
+    key: `c${connection}`,
+    scope: { kind: 'connection', connection },
+    label: `c${connection}`,
+    start,
+    ends: [escapeText(ends[0]), escapeText(ends[1])],
+    relays: [],
+    callId: null,
+    messages: 0,
+    bytes: 0,
+    delivered: 0,
+    failed: 0,
+    unknown: 0,
+    state: c !== undefined && ENDED.has(c.ended ?? '') ? 'closed' : 'active',
+    methods: [...methods],
+    statuses: [...statuses].sort((a, b) => a - b),
+    haystack: hay.join('\n').toLowerCase(),
+  };
+}
+
+/**
+ * Every row: sessions in id order, then one "(no session)" row per connection carrying transactions that
+ * no session ladder shows (AUTH exchanges of a session's endpoint already appear on its ladder).
+ */
+export function sessionRows(doc: JsonDocument): SessionRow[] {
+  const ix = indexDocument(doc);
+  const rows = doc.sessions.map((s) => sessionRow(ix, s));
+  const endpoints = new Set<string>();
+  for (const s of doc.sessions) for (const e of s.endpoints) endpoints.add(uriKey(e.uri));
+  for (const c of ix.looseConnections) {
+    const shown = ix.looseTransactions(c).every((t) => {
+      const a = ix.authOfTransaction(t.id);
+      return a !== undefined && endpoints.has(uriKey(a.client));
+    });
+    if (!shown) rows.push(connectionRow(ix, c));
+  }
+  return rows;
+}
+
+export const SORT_KEYS = ['index', 'start', 'ends', 'relays', 'callId', 'messages', 'bytes', 'delivery', 'state'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+export interface Sort {
+  key: SortKey;
+  descending: boolean;
+}
+
+function indexOrder(r: SessionRow): [number, number] {
+  return r.scope.kind === 'session' ? [0, r.scope.session] : [1, r.scope.connection];
+}
+
+function compareIndex(a: SessionRow, b: SessionRow): number {
+  const [ka, ia] = indexOrder(a);
+  const [kb, ib] = indexOrder(b);
+  return ka - kb || ia - ib;
+}
+
+function compareBy(key: SortKey, a: SessionRow, b: SessionRow): number {
+  switch (key) {
+    case 'index':
+      return compareIndex(a, b);
+    case 'start':
+      return (a.start?.epoch ?? Number.POSITIVE_INFINITY) - (b.start?.epoch ?? Number.POSITIVE_INFINITY);
+    case 'ends':
+      return `${a.ends[0]} ${a.ends[1]}`.localeCompare(`${b.ends[0]} ${b.ends[1]}`);
+    case 'relays':
+      return a.relays.length - b.relays.length || a.relays.join(' ').localeCompare(b.relays.join(' '));
+    case 'callId':
+      return (a.callId ?? '').localeCompare(b.callId ?? '');
+    case 'messages':
+      return a.messages - b.messages;
+    case 'bytes':
+      return a.bytes - b.bytes;
+    case 'delivery':
+      return a.failed - b.failed || a.unknown - b.unknown || a.delivered - b.delivered;
+    case 'state':
+      return a.state.localeCompare(b.state);
+  }
+}
+
+/** Sorted copy; ties keep index order (in either direction). */
+export function sortRows(rows: readonly SessionRow[], sort: Sort): SessionRow[] {
+  const dir = sort.descending ? -1 : 1;
+  return [...rows].sort((a, b) => dir * compareBy(sort.key, a, b) || compareIndex(a, b));
+}

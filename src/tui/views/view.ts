@@ -1,0 +1,61 @@
+/** What every screen implements; the controller keeps them on a stack. No terminal in here. */
+import type { JsonDocument } from '../../export/json-types.js';
+import type { TimeMode } from '../view-models/format.js';
+import type { Line } from '../view-models/line.js';
+
+export type ScreenKind = 'list' | 'ladder' | 'detail' | 'raw' | 'diagnostics' | 'help';
+
+export interface KeyPress {
+  /** blessed's full key name: `enter`, `up`, `C-c`, `S-s`, `f1`, or the character. */
+  name: string;
+  /** The character typed, when there is one. */
+  ch: string | undefined;
+}
+
+export interface ViewContext {
+  doc: JsonDocument;
+  timeMode: TimeMode;
+  follow: boolean;
+  live: boolean;
+  /** First bytes of a message body, when the caller keeps them (hex dump / raw body). */
+  body: ((message: number) => Uint8Array | null | undefined) | undefined;
+}
+
+export interface Row {
+  line: Line;
+  selected: boolean;
+}
+
+export interface Rendered {
+  /** Fixed lines above the rows (column headers, legends). */
+  header: Line[];
+  /** Exactly the rows in view (never more than the space left under the header). */
+  rows: Row[];
+  /** Replaces the key hints in the status line (the filter prompt). */
+  prompt?: Line;
+}
+
+export type Action =
+  | { type: 'push'; views: View[] }
+  | { type: 'pop' }
+  | { type: 'quit'; code: number }
+  | { type: 'status'; text: string }
+  | { type: 'handled' };
+
+export interface View {
+  readonly kind: ScreenKind;
+  title(ctx: ViewContext): string;
+  /** Short key hints for the status line. */
+  hints(): string;
+  /** Draws `height` rows (header included) of `width` cells, reading the document in ctx. */
+  render(ctx: ViewContext, width: number, height: number): Rendered;
+  /** Handles a key; undefined leaves it to the global keys. */
+  key(k: KeyPress, ctx: ViewContext): Action | undefined;
+}
+
+/** True when the key is the named one or the typed character. */
+export function is(k: KeyPress, ...names: string[]): boolean {
+  return names.some((n) => k.name === n || (n.length === 1 && k.ch === n));
+}
+
+export const HANDLED: Action = { type: 'handled' };
