@@ -158,7 +158,7 @@ function sorted(a: readonly string[]): string[] {
 }
 
 describe.skipIf(!existsSync(CORPUS) || !stagesPresent)('SIP corpus ground truth', () => {
-  for (const file of FILES) {
+  for (const file of existsSync(CORPUS) ? FILES : []) {
     describe(file, () => {
       const truth = readTruth(file);
       let run: Run;
