@@ -83,6 +83,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     },
   };
   const transport = new TransportDemux(parsers, { onDiagnostic: diagnostic });
+  model.transportFacts = transport.facts;
   const streams: TcpSink = {
     open(conn) {
       model.connectionOpened(conn);

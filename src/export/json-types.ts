@@ -1,3 +1,5 @@
+import type { TlsFacts, WebSocketFacts } from '../transport/types.js';
+
 /**
  * The JSON document (`msrpscope/1`, see JSON-CONTRACT.md) as TypeScript types. Times are ISO-8601 UTC
  * strings with the capture's precision plus epoch seconds; durations are milliseconds; Byte-Range
@@ -82,6 +84,14 @@ export interface JsonConnection {
   requests: CountMap;
   responses: CountMap;
   sessions: number[];
+  /** What it carries, in words: `MSRP`, `MSRP over WebSocket`, `MSRP over TLS (encrypted)`, `TLS (encrypted)`, `TCP`. */
+  label: string;
+  /** Why an encrypted connection is probably MSRP (SDP, msrps: URI, SNI, ALPN, port), else null. */
+  msrpOverTls: string | null;
+  /** Handshake facts and frame counts of a WebSocket connection. */
+  websocket: WebSocketFacts | null;
+  /** Clear-text handshake facts, records and bytes of a TLS connection. */
+  tls: TlsFacts | null;
 }
 
 export interface JsonUri {

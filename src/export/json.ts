@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { linkTypeName } from '../net/link.js';
+import { msrpOverTlsReason, msrpsAuthorities, type TlsHintSources } from '../model/tls-hint.js';
 import type { Store } from '../model/store.js';
 import { computeDelivery } from '../model/delivery.js';
 import { epochSeconds, isoTime } from '../model/frame-time.js';
@@ -47,7 +48,24 @@ export function toolVersion(): string {
 }
 
 export function recordContext(store: Store): RecordContext {
-  return { digits: store.timestampDigits };
+  let hints: TlsHintSources | undefined;
+  const sources = (): TlsHintSources => {
+    hints ??= {
+      sdpEndpoints: store.sip.msrpEndpoints(),
+      msrpsAuthorities: msrpsAuthorities(
+        store.transactionList.flatMap((t) => [t.request?.headers ?? [], t.response?.headers ?? []]),
+      ),
+    };
+    return hints;
+  };
+  return {
+    digits: store.timestampDigits,
+    transport: (c) => {
+      const facts = store.transportFacts?.get(c.conn.id);
+      const encrypted = facts?.kind === 'tls' || c.conn.transport === 'tls';
+      return { facts, msrpOverTls: encrypted ? msrpOverTlsReason(c.conn, facts?.kind === 'tls' ? facts : undefined, sources()) : null };
+    },
+  };
 }
 
 export function connectionLookup(store: Store): ConnectionLookup {

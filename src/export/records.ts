@@ -1,4 +1,5 @@
 /** Store records → JSON records. Shared by the whole-document exporter and the NDJSON stream. */
+import type { TransportFacts } from '../transport/types.js';
 import type { FrameRef } from '../capture/types.js';
 import type { Dir, DirStats, Endpoint } from '../tcp/types.js';
 import { parseTypedHeaders, type AuthValue, type Params } from '../msrp/headers.js';
@@ -47,6 +48,8 @@ import type {
 /** Formatting context: the capture's timestamp precision. */
 export interface RecordContext {
   digits: number;
+  /** WebSocket/TLS facts of a connection, and why an encrypted one is probably MSRP (see model/tls-hint.ts). */
+  transport?: (c: ConnectionRecord) => { facts: TransportFacts | undefined; msrpOverTls: string | null };
 }
 
 /** Text preview length (characters) in message records. */
@@ -173,7 +176,25 @@ export function connectionJson(c: ConnectionRecord, ctx: RecordContext): JsonCon
     requests: counts(c.requests),
     responses: counts(c.responses),
     sessions: [...c.sessions],
+    ...transportJson(c, ctx),
   };
+}
+
+/** What a connection carries, in words: `MSRP`, `MSRP over WebSocket`, `MSRP over TLS (encrypted)` ... */
+function transportJson(
+  c: ConnectionRecord,
+  ctx: RecordContext,
+): Pick<JsonConnection, 'label' | 'msrpOverTls' | 'websocket' | 'tls'> {
+  const t = ctx.transport?.(c);
+  const facts = t?.facts;
+  const ws = facts?.kind === 'websocket' ? facts : null;
+  const tls = facts?.kind === 'tls' ? facts : null;
+  const hint = t?.msrpOverTls ?? null;
+  let label: string;
+  if (tls !== null || c.conn.transport === 'tls') label = hint !== null ? 'MSRP over TLS (encrypted)' : 'TLS (encrypted)';
+  else if (ws !== null) label = c.msrp ? 'MSRP over WebSocket' : 'WebSocket';
+  else label = c.msrp ? 'MSRP' : 'TCP';
+  return { label, msrpOverTls: hint, websocket: ws, tls };
 }
 
 export function fileSelectorJson(s: FileSelector): JsonFileSelector {

@@ -85,13 +85,13 @@ export function renderSummary(doc: JsonDocument, opts: SummaryOptions): string {
     out.push(`\n${head('Connections')}\n`);
     const cols: Column[] = [
       { title: '#', align: 'right' }, { title: 'client', flexible: true, min: 12 }, { title: 'server', flexible: true, min: 12 },
-      { title: 'kind' }, { title: 'packets', align: 'right' }, { title: 'bytes', align: 'right' },
+      { title: 'carries', flexible: true, min: 12 }, { title: 'packets', align: 'right' }, { title: 'bytes', align: 'right' },
       { title: 'gaps', align: 'right' }, { title: 'ended' },
     ];
     const { shown, more } = limit(conns, maxRows);
     const rows = shown.map((k) => [
       String(k.id), `${k.client.address}:${k.client.port}`, `${k.server.address}:${k.server.port}`,
-      k.msrp ? (k.transport === 'tcp' ? 'msrp' : `msrp/${k.transport}`) : k.transport,
+      k.tls?.version ? `${k.label} ${k.tls.version}${k.tls.sni ? ` SNI ${k.tls.sni}` : ''}` : k.label,
       String(k.stats.c2s.packets + k.stats.s2c.packets), fmtBytes(k.stats.c2s.bytes + k.stats.s2c.bytes),
       String(k.stats.c2s.gaps + k.stats.s2c.gaps), k.ended ?? 'open',
     ]);

@@ -109,7 +109,7 @@ export function listRowLine(r: SessionRow, cols: ListColumn[]): Line {
       case 'relays':
         return { text: c.width >= 10 ? r.relays.join(' ') : r.relays.length === 0 ? '' : String(r.relays.length) };
       case 'callId':
-        return r.scope.kind === 'connection' ? { text: 'no session', style: 'dim' } : { text: truncate(r.callId ?? '', c.width) };
+        return r.scope.kind === 'connection' ? { text: truncate(r.callId ?? 'no session', c.width), style: 'dim' } : { text: truncate(r.callId ?? '', c.width) };
       case 'messages':
         return { text: String(r.messages) };
       case 'bytes':

@@ -152,6 +152,13 @@ function connectionRow(ix: DocIndex, connection: number): SessionRow {
   let ends: [string, string] = c === undefined ? ['?', '?'] : [`${c.client.address}:${c.client.port}`, `${c.server.address}:${c.server.port}`];
   const auth = auths[0];
   if (auth !== undefined) ends = [shortUri(auth.client), uriAuthority(auth.relay)];
+  let encrypted: string | null = null;
+  // Encrypted connections are listed too, so MSRP over TLS is visible even though it cannot be parsed.
+  if (c !== undefined && (c.tls !== null || c.transport === 'tls')) {
+    encrypted = c.msrpOverTls !== null ? 'MSRP/TLS' : 'TLS';
+    start ??= c.first;
+    hay.push(c.label);
+  }
   hay.push(...ends, '(no session)');
   return {
     key: `c${connection}`,
@@ -160,7 +167,7 @@ function connectionRow(ix: DocIndex, connection: number): SessionRow {
     start,
     ends: [escapeText(ends[0]), escapeText(ends[1])],
     relays: [],
-    callId: null,
+    callId: encrypted,
     messages: 0,
     bytes: 0,
     delivered: 0,
@@ -188,6 +195,10 @@ export function sessionRows(doc: JsonDocument): SessionRow[] {
       return a !== undefined && endpoints.has(uriKey(a.client));
     });
     if (!shown) rows.push(connectionRow(ix, c));
+  }
+  const listed = new Set(rows.filter((r) => r.scope.kind === 'connection').map((r) => r.key));
+  for (const c of doc.connections) {
+    if ((c.tls !== null || c.transport === 'tls') && !listed.has(`c${c.id}`)) rows.push(connectionRow(ix, c.id));
   }
   return rows;
 }
