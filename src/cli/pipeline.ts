@@ -8,6 +8,7 @@ import { MsrpTap } from '../msrp/tap.js';
 import type { MsrpFrame } from '../msrp/types.js';
 import { SipTraffic } from '../sip/traffic.js';
 import { TransportDemux } from '../transport/demux.js';
+import type { SipDialogTracker } from '../sip/dialogs.js';
 import type { Store } from '../model/store.js';
 import type { Diagnostic } from '../util/diagnostics.js';
 import { mergeCaptureInfo } from './capture-merge.js';
@@ -59,6 +60,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     },
     { ports: opts.msrpPorts ?? [], hashBodies: opts.hashBodies ?? false },
   );
+  // MSRP endpoints announced in SDP are parsed as MSRP from their first byte (mid-stream captures).
+  const tracker: SipDialogTracker = model.sip;
+  tracker.onMsrpEndpoint((ep) => tap.expectMsrp(ep.address, ep.port));
   const sip = new SipTraffic((msg) => model.sipMessage(msg), {
     onDiagnostic: diagnostic,
     sipPorts: [5060, ...(opts.sipPorts ?? [])],

@@ -66,9 +66,14 @@ interface ConnTap {
  * its ports is in `ports`. TLS connections are counted, not parsed. Connections without a start-line in
  * their first `giveUpAfter` bytes are dropped, and what their parsers skipped is not counted.
  */
+/** Endpoints learned from SDP that are remembered (a bound against hostile SIP traffic). */
+const MAX_EXPECTED = 10_000;
+
 export class MsrpTap implements TcpSink {
   private readonly conns = new Map<number, ConnTap>();
   private readonly ports: ReadonlySet<number>;
+  /** `address port` of MSRP endpoints announced elsewhere (SDP): their connections are MSRP from the first byte. */
+  private readonly expected = new Set<string>();
   private readonly giveUpAfter: number;
   private closedSkipped = 0;
   private readonly counts: MsrpTapStats = {
@@ -99,6 +104,21 @@ export class MsrpTap implements TcpSink {
 
   open(conn: TcpConnection): void {
     this.ensure(conn);
+  }
+
+  /**
+   * An MSRP endpoint learned from SDP (c= / m= / a=path): connections to or from it are parsed as MSRP even
+   * when no start-line was seen yet (a capture that starts inside a long body), and are never given up on.
+   */
+  expectMsrp(address: string, port: number): void {
+    if (this.expected.size >= MAX_EXPECTED) return;
+    this.expected.add(`${address} ${port}`);
+    for (const t of this.conns.values()) if (t.mode === PENDING && this.isExpected(t.conn)) this.toMsrp(t);
+  }
+
+  private isExpected(conn: TcpConnection): boolean {
+    if (this.expected.size === 0) return false;
+    return this.expected.has(`${conn.server.address} ${conn.server.port}`) || this.expected.has(`${conn.client.address} ${conn.client.port}`);
   }
 
   data(conn: TcpConnection, dir: Dir, bytes: Buffer, from: FrameRef): void {
@@ -149,7 +169,7 @@ export class MsrpTap implements TcpSink {
     t.decided = true;
     const conn = t.conn;
     if (conn.transport === 'tls') this.toTls(t);
-    else if (this.ports.has(conn.server.port) || this.ports.has(conn.client.port)) this.toMsrp(t);
+    else if (this.ports.has(conn.server.port) || this.ports.has(conn.client.port) || this.isExpected(conn)) this.toMsrp(t);
   }
 
   private makeParser(t: ConnTap, dir: Dir): MsrpParser {

@@ -159,7 +159,7 @@ export class SipDialogTracker {
   private readonly untracked = new Set<string>();
   private readonly endpoints = new Map<string, MsrpEndpointInfo>();
   private readonly onDiagnostic: DiagnosticSink | undefined;
-  private readonly onMsrpEndpoint: ((ep: MsrpEndpointInfo) => void) | undefined;
+  private readonly endpointListeners: Array<(ep: MsrpEndpointInfo) => void> = [];
   private readonly maxDialogs: number;
   private limitReported = false;
   /** Distinct INVITE / UPDATE CSeq numbers per dialog. */
@@ -167,8 +167,14 @@ export class SipDialogTracker {
 
   constructor(opts: SipDialogTrackerOptions = {}) {
     this.onDiagnostic = opts.onDiagnostic;
-    this.onMsrpEndpoint = opts.onMsrpEndpoint;
+    if (opts.onMsrpEndpoint) this.endpointListeners.push(opts.onMsrpEndpoint);
     this.maxDialogs = opts.maxDialogs ?? 100_000;
+  }
+
+  /** Calls `listener` for each MSRP endpoint learned from SDP from now on (and for those already known). */
+  onMsrpEndpoint(listener: (ep: MsrpEndpointInfo) => void): void {
+    this.endpointListeners.push(listener);
+    for (const ep of this.endpoints.values()) listener(ep);
   }
 
   /** Accounts one SIP message (one wire occurrence). */
@@ -457,7 +463,7 @@ export class SipDialogTracker {
     const key = `${ep.address}|${ep.port}`;
     if (this.endpoints.has(key)) return;
     this.endpoints.set(key, ep);
-    this.onMsrpEndpoint?.(ep);
+    for (const l of this.endpointListeners) l(ep);
   }
 
   private report(msg: SipMessage, code: string, detail: string): void {
