@@ -145,7 +145,9 @@ function buildProgram(setExit: (code: Promise<number>) => void): Command {
     .description('Analyze MSRP (RFC 4975/4976) in pcap and pcapng captures, from files, pipes or a live interface')
     .version(VERSION, '--version', 'print the version and exit')
     .argument('[capture...]', "capture files (pcap, pcapng, gzip'd); - reads standard input")
-    .option('-r, --read <file>', 'capture file to read (repeatable, like tshark -r)', collect);
+    .option('-r, --read <file>', 'capture file to read (repeatable, like tshark -r)', collect)
+    // Options after `live` belong to it (both commands share the output options).
+    .enablePositionalOptions();
   addCommonOptions(program)
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', EXAMPLES)

@@ -70,3 +70,34 @@ describe('msrpscope live', () => {
     expect(r.stderr.toString()).toMatch(/required option '-i, --interface <iface>'/);
   });
 });
+
+const CAN_CAPTURE = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v tcpdump']).status === 0;
+
+describe.skipIf(!CAN_CAPTURE)('msrpscope live on loopback (root with tcpdump)', () => {
+  it('captures real MSRP over a loopback socket and prints the results when --duration ends', async () => {
+    const net = await import('node:net');
+    const server = net.createServer((sock) => {
+      sock.on('data', () => sock.write('MSRP a1b2c3d4 200 OK\r\nTo-Path: msrp://127.0.0.1:40999/c1;tcp\r\nFrom-Path: msrp://127.0.0.1:40998/s1;tcp\r\n-------a1b2c3d4$\r\n'));
+    });
+    await new Promise<void>((r) => server.listen(40998, '127.0.0.1', r));
+    const child = spawn(process.execPath, [BIN, 'live', '-i', 'lo', '-f', 'tcp port 40998', '--duration', '4', '--json'], { cwd: ROOT });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    await new Promise((r) => setTimeout(r, 1500));
+    const sock = net.connect(40998, '127.0.0.1');
+    await new Promise<void>((r) => sock.on('connect', r));
+    sock.write('MSRP a1b2c3d4 SEND\r\nTo-Path: msrp://127.0.0.1:40998/s1;tcp\r\nFrom-Path: msrp://127.0.0.1:40999/c1;tcp\r\nMessage-ID: live-1\r\nByte-Range: 1-2/2\r\nContent-Type: text/plain\r\n\r\nhi\r\n-------a1b2c3d4$\r\n');
+    await new Promise((r) => setTimeout(r, 300));
+    sock.end();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    server.close();
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const doc = JSON.parse(out) as { capture: { files: string[] }; summary: { requests: Record<string, number>; responses: Record<string, number> } };
+    expect(doc.capture.files).toEqual(['live:lo']);
+    expect(doc.summary.requests).toEqual({ SEND: 1 });
+    expect(doc.summary.responses).toEqual({ '200': 1 });
+  }, 20_000);
+});
