@@ -19,6 +19,15 @@ export function corpusFiles(): string[] {
     .map((f) => `${CORPUS}/${f}`);
 }
 
+/** The captures bundled in samples/ (written by scripts/make-samples.mjs). */
+export function sampleCaptureFiles(): string[] {
+  const dir = new URL('../../samples/', import.meta.url).pathname;
+  return readdirSync(dir)
+    .filter((f) => /\.pcap(ng)?$/.test(f))
+    .sort()
+    .map((f) => `${dir}${f}`);
+}
+
 /** Records with varied sizes (0..300 bytes) and timestamps; content derived from the index. */
 export function sampleRecords(n: number, startSec = 1_700_000_000): WriteRecord[] {
   const out: WriteRecord[] = [];

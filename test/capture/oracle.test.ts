@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { readAllRecords } from '../../src/capture/reader.js';
 import { writePcap } from '../../src/capture/writer.js';
-import { corpusFiles, HAS_CORPUS, sampleRecords } from './helpers.js';
+import { corpusFiles, HAS_CORPUS, sampleCaptureFiles, sampleRecords } from './helpers.js';
 
 interface OracleHeader {
   timestampSeconds: number;
@@ -81,6 +81,21 @@ describe.skipIf(!HAS_CORPUS || corpusPcaps.length === 0)('pcap-parser oracle on 
     it(`agrees on ${f.split('/').pop()}`, async () => {
       const want = await oracle(f);
       expect(want.length).toBeGreaterThan(0);
+      expect(await ours(f)).toEqual(want);
+    });
+  }
+});
+
+const samplePcaps = sampleCaptureFiles().filter((f) => f.endsWith('.pcap') && isMicrosecondPcap(f));
+
+describe('pcap-parser oracle on the bundled samples', () => {
+  it('has a classic microsecond pcap among the samples', () => {
+    expect(samplePcaps.map((f) => f.split('/').pop())).toContain('chat.pcap');
+  });
+  for (const f of samplePcaps) {
+    it(`agrees on samples/${f.split('/').pop()}`, async () => {
+      const want = await oracle(f);
+      expect(want.length).toBe(47);
       expect(await ours(f)).toEqual(want);
     });
   }

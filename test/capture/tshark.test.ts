@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll } from 'vitest';
 import { readAllRecords } from '../../src/capture/reader.js';
 import { writePcap, writePcapng } from '../../src/capture/writer.js';
-import { corpusFiles, HAS_CORPUS, sampleRecords } from './helpers.js';
+import { corpusFiles, HAS_CORPUS, sampleCaptureFiles, sampleRecords } from './helpers.js';
 
 function hasTshark(): boolean {
   try {
@@ -68,6 +68,16 @@ describe.skipIf(!TSHARK)('tshark agrees on written captures of every variant', {
       const want = await tsharkRows(p);
       expect(want.length).toBe(20);
       expect(await ourRows(p)).toEqual(want);
+    });
+  }
+});
+
+describe.skipIf(!TSHARK)('tshark agrees on the bundled samples', () => {
+  for (const f of sampleCaptureFiles()) {
+    it(`same frames and epoch timestamps in samples/${f.split('/').pop()}`, async () => {
+      const want = await tsharkRows(f);
+      expect(want).toHaveLength(47);
+      expect(await ourRows(f)).toEqual(want);
     });
   }
 });
