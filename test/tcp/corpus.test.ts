@@ -1,7 +1,8 @@
 /** Reassembly of the shared corpus, checked against tshark's `follow,tcp,raw` and the documented damage. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
 import { CORPUS, corpusCaptures, expectTsharkAgrees, HAS_CORPUS, HAS_TSHARK, reassembleFile } from './pipeline.js';
 
 if (HAS_CORPUS && !HAS_TSHARK) console.warn('tshark not on PATH: skipping the tshark follow comparison');
@@ -10,6 +11,17 @@ describe.skipIf(!HAS_CORPUS || !HAS_TSHARK)('per-direction stream lengths equal 
   for (const file of corpusCaptures()) {
     it(basename(file), async () => {
       await expectTsharkAgrees(file, await reassembleFile(file));
+    });
+  }
+});
+
+describe.skipIf(!HAS_TSHARK)('bundled samples: stream lengths equal tshark follow,tcp,raw', () => {
+  const dir = fileURLToPath(new URL('../../samples/', import.meta.url));
+  for (const f of readdirSync(dir).filter((n) => /\.pcap(ng)?$/.test(n))) {
+    it(f, async () => {
+      const r = await reassembleFile(join(dir, f));
+      expect(r.sink.conns.length).toBe(1);
+      await expectTsharkAgrees(join(dir, f), r);
     });
   }
 });
