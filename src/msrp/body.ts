@@ -46,7 +46,7 @@ export class BodyAccumulator {
       this.heldCR = true;
       this.heldRef = from;
     }
-    if (e > s) this.emit(buf.subarray(s, e), from);
+    if (e > s) this.emit(s === 0 && e === buf.length ? buf : buf.subarray(s, e), from);
   }
 
   /** The end-line was found right after the released bytes: a held CR was its CR. */

@@ -2,6 +2,7 @@ import type { Diagnostic } from '../util/diagnostics.js';
 import { printable } from './bytes.js';
 import { msrpDiagnostic } from './codes.js';
 import { parseTypedHeaders, type TypedHeaders } from './headers.js';
+import { lowerName } from './intern.js';
 import type { MsrpFrame } from './types.js';
 
 export { MSRP_CODES, msrpDiagnostic, severityOf } from './codes.js';
@@ -36,7 +37,7 @@ export function checkConformance(frame: MsrpFrame, typed?: TypedHeaders, connect
 
   // Header order: To-Path first, From-Path second (RFC 4975 section 7.1).
   const h = frame.headers;
-  const lower = h.map((x) => x.name.toLowerCase());
+  const lower = h.map((x) => lowerName(x.name));
   const has = (n: string) => lower.includes(n);
   const name = (i: number) => (i < lower.length ? lower[i]! : '');
   const hasTo = has('to-path');

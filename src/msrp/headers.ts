@@ -1,5 +1,6 @@
 import type { RawHeader } from './types.js';
 import { parseMsrpUriDetailed, type MsrpUri } from './uri.js';
+import { lowerName } from './intern.js';
 
 /** Byte-Range `start-end/total`; `*` is null. */
 export interface ByteRange {
@@ -85,14 +86,44 @@ export function getHeaders(headers: readonly RawHeader[], name: string): string[
 
 const IDENT = /^[A-Za-z0-9][A-Za-z0-9.\-+%=]{3,31}$/;
 const DIGITS = /^\d{1,15}$/;
-const BYTE_RANGE = /^(\d{1,15})-(\d{1,15}|\*)\/(\d{1,15}|\*)$/;
 const STATUS = /^(\d{3}) (\d{3})(?: (.*))?$/;
 const TOKEN_RE = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 
+/** `digits` at s[i..]: 1 to 15 ASCII digits. Returns the index after them and their value in DIGIT_VALUE, or -1. */
+let DIGIT_VALUE = 0;
+function digitsAt(s: string, i: number): number {
+  let v = 0;
+  let j = i;
+  while (j < s.length) {
+    const c = s.charCodeAt(j);
+    if (c < 0x30 || c > 0x39) break;
+    v = v * 10 + (c - 0x30);
+    j++;
+  }
+  if (j === i || j - i > 15) return -1;
+  DIGIT_VALUE = v;
+  return j;
+}
+
+/** `(\d{1,15}|*)` at s[i..]: index after it, the value (null for `*`) in DIGIT_VALUE / STAR; -1 if absent. */
+let STAR = false;
+function valueAt(s: string, i: number): number {
+  STAR = s.charCodeAt(i) === 0x2a;
+  return STAR ? i + 1 : digitsAt(s, i);
+}
+
+/** Byte-Range `start-end/total`: /^(\d{1,15})-(\d{1,15}|\*)\/(\d{1,15}|\*)$/ after trimming, matched without a RegExp. */
 export function parseByteRange(v: string): ByteRange | undefined {
-  const m = BYTE_RANGE.exec(v.trim());
-  if (!m) return undefined;
-  return { start: Number(m[1]), end: m[2] === '*' ? null : Number(m[2]), total: m[3] === '*' ? null : Number(m[3]) };
+  const s = v.trim();
+  let i = digitsAt(s, 0);
+  if (i < 0 || s.charCodeAt(i) !== 0x2d) return undefined;
+  const start = DIGIT_VALUE;
+  i = valueAt(s, i + 1);
+  if (i < 0 || s.charCodeAt(i) !== 0x2f) return undefined;
+  const end = STAR ? null : DIGIT_VALUE;
+  i = valueAt(s, i + 1);
+  if (i !== s.length) return undefined;
+  return { start, end, total: STAR ? null : DIGIT_VALUE };
 }
 
 export function parseStatus(v: string): StatusValue | undefined {
@@ -156,6 +187,23 @@ export function parseContentType(v: string): ContentTypeValue | undefined {
   const params = parseParams(pieces.slice(1));
   if (!params) return undefined;
   return { type, subtype, mediaType: `${type}/${subtype}`.toLowerCase(), params };
+}
+
+/** Content-Type values repeat: parsed values are cached (bounded) and frozen, like parsed paths. */
+const CONTENT_TYPE_CACHE = new Map<string, ContentTypeValue | undefined>();
+const CONTENT_TYPE_CACHE_MAX = 256;
+
+function contentTypeOf(v: string): ContentTypeValue | undefined {
+  if (CONTENT_TYPE_CACHE.has(v)) return CONTENT_TYPE_CACHE.get(v);
+  const ct = parseContentType(v);
+  if (ct !== undefined) {
+    for (const p of ct.params) Object.freeze(p);
+    Object.freeze(ct.params);
+    Object.freeze(ct);
+  }
+  if (CONTENT_TYPE_CACHE.size >= CONTENT_TYPE_CACHE_MAX) CONTENT_TYPE_CACHE.clear();
+  CONTENT_TYPE_CACHE.set(v, ct);
+  return ct;
 }
 
 function parseDisposition(v: string): ContentDispositionValue | undefined {
@@ -228,6 +276,9 @@ export const SINGLE_HEADERS: ReadonlySet<string> = new Set([
   'min-expires', 'max-expires', 'www-authenticate', 'authorization', 'authentication-info', 'use-nickname',
 ]);
 
+/** One bit per name of SINGLE_HEADERS (to spot repeats without a Set per message). */
+const SINGLE_BIT: ReadonlyMap<string, number> = new Map([...SINGLE_HEADERS].map((n, i) => [n, 1 << i]));
+
 function emptyTyped(): TypedHeaders {
   return {
     toPath: undefined, fromPath: undefined, usePath: undefined, messageId: undefined, byteRange: undefined,
@@ -247,18 +298,19 @@ function emptyTyped(): TypedHeaders {
 export function parseTypedHeaders(headers: readonly RawHeader[]): { values: TypedHeaders; diagnostics: HeaderProblem[] } {
   const t = emptyTyped();
   const problems: HeaderProblem[] = [];
-  const seen = new Set<string>();
+  let seen = 0;
   const bad = (code: string, h: RawHeader, why: string) => {
     problems.push({ code, detail: `${h.name.slice(0, 40)}: ${why}` });
   };
   for (const h of headers) {
-    const name = h.name.toLowerCase();
-    if (SINGLE_HEADERS.has(name)) {
-      if (seen.has(name)) {
+    const name = lowerName(h.name);
+    const bit = SINGLE_BIT.get(name);
+    if (bit !== undefined) {
+      if ((seen & bit) !== 0) {
         bad('duplicate-header', h, 'appears more than once; the first is used');
         continue;
       }
-      seen.add(name);
+      seen |= bit;
     }
     const v = h.value;
     switch (name) {
@@ -308,7 +360,7 @@ export function parseTypedHeaders(headers: readonly RawHeader[]): { values: Type
         break;
       }
       case 'content-type': {
-        const ct = parseContentType(v);
+        const ct = contentTypeOf(v);
         if (ct) t.contentType = ct;
         else bad('invalid-header-value', h, 'not "type/subtype *(;param)"');
         break;

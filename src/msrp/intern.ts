@@ -29,3 +29,16 @@ export const HEADER_NAMES = new Interner([
 ]);
 
 export const METHODS = new Interner(['SEND', 'REPORT', 'AUTH', 'NICKNAME']);
+
+const LOWER_NAMES = new Map<string, string>();
+const LOWER_NAMES_MAX = 256;
+
+/** ASCII lower case of a header name; the names of real traffic are remembered, not lower-cased each time. */
+export function lowerName(name: string): string {
+  let l = LOWER_NAMES.get(name);
+  if (l === undefined) {
+    l = name.toLowerCase();
+    if (LOWER_NAMES.size < LOWER_NAMES_MAX) LOWER_NAMES.set(name, l);
+  }
+  return l;
+}

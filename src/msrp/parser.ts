@@ -78,6 +78,8 @@ export class MsrpParser {
   private m: MsrpFrame | undefined;
   private txid = '';
   private endPat: Buffer = LF_BUF;
+  /** endPat without its LF: searched first, its leading `-` being rare in bodies (indexOf stays on its fast path). */
+  private endDashes: Buffer = LF_BUF;
   /** `\n-------` followed by room for the longest transaction id; endPat is a view of it. */
   private readonly patBuf: Buffer = endPattern('x'.repeat(TXID_MAX));
   private headerBytes = 0;
@@ -145,6 +147,8 @@ export class MsrpParser {
       }
     }
     this.base += n;
+    // A completed line may have been a view of `bytes`: never pin the caller's (capture-sized) buffer.
+    this.lb = LF_BUF;
   }
 
   /** `length` bytes will never arrive; the stream continues after them. */
@@ -321,6 +325,7 @@ export class MsrpParser {
     this.txid = sl.transactionId;
     this.patBuf.write(sl.transactionId, 8, 'latin1');
     this.endPat = this.patBuf.subarray(0, 8 + sl.transactionId.length);
+    this.endDashes = this.patBuf.subarray(1, 8 + sl.transactionId.length);
     this.headerBytes = 0;
     this.lfLines = lfOnlyLine ? 1 : 0;
     this.crlfLines = lfOnlyLine ? 0 : 1;
@@ -474,10 +479,15 @@ export class MsrpParser {
       this.carry = undefined;
       this.carryNonBody = 0;
     }
-    let s = i;
+    // The first P at or after i: `-------txid` at d > i with an LF at d - 1.
+    const D = this.endDashes;
+    let s = i + 1;
     for (;;) {
-      const k = bytes.indexOf(P, s);
-      if (k === -1) break;
+      const d = bytes.indexOf(D, s);
+      if (d === -1) break;
+      s = d + 1;
+      const k = d - 1;
+      if (bytes[k] !== LF) continue;
       const r = matchEndLine(bytes, k, P);
       if (r > UNDECIDED) {
         this.body.release(bytes, i, k, this.cur);
@@ -489,7 +499,6 @@ export class MsrpParser {
         this.keepCarry(bytes, k);
         return n;
       }
-      s = k + 1;
     }
     // No end-line: all is body except a tail that may begin one (an LF and a prefix of the pattern).
     let q = bytes.indexOf(LF, Math.max(i, n - L + 1));

@@ -28,6 +28,8 @@ export interface PacketDecoderOptions {
   fragmentTimeoutSec?: number;
   /** Bound on the fragment bytes held for reassembly; default 16 MiB. */
   maxFragmentBytes?: number;
+  /** Bound on the fragment pieces held for reassembly (tiny fragments); default 65536. */
+  maxFragmentPieces?: number;
   /** Diagnostics per code before the rest are only counted; default 5 (ip-truncated: 1). */
   diagnosticsPerCode?: number;
 }
@@ -63,7 +65,11 @@ export class PacketDecoder {
       ]),
     );
     this.frags = new FragmentTable(
-      { timeoutSec: opts.fragmentTimeoutSec ?? 30, maxBytes: opts.maxFragmentBytes ?? 16 * 1024 * 1024 },
+      {
+        timeoutSec: opts.fragmentTimeoutSec ?? 30,
+        maxBytes: opts.maxFragmentBytes ?? 16 * 1024 * 1024,
+        maxPieces: opts.maxFragmentPieces ?? 65536,
+      },
       { report: (code, frame, detail) => this.diags.report(code, frame, detail) },
     );
   }
@@ -71,6 +77,11 @@ export class PacketDecoder {
   /** Bytes currently held for IP reassembly. */
   get fragmentBytesHeld(): number {
     return this.frags.held;
+  }
+
+  /** Fragment pieces currently held for IP reassembly. */
+  get fragmentPiecesHeld(): number {
+    return this.frags.pieces;
   }
 
   /** Decodes one record; undefined when it is not a (complete enough) TCP/UDP packet. Never throws. */

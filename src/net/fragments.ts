@@ -64,16 +64,23 @@ export interface FragmentTableOptions {
   maxBytes: number;
   /** Pending datagram bound (default 4096). */
   maxDatagrams?: number;
+  /**
+   * Bound on the stored pieces of all pending datagrams (default 65536). A piece costs bookkeeping beyond its
+   * bytes (an object and a buffer), so many tiny fragments are bounded by count as well as by bytes.
+   */
+  maxPieces?: number;
 }
 
 export class FragmentTable {
   private readonly pending = new Map<string, Pending>();
   private heldBytes = 0;
+  private heldPieces = 0;
   /** Capture time after which some pending datagram may have expired. */
   private nextExpiry = Infinity;
   private readonly timeout: number;
   private readonly maxBytes: number;
   private readonly maxDatagrams: number;
+  private readonly maxPieces: number;
 
   constructor(
     opts: FragmentTableOptions,
@@ -82,11 +89,17 @@ export class FragmentTable {
     this.timeout = opts.timeoutSec;
     this.maxBytes = opts.maxBytes;
     this.maxDatagrams = opts.maxDatagrams ?? 4096;
+    this.maxPieces = opts.maxPieces ?? 65536;
   }
 
   /** Bytes currently held in pending fragments. */
   get held(): number {
     return this.heldBytes;
+  }
+
+  /** Pieces stored for the pending datagrams. */
+  get pieces(): number {
+    return this.heldPieces;
   }
 
   /** Datagrams waiting for more fragments. */
@@ -175,7 +188,9 @@ export class FragmentTable {
         );
       }
     }
+    const piecesBefore = p.pieces.length;
     const stored = this.fill(p, start, f.data);
+    this.heldPieces += p.pieces.length - piecesBefore;
     if (stored < 0) {
       this.events.report('ip-fragment-invalid', f.at.frame, `${f.label}: more than ${MAX_PIECES} pieces`);
       this.remove(f.key, p);
@@ -204,6 +219,9 @@ export class FragmentTable {
     while (this.heldBytes > this.maxBytes && this.pending.size > 0) {
       this.dropOldest(f.at.frame, `more than ${this.maxBytes} bytes held`);
     }
+    while (this.heldPieces > this.maxPieces && this.pending.size > 0) {
+      this.dropOldest(f.at.frame, `more than ${this.maxPieces} fragment pieces held`);
+    }
     return undefined;
   }
 
@@ -212,7 +230,7 @@ export class FragmentTable {
     const end = start + data.length;
     const holes = p.holes;
     let stored = 0;
-    for (let i = 0; i < holes.length; ) {
+    for (let i = firstHoleEndingAfter(holes, start); i < holes.length; ) {
       const hs = holes[i]!;
       const he = holes[i + 1]!;
       if (he <= start) {
@@ -251,8 +269,24 @@ export class FragmentTable {
 
   private remove(key: string, p: Pending): void {
     this.heldBytes -= p.held;
+    this.heldPieces -= p.pieces.length;
     this.pending.delete(key);
   }
+}
+
+/**
+ * Index (even, into the flat [start, end) pairs) of the first hole ending after `offset`, by binary search:
+ * a datagram can have thousands of holes, and a linear scan per fragment would make it quadratic.
+ */
+function firstHoleEndingAfter(holes: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = holes.length >> 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (holes[2 * mid + 1]! <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return 2 * lo;
 }
 
 /** Removes the hole parts at or beyond `end` (the datagram length is now known). */

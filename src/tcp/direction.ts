@@ -1,6 +1,6 @@
 import type { FrameRef } from '../capture/types.js';
 import { MAX_AHEAD, seqAdd, seqDelta } from './seq.js';
-import { StreamBuffer, type Piece } from './stream-buffer.js';
+import { own, StreamBuffer, type Piece } from './stream-buffer.js';
 import type { Dir, DirStats, ReassemblyStats, TcpConnection, TcpSink } from './types.js';
 
 /** What a direction shares with the reassembler that owns it. */
@@ -8,6 +8,8 @@ export interface StreamContext {
   readonly sink: TcpSink;
   readonly totals: ReassemblyStats;
   readonly maxBufferedPerDirection: number;
+  /** Out-of-order pieces held by one direction (each costs bookkeeping beyond its bytes: 1-byte segments). */
+  readonly maxPiecesPerDirection: number;
   /** Directions holding out-of-order data; iteration order = order in which their current holes opened. */
   readonly holding: Set<Direction>;
   diag(code: string, frame: number, connection: number, offset: number | undefined, detail: string): void;
@@ -52,6 +54,8 @@ export class Direction {
   /** Last receive window advertised by this side (-1 before its first segment); the peer's probes depend on it. */
   window = -1;
   private readonly buffer = new StreamBuffer();
+  /** Pieces of `buffer` counted in totals.bufferedPieces. */
+  private counted = 0;
   /** A 1-byte zero-window probe held aside: delivered only if the stream shows the receiver took it. */
   private probe: Piece | undefined = undefined;
   /** Transport sniffing of the first stream bytes: still looking, and bytes gathered when they came in pieces. */
@@ -130,7 +134,7 @@ export class Direction {
     }
     if (payload.length === 1 && peerWindow === 0 && start === this.next) {
       t.zeroWindowProbes++;
-      if (this.probe === undefined) this.probe = { start, end, bytes: payload, from };
+      if (this.probe === undefined) this.probe = { start, end, bytes: own(payload), from };
       return;
     }
     if (this.probe !== undefined) this.settleProbe(start);
@@ -154,16 +158,17 @@ export class Direction {
     }
     t.bufferedBytes += r.added;
     if (t.bufferedBytes > t.peakBufferedBytes) t.peakBufferedBytes = t.bufferedBytes;
+    this.recount();
     if (wasEmpty && !this.buffer.empty) this.ctx.holding.add(this);
     this.flush();
-    while (this.buffer.bytes > this.ctx.maxBufferedPerDirection) {
+    const maxBytes = this.ctx.maxBufferedPerDirection;
+    const maxPieces = this.ctx.maxPiecesPerDirection;
+    while (this.buffer.bytes > maxBytes || this.buffer.count > maxPieces) {
       const first = this.buffer.first()!;
-      this.diag(
-        'tcp-buffer-overflow',
-        from,
-        this.next,
-        `${this.buffer.bytes} bytes wait beyond a hole (per-direction bound ${this.ctx.maxBufferedPerDirection}); ${first.start - this.next} missing bytes declared a gap`,
-      );
+      const held = this.buffer.bytes > maxBytes
+        ? `${this.buffer.bytes} bytes wait beyond a hole (per-direction bound ${maxBytes})`
+        : `${this.buffer.count} pieces wait beyond a hole (per-direction bound ${maxPieces} pieces)`;
+      this.diag('tcp-buffer-overflow', from, this.next, `${held}; ${first.start - this.next} missing bytes declared a gap`);
       this.declareHole();
     }
   }
@@ -183,6 +188,7 @@ export class Direction {
     const dropped = this.buffer.truncate(abs);
     if (dropped > 0) {
       this.ctx.totals.bufferedBytes -= dropped;
+      this.recount();
       if (this.buffer.empty) this.ctx.holding.delete(this);
       this.diag('tcp-data-after-fin', from, abs, `${dropped} buffered bytes after the FIN ignored`);
     }
@@ -249,6 +255,7 @@ export class Direction {
       );
     }
     this.buffer.clear();
+    this.recount();
     this.ctx.holding.delete(this);
   }
 
@@ -266,10 +273,20 @@ export class Direction {
       if (p === undefined || p.start > this.next) break;
       this.buffer.shift();
       t.bufferedBytes -= p.bytes.length;
+      this.recount();
       if (p.end > this.next) this.deliver(p.start === this.next ? p.bytes : p.bytes.subarray(this.next - p.start), p.from);
     }
     if (this.buffer.empty) this.ctx.holding.delete(this);
     this.checkFin();
+  }
+
+  /** Mirrors the buffer's piece count into totals.bufferedPieces. */
+  private recount(): void {
+    const c = this.buffer.count;
+    if (c === this.counted) return;
+    const t = this.ctx.totals;
+    t.bufferedPieces = (t.bufferedPieces ?? 0) + c - this.counted;
+    this.counted = c;
   }
 
   private checkFin(): void {

@@ -4,6 +4,7 @@ import type { DiagnosticSink, Severity } from '../util/diagnostics.js';
 import { TCP_CODES } from './codes.js';
 import { ConnState, newDirStats } from './connection.js';
 import { ConnectionTable, tupleKey } from './connection-table.js';
+import { TupleKeys } from './tuple-keys.js';
 import type { Direction, StreamContext } from './direction.js';
 import { seqAdd } from './seq.js';
 import type { CloseReason, ReassemblyStats, TcpConnection, TcpSink } from './types.js';
@@ -13,6 +14,13 @@ export interface TcpReassemblerOptions {
   maxBufferedBytes?: number;
   /** Out-of-order bytes held by one direction (default 4 MiB); beyond it its first hole becomes a gap. */
   maxBufferedPerDirection?: number;
+  /**
+   * Out-of-order pieces held by one direction (default 16 384) and over all connections (default 262 144).
+   * A piece is the new part of one segment; its bookkeeping costs a few hundred bytes whatever its length,
+   * so tiny segments are bounded by count as well as by bytes. Beyond either bound holes become gaps as above.
+   */
+  maxPiecesPerDirection?: number;
+  maxBufferedPieces?: number;
   /** Open connections (default 100 000); beyond it the one idle the longest is closed as 'evicted'. */
   maxConnections?: number;
   /**
@@ -58,13 +66,17 @@ export class TcpReassembler {
     zeroWindowProbes: 0,
     bufferedBytes: 0,
     peakBufferedBytes: 0,
+    bufferedPieces: 0,
   };
 
+  /** Key strings of recent 4-tuples, reused packet after packet. */
+  private readonly keys = new TupleKeys();
   private readonly open = new ConnectionTable<ConnState>();
-  /** Tombstones of closed connections, oldest first, at most maxConnections. */
-  private readonly closed = new Map<string, ConnState>();
+  /** Tombstones of closed connections, oldest first, at most maxConnections (never touched: evicted in order). */
+  private readonly closed = new ConnectionTable<ConnState>();
   private readonly ctx: StreamContext;
   private readonly maxBuffered: number;
+  private readonly maxPieces: number;
   private readonly maxConnections: number;
   private readonly onDiagnostic: DiagnosticSink | undefined;
   /** Per connection: diagnostics emitted and suppressed, by code. */
@@ -75,6 +87,7 @@ export class TcpReassembler {
     opts: TcpReassemblerOptions = {},
   ) {
     this.maxBuffered = positive(opts.maxBufferedBytes, 64 * 1024 * 1024);
+    this.maxPieces = positive(opts.maxBufferedPieces, 262_144);
     this.maxConnections = positive(opts.maxConnections, 100_000);
     this.onDiagnostic = opts.onDiagnostic;
     const report = this.onDiagnostic;
@@ -83,6 +96,7 @@ export class TcpReassembler {
       sink,
       totals: this.stats,
       maxBufferedPerDirection: positive(opts.maxBufferedPerDirection, 4 * 1024 * 1024),
+      maxPiecesPerDirection: positive(opts.maxPiecesPerDirection, 16_384),
       holding: new Set<Direction>(),
       diag: (code, frame, connection, offset, detail) => {
         if (report === undefined) return;
@@ -115,7 +129,7 @@ export class TcpReassembler {
     this.stats.segments++;
     const flags = seg.flags;
     const pureSyn = (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
-    const key = tupleKey(seg.src, seg.srcPort, seg.dst, seg.dstPort);
+    const key = this.keys.of(seg.src, seg.srcPort, seg.dst, seg.dstPort);
     let st = this.open.get(key) ?? this.closed.get(key);
     if (st !== undefined && pureSyn && this.startsNewConnection(st, seg)) {
       this.retire(st, seg.frame);
@@ -154,7 +168,7 @@ export class TcpReassembler {
     if ((flags & TCP_ACK) !== 0) peer.onAck(seg.ack);
     d.window = seg.window;
     if (d.finished && peer.finished) this.close(st, 'fin', from);
-    if (this.stats.bufferedBytes > this.maxBuffered) this.relieve(from);
+    if (this.overBound()) this.relieve(from);
   }
 
   /** Closes every open connection ('fin' when both FINs were seen, else 'capture-end'), in id order. */
@@ -244,12 +258,8 @@ export class TcpReassembler {
     st.conn.ended = reason;
     if (this.open.get(st.key) === st) this.open.delete(st.key);
     this.stats.open--;
-    this.closed.delete(st.key);
-    this.closed.set(st.key, st);
-    if (this.closed.size > this.maxConnections) {
-      const oldest = this.closed.keys().next();
-      if (oldest.done !== true) this.closed.delete(oldest.value);
-    }
+    this.closed.add(st.key, st);
+    if (this.closed.size > this.maxConnections) this.closed.evictIdlest();
     this.flushDiagnostics(st.conn.id, at.frame);
     this.sink.close(st.conn, reason);
   }
@@ -273,10 +283,14 @@ export class TcpReassembler {
     }
   }
 
+  private overBound(): boolean {
+    return this.stats.bufferedBytes > this.maxBuffered || (this.stats.bufferedPieces ?? 0) > this.maxPieces;
+  }
+
   /** The global bound was exceeded: declare the oldest holes gaps until it holds again. */
   private relieve(at: FrameRef): void {
     const holding = this.ctx.holding;
-    while (this.stats.bufferedBytes > this.maxBuffered) {
+    while (this.overBound()) {
       const it = holding.values().next();
       if (it.done === true) break;
       const d = it.value;
@@ -285,7 +299,8 @@ export class TcpReassembler {
         'tcp-buffer-overflow',
         at.frame,
         conn.id,
-        `${this.stats.bufferedBytes} out-of-order bytes held over all connections (bound ${this.maxBuffered}); ` +
+        `${this.stats.bufferedBytes} out-of-order bytes in ${this.stats.bufferedPieces ?? 0} pieces held over all connections ` +
+          `(bounds ${this.maxBuffered} bytes, ${this.maxPieces} pieces); ` +
           `the oldest hole (connection ${conn.id}, ${d.dir === 0 ? 'client->server' : 'server->client'}) declared a gap`,
         d.next,
       );

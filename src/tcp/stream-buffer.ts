@@ -1,6 +1,9 @@
 import type { FrameRef } from '../capture/types.js';
 
-/** A run of stream bytes from one frame, held while a hole before it is open. `bytes` is a view, never a copy. */
+/**
+ * A run of stream bytes from one frame, held while a hole before it is open. `bytes` is a view of the
+ * segment's payload, or a copy when the payload is a small part of a large buffer (see own()).
+ */
 export interface Piece {
   /** Absolute stream offset of bytes[0]. */
   start: number;
@@ -19,7 +22,7 @@ export interface InsertResult {
 
 /**
  * Out-of-order data of one direction: non-overlapping pieces sorted by offset. "First data wins": an insert
- * keeps every byte already held and adds only the uncovered sub-ranges of the new segment, as views of it.
+ * keeps every byte already held and adds only the uncovered sub-ranges of the new segment (views, see own()).
  * Overlapping sub-ranges are compared with Buffer.compare (no byte loops).
  *
  * The pieces live in an array with a moving head index (removal from the front is O(1)); appends beyond the
@@ -112,7 +115,7 @@ export class StreamBuffer {
     const ps = this.pieces;
     let i = this.lowerBound(start);
     if (i === ps.length) {
-      ps.push({ start, end, bytes, from });
+      ps.push({ start, end, bytes: own(bytes), from });
       this.bytes += bytes.length;
       return { added: bytes.length, conflictAt: -1 };
     }
@@ -123,7 +126,7 @@ export class StreamBuffer {
       const p = ps[i]!;
       if (p.start >= end) break;
       if (p.start > cur) {
-        ps.splice(i, 0, { start: cur, end: p.start, bytes: bytes.subarray(cur - start, p.start - start), from });
+        ps.splice(i, 0, { start: cur, end: p.start, bytes: own(bytes.subarray(cur - start, p.start - start)), from });
         added += p.start - cur;
         i++;
       }
@@ -138,10 +141,22 @@ export class StreamBuffer {
       i++;
     }
     if (cur < end) {
-      ps.splice(i, 0, { start: cur, end, bytes: bytes.subarray(cur - start), from });
+      ps.splice(i, 0, { start: cur, end, bytes: own(bytes.subarray(cur - start)), from });
       added += end - cur;
     }
     this.bytes += added;
     return { added, conflictAt };
   }
+}
+
+/**
+ * `b` itself when its memory is small (at most the Buffer pool size, or 4 times the bytes it views), else a
+ * copy in an ArrayBuffer of its own: a view into the capture reader's 256 KiB chunk would keep the whole
+ * chunk alive for as long as the piece is held (one held byte per chunk would pin the entire capture).
+ */
+export function own(b: Buffer): Buffer {
+  if (b.buffer.byteLength <= Math.max(Buffer.poolSize, 4 * b.length)) return b;
+  const out = Buffer.allocUnsafeSlow(b.length);
+  b.copy(out);
+  return out;
 }

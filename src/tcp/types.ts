@@ -72,4 +72,6 @@ export interface ReassemblyStats {
   /** Out-of-order bytes held now, and the most ever held at once (by payload length). */
   bufferedBytes: number;
   peakBufferedBytes: number;
+  /** Out-of-order pieces (runs of bytes from one segment) held now; bounded like the bytes (see the options). */
+  bufferedPieces?: number;
 }

@@ -1,6 +1,8 @@
 /**
  * Bounded, seeded fuzz runs for the test suite. Seeds come from samples/ only (not ../shared), so every
- * machine runs the same cases. The full campaign is `npm run fuzz` (scripts/fuzz.mjs).
+ * machine runs the same cases. The full campaign is `npm run fuzz` (scripts/fuzz.mjs). A finding here names
+ * its case seed; `npm run fuzz -- --seed 20261125 --no-corpus --targets NAME --cases N` generates the same
+ * cases and saves the reproducer under test/fuzz-crashes/.
  */
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
