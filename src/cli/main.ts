@@ -87,6 +87,13 @@ function addCommonOptions(cmd: Command): Command {
     .addOption(new Option('--debug', 'show stack traces of internal errors').hideHelp());
 }
 
+/** Commander's own messages quote what was typed: escape it (arguments can carry terminal controls). */
+const SAFE_OUTPUT = {
+  writeOut: (s: string) => process.stdout.write(s),
+  writeErr: (s: string) => process.stderr.write(escapeText(s, true)),
+  outputError: (s: string, write: (t: string) => void) => write(s),
+};
+
 function chooseMode(opts: CliOptions): OutputMode {
   const modes: OutputMode[] = [];
   if (opts.ndjson) modes.push('ndjson');
@@ -149,6 +156,7 @@ function buildProgram(setExit: (code: Promise<number>) => void): Command {
     // Options after `live` belong to it (both commands share the output options).
     .enablePositionalOptions();
   addCommonOptions(program)
+    .configureOutput(SAFE_OUTPUT)
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', EXAMPLES)
     .showHelpAfterError('(run msrpscope --help for usage)')
@@ -168,6 +176,7 @@ function buildProgram(setExit: (code: Promise<number>) => void): Command {
     .option('-f, --filter <bpf>', 'capture filter (BPF, as tcpdump)')
     .option('--duration <s>', 'stop after this many seconds', parseDuration);
   addCommonOptions(live)
+    .configureOutput(SAFE_OUTPUT)
     .exitOverride()
     .action((opts: LiveCliOptions) => {
       const cap = startLive({ iface: opts.interface, filter: opts.filter, durationSec: opts.duration });

@@ -77,15 +77,41 @@ export function sanitizeFileName(raw: string, fallback = 'message'): string {
   return s === '' ? fallback : s;
 }
 
+/**
+ * The value of `filename*=charset'lang'value` (RFC 5987), found with indexOf rather than a backtracking
+ * pattern: linear in the header length whatever it holds.
+ */
+function extendedFileName(value: string): string | undefined {
+  const lower = value.toLowerCase();
+  let at = lower.indexOf('filename*');
+  while (at >= 0) {
+    let i = at + 'filename*'.length;
+    while (value[i] === ' ' || value[i] === '\t') i++;
+    if (value[i] === '=') {
+      const end = value.indexOf(';', i);
+      const v = value.slice(i + 1, end < 0 ? value.length : end).trim();
+      const q1 = v.indexOf("'");
+      const q2 = q1 < 0 ? -1 : v.indexOf("'", q1 + 1);
+      if (q2 >= 0) {
+        const raw = v.slice(q2 + 1);
+        const sp = raw.search(/\s/);
+        return sp < 0 ? raw : raw.slice(0, sp);
+      }
+    }
+    at = lower.indexOf('filename*', at + 1);
+  }
+  return undefined;
+}
+
 /** `filename` / `filename*` of a Content-Disposition value (RFC 6266 / RFC 5987), or undefined. */
 export function dispositionFileName(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const star = /filename\*\s*=\s*([^']*)'[^']*'([^;\s]*)/i.exec(value);
-  if (star !== null) {
+  const star = extendedFileName(value);
+  if (star !== undefined) {
     try {
-      return decodeURIComponent(star[2] ?? '');
+      return decodeURIComponent(star);
     } catch {
-      return star[2];
+      return star;
     }
   }
   const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]*))/i.exec(value);

@@ -138,12 +138,11 @@ describe('terminal safety of error messages', () => {
     }
   });
 
-  // OPEN (src/cli, CLI team): commander prints its own usage errors (unknown option, missing argument) with the
-  // option text raw: `msrpscope $'--\e[31m\u202e'` writes ESC and U+202E to stderr. Its writeErr/outputError
-  // hook (configureOutput) should pass the text through escapeText.
-  it.skip('an unknown option with controls [open: src/cli, commander writes it raw]', () => {
+  // Commander quotes the option as typed; its output hook escapes it.
+  it('an unknown option with controls', () => {
     const r = run(['--\x1b[31mevil\u202e']);
     expect(r.code).toBe(1);
+    expect(r.stderr.toString('utf8')).toContain("unknown option '--\\x1b[31mevil\\u202e'");
     expectSafe(r);
   });
 });
