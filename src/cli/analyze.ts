@@ -3,10 +3,10 @@ import { buildJsonDocument, writeJsonDocument } from '../export/json.js';
 import { extractBodies } from '../export/extract.js';
 import { createNdjsonWriter } from '../export/ndjson.js';
 import { renderSummary } from '../export/summary.js';
+import { summaryInput } from '../export/summary-input.js';
 import { filterDocument, isEmptyFilter, type RecordFilter } from '../export/filter.js';
 import { ndjsonRecordMatches } from '../export/ndjson-filter.js';
 import { runPipeline, type PipelineResult, type PipelineSource } from './pipeline.js';
-import { openTuiInput, runTuiMode } from './tui-mode.js';
 import { Progress } from './progress.js';
 
 export type OutputMode = 'summary' | 'json' | 'ndjson' | 'tui' | 'none';
@@ -62,6 +62,8 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     }
   };
   if (opts.mode === 'tui') {
+    // Loaded only here: the other modes do not pay for the terminal UI's modules.
+    const { openTuiInput, runTuiMode } = await import('./tui-mode.js');
     const live = opts.sources.some((s) => typeof s.input !== 'string');
     const input = openTuiInput(opts.sources.some((s) => s.input === process.stdin));
     const { exitCode, result } = await runTuiMode(store, run, { live, input, filter: opts.filter, title: 'msrpscope' });
@@ -75,6 +77,9 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       // Streamed record by record: the whole document is never held as one string.
       writeJsonDocument(store, opts.write);
       opts.write('\n');
+    } else if (opts.mode === 'summary' && isEmptyFilter(opts.filter)) {
+      // Read straight from the store: the full records of every message and transaction are not needed.
+      opts.write(renderSummary(summaryInput(store), { color: opts.color, columns: opts.columns }));
     } else {
       const doc = filterDocument(buildJsonDocument(store), opts.filter);
       if (opts.mode === 'json') opts.write(`${JSON.stringify(doc, null, 2)}\n`);

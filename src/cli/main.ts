@@ -9,6 +9,7 @@ import { startLive } from './live.js';
 import { parseFilterOptions, type FilterOptions } from './filter-options.js';
 import type { PipelineSource } from './pipeline.js';
 import { VERSION } from './version.js';
+import { keepYoungGenerationSmall } from './heap.js';
 
 const EXAMPLES = `
 Examples:
@@ -211,6 +212,7 @@ function stdinWithInterrupt(): Readable {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  keepYoungGenerationSmall();
   let pending: Promise<number> = Promise.resolve(EXIT_OK);
   const program = buildProgram((p) => (pending = p));
   const debug = argv.includes('--debug');

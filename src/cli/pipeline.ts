@@ -58,7 +58,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       diagnostic,
       msrpConnection: (conn: TcpConnection) => model.msrpConnection(conn),
     },
-    { ports: opts.msrpPorts ?? [], hashBodies: opts.hashBodies ?? false },
+    // The model collects its own preview from the body slices: the frames' bodyPreview copy is not needed.
+    { ports: opts.msrpPorts ?? [], hashBodies: opts.hashBodies ?? false, previewBytes: 0 },
   );
   // MSRP endpoints announced in SDP are parsed as MSRP from their first byte (mid-stream captures).
   const tracker: SipDialogTracker = model.sip;

@@ -30,6 +30,9 @@ export interface JsonOptions {
 
 export const SCHEMA_ID = 'msrpscope/1';
 
+/** Characters of records gathered before one call of writeJsonDocument's `write` (fewer, larger writes). */
+const BATCH = 64 * 1024;
+
 function packageVersion(): string {
   try {
     const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -136,7 +139,7 @@ export function summaryJson(store: Store): JsonSummary {
 }
 
 /** Per-session distinct message bytes, and the sessions each SIP dialog negotiated. */
-function crossCounts(store: Store): { sessionBytes: Map<number, number>; dialogSessions: Map<number, number[]> } {
+export function crossCounts(store: Store): { sessionBytes: Map<number, number>; dialogSessions: Map<number, number[]> } {
   const sessionBytes = new Map<number, number>();
   for (const m of store.messages) {
     if (m.session !== undefined) sessionBytes.set(m.session.index, (sessionBytes.get(m.session.index) ?? 0) + m.bytesSeen());
@@ -178,9 +181,27 @@ export function buildJsonDocument(store: Store, opts: JsonOptions = {}): JsonDoc
 export function writeJsonDocument(store: Store, write: (chunk: string) => void, opts: JsonOptions & { indent?: number } = {}): void {
   const indent = Math.max(0, Math.min(10, opts.indent ?? 2));
   const pad = (level: number): string => (indent === 0 ? '' : `\n${' '.repeat(indent * level)}`);
+  // JSON.stringify indents a value nested `level` arrays deep by itself: stringifying it wrapped in `level`
+  // one-element arrays and cutting the wrappers' text off gives every line its extra indentation without
+  // a second pass over the text. Wrapper text: `[` + pad(k) for k = 1..level, then pad(k) + `]` back down.
   const str = (v: unknown, level: number): string => {
-    const s = JSON.stringify(v, null, indent);
-    return indent === 0 || level === 0 ? s : s.replace(/\n/g, pad(level));
+    if (indent === 0 || level === 0) return JSON.stringify(v, null, indent);
+    let w: unknown = v;
+    for (let k = 0; k < level; k++) w = [w];
+    const s = JSON.stringify(w, null, indent);
+    const head = 2 * level + (indent * level * (level + 1)) / 2;
+    const tail = 2 * level + (indent * (level - 1) * level) / 2;
+    return s.slice(head, s.length - tail);
+  };
+  // Records are passed on in batches of about BATCH characters (one write per section at least).
+  let pending = '';
+  const flush = (): void => {
+    if (pending.length > 0) write(pending);
+    pending = '';
+  };
+  const add = (text: string): void => {
+    pending += text;
+    if (pending.length >= BATCH) flush();
   };
   const sep = indent === 0 ? ':' : ': ';
   const ctx = recordContext(store);
@@ -212,9 +233,10 @@ export function writeJsonDocument(store: Store, write: (chunk: string) => void, 
     first = false;
   }
   for (const [key, n, item] of lists) {
-    write(`,${pad(1)}${JSON.stringify(key)}${sep}[`);
-    for (let i = 0; i < n; i++) write(`${i === 0 ? '' : ','}${pad(2)}${str(item(i), 2)}`);
-    write(n === 0 ? ']' : `${pad(1)}]`);
+    add(`,${pad(1)}${JSON.stringify(key)}${sep}[`);
+    for (let i = 0; i < n; i++) add(`${i === 0 ? '' : ','}${pad(2)}${str(item(i), 2)}`);
+    add(n === 0 ? ']' : `${pad(1)}]`);
+    flush();
   }
   write(`${pad(0)}}`);
 }

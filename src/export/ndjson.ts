@@ -4,6 +4,7 @@
  * connection carry its id and 5-tuple (`tuple`, oriented as the record travelled), frame numbers and times.
  */
 import type { Dir } from '../tcp/types.js';
+import { terminalSafeJson } from './json-safe.js';
 import type { ModelEvent } from '../model/events.js';
 import type { ConnectionRecord } from '../model/connections.js';
 import type { Store } from '../model/store.js';
@@ -169,6 +170,6 @@ export function createNdjsonWriter(store: Store, write: (line: string) => void):
   const conns: ConnectionLookup = connectionLookup(store);
   return store.onEvent((e) => {
     const rec = ndjsonRecord(store, e, recordContext(store), conns);
-    if (rec !== undefined) write(JSON.stringify(rec));
+    if (rec !== undefined) write(terminalSafeJson(JSON.stringify(rec)));
   });
 }

@@ -73,7 +73,7 @@ export function hostPort(e: Endpoint): string {
   return e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
 }
 
-function round3(n: number): number {
+export function round3(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
 

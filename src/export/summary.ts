@@ -1,4 +1,13 @@
-import type { CountMap, JsonDocument, JsonMessage, JsonSession } from './json-types.js';
+import type {
+  CountMap,
+  JsonCapture,
+  JsonConnection,
+  JsonDiagnostic,
+  JsonMessage,
+  JsonSession,
+  JsonSummary,
+  JsonTransaction,
+} from './json-types.js';
 import { escapeText } from '../util/escape.js';
 import { renderTable, type Column } from './table.js';
 
@@ -8,6 +17,31 @@ export interface SummaryOptions {
   columns: number;
   /** Rows shown per table before "… N more" (0 = all). */
   maxRows?: number;
+}
+
+/** A message as the summary reads it (a JsonMessage is one). */
+export type SummaryMessage = Pick<JsonMessage, 'id' | 'messageId' | 'session' | 'contentType' | 'size' | 'bytesSeen' | 'chunks' | 'state'> & {
+  legs: { readonly length: number };
+  delivery: Pick<JsonMessage['delivery'], 'state' | 'code' | 'latencyMs'>;
+};
+
+/** A transaction as the summary reads it (a JsonTransaction is one). */
+export type SummaryTransaction = Pick<JsonTransaction, 'method' | 'state' | 'rttMs'> & { response: { status: number } | null };
+
+export type SummaryDiagnostic = Pick<JsonDiagnostic, 'code' | 'severity' | 'frame' | 'detail'>;
+
+/**
+ * What the summary reads: a JsonDocument (or its filtered form) is one; summaryInput() in summary-input.ts
+ * builds the same values straight from the store, without the full message and transaction records.
+ */
+export interface SummaryInput {
+  capture: JsonCapture;
+  summary: JsonSummary;
+  connections: readonly JsonConnection[];
+  sessions: readonly JsonSession[];
+  messages: readonly SummaryMessage[];
+  transactions: readonly SummaryTransaction[];
+  diagnostics: readonly SummaryDiagnostic[];
 }
 
 const RED = '\x1b[31m';
@@ -39,7 +73,7 @@ export function percentile(sorted: number[], p: number): number | null {
   return sorted[rank - 1] ?? null;
 }
 
-function limit<T>(rows: T[], max: number): { shown: T[]; more: number } {
+function limit<T>(rows: readonly T[], max: number): { shown: readonly T[]; more: number } {
   if (max <= 0 || rows.length <= max) return { shown: rows, more: 0 };
   return { shown: rows.slice(0, max), more: rows.length - max };
 }
@@ -48,7 +82,7 @@ function sessionEnds(s: JsonSession): string {
   return `${s.endpoints[0].uri} ↔ ${s.endpoints[1].uri}`;
 }
 
-function delivery(m: JsonMessage): string {
+function delivery(m: SummaryMessage): string {
   const d = m.delivery;
   if (d.state === 'delivered') return `✓ ${d.code ?? ''}`.trim();
   if (d.state === 'failed') return `✗ ${d.code ?? ''}`.trim();
@@ -56,7 +90,7 @@ function delivery(m: JsonMessage): string {
 }
 
 /** The text summary, like `tshark -z`: capture line, then one table per record kind. */
-export function renderSummary(doc: JsonDocument, opts: SummaryOptions): string {
+export function renderSummary(doc: SummaryInput, opts: SummaryOptions): string {
   const width = Math.max(60, opts.columns);
   const maxRows = opts.maxRows ?? 200;
   const head = (s: string): string => (opts.color ? `${BOLD}${s}${RESET}` : s);

@@ -1,6 +1,6 @@
 import type { FrameRef } from '../capture/types.js';
 import type { CloseReason, Dir, TcpConnection } from '../tcp/types.js';
-import type { MsrpFrame } from '../msrp/types.js';
+import type { MsrpFrame, RawHeader } from '../msrp/types.js';
 import type { FrameFields } from './fields.js';
 import type { Leg, MessageRecord } from './messages.js';
 import type { SessionRecord } from './sessions.js';
@@ -31,27 +31,39 @@ export interface FrameInProgress {
 /** Path pairs seen recently on one direction (SENDs one way and REPORTs the other alternate). */
 const PATH_CACHE_SIZE = 8;
 
+/**
+ * The sessions of the path pairs (raw To-Path / From-Path values) seen last on one direction: a hit costs
+ * two string comparisons, no key building or hashing. When full, the entry added first is replaced.
+ */
 export class PathCache {
-  private readonly entries = new Map<string, SessionRecord | undefined>();
+  private readonly tos: string[] = [];
+  private readonly froms: string[] = [];
+  private readonly sessions: (SessionRecord | undefined)[] = [];
+  /** Slot replaced next once the cache is full (the oldest entry). */
+  private oldest = 0;
 
-  static key(to: string | undefined, from: string | undefined): string {
-    return `${to ?? ''}\n${from ?? ''}`;
+  /** The slot of this path pair, or -1. An absent header counts as an empty value. */
+  find(to: string | undefined, from: string | undefined): number {
+    const t = to ?? '';
+    const f = from ?? '';
+    for (let i = 0; i < this.tos.length; i++) if (this.tos[i] === t && this.froms[i] === f) return i;
+    return -1;
   }
 
-  has(key: string): boolean {
-    return this.entries.has(key);
+  session(slot: number): SessionRecord | undefined {
+    return this.sessions[slot];
   }
 
-  get(key: string): SessionRecord | undefined {
-    return this.entries.get(key);
-  }
-
-  set(key: string, s: SessionRecord | undefined): void {
-    if (this.entries.size >= PATH_CACHE_SIZE) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done !== true) this.entries.delete(oldest.value);
+  /** Adds a pair that find() did not know. */
+  set(to: string | undefined, from: string | undefined, s: SessionRecord | undefined): void {
+    let i = this.tos.length;
+    if (i >= PATH_CACHE_SIZE) {
+      i = this.oldest;
+      this.oldest = (this.oldest + 1) % PATH_CACHE_SIZE;
     }
-    this.entries.set(key, s);
+    this.tos[i] = to ?? '';
+    this.froms[i] = from ?? '';
+    this.sessions[i] = s;
   }
 }
 
@@ -68,6 +80,8 @@ export class ConnectionRecord {
   pending: PendingRequests | undefined = new PendingRequests();
   readonly current: [FrameInProgress | undefined, FrameInProgress | undefined] = [undefined, undefined];
   paths: [PathCache, PathCache] | undefined = [new PathCache(), new PathCache()];
+  /** The header list kept last per direction (see HeaderTable.keep). */
+  lastHeaders: [RawHeader[] | undefined, RawHeader[] | undefined] = [undefined, undefined];
 
   constructor(readonly conn: TcpConnection) {}
 
@@ -88,5 +102,6 @@ export class ConnectionRecord {
   release(): void {
     this.pending = undefined;
     this.paths = undefined;
+    this.lastHeaders = [undefined, undefined];
   }
 }

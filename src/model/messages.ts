@@ -7,6 +7,7 @@ import type { ByteRange, ReportFlag, StatusValue } from './fields.js';
 import { RangeSet } from './ranges.js';
 import type { SessionRecord } from './sessions.js';
 import { SparseBody } from './sparse-body.js';
+import type { ByteArena } from './byte-arena.js';
 import type { CpimEnvelope } from './cpim.js';
 import type { ImdnNotification } from './imdn.js';
 import type { ComposingState } from './composing.js';
@@ -364,14 +365,14 @@ export class MessageRecord {
 
   /**
    * Shrinks the preview (and the CPIM body view into it) to at most PREVIEW_KEEP bytes in buffers of
-   * their own, so a retained message never pins a larger or shared (pooled) allocation.
+   * their own (or copies in `arena`), so a retained message never pins a larger or shared (pooled) allocation.
    */
-  trimPreview(): void {
-    if (this.preview !== undefined) this.preview = ownCopy(this.preview, PREVIEW_KEEP);
+  trimPreview(arena?: ByteArena): void {
+    if (this.preview !== undefined) this.preview = arena ? arena.copy(this.preview, PREVIEW_KEEP) : ownCopy(this.preview, PREVIEW_KEEP);
     if (this.cpim !== undefined) {
       const b = this.cpim.body;
       if (b.length > PREVIEW_KEEP) this.cpim.bodyTruncated = true;
-      this.cpim.body = ownCopy(b, PREVIEW_KEEP);
+      this.cpim.body = arena ? arena.copy(b, PREVIEW_KEEP) : ownCopy(b, PREVIEW_KEEP);
     }
   }
 
@@ -413,7 +414,8 @@ export class MessageRecord {
 export class MessageTable {
   readonly list: MessageRecord[] = [];
   private all = 0;
-  private readonly byKey = new Map<string, MessageRecord>();
+  /** By session (the record itself: no key string to build per lookup), then by Message-ID. */
+  private readonly bySession = new Map<SessionRecord | undefined, Map<string, MessageRecord>>();
   private readonly byId = new Map<string, MessageRecord>();
 
   static key(session: SessionRecord | undefined, messageId: string): string {
@@ -421,7 +423,7 @@ export class MessageTable {
   }
 
   get(session: SessionRecord | undefined, messageId: string): MessageRecord | undefined {
-    return this.byKey.get(MessageTable.key(session, messageId));
+    return this.bySession.get(session)?.get(messageId);
   }
 
   /** Latest message with this Message-ID in any session. */
@@ -430,7 +432,12 @@ export class MessageTable {
   }
 
   add(m: MessageRecord): void {
-    this.byKey.set(MessageTable.key(m.session, m.messageId), m);
+    let ids = this.bySession.get(m.session);
+    if (ids === undefined) {
+      ids = new Map();
+      this.bySession.set(m.session, ids);
+    }
+    ids.set(m.messageId, m);
     this.byId.set(m.messageId, m);
     this.all++;
   }

@@ -1,6 +1,6 @@
 import type { CaptureInfo, FrameRef } from '../capture/types.js';
 import type { CloseReason, Dir, TcpConnection } from '../tcp/types.js';
-import type { MsrpFrame } from '../msrp/types.js';
+import type { MsrpFrame, RawHeader } from '../msrp/types.js';
 import { SipDialogTracker, type SipDialog } from '../sip/dialogs.js';
 import type { SipMessage } from '../sip/message.js';
 import type { TransportFacts } from '../transport/types.js';
@@ -8,7 +8,7 @@ import type { Diagnostic, Severity } from '../util/diagnostics.js';
 import { AuthTable, type AuthRecord } from './auth.js';
 import { MODEL_CODE_SEVERITY } from './codes.js';
 import { decodeContent, ImdnLinks } from './content.js';
-import { ConnectionRecord, PathCache, type FrameInProgress } from './connections.js';
+import { ConnectionRecord, type FrameInProgress } from './connections.js';
 import { computeDelivery } from './delivery.js';
 import type { ModelEvent, ModelListener } from './events.js';
 import { extractFields, NO_FIELDS, type FrameFields } from './fields.js';
@@ -20,6 +20,8 @@ import { DialogLinks, sessionSelector } from './sip-link.js';
 import type { CaptureFacts, ModelInput } from './store-api.js';
 import { expectationOf, PendingRequests, type TransactionRecord } from './transactions.js';
 import { Interner, ownString } from './strings.js';
+import { ByteArena } from './byte-arena.js';
+import { HeaderTable } from './header-table.js';
 import { uriKey } from './uri-key.js';
 
 export interface StoreOptions {
@@ -87,6 +89,10 @@ export class Store implements ModelInput {
   private readonly listeners: ModelListener[] = [];
   /** Repeated strings kept by messages (URIs, content types). */
   private readonly strings = new Interner();
+  /** Header lists of retained transactions, repeated headers shared. */
+  private readonly headerTable = new HeaderTable();
+  /** Previews of retained messages, copied into shared slabs. */
+  private readonly kept = new ByteArena();
   /** Events caused by a frame, emitted right after the frame's own request/response event. */
   private readonly followUps: ModelEvent[] = [];
   private info: CaptureInfo | undefined;
@@ -344,15 +350,15 @@ export class Store implements ModelInput {
   private sessionOf(c: ConnectionRecord, dir: Dir, f: FrameInProgress, at: FrameRef): SessionRecord | undefined {
     const { toPathRaw, fromPathRaw } = f.fields;
     const cache = c.paths?.[dir];
-    const key = PathCache.key(toPathRaw, fromPathRaw);
-    if (cache !== undefined && cache.has(key)) {
-      const hit = cache.get(key);
+    const slot = cache === undefined ? -1 : cache.find(toPathRaw, fromPathRaw);
+    if (cache !== undefined && slot >= 0) {
+      const hit = cache.session(slot);
       hit?.touch(at, c.id);
       return hit;
     }
     const r = this.sessionTable.resolve(f.fields.toPath, f.fields.fromPath, at);
     const session = r?.session;
-    cache?.set(key, session);
+    cache?.set(toPathRaw, fromPathRaw, session);
     if (r === undefined || session === undefined) return undefined;
     session.touch(at, c.id);
     session.addRelays(f.fields.toPath, f.fields.fromPath);
@@ -382,7 +388,7 @@ export class Store implements ModelInput {
         method,
         firstFrame: m.firstFrame,
         lastFrame: m.lastFrame,
-        headers: m.headers,
+        headers: this.keepHeaders(c, dir, m),
         bodyLength: m.bodyLength,
         flag: m.flag,
         truncated: m.truncated,
@@ -416,7 +422,7 @@ export class Store implements ModelInput {
       }
     }
     if (this.retainTransactions) this.transactionList.push(t);
-    this.emitWithFollowUps({ type: 'request', transaction: t, fields });
+    if (this.listeners.length > 0 || this.followUps.length > 0) this.emitWithFollowUps({ type: 'request', transaction: t, fields });
   }
 
   /** A SEND chunk is complete (or truncated): account it on its leg and message. */
@@ -461,7 +467,7 @@ export class Store implements ModelInput {
           );
         }
       }
-      this.followUps.push({ type: 'message', message: msg });
+      if (this.listeners.length > 0) this.followUps.push({ type: 'message', message: msg });
     }
   }
 
@@ -510,7 +516,7 @@ export class Store implements ModelInput {
       comment: m.comment,
       firstFrame: m.firstFrame,
       lastFrame: m.lastFrame,
-      headers: m.headers,
+      headers: this.keepHeaders(c, dir, m),
       rttMs: null as number | null,
       truncated: m.truncated,
     };
@@ -536,7 +542,7 @@ export class Store implements ModelInput {
         msg.touch(m.lastFrame);
         this.checkDelivery(msg);
       }
-      this.emitWithFollowUps({ type: 'response', transaction: t });
+      if (this.listeners.length > 0 || this.followUps.length > 0) this.emitWithFollowUps({ type: 'response', transaction: t });
       return;
     }
     const before = pending?.answeredBefore(requestDir, m.transactionId);
@@ -569,6 +575,13 @@ export class Store implements ModelInput {
     this.emit({ type: 'response', transaction: t });
   }
 
+  /** The frame's header list as kept with its transaction (compact, repeated headers shared). */
+  private keepHeaders(c: ConnectionRecord, dir: Dir, m: MsrpFrame): RawHeader[] {
+    const kept = this.headerTable.keep(m.headers, c.lastHeaders[dir]);
+    c.lastHeaders[dir] = kept;
+    return kept;
+  }
+
   /** Settles closed connections other than `exceptId`: flags unanswered requests, frees working state. */
   private settleClosed(exceptId: number): void {
     let keep = 0;
@@ -589,7 +602,7 @@ export class Store implements ModelInput {
     if (msg.deliveryAnnounced) return;
     if (computeDelivery(msg).state === 'unknown') return;
     msg.deliveryAnnounced = true;
-    this.followUps.push({ type: 'delivery', message: msg });
+    if (this.listeners.length > 0) this.followUps.push({ type: 'delivery', message: msg });
   }
 
   /** Requests still waiting when their connection ends: those that expected a response are flagged. */
@@ -612,7 +625,7 @@ export class Store implements ModelInput {
     if (m.contentDecoded) return;
     m.contentDecoded = true;
     decodeContent(m, m.preview ?? EMPTY_BUFFER);
-    m.trimPreview();
+    m.trimPreview(this.kept);
     this.imdn.link(m);
   }
 

@@ -82,6 +82,8 @@ export class MsrpParser {
   private endDashes: Buffer = LF_BUF;
   /** `\n-------` followed by room for the longest transaction id; endPat is a view of it. */
   private readonly patBuf: Buffer = endPattern('x'.repeat(TXID_MAX));
+  /** [endPat, endDashes] views of patBuf by transaction id length. */
+  private readonly patViews: Array<[Buffer, Buffer] | undefined> = [];
   private headerBytes = 0;
   private lfLines = 0;
   private crlfLines = 0;
@@ -323,9 +325,18 @@ export class MsrpParser {
   private beginMessage(sl: StartLine, startOffset: number, firstRef: FrameRef, lfOnlyLine: boolean): void {
     this.state = S_HEAD;
     this.txid = sl.transactionId;
-    this.patBuf.write(sl.transactionId, 8, 'latin1');
-    this.endPat = this.patBuf.subarray(0, 8 + sl.transactionId.length);
-    this.endDashes = this.patBuf.subarray(1, 8 + sl.transactionId.length);
+    // The id is ASCII (start-line grammar): written byte by byte, as latin1 would, without a call per message.
+    const tx = sl.transactionId;
+    const pat = this.patBuf;
+    for (let k = 0; k < tx.length; k++) pat[8 + k] = tx.charCodeAt(k) & 0xff;
+    // Views of patBuf depend only on the id's length: made once per length.
+    let views = this.patViews[tx.length];
+    if (views === undefined) {
+      views = [pat.subarray(0, 8 + tx.length), pat.subarray(1, 8 + tx.length)];
+      this.patViews[tx.length] = views;
+    }
+    this.endPat = views[0];
+    this.endDashes = views[1];
     this.headerBytes = 0;
     this.lfLines = lfOnlyLine ? 1 : 0;
     this.crlfLines = lfOnlyLine ? 0 : 1;

@@ -1,0 +1,49 @@
+/**
+ * The text summary's input built straight from the store: the same values renderSummary would read from
+ * buildJsonDocument(), without building every message and transaction record (typed headers, legs,
+ * previews) only to read a few fields of each.
+ */
+import type { Store } from '../model/store.js';
+import { computeDelivery } from '../model/delivery.js';
+import { transactionState } from '../model/transactions.js';
+import { captureJson, crossCounts, recordContext, summaryJson } from './json.js';
+import { connectionJson, round3, sessionJson } from './records.js';
+import type { SummaryInput, SummaryMessage, SummaryTransaction } from './summary.js';
+
+export function summaryInput(store: Store): SummaryInput {
+  const ctx = recordContext(store);
+  const { sessionBytes } = crossCounts(store);
+  const messages: SummaryMessage[] = store.messages.map((m) => {
+    const d = computeDelivery(m);
+    return {
+      id: m.index,
+      messageId: m.messageId,
+      session: m.session?.index ?? null,
+      contentType: m.contentType ?? null,
+      size: m.size(),
+      bytesSeen: m.bytesSeen(),
+      chunks: m.maxChunks(),
+      legs: m.legs,
+      state: m.state(),
+      delivery: { state: d.state, code: d.code, latencyMs: d.latencyMs === null ? null : round3(d.latencyMs) },
+    };
+  });
+  const transactions: SummaryTransaction[] = store.transactionList.map((t) => {
+    const rs = t.response;
+    return {
+      method: t.request?.method ?? null,
+      state: transactionState(t),
+      rttMs: rs?.rttMs === null || rs?.rttMs === undefined ? null : round3(rs.rttMs),
+      response: rs === undefined ? null : rs,
+    };
+  });
+  return {
+    capture: captureJson(store, ctx),
+    summary: summaryJson(store),
+    connections: store.connectionList.map((c) => connectionJson(c, ctx)),
+    sessions: store.sessions.map((s) => sessionJson(s, ctx, sessionBytes.get(s.index) ?? 0)),
+    messages,
+    transactions,
+    diagnostics: store.diagnosticList,
+  };
+}

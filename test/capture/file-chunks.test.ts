@@ -1,0 +1,86 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openCapture, readAllRecords } from '../../src/capture/reader.js';
+import { CaptureError } from '../../src/capture/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'msrpscope-chunks-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A classic pcap of `count` Ethernet records of varying length with recognisable contents. */
+function pcap(count: number): Buffer {
+  const parts: Buffer[] = [];
+  const head = Buffer.alloc(24);
+  head.writeUInt32LE(0xa1b2c3d4, 0);
+  head.writeUInt16LE(2, 4);
+  head.writeUInt16LE(4, 6);
+  head.writeUInt32LE(65535, 16);
+  head.writeUInt32LE(1, 20);
+  parts.push(head);
+  for (let i = 0; i < count; i++) {
+    const len = 60 + ((i * 7919) % 1400);
+    const rec = Buffer.alloc(16 + len, i & 0xff);
+    rec.writeUInt32LE(1_700_000_000 + i, 0);
+    rec.writeUInt32LE(i % 1_000_000, 4);
+    rec.writeUInt32LE(len, 8);
+    rec.writeUInt32LE(len, 12);
+    parts.push(rec);
+  }
+  return Buffer.concat(parts);
+}
+
+describe('reading a capture file by path', () => {
+  // About 6 MB: many read chunks, several turns given to the event loop.
+  const file = join(dir, 'big.pcap');
+  const data = pcap(8000);
+  writeFileSync(file, data);
+
+  it('gives the same records as reading the same bytes from a stream', async () => {
+    const byPath = await readAllRecords(file);
+    const byStream = await readAllRecords(createReadStream(file, { highWaterMark: 100_003 }));
+    expect(byPath.records.length).toBe(8000);
+    expect(byPath.info.bytes).toBe(byStream.info.bytes);
+    expect(byPath.info.packets).toBe(8000);
+    for (let i = 0; i < 8000; i += 997) {
+      expect(byPath.records[i]!.frame).toBe(byStream.records[i]!.frame);
+      expect(byPath.records[i]!.data.equals(byStream.records[i]!.data)).toBe(true);
+    }
+  });
+
+  it('gives the event loop a turn while a large file is read', async () => {
+    let ran = false;
+    setImmediate(() => {
+      ran = true;
+    });
+    let batches = 0;
+    let batchesAfterTurn = 0;
+    for await (const batch of await openCapture(file)) {
+      if (batch.length > 0) batches++;
+      if (ran) batchesAfterTurn++;
+    }
+    expect(batches).toBeGreaterThan(16);
+    expect(batchesAfterTurn).toBeGreaterThan(0);
+    expect(batchesAfterTurn).toBeLessThan(batches);
+  });
+
+  it('reports a missing file and a directory as unreadable', async () => {
+    await expect(openCapture(join(dir, 'absent.pcap'))).rejects.toThrow(CaptureError);
+    await expect(openCapture(join(dir, 'absent.pcap'))).rejects.toThrow(/no such file/);
+    await expect(openCapture(dir)).rejects.toThrow(/is a directory/);
+  });
+
+  const fifo = join(dir, 'fifo');
+  const haveFifo = spawnSync('mkfifo', [fifo]).status === 0;
+  it.skipIf(!haveFifo)('reads a FIFO as a stream', async () => {
+    const small = pcap(300);
+    const p = spawn('sh', ['-c', `cat > '${fifo}'`], { stdio: ['pipe', 'ignore', 'ignore'] });
+    p.stdin.end(small);
+    const feeder = new Promise<void>((resolve) => p.on('close', () => resolve()));
+    const r = await readAllRecords(fifo);
+    await feeder;
+    expect(r.records.length).toBe(300);
+    expect(r.records[299]!.data.equals(Buffer.alloc(r.records[299]!.data.length, 299 & 0xff))).toBe(true);
+  });
+});
