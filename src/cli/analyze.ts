@@ -1,5 +1,6 @@
 import { Store } from '../model/store.js';
 import { buildJsonDocument, writeJsonDocument } from '../export/json.js';
+import { terminalSafeJson } from '../export/json-safe.js';
 import { extractBodies } from '../export/extract.js';
 import { createNdjsonWriter } from '../export/ndjson.js';
 import { renderSummary } from '../export/summary.js';
@@ -75,14 +76,14 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   if (opts.mode === 'json' || opts.mode === 'summary') {
     if (opts.mode === 'json' && isEmptyFilter(opts.filter)) {
       // Streamed record by record: the whole document is never held as one string.
-      writeJsonDocument(store, opts.write);
+      writeJsonDocument(store, (chunk) => opts.write(terminalSafeJson(chunk)));
       opts.write('\n');
     } else if (opts.mode === 'summary' && isEmptyFilter(opts.filter)) {
       // Read straight from the store: the full records of every message and transaction are not needed.
       opts.write(renderSummary(summaryInput(store), { color: opts.color, columns: opts.columns }));
     } else {
       const doc = filterDocument(buildJsonDocument(store), opts.filter);
-      if (opts.mode === 'json') opts.write(`${JSON.stringify(doc, null, 2)}\n`);
+      if (opts.mode === 'json') opts.write(`${terminalSafeJson(JSON.stringify(doc, null, 2))}\n`);
       else opts.write(renderSummary(doc, { color: opts.color, columns: opts.columns }));
     }
   }

@@ -1,3 +1,4 @@
+import { escapeText } from '../util/escape.js';
 import type { CaptureInfo, FrameRef } from '../capture/types.js';
 import type { CloseReason, Dir, TcpConnection } from '../tcp/types.js';
 import type { MsrpFrame, RawHeader } from '../msrp/types.js';
@@ -484,7 +485,7 @@ export class Store implements ModelInput {
       }
     }
     if (msg === undefined) {
-      this.report('report-without-message', m.firstFrame.frame, c.id, `REPORT for unseen Message-ID ${messageId}`, m.startOffset);
+      this.report('report-without-message', m.firstFrame.frame, c.id, `REPORT for unseen Message-ID ${escapeText(messageId)}`, m.startOffset);
       return;
     }
     t.message = msg;

@@ -86,16 +86,15 @@ describe('terminal safety: a capture full of ESC, CSI, OSC, BEL, C1 and bidi con
     expectSafe(r);
   });
 
-  // OPEN (src/export, export team): JSON.stringify escapes C0 but leaves DEL, C1 (U+0080-U+009F), U+200F,
-  // U+202E and U+2066-U+2069 raw, so `--json` / `--ndjson` on a terminal (or piped to `cat`) carry them.
-  // The JSON writer should escape them as \u0085, \u202e ... (still valid JSON, same data after parsing).
-  it.skip('--json escapes C1, DEL and bidi controls [open: src/export writes them raw]', () => {
+  // JSON.stringify escapes C0 but leaves DEL, C1, U+200F, U+202E and U+2066-U+2069 raw: the writers escape
+  // them as \u0085, \u202e ... (still valid JSON, same data after parsing).
+  it('--json escapes C1, DEL and bidi controls', () => {
     const r = run([capture, '--json']);
     expect(r.code).toBe(0);
     expectSafe(r);
   });
 
-  it.skip('--ndjson escapes C1, DEL and bidi controls [open: src/export writes them raw]', () => {
+  it('--ndjson escapes C1, DEL and bidi controls', () => {
     const r = run([capture, '--ndjson']);
     expect(r.code).toBe(0);
     expectSafe(r);
