@@ -1,4 +1,4 @@
-import { decodeEntities } from './imdn.js';
+import { xmlElement } from './xml-element.js';
 
 /** isComposing (RFC 3994) indications: application/im-iscomposing+xml. */
 export interface ComposingState {
@@ -12,9 +12,7 @@ export interface ComposingState {
 export const COMPOSING_CONTENT_TYPE = 'application/im-iscomposing+xml';
 
 function element(xml: string, name: string): string | undefined {
-  const re = new RegExp(`<(?:[A-Za-z0-9_.-]+:)?${name}(?:\\s[^>]*)?>([^<]{0,256})<\\/`, 'i');
-  const m = re.exec(xml);
-  return m === null ? undefined : decodeEntities((m[1] ?? '').trim());
+  return xmlElement(xml, name, 256);
 }
 
 export function decodeComposing(xml: string): ComposingState | undefined {

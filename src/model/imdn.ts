@@ -1,3 +1,5 @@
+import { xmlElement } from './xml-element.js';
+export { decodeEntities } from './imdn-entities.js';
 /** IMDN (RFC 5438) notification bodies: message/imdn+xml. */
 
 export type ImdnKind = 'delivery' | 'display' | 'processing';
@@ -17,19 +19,9 @@ export const IMDN_CONTENT_TYPE = 'message/imdn+xml';
 const MAX_TEXT = 256;
 
 function element(xml: string, name: string): string | undefined {
-  const re = new RegExp(`<(?:[A-Za-z0-9_.-]+:)?${name}(?:\\s[^>]*)?>([^<]{0,${MAX_TEXT}})<\\/`, 'i');
-  const m = re.exec(xml);
-  return m === null ? undefined : decodeEntities((m[1] ?? '').trim());
+  return xmlElement(xml, name, MAX_TEXT);
 }
 
-export function decodeEntities(s: string): string {
-  return s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
-}
 
 /** Decodes an IMDN document; undefined when it names no message. */
 export function decodeImdn(xml: string): ImdnNotification | undefined {
