@@ -6,6 +6,10 @@
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
 
+/** The unsafe characters above C0: what JSON.stringify leaves raw although a terminal acts on them. */
+// eslint-disable-next-line no-control-regex
+export const UNSAFE_ABOVE_C0 = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
+
 export function escapeText(s: string, keepNewlines = false): string {
   return s.replace(UNSAFE, (c) => {
     if (keepNewlines && c === '\n') return c;
