@@ -8,7 +8,7 @@
 import type { CaptureInfo, CaptureReaderOptions, CaptureRecord } from './types.js';
 import { CaptureError } from './errors.js';
 import { CAPTURE_TRUNCATED } from './codes.js';
-import { joinPieces } from './bytes.js';
+import { joinPieces } from '../util/bytes.js';
 import { couldBeCapture, MAGIC_LENGTH, sniffCapture } from './sniff.js';
 import { ReadState, type FormatDecoder } from './state.js';
 import { PcapDecoder } from './pcap.js';

@@ -10,7 +10,7 @@ import { CaptureError } from './errors.js';
 import { CAPTURE_GZIP_CORRUPT } from './codes.js';
 import { CaptureParser } from './parser.js';
 import { isGzip } from './sniff.js';
-import { copyBytes, joinPieces } from './bytes.js';
+import { copyBytes, joinPieces } from '../util/bytes.js';
 
 export interface CaptureReader extends AsyncIterable<CaptureRecord[]> {
   readonly info: CaptureInfo;

@@ -3,7 +3,7 @@
  * build captures of any variant the reader understands.
  */
 
-import { joinPieces } from './bytes.js';
+import { joinPieces } from '../util/bytes.js';
 
 export interface WriteRecord {
   tsSec: number;

@@ -1,3 +1,4 @@
+import { escapeText } from '../util/escape.js';
 /** Byte constants and tiny helpers shared by the MSRP framing code. */
 export const LF = 0x0a;
 export const CR = 0x0d;
@@ -29,18 +30,7 @@ export function contentEnd(buf: Buffer, start: number, lf: number): number {
   return lf > start && buf[lf - 1] === CR ? lf - 1 : lf;
 }
 
-/**
- * C0 controls, DEL, C1 controls (bytes 0x80-0x9f read as latin1 become U+0080-U+009F, which terminals obey
- * as 8-bit CSI/OSC/...), and the Unicode bidi / invisible format controls.
- */
-// eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
-
 /** Printable, single-line rendering of untrusted bytes for diagnostics (control characters escaped). */
 export function printable(text: string, max = 80): string {
-  const s = text.length > max ? text.slice(0, max) + '…' : text;
-  return s.replace(UNPRINTABLE, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? '\\x' + code.toString(16).padStart(2, '0') : '\\u' + code.toString(16).padStart(4, '0');
-  });
+  return escapeText(text.length > max ? text.slice(0, max) + '…' : text);
 }

@@ -5,7 +5,7 @@
  * Builders throw on an invalid spec (bad address, oversize packet): they are for trusted, hand-written input.
  */
 
-import { joinPieces } from '../capture/bytes.js';
+import { joinPieces } from '../util/bytes.js';
 import { parseIPv4, parseIPv6 } from './address.js';
 
 export type LinkKind =

@@ -10,7 +10,8 @@ import { headerValue } from './headers.js';
 import { HeaderCollector, MAX_START_LINE, parseStartLine } from './head.js';
 import { buildSipMessage, parseContentLength, type SipMessage } from './message.js';
 import { reportMalformed, sipSeverity } from './report.js';
-import { copyBuffer, safeText } from './text.js';
+import { safeText } from './text.js';
+import { copyBytes as copyBuffer } from '../util/bytes.js';
 
 export { SipStreamParser, type SipStreamOptions, type SipStreamStats, type SipMessageSink } from './stream.js';
 

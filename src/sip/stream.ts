@@ -14,7 +14,8 @@ import { headerValue } from './headers.js';
 import { HeaderCollector, MAX_START_LINE, parseStartLine, type SipStartLine } from './head.js';
 import { buildSipMessage, parseContentLength, type SipMessage } from './message.js';
 import { reportMalformed, sipSeverity } from './report.js';
-import { copyBuffer, joinBuffers, safeText } from './text.js';
+import { safeText } from './text.js';
+import { copyBytes as copyBuffer, joinPieces as joinBuffers } from '../util/bytes.js';
 
 export type SipMessageSink = (msg: SipMessage) => void;
 

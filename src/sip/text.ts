@@ -1,34 +1,9 @@
-/** Small text and byte helpers of the SIP layer. */
-
-/** C0 and C1 controls, DEL, and the Unicode bidi / invisible format controls (they reorder or hide text). */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
+/** Small text helpers of the SIP layer. */
+import { escapeText } from '../util/escape.js';
 
 /** A one-line, printable rendering of untrusted text for diagnostics (control characters escaped, length capped). */
 export function safeText(s: string, max = 120): string {
-  const cut = s.length > max ? `${s.slice(0, max)}...` : s;
-  return cut.replace(CONTROL, (ch) => {
-    const code = ch.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
-
-/** Joins buffers into one new buffer (a copy), `total` being the sum of their lengths. */
-export function joinBuffers(parts: readonly Buffer[], total: number): Buffer {
-  const out = Buffer.allocUnsafe(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
-
-/** A copy of `b` that shares no memory with it. */
-export function copyBuffer(b: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(b.length);
-  out.set(b, 0);
-  return out;
+  return escapeText(s.length > max ? `${s.slice(0, max)}...` : s);
 }
 
 /**

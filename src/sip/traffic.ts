@@ -10,7 +10,7 @@ import type { DiagnosticSink } from '../util/diagnostics.js';
 import type { SipMessage } from './message.js';
 import { looksLikeSip, parseSipSegment } from './parser.js';
 import { SipStreamParser, type SipMessageSink } from './stream.js';
-import { copyBuffer } from './text.js';
+import { copyBytes as copyBuffer } from '../util/bytes.js';
 
 export interface SipTrafficOptions {
   onDiagnostic?: DiagnosticSink;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { buildIpFragments, buildTcpSegment, buildUdpDatagram } from '../../src/net/build.js';
-import { joinPieces } from '../../src/capture/bytes.js';
+import { joinPieces } from '../../src/util/bytes.js';
 import { PacketDecoder } from '../../src/net/decoder.js';
 import type { Segment } from '../../src/net/types.js';
 import type { Diagnostic } from '../../src/util/diagnostics.js';

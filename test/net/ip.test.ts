@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildIpPacket, buildTcp, buildTcpSegment, buildUdp, wrapLink } from '../../src/net/build.js';
 import type { Ipv6Extension } from '../../src/net/build.js';
-import { copyBytes } from '../../src/capture/bytes.js';
+import { copyBytes } from '../../src/util/bytes.js';
 import { PacketDecoder } from '../../src/net/decoder.js';
 import { codes, decodeFrames, decodeOne } from './helpers.js';
 

@@ -6,7 +6,7 @@ import { NET_CODES } from '../../src/net/codes.js';
 import { TCP_ACK, TCP_PSH } from '../../src/net/types.js';
 import { codes, decodeFrames, decodeOne, record } from './helpers.js';
 import { PacketDecoder } from '../../src/net/decoder.js';
-import { copyBytes, joinPieces } from '../../src/capture/bytes.js';
+import { copyBytes, joinPieces } from '../../src/util/bytes.js';
 
 const payload = Buffer.from('MSRP a786hjs2 SEND\r\nTo-Path: msrp://x\r\n-------a786hjs2$\r\n');
 const kinds: LinkKind[] = ['ether', 'ether-vlan', 'ether-qinq', 'sll', 'sll2', 'null', 'loop', 'raw', 'ipv4', 'ipv6'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTcp, buildUdp, buildIpPacket, wrapLink } from '../../src/net/build.js';
-import { copyBytes } from '../../src/capture/bytes.js';
+import { copyBytes } from '../../src/util/bytes.js';
 import { TCP_ACK, TCP_FIN, TCP_SYN } from '../../src/net/types.js';
 import { codes, decodeFrames, decodeOne } from './helpers.js';
 

@@ -1,5 +1,5 @@
 /**
- * Byte helpers. They use Uint8Array#set, which accepts any Buffer under every @types/node / TypeScript
+ * Byte helpers shared by every layer. They use Uint8Array#set, which accepts any Buffer under every @types/node / TypeScript
  * pairing (Buffer.concat and buf.copy reject Buffer arguments with @types/node 20.9 under TS >= 5.7).
  */
 
