@@ -30,9 +30,11 @@ export class CaptureParser {
   /** Whether the first unit (pcap file header, first SHB) is complete. */
   private headerComplete = false;
   private ended = false;
+  private readonly onSecrets: CaptureReaderOptions['onSecrets'];
 
   constructor(opts?: CaptureReaderOptions) {
     this.st = new ReadState(opts?.onDiagnostic);
+    this.onSecrets = opts?.onSecrets;
     this._info = {
       format: undefined,
       timestampDigits: 0,
@@ -163,7 +165,7 @@ export class CaptureParser {
       this.decoder = new PcapDecoder(this.st, kind.littleEndian, kind.nanosecond);
       this._info.format = 'pcap';
     } else {
-      this.decoder = new PcapngDecoder(this.st);
+      this.decoder = new PcapngDecoder(this.st, this.onSecrets);
       this._info.format = 'pcapng';
     }
     return 0;

@@ -2,15 +2,19 @@
  * pcapng: a sequence of blocks (type, length, body, length). Sections (SHB) may switch byte order; each
  * section has its own interfaces (IDB) with link type, snaplen and timestamp resolution/offset.
  */
-import type { CaptureRecord } from './types.js';
+import type { CaptureReaderOptions, CaptureRecord } from './types.js';
 import { CaptureError } from './errors.js';
-import { MAX_BLOCK, MAX_CAPLEN, type FormatDecoder, type ReadState } from './state.js';
+import { MAX_BLOCK, MAX_CAPLEN, MAX_SECRETS, type FormatDecoder, type ReadState } from './state.js';
+import { copyBytes } from '../util/bytes.js';
 
 const SHB = 0x0a0d0d0a;
 const IDB = 1;
 const OPB = 2;
 const SPB = 3;
 const EPB = 6;
+const DSB = 0x0000000a;
+/** Type, length, secrets type, secrets length, trailing length. */
+const MIN_DSB = 20;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 const BYTE_ORDER_MAGIC_SWAPPED = 0x4d3c2b1a;
 const MIN_BLOCK = 12;
@@ -50,7 +54,10 @@ export class PcapngDecoder implements FormatDecoder {
   private tsSec = 0;
   private tsNsec = 0;
 
-  constructor(private readonly st: ReadState) {}
+  constructor(
+    private readonly st: ReadState,
+    private readonly onSecrets?: CaptureReaderOptions['onSecrets'],
+  ) {}
 
   private u32(buf: Buffer, off: number): number {
     return this.le ? buf.readUInt32LE(off) : buf.readUInt32BE(off);
@@ -102,11 +109,12 @@ export class PcapngDecoder implements FormatDecoder {
       else if (type === SPB) ok = this.simplePacket(buf, pos, len, out, base);
       else if (type === OPB) ok = this.packet(buf, pos, len, out, base, true);
       else if (type === IDB) ok = this.interface(buf, pos, len, base);
+      else if (type === DSB) this.secrets(buf, pos, len, base);
       else if (type === SHB) {
         this.sections++;
         this.ifaces = [];
       }
-      // Anything else (NRB, ISB, DSB, custom, unknown) is skipped by its length.
+      // Anything else (NRB, ISB, custom, unknown) is skipped by its length.
       if (!ok) return pos;
       pos += len;
     }
@@ -150,6 +158,34 @@ export class PcapngDecoder implements FormatDecoder {
     const digits = resolutionDigits(tsresol);
     if (digits > this.st.timestampDigits) this.st.timestampDigits = digits;
     return true;
+  }
+
+  /**
+   * DSB (type 0x0A): secrets type, secrets length, secrets data padded to 32 bits, options. Handed to
+   * onSecrets (a copy); a damaged one is reported and skipped, reading goes on (its framing is intact).
+   */
+  private secrets(buf: Buffer, pos: number, len: number, base: number): void {
+    const st = this.st;
+    if (len < MIN_DSB) {
+      st.damaged(base + pos, `decryption secrets block too short (${len} bytes)`);
+      return;
+    }
+    const secretsLen = this.u32(buf, pos + 12);
+    if (secretsLen > MAX_SECRETS) {
+      st.damaged(base + pos, `decryption secrets length ${secretsLen} exceeds ${MAX_SECRETS}`);
+      return;
+    }
+    if (secretsLen > len - MIN_DSB) {
+      st.damaged(base + pos, `decryption secrets length ${secretsLen} does not fit the block of ${len} bytes`);
+      return;
+    }
+    const onSecrets = this.onSecrets;
+    if (onSecrets === undefined) return;
+    onSecrets({
+      type: this.u32(buf, pos + 8),
+      data: copyBytes(buf.subarray(pos + 16, pos + 16 + secretsLen)),
+      beforeFrame: st.packets + 1,
+    });
   }
 
   /** Converts a 64-bit tick count into tsSec/tsNsec of this decoder. */

@@ -10,6 +10,8 @@ import { CAPTURE_CORRUPT_RECORD } from './codes.js';
 export const MAX_CAPLEN = 262144;
 /** Largest pcapng block we accept. */
 export const MAX_BLOCK = 16 * 1024 * 1024;
+/** Largest secrets data of one pcapng Decryption Secrets Block we pass on. */
+export const MAX_SECRETS = 16 * 1024 * 1024;
 
 export class ReadState {
   packets = 0;
@@ -40,6 +42,14 @@ export class ReadState {
       offset,
       detail: `frame ${this.packets + 1} at offset ${offset}: ${detail}`,
     });
+  }
+
+  /**
+   * Reports a damaged unit at file offset `offset` whose framing is intact: the unit is skipped and reading
+   * continues (same code, severity and wording as corrupt()).
+   */
+  damaged(offset: number, detail: string): void {
+    this.report(CAPTURE_CORRUPT_RECORD, 'error', offset, `frame ${this.packets + 1} at offset ${offset}: ${detail}`);
   }
 
   report(code: string, severity: 'error' | 'warning' | 'note', offset: number, detail: string): void {

@@ -40,9 +40,28 @@ export interface CaptureInfo {
   truncated: boolean;
 }
 
+/** pcapng Decryption Secrets Block secrets type for an NSS key log ('TLSK'). */
+export const SECRETS_TYPE_TLS_KEYLOG = 0x544c534b;
+
+/** The secrets of one pcapng Decryption Secrets Block (DSB), as handed to `CaptureReaderOptions.onSecrets`. */
+export interface CaptureSecrets {
+  /** Secrets type (e.g. SECRETS_TYPE_TLS_KEYLOG = 0x544c534b 'TLSK'); unknown types are passed on too. */
+  type: number;
+  /** A copy of the secrets data: exactly Secrets Length bytes (padding and options left out). */
+  data: Buffer;
+  /** 1-based frame number the next packet record after this block gets (packets read so far + 1). */
+  beforeFrame: number;
+}
+
 export interface CaptureReaderOptions {
   /** Diagnostics (e.g. impossible record length) go here; warnings too. */
   onDiagnostic?: DiagnosticSink;
+  /**
+   * Called synchronously for every pcapng Decryption Secrets Block, in file order, while the chunk holding
+   * its end is parsed (so possibly before earlier packet batches have been handed out: use beforeFrame to
+   * place it). An exception thrown here propagates out of the reader.
+   */
+  onSecrets?: (secrets: CaptureSecrets) => void;
   /** Cap on decompressed bytes for gzip input (default 64 GiB); exceeding it is a CaptureError. */
   maxDecompressedBytes?: number;
 }

@@ -68,6 +68,16 @@ export interface WriteInterface {
   name?: string;
 }
 
+/** One pcapng Decryption Secrets Block to write. */
+export interface WriteSecrets {
+  /** Secrets type; default 0x544c534b ('TLSK', NSS key log text). */
+  type?: number;
+  /** Secrets data, written as is (Secrets Length = data.length, padded to 32 bits). */
+  data: Buffer;
+  /** Index into records of the packet this block goes before (records.length = after the last packet). */
+  beforeRecord: number;
+}
+
 export interface WritePcapngOptions {
   interfaces: WriteInterface[];
   bigEndian?: boolean;
@@ -75,7 +85,15 @@ export interface WritePcapngOptions {
   block?: 'epb' | 'spb' | 'opb';
   /** Section comment (opt_comment of the SHB). */
   comment?: string;
+  /**
+   * Decryption Secrets Blocks, each written right before records[beforeRecord] (after the IDBs when 0);
+   * several at one position keep their order here. A beforeRecord outside 0..records.length is a RangeError.
+   */
+  secrets?: WriteSecrets[];
 }
+
+/** pcapng DSB secrets type of an NSS key log ('TLSK'). */
+const SECRETS_TLSK = 0x544c534b;
 
 /** Incrementally built list of pieces, written in one byte order. */
 class BlockBuilder {
@@ -187,8 +205,26 @@ export function writePcapng(records: WriteRecord[], opts: WritePcapngOptions): B
     blocks.push(pcapngBlock(1, idb.body(), be));
   }
 
+  const secrets = opts.secrets ?? [];
+  for (const s of secrets) {
+    if (!Number.isInteger(s.beforeRecord) || s.beforeRecord < 0 || s.beforeRecord > records.length) {
+      throw new RangeError(`secrets beforeRecord ${s.beforeRecord} outside 0..${records.length}`);
+    }
+  }
+  const secretsBefore = (index: number): void => {
+    for (const s of secrets) {
+      if (s.beforeRecord !== index) continue;
+      const b = new BlockBuilder(be);
+      b.u32(s.type ?? SECRETS_TLSK);
+      b.u32(s.data.length);
+      b.bytes(s.data);
+      blocks.push(pcapngBlock(0x0a, b.body(), be));
+    }
+  };
+
   const kind = opts.block ?? 'epb';
-  for (const r of records) {
+  for (const [index, r] of records.entries()) {
+    secretsBefore(index);
     const ifId = r.interfaceId ?? 0;
     const itf = opts.interfaces[ifId];
     const orig = r.originalLength ?? r.data.length;
@@ -219,5 +255,6 @@ export function writePcapng(records: WriteRecord[], opts: WritePcapngOptions): B
     b.bytes(r.data);
     blocks.push(pcapngBlock(kind === 'opb' ? 2 : 6, b.body(), be));
   }
+  secretsBefore(records.length);
   return joinPieces(blocks);
 }
