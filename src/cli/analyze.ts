@@ -9,6 +9,7 @@ import { filterDocument, isEmptyFilter, type RecordFilter } from '../export/filt
 import { ndjsonRecordMatches } from '../export/ndjson-filter.js';
 import { runPipeline, type PipelineResult, type PipelineSource } from './pipeline.js';
 import { Progress } from './progress.js';
+import { KeyRing } from './keylog.js';
 
 export type OutputMode = 'summary' | 'json' | 'ndjson' | 'tui' | 'none';
 
@@ -23,6 +24,10 @@ export interface AnalyzeOptions {
   warn: (s: string) => void;
   color: boolean;
   columns: number;
+  /** NSS key log files for TLS decryption (--keylog, -o tls.keylog_file:). */
+  keylogs?: string[];
+  /** Re-read the key logs as they grow (a live capture or a pipe). */
+  followKeylogs?: boolean;
   /** Total input size when a progress line should be shown (stderr is a terminal, input is files). */
   progressTotal: number | undefined;
 }
@@ -47,6 +52,9 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       opts.write(`${line}\n`);
     });
   }
+  // Key material: the files now (an unreadable one stops here), pcapng secrets as the capture is read.
+  const keys = new KeyRing((d) => store.diagnostic(d));
+  for (const f of opts.keylogs ?? []) keys.addFile(f, opts.followKeylogs === true);
   const progress = opts.progressTotal !== undefined && opts.progressTotal > 20e6 ? new Progress(opts.progressTotal, process.stderr) : undefined;
   const run = async (): Promise<PipelineResult> => {
     try {
@@ -56,10 +64,12 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         msrpPorts: opts.msrpPorts,
         sipPorts: opts.sipPorts,
         hashBodies: false,
+        keys,
         onProgress: progress ? (bytes) => progress.update(bytes) : undefined,
       });
     } finally {
       progress?.finish();
+      keys.close();
     }
   };
   if (opts.mode === 'tui') {

@@ -7,6 +7,7 @@ import { CliError, EXIT_DAMAGED, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE } from './
 import { analyze, type OutputMode } from './analyze.js';
 import { startLive } from './live.js';
 import { parseFilterOptions, type FilterOptions } from './filter-options.js';
+import { keylogFromPreferences } from './keylog.js';
 import type { PipelineSource } from './pipeline.js';
 import { VERSION } from './version.js';
 import { keepYoungGenerationSmall } from './heap.js';
@@ -20,6 +21,7 @@ Examples:
   $ msrpscope call.pcap --method SEND --summary   only SEND transactions and what they belong to
   $ tcpdump -U -w - -i eth0 | msrpscope - --ndjson   one JSON record per line, live from a pipe
   $ msrpscope live -i eth0 -f 'tcp port 2855' --duration 60 --summary
+  $ msrpscope rcs.pcap --keylog sslkeys.txt --summary   MSRP inside TLS, decrypted with an SSLKEYLOGFILE
 
 Exit codes: 0 done, 1 usage error, 2 unreadable input, 3 capture cut short or corrupt part skipped.`;
 
@@ -39,6 +41,8 @@ interface CliOptions {
   quiet?: boolean;
   color?: boolean;
   debug?: boolean;
+  keylog?: string[];
+  pref?: string[];
 }
 
 interface LiveCliOptions extends CliOptions {
@@ -83,6 +87,8 @@ function addCommonOptions(cmd: Command): Command {
     .option('--message <id>', 'only this message (Message-ID)')
     .option('--method <method>', 'only transactions of this method (SEND, REPORT, AUTH, ...)')
     .option('--address <ip[:port]>', 'only connections with this address (and port)')
+    .option('--keylog <file>', 'NSS key log (SSLKEYLOGFILE) to decrypt TLS with (repeatable)', collect)
+    .option('-o, --pref <name:value>', 'tshark-style preference: tls.keylog_file:FILE is understood (repeatable)', collect)
     .option('-q, --quiet', 'no warnings on stderr')
     .option('--no-color', 'no colours in the output')
     .addOption(new Option('--debug', 'show stack traces of internal errors').hideHelp());
@@ -109,6 +115,7 @@ function chooseMode(opts: CliOptions): OutputMode {
 
 async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalBytes: number | undefined): Promise<number> {
   const mode = chooseMode(opts);
+  const keylogs = [...(opts.keylog ?? []), ...keylogFromPreferences(opts.pref ?? [], (m) => new CliError(m, EXIT_USAGE))];
   const filter: FilterOptions = parseFilterOptions(opts);
   let jsonOut: WriteStream | undefined;
   if (mode === 'json' && typeof opts.json === 'string') jsonOut = createWriteStream(opts.json);
@@ -119,6 +126,9 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
     sipPorts: opts.sipPort ?? [],
     filter,
     extractDir: opts.extract,
+    keylogs,
+    // A live capture or a pipe: the key log may still be written while the capture runs.
+    followKeylogs: sources.some((src) => typeof src.input !== 'string'),
     write: (s: string) => {
       if (jsonOut) jsonOut.write(s);
       else process.stdout.write(s);

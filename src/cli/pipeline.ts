@@ -12,6 +12,8 @@ import type { SipDialogTracker } from '../sip/dialogs.js';
 import type { Store } from '../model/store.js';
 import type { Diagnostic } from '../util/diagnostics.js';
 import { mergeCaptureInfo } from './capture-merge.js';
+import { SECRETS_TYPE_TLS_KEYLOG } from '../capture/types.js';
+import type { KeyRing } from './keylog.js';
 
 export interface PipelineSource {
   /** Shown in the JSON `capture.files`; '-' for stdin. */
@@ -29,6 +31,8 @@ export interface PipelineOptions {
   sipPorts?: number[];
   /** Hash message bodies (sha256) in the parser. */
   hashBodies?: boolean;
+  /** Key material for TLS decryption; pcapng Decryption Secrets Blocks are added to it as they are read. */
+  keys?: KeyRing;
   /** Called after each batch of records with the (approximate) count of input bytes consumed so far. */
   onProgress?: (bytes: number) => void;
 }
@@ -87,7 +91,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       sip.close(conn, reason);
     },
   };
-  const transport = new TransportDemux(parsers, { onDiagnostic: diagnostic });
+  const keys = opts.keys;
+  const transport = new TransportDemux(parsers, { onDiagnostic: diagnostic, keys: () => (keys?.active === true ? keys : undefined) });
   model.transportFacts = transport.facts;
   const streams: TcpSink = {
     open(conn) {
@@ -111,7 +116,13 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   let frameOffset = 0;
   let bytesBefore = 0;
   for (const source of opts.sources) {
-    const reader = await openCapture(source.input, { onDiagnostic: diagnostic });
+    const base = frameOffset;
+    const reader = await openCapture(source.input, {
+      onDiagnostic: diagnostic,
+      onSecrets: (sec) => {
+        if (sec.type === SECRETS_TYPE_TLS_KEYLOG) keys?.addSecrets(sec.data, sec.beforeFrame + base);
+      },
+    });
     if (infos.length === 0) model.captureStarted(reader.info);
     for await (const batch of reader) {
       for (const rec of batch) {

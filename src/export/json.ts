@@ -65,8 +65,8 @@ export function recordContext(store: Store): RecordContext {
     digits: store.timestampDigits,
     transport: (c) => {
       const facts = store.transportFacts?.get(c.conn.id);
-      const encrypted = facts?.kind === 'tls' || c.conn.transport === 'tls';
-      return { facts, msrpOverTls: encrypted ? msrpOverTlsReason(c.conn, facts?.kind === 'tls' ? facts : undefined, sources()) : null };
+      const encrypted = (facts?.tls ?? null) !== null || c.conn.transport === 'tls';
+      return { facts, msrpOverTls: encrypted ? msrpOverTlsReason(c.conn, facts?.tls ?? undefined, sources()) : null };
     },
   };
 }

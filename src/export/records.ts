@@ -1,5 +1,5 @@
 /** Store records → JSON records. Shared by the whole-document exporter and the NDJSON stream. */
-import type { TransportFacts } from '../transport/types.js';
+import type { ConnectionTransportFacts, TlsFacts, WebSocketFacts } from '../transport/types.js';
 import type { FrameRef } from '../capture/types.js';
 import type { Dir, DirStats, Endpoint } from '../tcp/types.js';
 import { parseTypedHeaders, type AuthValue, type Params } from '../msrp/headers.js';
@@ -49,7 +49,7 @@ import type {
 export interface RecordContext {
   digits: number;
   /** WebSocket/TLS facts of a connection, and why an encrypted one is probably MSRP (see model/tls-hint.ts). */
-  transport?: (c: ConnectionRecord) => { facts: TransportFacts | undefined; msrpOverTls: string | null };
+  transport?: (c: ConnectionRecord) => { facts: ConnectionTransportFacts | undefined; msrpOverTls: string | null };
 }
 
 /** Text preview length (characters) in message records. */
@@ -187,14 +187,29 @@ function transportJson(
 ): Pick<JsonConnection, 'label' | 'msrpOverTls' | 'websocket' | 'tls'> {
   const t = ctx.transport?.(c);
   const facts = t?.facts;
-  const ws = facts?.kind === 'websocket' ? facts : null;
-  const tls = facts?.kind === 'tls' ? facts : null;
+  const ws = facts?.websocket ?? null;
+  const tls = facts?.tls ?? null;
   const hint = t?.msrpOverTls ?? null;
   let label: string;
-  if (tls !== null || c.conn.transport === 'tls') label = hint !== null ? 'MSRP over TLS (encrypted)' : 'TLS (encrypted)';
+  if (tls !== null || c.conn.transport === 'tls') label = tlsLabel(c, tls, ws, hint);
   else if (ws !== null) label = c.msrp ? 'MSRP over WebSocket' : 'WebSocket';
   else label = c.msrp ? 'MSRP' : 'TCP';
   return { label, msrpOverTls: hint, websocket: ws, tls };
+}
+
+/**
+ * Label of a TLS connection: `MSRP over TLS (decrypted)`, `MSRP over secure WebSocket (decrypted)`,
+ * `TLS (decrypted)`, `MSRP over TLS (encrypted)`, `TLS (encrypted)`; `partly decrypted` when a direction or
+ * the end of one could not be.
+ */
+function tlsLabel(c: ConnectionRecord, tls: TlsFacts | null, ws: WebSocketFacts | null, hint: string | null): string {
+  const d = tls?.decryption.state;
+  if (d === 'decrypted' || d === 'partial') {
+    const how = d === 'decrypted' ? '(decrypted)' : '(partly decrypted)';
+    if (ws?.upgraded === true) return c.msrp ? `MSRP over secure WebSocket ${how}` : `secure WebSocket ${how}`;
+    return c.msrp ? `MSRP over TLS ${how}` : `TLS ${how}`;
+  }
+  return hint !== null ? 'MSRP over TLS (encrypted)' : 'TLS (encrypted)';
 }
 
 export function fileSelectorJson(s: FileSelector): JsonFileSelector {

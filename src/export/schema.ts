@@ -31,6 +31,9 @@ function obj(properties: Record<string, Schema>, optional: string[] = []): Schem
 const pair: Schema = { type: 'array', items: int, minItems: 2, maxItems: 2 };
 const flag: Schema = { enum: ['$', '+', '#', null] };
 const direction: Schema = { enum: ['c2s', 's2c'] };
+const decryptionState: Schema = {
+  enum: ['decrypted', 'partial', 'none', 'no-keylog', 'no-keys', 'no-handshake', 'unsupported', 'auth-failed', 'gap', 'bad-record'],
+};
 const messageState: Schema = { enum: ['complete', 'aborted', 'incomplete'] };
 
 const defs: Record<string, Schema> = {
@@ -73,7 +76,15 @@ const defs: Record<string, Schema> = {
     label: str,
     msrpOverTls: nullable(str),
     websocket: { type: ['object', 'null'] },
-    tls: { type: ['object', 'null'] },
+    tls: { type: ['object', 'null'], properties: { decryption: ref('tlsDecryption') }, required: ['decryption'] },
+  }),
+  tlsDecryptionDir: obj({ state: decryptionState, reason: nullable(str), records: int, bytes: int, applicationBytes: int, keyUpdates: int }),
+  tlsDecryption: obj({
+    state: decryptionState,
+    reason: nullable(str),
+    records: int,
+    bytes: int,
+    dirs: { type: 'array', items: ref('tlsDecryptionDir'), minItems: 2, maxItems: 2 },
   }),
   uri: obj({ uri: str, sessionId: nullable(str) }),
   params: arr({ type: 'array', items: { type: ['string', 'null'] }, minItems: 2, maxItems: 2 }),

@@ -48,6 +48,42 @@ const RED = '\x1b[31m';
 const BOLD = '\x1b[1m';
 const RESET = '\x1b[0m';
 
+/**
+ * What TLS decryption made of the capture's TLS connections, one line (null when there are none):
+ * `TLS: 3 connections, 2 decrypted, 1 partly, 0 not decrypted (no keys for this client random: 1)`, and
+ * when no key log was given, how to get one.
+ */
+export function tlsLine(conns: readonly JsonConnection[]): string | null {
+  let total = 0;
+  let decrypted = 0;
+  let partial = 0;
+  let noKeylog = 0;
+  const why = new Map<string, number>();
+  for (const c of conns) {
+    const d = c.tls?.decryption;
+    if (d === undefined) continue;
+    total++;
+    if (d.state === 'decrypted') decrypted++;
+    else if (d.state === 'partial') partial++;
+    else {
+      if (d.state === 'no-keylog') noKeylog++;
+      const reason = d.reason ?? d.state;
+      why.set(reason, (why.get(reason) ?? 0) + 1);
+    }
+  }
+  if (total === 0) return null;
+  const not = total - decrypted - partial;
+  if (noKeylog === total) {
+    return `TLS: ${total} connection${total === 1 ? '' : 's'}, not decrypted: no key log given ` +
+      '(--keylog FILE, an SSLKEYLOGFILE of the client or server, decrypts them)\n';
+  }
+  const reasons = [...why].map(([r, n]) => `${r}: ${n}`).join('; ');
+  return escapeText(
+    `TLS: ${total} connection${total === 1 ? '' : 's'}, ${decrypted} decrypted, ${partial} partly, ${not} not decrypted` +
+      (reasons === '' ? '' : ` (${reasons})`),
+  ) + '\n';
+}
+
 function fmtBytes(n: number): string {
   if (n < 10_000) return `${n} B`;
   if (n < 10_000_000) return `${(n / 1000).toFixed(1)} kB`;
@@ -110,6 +146,8 @@ export function renderSummary(doc: SummaryInput, opts: SummaryOptions): string {
     `Connections: ${s.connections.total} TCP (${s.connections.msrp} MSRP, ${s.connections.tls} TLS, ${s.connections.websocket} WebSocket); ` +
       `sessions: ${s.sessions}; SIP dialogs: ${s.sipDialogs}; bytes skipped: ${s.bytesSkipped}\n`,
   );
+  const tls = tlsLine(doc.connections);
+  if (tls !== null) out.push(tls);
   out.push(`Requests: ${escapeText(counts(s.requests))}\nResponses: ${escapeText(counts(s.responses))}\n`);
   out.push(
     `Messages: ${s.messages.total} (${s.messages.complete} complete, ${s.messages.aborted} aborted, ${s.messages.incomplete} incomplete)\n`,

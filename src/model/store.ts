@@ -4,7 +4,7 @@ import type { CloseReason, Dir, TcpConnection } from '../tcp/types.js';
 import type { MsrpFrame, RawHeader } from '../msrp/types.js';
 import { SipDialogTracker, type SipDialog } from '../sip/dialogs.js';
 import type { SipMessage } from '../sip/message.js';
-import type { TransportFacts } from '../transport/types.js';
+import type { TransportFactsLookup } from '../transport/facts.js';
 import type { Diagnostic, Severity } from '../util/diagnostics.js';
 import { AuthTable, type AuthRecord } from './auth.js';
 import { MODEL_CODE_SEVERITY } from './codes.js';
@@ -69,7 +69,7 @@ export class Store implements ModelInput {
   readonly authTable = new AuthTable();
   readonly transactionList: TransactionRecord[] = [];
   /** Per-connection WebSocket/TLS facts of the transport layer (set by the pipeline; read by exporters). */
-  transportFacts: ReadonlyMap<number, TransportFacts> | undefined = undefined;
+  transportFacts: TransportFactsLookup | undefined = undefined;
   private transactionCount = 0;
   readonly diagnosticList: Diagnostic[] = [];
   readonly diagnosticCounts = new Map<string, number>();

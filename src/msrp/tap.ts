@@ -27,7 +27,6 @@ export interface MsrpTapOptions {
 
 export interface MsrpTapStats {
   msrpConnections: number;
-  tlsConnections: number;
   /** Connections given up on: no plausible start-line within giveUpAfter bytes (SIP, HTTP ...). */
   droppedConnections: number;
   /** Bytes passed over while resynchronising, on MSRP connections only. */
@@ -47,12 +46,11 @@ const MAX_PENDING_DIAGNOSTICS = 32;
 const PENDING = 0;
 const MSRP = 1;
 const DROPPED = 2;
-const TLS = 3;
 
 interface ConnTap {
   conn: TcpConnection;
   mode: number;
-  /** The first data or gap was seen and TLS / port rules applied. */
+  /** The first data or gap was seen and the port rules applied. */
   decided: boolean;
   parsers: [MsrpParser | undefined, MsrpParser | undefined];
   /** Bytes seen while pending (both directions). */
@@ -63,7 +61,7 @@ interface ConnTap {
 /**
  * Finds MSRP in reassembled TCP streams: one MsrpParser per direction of each connection. A connection
  * becomes MSRP when either direction shows a plausible start-line (any port), or at once when one of
- * its ports is in `ports`. TLS connections are counted, not parsed. Connections without a start-line in
+ * its ports is in `ports`. TLS is not seen here: the transport layer passes on decrypted bytes only. Connections without a start-line in
  * their first `giveUpAfter` bytes are dropped, and what their parsers skipped is not counted.
  */
 /** Endpoints learned from SDP that are remembered (a bound against hostile SIP traffic). */
@@ -78,7 +76,6 @@ export class MsrpTap implements TcpSink {
   private closedSkipped = 0;
   private readonly counts: MsrpTapStats = {
     msrpConnections: 0,
-    tlsConnections: 0,
     droppedConnections: 0,
     bytesSkipped: 0,
     requests: new Map(),
@@ -123,10 +120,8 @@ export class MsrpTap implements TcpSink {
 
   data(conn: TcpConnection, dir: Dir, bytes: Buffer, from: FrameRef): void {
     const t = this.ensure(conn);
-    if (t.mode === DROPPED || t.mode === TLS) return;
+    if (t.mode === DROPPED) return;
     if (!t.decided) this.decide(t);
-    if (conn.transport === 'tls' && t.mode === PENDING) this.toTls(t);
-    if (t.mode === TLS) return;
     const p = t.parsers[dir] ?? this.makeParser(t, dir);
     p.push(bytes, from);
     if (t.mode === PENDING) {
@@ -137,9 +132,8 @@ export class MsrpTap implements TcpSink {
 
   gap(conn: TcpConnection, dir: Dir, length: number, at: FrameRef): void {
     const t = this.conns.get(conn.id);
-    if (t === undefined || t.mode === DROPPED || t.mode === TLS) return;
+    if (t === undefined || t.mode === DROPPED) return;
     if (!t.decided) this.decide(t);
-    if (t.mode === TLS) return;
     const p = t.parsers[dir] ?? this.makeParser(t, dir);
     p.gap(length, at);
   }
@@ -164,12 +158,11 @@ export class MsrpTap implements TcpSink {
     return t;
   }
 
-  /** At the first data or gap: TLS (by the reassembler's hint), MSRP by port, or content detection. */
+  /** At the first data or gap: MSRP by port (or an SDP endpoint); else content detection decides later. */
   private decide(t: ConnTap): void {
     t.decided = true;
     const conn = t.conn;
-    if (conn.transport === 'tls') this.toTls(t);
-    else if (this.ports.has(conn.server.port) || this.ports.has(conn.client.port) || this.isExpected(conn)) this.toMsrp(t);
+    if (this.ports.has(conn.server.port) || this.ports.has(conn.client.port) || this.isExpected(conn)) this.toMsrp(t);
   }
 
   private makeParser(t: ConnTap, dir: Dir): MsrpParser {
@@ -209,13 +202,6 @@ export class MsrpTap implements TcpSink {
     this.out.msrpConnection?.(t.conn);
     for (const d of t.pendingDiagnostics) this.out.diagnostic(d);
     t.pendingDiagnostics = [];
-  }
-
-  private toTls(t: ConnTap): void {
-    t.mode = TLS;
-    t.parsers = [undefined, undefined];
-    t.pendingDiagnostics = [];
-    this.counts.tlsConnections++;
   }
 
   private drop(t: ConnTap): void {

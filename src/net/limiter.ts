@@ -1,3 +1,4 @@
+import { DiagnosticLimiter as Limiter, GLOBAL_SCOPE } from '../util/diagnostic-limiter.js';
 import type { DiagnosticSink, Severity } from '../util/diagnostics.js';
 import { NET_SEVERITY } from './codes.js';
 
@@ -6,34 +7,29 @@ import { NET_SEVERITY } from './codes.js';
  * rest, and reports the suppressed counts in flush(). Keeps a noisy capture from flooding the output.
  */
 export class DiagnosticLimiter {
-  private readonly emitted = new Map<string, number>();
-  private readonly suppressed = new Map<string, number>();
+  private readonly limiter: Limiter;
 
   constructor(
     private readonly sink: DiagnosticSink | undefined,
-    private readonly perCode = 5,
-    private readonly limits: ReadonlyMap<string, number> = new Map(),
-  ) {}
+    perCode = 5,
+    limits: ReadonlyMap<string, number> = new Map(),
+  ) {
+    this.limiter = new Limiter(perCode, limits);
+  }
 
   report(code: string, frame: number, detail: string): void {
-    const n = this.emitted.get(code) ?? 0;
-    const limit = this.limits.get(code) ?? this.perCode;
-    if (n >= limit) {
-      this.suppressed.set(code, (this.suppressed.get(code) ?? 0) + 1);
-      return;
-    }
-    this.emitted.set(code, n + 1);
+    if (this.limiter.take(GLOBAL_SCOPE, code) === 'drop') return;
     this.sink?.({ code, severity: this.severityOf(code), frame, connection: -1, detail: sanitize(detail) });
   }
 
   /** How many diagnostics of `code` were reported plus suppressed. */
   count(code: string): number {
-    return (this.emitted.get(code) ?? 0) + (this.suppressed.get(code) ?? 0);
+    return this.limiter.count(GLOBAL_SCOPE, code);
   }
 
   /** Emits one summary diagnostic per code that had suppressed reports, then forgets them. */
   flush(): void {
-    for (const [code, n] of this.suppressed) {
+    for (const [code, n] of this.limiter.takeSuppressed(GLOBAL_SCOPE)) {
       this.sink?.({
         code,
         severity: this.severityOf(code),
@@ -42,7 +38,6 @@ export class DiagnosticLimiter {
         detail: `${n} more ${code} diagnostic${n === 1 ? '' : 's'} not shown`,
       });
     }
-    this.suppressed.clear();
   }
 
   private severityOf(code: string): Severity {

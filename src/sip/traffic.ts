@@ -77,7 +77,7 @@ export class SipTraffic implements TcpSink {
     const st = this.state(conn);
     if (st.sip === false) return;
     if (st.sip === undefined) {
-      if (conn.transport !== undefined) {
+      if (conn.transport === 'websocket') {
         st.sip = false;
         return;
       }

@@ -15,9 +15,6 @@ export interface StreamContext {
   diag(code: string, frame: number, connection: number, offset: number | undefined, detail: string): void;
 }
 
-/** Largest TLS record length field (2^14 plus the largest expansion) accepted by the transport sniffer. */
-const TLS_MAX_RECORD = 18432;
-
 /**
  * One direction of a connection: turns segments (32-bit sequence numbers) into the ordered byte stream the
  * receiver saw, calling the sink's data() once per frame's bytes and gap() for holes that can no longer fill.
@@ -58,10 +55,6 @@ export class Direction {
   private counted = 0;
   /** A 1-byte zero-window probe held aside: delivered only if the stream shows the receiver took it. */
   private probe: Piece | undefined = undefined;
-  /** Transport sniffing of the first stream bytes: still looking, and bytes gathered when they came in pieces. */
-  private sniffing = true;
-  private head: Buffer | undefined = undefined;
-  private headLen = 0;
 
   constructor(
     readonly conn: TcpConnection,
@@ -303,7 +296,6 @@ export class Direction {
     this.nextSeq = seqAdd(this.nextSeq, n);
     this.stats.delivered += n;
     this.ctx.totals.delivered += n;
-    if (this.sniffing) this.sniff(bytes);
     this.ctx.sink.data(this.conn, this.dir, bytes, from);
   }
 
@@ -317,43 +309,7 @@ export class Direction {
     this.stats.missingBytes += n;
     this.ctx.totals.gaps++;
     this.ctx.totals.missingBytes += n;
-    this.sniffing = false;
-    this.head = undefined;
     this.ctx.sink.gap(this.conn, this.dir, n, at);
-  }
-
-  /**
-   * Transport hint from the first stream bytes: a TLS handshake record header (16 03 00..04) when the stream
-   * start is known; when the capture began mid-connection, any TLS record header (content type 20..23,
-   * version 3.0..3.4, plausible length), since the handshake was not captured.
-   */
-  private sniff(bytes: Buffer): void {
-    const need = this.isn !== undefined ? 3 : 5;
-    if (this.head === undefined && bytes.length >= need) {
-      this.decide(bytes);
-      return;
-    }
-    if (this.head === undefined) {
-      this.head = Buffer.alloc(5);
-      this.headLen = 0;
-    }
-    const take = Math.min(need - this.headLen, bytes.length);
-    this.head.set(bytes.subarray(0, take), this.headLen);
-    this.headLen += take;
-    if (this.headLen >= need) this.decide(this.head);
-  }
-
-  private decide(b: Buffer): void {
-    this.sniffing = false;
-    this.head = undefined;
-    if (this.conn.transport !== undefined || b[1] !== 0x03 || b[2]! > 0x04) return;
-    if (this.isn !== undefined) {
-      if (b[0] === 0x16) this.conn.transport = 'tls';
-      return;
-    }
-    const type = b[0]!;
-    const len = b.readUInt16BE(3);
-    if (type >= 20 && type <= 23 && len > 0 && len <= TLS_MAX_RECORD) this.conn.transport = 'tls';
   }
 
   private diag(code: string, at: FrameRef, offset: number | undefined, detail: string): void {

@@ -8,6 +8,7 @@ import { TupleKeys } from './tuple-keys.js';
 import type { Direction, StreamContext } from './direction.js';
 import { seqAdd } from './seq.js';
 import type { CloseReason, ReassemblyStats, TcpConnection, TcpSink } from './types.js';
+import { DiagnosticLimiter } from '../util/diagnostic-limiter.js';
 
 export interface TcpReassemblerOptions {
   /** Out-of-order bytes held over all connections (default 64 MiB); beyond it the oldest holes become gaps. */
@@ -80,7 +81,7 @@ export class TcpReassembler {
   private readonly maxConnections: number;
   private readonly onDiagnostic: DiagnosticSink | undefined;
   /** Per connection: diagnostics emitted and suppressed, by code. */
-  private readonly diagCounts = new Map<number, Map<string, { emitted: number; suppressed: number }>>();
+  private readonly limiter: DiagnosticLimiter;
 
   constructor(
     private readonly sink: TcpSink,
@@ -91,7 +92,7 @@ export class TcpReassembler {
     this.maxConnections = positive(opts.maxConnections, 100_000);
     this.onDiagnostic = opts.onDiagnostic;
     const report = this.onDiagnostic;
-    const perConnection = positive(opts.diagnosticsPerConnection, 10);
+    this.limiter = new DiagnosticLimiter(positive(opts.diagnosticsPerConnection, 10));
     this.ctx = {
       sink,
       totals: this.stats,
@@ -100,21 +101,7 @@ export class TcpReassembler {
       holding: new Set<Direction>(),
       diag: (code, frame, connection, offset, detail) => {
         if (report === undefined) return;
-        let byCode = this.diagCounts.get(connection);
-        if (byCode === undefined) {
-          byCode = new Map();
-          this.diagCounts.set(connection, byCode);
-        }
-        let n = byCode.get(code);
-        if (n === undefined) {
-          n = { emitted: 0, suppressed: 0 };
-          byCode.set(code, n);
-        }
-        if (n.emitted >= perConnection) {
-          n.suppressed++;
-          return;
-        }
-        n.emitted++;
+        if (this.limiter.take(connection, code) === 'drop') return;
         report(
           offset === undefined
             ? { code, severity: SEVERITY.get(code) ?? 'warning', frame, connection, detail }
@@ -266,19 +253,16 @@ export class TcpReassembler {
 
   /** One summary diagnostic per code whose reports were capped on this connection. */
   private flushDiagnostics(connection: number, frame: number): void {
-    const byCode = this.diagCounts.get(connection);
-    if (byCode === undefined) return;
-    this.diagCounts.delete(connection);
+    const suppressed = this.limiter.takeSuppressed(connection);
     const report = this.onDiagnostic;
     if (report === undefined) return;
-    for (const [code, n] of byCode) {
-      if (n.suppressed === 0) continue;
+    for (const [code, n] of suppressed) {
       report({
         code,
         severity: SEVERITY.get(code) ?? 'warning',
         frame,
         connection,
-        detail: `${n.suppressed} more ${code} diagnostic${n.suppressed === 1 ? '' : 's'} on this connection not shown`,
+        detail: `${n} more ${code} diagnostic${n === 1 ? '' : 's'} on this connection not shown`,
       });
     }
   }

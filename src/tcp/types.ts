@@ -35,7 +35,7 @@ export interface TcpConnection {
   stats: [DirStats, DirStats];
   /** How it ended; undefined while open. */
   ended: CloseReason | undefined;
-  /** Transport hint from the first payload bytes. */
+  /** What the transport layer found the connection carries (set by src/transport, undefined for plain TCP). */
   transport: 'tls' | 'websocket' | undefined;
 }
 

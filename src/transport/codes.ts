@@ -109,8 +109,43 @@ export const TRANSPORT_CODES: DiagnosticCode[] = [
     code: 'tls-encrypted',
     severity: 'note',
     meaning:
-      'A TLS connection: its application data is encrypted and not parsed (no key log decryption yet); MSRP inside it is ' +
-      'only visible as record counts.',
+      'A TLS connection whose application data was not (or only partly) decrypted: no key log given, no keys for its ' +
+      'client random, handshake not in the capture, or decryption stopped (the detail says why); what was not ' +
+      'decrypted is only visible as record counts.',
+  },
+  {
+    code: 'tls-decrypted',
+    severity: 'note',
+    meaning: 'A TLS connection decrypted with a key log: every encrypted record of both directions was opened (counts in the detail).',
+  },
+  {
+    code: 'tls-no-keys',
+    severity: 'warning',
+    meaning: 'Key material was given, but none for this connection\'s client random: its records stay encrypted.',
+  },
+  {
+    code: 'tls-decrypt-failed',
+    severity: 'error',
+    meaning:
+      'A TLS record failed authentication (a wrong key, or damaged bytes): that direction is no longer decrypted; ' +
+      'the rest of the capture is still read.',
+  },
+  {
+    code: 'tls-cipher-unsupported',
+    severity: 'warning',
+    meaning: 'The negotiated cipher suite is not one msrpscope decrypts (AES-GCM, ChaCha20-Poly1305 and AES-CBC are).',
+  },
+  {
+    code: 'tls-truncated-record',
+    severity: 'note',
+    meaning: 'The capture ends inside an encrypted TLS record: its bytes are not decrypted.',
+  },
+  {
+    code: 'keylog-bad-line',
+    severity: 'warning',
+    meaning:
+      'A key log line could not be used: not LABEL CLIENT_RANDOM SECRET, not hex, a client random that is not 32 bytes, ' +
+      'a secret of the wrong length for its label, or a line too long; it is skipped.',
   },
 ];
 

@@ -4,6 +4,10 @@ import type { FrameRef } from '../capture/types.js';
 export const HS_CLIENT_HELLO = 1;
 export const HS_SERVER_HELLO = 2;
 export const HS_CERTIFICATE = 11;
+/** TLS 1.3 messages read from decrypted handshake records. */
+export const HS_ENCRYPTED_EXTENSIONS = 8;
+export const HS_FINISHED = 20;
+export const HS_KEY_UPDATE = 24;
 
 /** Bytes of a kept handshake message held at most (a longer one is parsed from its first bytes). */
 export const MAX_HANDSHAKE_KEPT = 64 * 1024;
@@ -43,7 +47,8 @@ export class HandshakeReader {
         this.type = this.hdr[0]!;
         this.remaining = this.hdr.readUIntBE(1, 3);
         this.inBody = true;
-        const interesting = this.type === HS_CLIENT_HELLO || this.type === HS_SERVER_HELLO || this.type === HS_CERTIFICATE;
+        const interesting =
+          this.type === HS_CLIENT_HELLO || this.type === HS_SERVER_HELLO || this.type === HS_CERTIFICATE || this.type === HS_ENCRYPTED_EXTENSIONS;
         const size = interesting ? Math.min(this.remaining, MAX_HANDSHAKE_KEPT) : 0;
         this.keep = size > 0 ? Buffer.alloc(size) : undefined;
         this.kept = 0;

@@ -67,6 +67,7 @@ class Cursor {
 const EXT_SERVER_NAME = 0;
 const EXT_ALPN = 16;
 const EXT_SUPPORTED_VERSIONS = 43;
+const EXT_ENCRYPT_THEN_MAC = 22;
 /** Values a list of names is cut to (and each name's length), so a hostile hello stays small in the facts. */
 const MAX_LIST = 16;
 const MAX_NAME = 255;
@@ -90,6 +91,8 @@ export interface ServerHello {
   alpn: string | null;
   /** The special random of a HelloRetryRequest (RFC 8446 section 4.1.3). */
   helloRetryRequest: boolean;
+  /** encrypt_then_mac (RFC 7366) was accepted: CBC records carry their MAC over the ciphertext. */
+  encryptThenMac: boolean;
 }
 
 const HRR_RANDOM = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a2111a7abb8c5e079e09e2c8a8339c', 'hex');
@@ -162,6 +165,7 @@ export function parseServerHello(body: Buffer): ServerHello | undefined {
     selectedVersion: null,
     alpn: null,
     helloRetryRequest: random.equals(HRR_RANDOM),
+    encryptThenMac: false,
   };
   if (c.left === 0) return out;
   const exts = c.sub(c.u16());
@@ -174,6 +178,8 @@ export function parseServerHello(body: Buffer): ServerHello | undefined {
       const v = data.u16();
       if (data.bad) return undefined;
       out.selectedVersion = v;
+    } else if (type === EXT_ENCRYPT_THEN_MAC) {
+      out.encryptThenMac = true;
     } else if (type === EXT_ALPN) {
       const list = data.sub(data.u16());
       const proto = list.bytes(list.u8());
@@ -182,6 +188,22 @@ export function parseServerHello(body: Buffer): ServerHello | undefined {
     }
   }
   return out;
+}
+
+/** The ALPN protocol of a TLS 1.3 EncryptedExtensions body (extensions<2>), null when absent or malformed. */
+export function encryptedExtensionsAlpn(body: Buffer): string | null {
+  const c = new Cursor(body, 0, body.length);
+  const exts = c.sub(c.u16());
+  while (!c.bad && !exts.bad && exts.left > 0) {
+    const type = exts.u16();
+    const data = exts.sub(exts.u16());
+    if (exts.bad) return null;
+    if (type !== EXT_ALPN) continue;
+    const list = data.sub(data.u16());
+    const proto = list.bytes(list.u8());
+    return list.bad || data.bad ? null : name(proto);
+  }
+  return null;
 }
 
 /**

@@ -1,8 +1,11 @@
 import type { FrameRef } from '../capture/types.js';
 import type { Dir } from '../tcp/types.js';
 import { certificateNames } from './der-name.js';
-import { HandshakeReader, HS_CERTIFICATE, HS_CLIENT_HELLO, HS_SERVER_HELLO } from './tls-handshake.js';
-import { firstCertificate, parseClientHello, parseServerHello } from './tls-hello.js';
+import type { StreamSink } from './stage.js';
+import { newDecryptionFacts, TlsDecryptor } from './tls-decryptor.js';
+import { HandshakeReader, HS_CERTIFICATE, HS_CLIENT_HELLO, HS_ENCRYPTED_EXTENSIONS, HS_SERVER_HELLO } from './tls-handshake.js';
+import { encryptedExtensionsAlpn, firstCertificate, parseClientHello, parseServerHello } from './tls-hello.js';
+import type { KeySource } from './tls-keys.js';
 import { alertName, cipherName, handshakeName, tlsVersionName } from './tls-names.js';
 import {
   TLS_ALERT,
@@ -30,7 +33,7 @@ function newDirFacts(): TlsDirFacts {
   };
 }
 
-export function newTlsFacts(): TlsFacts {
+export function newTlsFacts(keys = false): TlsFacts {
   return {
     kind: 'tls',
     handshakeSeen: false,
@@ -49,7 +52,14 @@ export function newTlsFacts(): TlsFacts {
     handshakeMessages: [],
     alerts: [],
     dirs: [newDirFacts(), newDirFacts()],
+    decryption: newDecryptionFacts(keys),
   };
+}
+
+/** Decryption of a tracked connection: the key source and the stage the plaintext goes to. */
+export interface TlsDecryption {
+  keys: KeySource;
+  out: StreamSink;
 }
 
 /** One direction: record framing, then handshake messages and alerts of the clear-text records. */
@@ -63,6 +73,13 @@ class TlsDirection {
   length = 0;
   readonly alert = Buffer.alloc(2);
   alertLen = 0;
+  /** The current record is encrypted, and is being gathered whole for the decryptor. */
+  encrypted = false;
+  gathering = false;
+  version = 0;
+  /** The record's body: the input view when it came in one piece, else a copy of its pieces. */
+  body: Buffer | undefined = undefined;
+  bodyLen = 0;
 
   constructor(
     readonly tracker: TlsTracker,
@@ -75,6 +92,12 @@ class TlsDirection {
         this.type = type;
         this.length = length;
         this.alertLen = 0;
+        this.version = version;
+        this.body = undefined;
+        this.bodyLen = 0;
+        const dec = tracker.decryptor;
+        this.encrypted = dec !== undefined && dec.isEncrypted(type, this.ccs);
+        this.gathering = this.encrypted && dec!.begin(dir, from);
         facts.records++;
         tracker.stats.tlsRecords++;
         tracker.record(type, version);
@@ -99,7 +122,9 @@ class TlsDirection {
         }
       },
       fragment: (bytes, from) => {
-        if (this.type === TLS_HANDSHAKE && !this.ccs) this.handshakes.push(bytes, from);
+        if (this.gathering) this.gather(bytes);
+        else if (this.encrypted) return;
+        else if (this.type === TLS_HANDSHAKE && !this.ccs) this.handshakes.push(bytes, from);
         else if (this.type === TLS_ALERT && this.alertLen < 2) {
           const take = Math.min(2 - this.alertLen, bytes.length);
           bytes.copy(this.alert, this.alertLen, 0, take);
@@ -107,17 +132,40 @@ class TlsDirection {
         }
       },
       recordEnd: (from) => {
-        if (this.type === TLS_ALERT) tracker.alertRecord(this, from);
+        if (this.gathering) {
+          this.gathering = false;
+          const body = this.body ?? EMPTY;
+          this.body = undefined;
+          tracker.decryptor!.open(dir, this.type, this.version, body.subarray(0, this.bodyLen), from);
+        } else if (this.type === TLS_ALERT) tracker.alertRecord(this, from);
       },
       bad: (detail, from, offset) => {
         facts.unframed = true;
+        tracker.decryptor?.framingLost(dir, from);
         // A capture that starts mid-connection may start inside a record: not an anomaly.
         if (facts.records === 0 && tracker.lenientStart) return;
         tracker.diag('tls-bad-record', dir, detail, from, offset);
       },
     });
   }
+
+  /** Gathers the current encrypted record: one record per direction at most is held (TLS_MAX_RECORD bytes). */
+  private gather(bytes: Buffer): void {
+    if (this.body === undefined && bytes.length === this.length) {
+      this.body = bytes;
+      this.bodyLen = bytes.length;
+      return;
+    }
+    if (this.body === undefined || this.body.length < this.length) {
+      const b = Buffer.allocUnsafe(this.length);
+      if (this.body !== undefined) this.body.copy(b, 0, 0, this.bodyLen);
+      this.body = b;
+    }
+    this.bodyLen += bytes.copy(this.body, this.bodyLen);
+  }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /**
  * What can be seen of one TLS connection without keys: record counts and bytes per direction, the
@@ -125,7 +173,9 @@ class TlsDirection {
  * cipher suite, ALPN; TLS <= 1.2 Certificate: subject and issuer of the first certificate) and alerts.
  */
 export class TlsTracker {
-  readonly facts: TlsFacts = newTlsFacts();
+  readonly facts: TlsFacts;
+  /** Decrypts the connection's records when key material was given. */
+  readonly decryptor: TlsDecryptor | undefined;
   private readonly dirs: [TlsDirection, TlsDirection];
   private firstRecord = true;
 
@@ -136,8 +186,19 @@ export class TlsTracker {
   constructor(
     readonly diag: TlsDiag,
     readonly lenientStart = false,
-    readonly stats: Pick<TransportStats, 'tlsRecords'> = { tlsRecords: 0 },
+    readonly stats: Pick<TransportStats, 'tlsRecords' | 'tlsDecrypted' | 'tlsRecordsDecrypted'> = { tlsRecords: 0, tlsDecrypted: 0, tlsRecordsDecrypted: 0 },
+    decryption?: TlsDecryption,
   ) {
+    this.facts = newTlsFacts(decryption !== undefined);
+    this.decryptor =
+      decryption === undefined
+        ? undefined
+        : new TlsDecryptor(decryption.keys, decryption.out, {
+            diag: (code, dir, detail, at) => this.diag(code, dir, detail, at),
+            handshake: (dir, type, body, truncated, from) => this.decryptedHandshake(dir, type, body, truncated, from),
+            alert: (dir, level, description, from) => this.alert(dir, level, description, from),
+          }, stats);
+    if (this.decryptor !== undefined) this.facts.decryption = this.decryptor.facts;
     this.dirs = [new TlsDirection(this, 0, this.facts.dirs[0]), new TlsDirection(this, 1, this.facts.dirs[1])];
   }
 
@@ -162,6 +223,7 @@ export class TlsTracker {
 
   gap(dir: Dir, length: number, at: FrameRef): void {
     const d = this.dirs[dir];
+    this.decryptor?.gap(dir, length, at);
     if (d.records.unframed) return;
     d.records.breakOff();
     d.facts.unframed = true;
@@ -189,6 +251,7 @@ export class TlsTracker {
       f.sni = ch.sni;
       f.alpnOffered = ch.alpn;
       f.clientRandom = ch.random.toString('hex');
+      this.decryptor?.clientHello(ch.random);
     } else if (type === HS_SERVER_HELLO) {
       const sh = parseServerHello(body);
       if (sh === undefined) return this.malformed(dir, 'ServerHello', truncated, from);
@@ -199,6 +262,7 @@ export class TlsTracker {
       f.cipherSuite = sh.cipherSuite;
       f.cipher = cipherName(sh.cipherSuite);
       if (sh.alpn !== null) f.alpn = sh.alpn;
+      if (!sh.helloRetryRequest) this.decryptor?.serverHello(sh.random, sh.cipherSuite, sh.selectedVersion === 0x0304, sh.encryptThenMac);
     } else if (type === HS_CERTIFICATE && !this.tls13 && f.certSubject === null) {
       const der = firstCertificate(body);
       const names = der === undefined ? undefined : certificateNames(der);
@@ -208,20 +272,40 @@ export class TlsTracker {
     }
   }
 
-  alertRecord(d: TlsDirection, from: FrameRef): void {
+  /** A handshake message read from decrypted records (TLS 1.3 EncryptedExtensions, Certificate, ...). */
+  decryptedHandshake(dir: Dir, type: number, body: Buffer, truncated: boolean, from: FrameRef): void {
     const f = this.facts;
-    const readable = (!d.ccs || this.tls13) && d.length === 2 && d.alertLen === 2;
-    const level = readable ? d.alert[0]! : null;
-    const description = readable ? d.alert[1]! : null;
-    const name = description === null ? 'encrypted' : alertName(description);
-    if (f.alerts.length < MAX_ALERTS) f.alerts.push({ dir: d.dir, frame: from.frame, level, description, name });
-    if (readable && description !== 0) {
-      const lvl = level === 2 ? 'fatal' : level === 1 ? 'warning' : `level ${level}`;
-      this.diag('tls-alert', d.dir, `${lvl} alert ${name} (${description})`, from);
+    if (f.handshakeMessages.length < MAX_HANDSHAKE_NAMES) f.handshakeMessages.push(handshakeName(type));
+    if (type === HS_ENCRYPTED_EXTENSIONS) {
+      const alpn = encryptedExtensionsAlpn(body);
+      if (alpn !== null) f.alpn = alpn;
+    } else if (type === HS_CERTIFICATE && this.tls13 && f.certSubject === null && dir === 1 && body.length > 0) {
+      // TLS 1.3: certificate_request_context<1> before the list; each entry's extensions follow its DER.
+      const der = firstCertificate(body.subarray(1 + body[0]!));
+      const names = der === undefined ? undefined : certificateNames(der);
+      if (names === undefined) return this.malformed(dir, 'Certificate', truncated, from);
+      f.certSubject = names.subject;
+      f.certIssuer = names.issuer;
     }
   }
 
-  /** The connection closed: one note on what stays hidden. */
+  alertRecord(d: TlsDirection, from: FrameRef): void {
+    const readable = (!d.ccs || this.tls13) && d.length === 2 && d.alertLen === 2;
+    this.alert(d.dir, readable ? d.alert[0]! : null, readable ? d.alert[1]! : null, from);
+  }
+
+  /** An alert, clear or decrypted (level and description null: encrypted and not decrypted). */
+  alert(dir: Dir, level: number | null, description: number | null, from: FrameRef): void {
+    const f = this.facts;
+    const name = description === null ? 'encrypted' : alertName(description);
+    if (f.alerts.length < MAX_ALERTS) f.alerts.push({ dir, frame: from.frame, level, description, name });
+    if (description !== null && description !== 0) {
+      const lvl = level === 2 ? 'fatal' : level === 1 ? 'warning' : `level ${level}`;
+      this.diag('tls-alert', dir, `${lvl} alert ${name} (${description})`, from);
+    }
+  }
+
+  /** The connection closed: one note on what was decrypted, or on what stays hidden and why. */
   close(at: FrameRef): void {
     const f = this.facts;
     if (!f.handshakeSeen) {
@@ -232,7 +316,20 @@ export class TlsTracker {
     if (f.sni !== null) parts.push(`SNI ${f.sni}`);
     const app = f.dirs[0].byType.applicationData + f.dirs[1].byType.applicationData;
     const appBytes = f.dirs[0].applicationDataBytes + f.dirs[1].applicationDataBytes;
-    this.diag('tls-encrypted', undefined, `${parts.join(', ')}: ${app} application_data records (${appBytes} bytes) not decrypted`, at);
+    const dec = this.decryptor;
+    if (dec === undefined) {
+      this.diag('tls-encrypted', undefined, `${parts.join(', ')}: ${app} application_data records (${appBytes} bytes) not decrypted`, at);
+      return;
+    }
+    for (const d of this.dirs) if (d.gathering && d.records.midRecord) dec.truncated(d.dir, at);
+    const r = dec.finish();
+    if (r.state === 'decrypted') {
+      this.diag('tls-decrypted', undefined, `${parts.join(', ')}: ${r.records} records decrypted (${r.bytes} bytes)`, at);
+    } else if (r.state === 'partial') {
+      this.diag('tls-encrypted', undefined, `${parts.join(', ')}: ${r.records} records decrypted (${r.bytes} bytes), the rest not: ${r.reason ?? ''}`, at);
+    } else {
+      this.diag('tls-encrypted', undefined, `${parts.join(', ')}: ${app} application_data records (${appBytes} bytes) not decrypted: ${r.reason ?? r.state}`, at);
+    }
   }
 
   private malformed(dir: Dir, what: string, truncated: boolean, from: FrameRef): void {

@@ -123,9 +123,61 @@ export interface TlsFacts {
   handshakeMessages: string[];
   alerts: TlsAlert[];
   dirs: [TlsDirFacts, TlsDirFacts];
+  /** What decryption with a key log made of the connection. */
+  decryption: TlsDecryptionFacts;
 }
 
-export type TransportFacts = WebSocketFacts | TlsFacts;
+/**
+ * Decryption of one direction, or of the connection:
+ * - `decrypted`: every encrypted record read was decrypted (`none` for a direction that sent none);
+ * - `partial` (connection only): one direction, or the start of one, was decrypted and the rest not;
+ * - `no-keylog`: no key material was given (no --keylog, no pcapng secrets);
+ * - `no-keys`: the key log has no secrets for this connection's client random (or not for this direction);
+ * - `no-handshake`: the handshake is not in the capture (no client random to look the keys up by);
+ * - `unsupported`: the cipher suite (or protocol version) is one msrpscope does not decrypt;
+ * - `auth-failed`: a record failed authentication (wrong key, or damaged bytes);
+ * - `gap`: bytes missing inside the stream, record sequence lost;
+ * - `bad-record`: a record too long, or record framing lost.
+ */
+export type TlsDecryptionState =
+  | 'decrypted'
+  | 'partial'
+  | 'none'
+  | 'no-keylog'
+  | 'no-keys'
+  | 'no-handshake'
+  | 'unsupported'
+  | 'auth-failed'
+  | 'gap'
+  | 'bad-record';
+
+export interface TlsDecryptionDirFacts {
+  state: TlsDecryptionState;
+  /** Why it is not `decrypted`, in words ("record failed authentication at frame 12"); null when it is. */
+  reason: string | null;
+  /** Records decrypted, and plaintext bytes they held (all content types). */
+  records: number;
+  bytes: number;
+  /** Plaintext application_data bytes passed on to the next stage. */
+  applicationBytes: number;
+  /** TLS 1.3 KeyUpdates applied. */
+  keyUpdates: number;
+}
+
+export interface TlsDecryptionFacts {
+  state: TlsDecryptionState;
+  reason: string | null;
+  /** Both directions' records and bytes together. */
+  records: number;
+  bytes: number;
+  dirs: [TlsDecryptionDirFacts, TlsDecryptionDirFacts];
+}
+
+/** Transport facts of one connection: TLS, WebSocket, or both (WebSocket inside decrypted TLS). */
+export interface ConnectionTransportFacts {
+  tls: TlsFacts | null;
+  websocket: WebSocketFacts | null;
+}
 
 export interface TransportStats {
   /** Connections upgraded to WebSocket (101 seen). */
@@ -138,6 +190,9 @@ export interface TransportStats {
   brokenWs: number;
   /** TLS records read. */
   tlsRecords: number;
+  /** TLS connections with at least one record decrypted, and TLS records decrypted. */
+  tlsDecrypted: number;
+  tlsRecordsDecrypted: number;
   /** WebSocket data payload bytes forwarded to the next stage. */
   wsPayloadBytes: number;
 }

@@ -1,5 +1,6 @@
 import type { FrameRef } from '../capture/types.js';
-import type { Dir, TcpConnection, TcpSink } from '../tcp/types.js';
+import type { Dir } from '../tcp/types.js';
+import type { StreamSink } from './stage.js';
 import { escapeText } from '../util/escape.js';
 import type { TransportStats, WebSocketFacts, WsDirFacts } from './types.js';
 import { WS_BINARY, WS_CLOSE, WS_CONTINUATION, WS_PING, WS_PONG, WS_TEXT, WsDeframer, type WsFrameHeader } from './websocket.js';
@@ -42,7 +43,7 @@ class WsDirection {
           facts.payloadBytes += bytes.length;
           owner.stats.wsPayloadBytes += bytes.length;
           this.check.piece(bytes);
-          owner.next.data(owner.conn, dir, bytes, from);
+          owner.next.data(dir, bytes, from);
         },
         frameEnd: (fin, from) => {
           if (!fin) return;
@@ -192,9 +193,8 @@ export class WsConnection {
   }
 
   constructor(
-    readonly conn: TcpConnection,
     readonly facts: WebSocketFacts,
-    readonly next: TcpSink,
+    readonly next: StreamSink,
     readonly stats: TransportStats,
     base: [number, number],
     readonly hooks: WsConnectionHooks,
@@ -221,7 +221,7 @@ export class WsConnection {
       d.markBroken(`TCP gap of ${length} bytes`);
       this.hooks.diag('ws-gap', dir, `${length} bytes missing: this direction is no longer deframed`, at, offset);
     }
-    this.next.gap(this.conn, dir, length, at);
+    this.next.gap(dir, length, at);
   }
 
   close(at: FrameRef): void {

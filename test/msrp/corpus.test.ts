@@ -49,6 +49,7 @@ interface Result {
   responses: Map<string, number>;
   skipped: number;
   msrpConnections: number;
+  /** TLS connections found by the transport demux (MsrpTap only sees what the demux passes on). */
   tlsConnections: number;
   frames: { conn: number; dir: Dir; m: MsrpFrame }[];
   diagnostics: Diagnostic[];
@@ -59,13 +60,16 @@ async function analyze(file: string): Promise<Result> {
   const { PacketDecoder } = await import('../../src/net/decoder.js');
   const { TcpReassembler } = await import('../../src/tcp/reassembler.js');
   const { MsrpTap } = await import('../../src/msrp/tap.js');
+  const { TransportDemux } = await import('../../src/transport/demux.js');
   const frames: Result['frames'] = [];
   const diagnostics: Diagnostic[] = [];
   const tap = new MsrpTap({
     frame: (conn: TcpConnection, dir: Dir, m: MsrpFrame) => frames.push({ conn: conn.id, dir, m }),
     diagnostic: (d: Diagnostic) => diagnostics.push(d),
   });
-  const tcp = new TcpReassembler(tap);
+  // As src/cli/pipeline.ts: TLS is recognised (and, without keys, withheld) before the tap.
+  const demux = new TransportDemux(tap);
+  const tcp = new TcpReassembler(demux);
   const decoder = new PacketDecoder();
   const { records } = await readAllRecords(file);
   for (const rec of records) {
@@ -79,7 +83,7 @@ async function analyze(file: string): Promise<Result> {
     responses: new Map([...s.responses].map(([k, v]) => [String(k), v])),
     skipped: s.bytesSkipped,
     msrpConnections: s.msrpConnections,
-    tlsConnections: s.tlsConnections,
+    tlsConnections: demux.stats.tls,
     frames,
     diagnostics,
   };

@@ -104,15 +104,27 @@ describe('MsrpTap', () => {
     expect(t.diagnostics).toEqual([]);
   });
 
-  it('TLS connections are counted and not parsed', () => {
+  it('a connection marked tls is parsed like any other stream: only decrypted bytes reach the tap', () => {
+    // The transport demux (src/transport) withholds encrypted bytes and passes decrypted ones on with
+    // conn.transport 'tls'; the tap has no TLS mode of its own (TLS counts are the demux's stats.tls).
     const t = makeTap();
     const c = conn(4, 2866, 'tls');
     t.tap.open(c);
     t.tap.data(c, 0, Buffer.from(SEND('abcd1111', 'x')), ref(2));
+    t.tap.data(c, 1, Buffer.from(OK('abcd1111')), ref(3));
     t.tap.close(c, 'fin');
-    expect(t.tap.stats.tlsConnections).toBe(1);
-    expect(t.tap.stats.msrpConnections).toBe(0);
-    expect(t.frames).toEqual([]);
+    expect(t.announced).toEqual([4]);
+    expect(t.tap.stats.msrpConnections).toBe(1);
+    expect('tlsConnections' in t.tap.stats).toBe(false);
+    expect(t.frames.map((f) => [f.conn, f.dir, f.m.transactionId])).toEqual([
+      [4, 0, 'abcd1111'],
+      [4, 1, 'abcd1111'],
+    ]);
+    expect(t.bodies).toEqual(['x']);
+    expect([...t.tap.stats.requests]).toEqual([['SEND', 1]]);
+    expect([...t.tap.stats.responses]).toEqual([[200, 1]]);
+    expect(t.tap.stats.bytesSkipped).toBe(0);
+    expect(t.diagnostics).toEqual([]);
   });
 
   it('a configured port is MSRP from the first byte: garbage there is diagnosed as a resync', () => {

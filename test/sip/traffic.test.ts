@@ -56,18 +56,36 @@ describe('SipTraffic', () => {
     expect(got.map((m) => [m.method, m.firstFrame.frame, m.lastFrame.frame])).toEqual([['INVITE', 1, 3]]);
   });
 
-  it('ignores MSRP, TLS and WebSocket connections', () => {
+  it('ignores MSRP and WebSocket connections', () => {
     const got: SipMessage[] = [];
     const t = new SipTraffic((m) => got.push(m));
     const msrp = conn(0, 40000, 2855);
     t.data(msrp, 0, Buffer.from('MSRP a1 SEND\r\nTo-Path: msrp://h:1/a;tcp\r\n'), frame(1));
     t.data(msrp, 0, Buffer.from(INVITE), frame(2)); // decided already: not SIP
-    const tls = conn(1, 40001, 5061, 'tls');
-    t.data(tls, 0, Buffer.from(INVITE), frame(3));
-    t.end();
-    expect(got).toEqual([]);
+    const ws = conn(1, 40001, 5061, 'websocket');
+    t.data(ws, 0, Buffer.from(INVITE), frame(3));
+    // Asked before end(), which forgets every connection.
     expect(t.isSipConnection(0)).toBe(false);
     expect(t.isSipConnection(1)).toBe(false);
+    t.end();
+    expect(got).toEqual([]);
+    expect(t.stats.tcpConnections).toBe(0);
+  });
+
+  it('parses a connection marked tls: only decrypted bytes reach it (the transport demux withholds encrypted ones)', () => {
+    const got: SipMessage[] = [];
+    const t = new SipTraffic((m) => got.push(m));
+    const tls = conn(1, 40001, 5061, 'tls');
+    t.open(tls);
+    t.data(tls, 0, Buffer.from(INVITE), frame(3));
+    t.data(tls, 1, Buffer.from(RINGING), frame(4));
+    expect(t.isSipConnection(1)).toBe(true);
+    t.close(tls, 'fin');
+    expect(got.map((m) => [m.method ?? m.status, m.connection, m.src.port, m.dst.port])).toEqual([
+      ['INVITE', 1, 40001, 5061],
+      [180, 1, 5061, 40001],
+    ]);
+    expect(t.stats.tcpConnections).toBe(1);
   });
 
   it('parses a connection on port 5060 that starts mid-message, resynchronising', () => {

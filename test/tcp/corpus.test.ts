@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { runCapture } from '../transport/corpus-run.js';
 import { CORPUS, corpusCaptures, expectTsharkAgrees, HAS_CORPUS, HAS_TSHARK, reassembleFile } from './pipeline.js';
 
 if (HAS_CORPUS && !HAS_TSHARK) console.warn('tshark not on PATH: skipping the tshark follow comparison');
@@ -139,13 +140,22 @@ describe.skipIf(!HAS_CORPUS)('damaged corpus captures', () => {
     }
   });
 
-  it('marks the TLS legs as tls (including the one captured mid-connection)', async () => {
-    const all = await reassembleFile(join(CORPUS, 'relay_tls_all.pcap'));
-    expect(all.sink.conns.map((c) => c.transport)).toEqual(['tls', 'tls', 'tls']);
-    expect(all.sink.conns.filter((c) => !c.sawSyn)).toHaveLength(1);
-    const mixed = await reassembleFile(join(CORPUS, 'relay_tls_mixed.pcap'));
-    expect(mixed.sink.conns.filter((c) => c.transport === 'tls')).toHaveLength(2);
-    const clear = await reassembleFile(join(CORPUS, 'relay_chunked.pcap'));
-    expect(clear.sink.conns.filter((c) => c.transport !== undefined)).toHaveLength(0);
+  it('sets no transport itself; behind it the transport demux marks the TLS legs (including the one captured mid-connection)', async () => {
+    // The reassembler no longer sniffs TLS: src/transport (the one sniffer) sets conn.transport.
+    const transports = async (file: string) => {
+      const alone = await reassembleFile(join(CORPUS, file));
+      expect(alone.sink.conns.map((c) => c.transport), file).toEqual(alone.sink.conns.map(() => undefined));
+      const run = await runCapture(join(CORPUS, file));
+      const conns = [...run.conns.values()].sort((a, b) => a.conn.id - b.conn.id).map((c) => c.conn);
+      expect(conns.map((c) => c.id), file).toEqual(alone.sink.conns.map((c) => c.id));
+      return conns;
+    };
+    const all = await transports('relay_tls_all.pcap');
+    expect(all.map((c) => c.transport)).toEqual(['tls', 'tls', 'tls']);
+    expect(all.filter((c) => !c.sawSyn)).toHaveLength(1);
+    const mixed = await transports('relay_tls_mixed.pcap');
+    expect(mixed.filter((c) => c.transport === 'tls')).toHaveLength(2);
+    const clear = await transports('relay_chunked.pcap');
+    expect(clear.filter((c) => c.transport !== undefined)).toHaveLength(0);
   });
 });

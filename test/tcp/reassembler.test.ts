@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TCP_CODES } from '../../src/tcp/codes.js';
-import { bytesOf, codes, harness, SegmentFactory, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from './helpers.js';
+import { TcpReassembler } from '../../src/tcp/reassembler.js';
+import { TransportDemux } from '../../src/transport/demux.js';
+import { bytesOf, codes, harness, RecordingSink, SegmentFactory, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from './helpers.js';
 
 const PA = TCP_ACK | 0x08;
 
@@ -516,32 +518,53 @@ describe('sequence space', () => {
   });
 });
 
-describe('transport hint', () => {
-  it('marks a stream starting with a TLS handshake record as tls, even when it arrives a byte at a time', () => {
-    const { sink, tcp } = harness();
-    const f = new SegmentFactory();
-    for (const s of handshake(f, 10, 20)) tcp.push(s);
-    tcp.push(f.seg(0, 11, Buffer.from([0x16]), PA, 21));
-    expect(sink.conns[0]!.transport).toBeUndefined();
-    tcp.push(f.seg(0, 12, Buffer.from([0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5]), PA, 21));
-    expect(sink.conns[0]!.transport).toBe('tls');
+describe('transport detection is not the reassembler\'s', () => {
+  // TCP reassembly sets no transport hint: the transport demux (src/transport/sniff.ts) is the one sniffer and
+  // sets conn.transport itself. Each case: the reassembler alone leaves it unset; behind it, the demux decides.
+  function withDemux() {
+    const sink = new RecordingSink();
+    const tcp = new TcpReassembler(new TransportDemux(sink));
+    return { sink, tcp };
+  }
+
+  it('a stream starting with a TLS handshake record is tls, even when it arrives a byte at a time', () => {
+    const alone = harness();
+    const demuxed = withDemux();
+    for (const { sink, tcp } of [alone, demuxed]) {
+      const f = new SegmentFactory();
+      for (const s of handshake(f, 10, 20)) tcp.push(s);
+      tcp.push(f.seg(0, 11, Buffer.from([0x16]), PA, 21));
+      expect(sink.conns[0]!.transport).toBeUndefined();
+      tcp.push(f.seg(0, 12, Buffer.from([0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5]), PA, 21));
+    }
+    expect(alone.sink.conns[0]!.transport).toBeUndefined();
+    expect(demuxed.sink.conns[0]!.transport).toBe('tls');
   });
 
-  it('recognises a TLS record at the start of a mid-connection capture', () => {
-    const { sink, tcp } = harness();
-    const f = new SegmentFactory();
-    tcp.push(f.seg(0, 10, Buffer.from([0x17, 0x03, 0x03, 0x00, 0x20, ...bytesOf(32)]), PA, 21));
-    expect(sink.conns[0]!.transport).toBe('tls');
+  it('a TLS record at the start of a mid-connection capture is tls', () => {
+    const alone = harness();
+    const demuxed = withDemux();
+    for (const { tcp } of [alone, demuxed]) {
+      const f = new SegmentFactory();
+      tcp.push(f.seg(0, 10, Buffer.from([0x17, 0x03, 0x03, 0x00, 0x20, ...bytesOf(32)]), PA, 21));
+    }
+    expect(alone.sink.conns[0]!.sawSyn).toBe(false);
+    expect(alone.sink.conns[0]!.transport).toBeUndefined();
+    expect(demuxed.sink.conns[0]!.transport).toBe('tls');
   });
 
-  it('leaves MSRP and non-handshake starts alone', () => {
-    const { sink, tcp } = harness();
-    const f = new SegmentFactory();
-    for (const s of handshake(f, 10, 20)) tcp.push(s);
-    tcp.push(f.seg(0, 11, 'MSRP abc SEND\r\n', PA, 21));
-    tcp.push(f.seg(1, 21, Buffer.from([0x17, 0x03, 0x03, 0x00, 0x01, 0]), PA, 26)); // known start, not a handshake
-    tcp.end();
-    expect(sink.conns[0]!.transport).toBeUndefined();
+  it('MSRP and non-handshake starts are left alone', () => {
+    const alone = harness();
+    const demuxed = withDemux();
+    for (const { tcp } of [alone, demuxed]) {
+      const f = new SegmentFactory();
+      for (const s of handshake(f, 10, 20)) tcp.push(s);
+      tcp.push(f.seg(0, 11, 'MSRP abc SEND\r\n', PA, 21));
+      tcp.push(f.seg(1, 21, Buffer.from([0x17, 0x03, 0x03, 0x00, 0x01, 0]), PA, 26)); // known start, not a handshake
+      tcp.end();
+    }
+    expect(alone.sink.conns[0]!.transport).toBeUndefined();
+    expect(demuxed.sink.conns[0]!.transport).toBeUndefined();
   });
 });
 

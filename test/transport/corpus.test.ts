@@ -123,6 +123,20 @@ function msrpCount(run: CaptureRun, only?: (id: number) => boolean): MsrpCount {
 
 const sorted = (m: Map<string, number>) => [...m].sort(([a], [b]) => a.localeCompare(b));
 
+/** A connection's WebSocket facts (demux.facts), failing the test when it has none. */
+function wsFacts(run: CaptureRun, id: number): WebSocketFacts {
+  const f = run.demux.facts.get(id)?.websocket;
+  expect(f, `WebSocket facts of connection ${id}`).toBeTruthy();
+  return f!;
+}
+
+/** A connection's TLS facts (demux.facts), failing the test when it has none. */
+function tlsFacts(run: CaptureRun, id: number): TlsFacts {
+  const f = run.demux.facts.get(id)?.tls;
+  expect(f, `TLS facts of connection ${id}`).toBeTruthy();
+  return f!;
+}
+
 describe.skipIf(!present)('transport layer on the corpus', () => {
   const captures = present ? readdirSync(CORPUS).filter((f) => existsSync(path.join(CORPUS, f + '.truth.md'))) : [];
 
@@ -164,7 +178,7 @@ describe.skipIf(!present)('transport layer on the corpus', () => {
           const c = run.conns.get(row.stream)!;
           expect(c.conn.transport).toBe('websocket');
           expect([c.conn.client.port, c.conn.server.port]).toEqual([row.clientPort, row.serverPort]);
-          const f = run.demux.getTransportFacts(row.stream) as WebSocketFacts;
+          const f = wsFacts(run, row.stream);
           expect(f.kind).toBe('websocket');
           expect(`GET ${f.path} HTTP/1.1`).toBe(row.request);
           expect(`HTTP/1.1 ${f.status} Switching Protocols`).toBe(row.status);
@@ -208,7 +222,7 @@ describe.skipIf(!present)('transport layer on the corpus', () => {
 
   it('ws_direct.pcapng: close handshake codes and the 2 pings / 2 pongs between fragments', async () => {
     const run = await runCapture(path.join(CORPUS, 'ws_direct.pcapng'));
-    const f = run.demux.getTransportFacts(0) as WebSocketFacts;
+    const f = wsFacts(run, 0);
     expect(f.dirs[0].close).toEqual({ code: 1000, reason: 'bye' });
     expect(f.dirs[1].close).toEqual({ code: 1000, reason: '' });
     expect(f.dirs.map((d) => d.unfinishedMessage)).toEqual([false, false]);
@@ -243,7 +257,7 @@ describe.skipIf(!present)('transport layer on the corpus', () => {
         expect(c.conn.transport).toBe('tls');
         // Nothing encrypted is passed on.
         expect(c.calls).toBe(0);
-        const f = run.demux.getTransportFacts(e.id) as TlsFacts;
+        const f = tlsFacts(run, e.id);
         expect(f.dirs.map((d) => d.records)).toEqual(e.records);
         expect(f.dirs.map((d) => d.bytes)).toEqual(e.bytes);
         expect(f.dirs.map((d) => d.unframed)).toEqual([false, false]);
@@ -271,7 +285,7 @@ describe.skipIf(!present)('transport layer on the corpus', () => {
           .filter((l) => l !== '' && !l.startsWith('#'))
           .map((l) => l.split(' ')[1]),
       );
-      const randoms = expected.map((e) => (run.demux.getTransportFacts(e.id) as TlsFacts).clientRandom);
+      const randoms = expected.map((e) => tlsFacts(run, e.id).clientRandom);
       expect(logged.size).toBeGreaterThan(0);
       for (const r of logged) expect(randoms).toContain(r);
       const codes = run.diagnostics.map((d) => d.code);

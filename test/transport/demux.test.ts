@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Dir, TcpConnection } from '../../src/tcp/types.js';
-import { getTransportFacts, TransportDemux } from '../../src/transport/demux.js';
+import { TransportDemux } from '../../src/transport/demux.js';
 import { TRANSPORT_CODES } from '../../src/transport/codes.js';
 import type { TlsFacts, WebSocketFacts } from '../../src/transport/types.js';
 import { WS_BINARY, WS_CLOSE, WS_CONTINUATION, WS_PING, WS_PONG, WS_TEXT } from '../../src/transport/websocket.js';
@@ -15,23 +15,41 @@ interface Out {
   demux: TransportDemux;
   diags: Diagnostic[];
   c: TcpConnection;
+  /** The connection's WebSocket facts from demux.facts (fails the test when there are none). */
+  ws: () => WebSocketFacts;
+  /** The connection's TLS facts from demux.facts (fails the test when there are none). */
+  tls: () => TlsFacts;
 }
 
-function drive(steps: Step[], opts: { sawSyn?: boolean; transport?: 'tls'; demuxOpts?: ConstructorParameters<typeof TransportDemux>[1] } = {}): Out {
+function factsOf(demux: TransportDemux, c: TcpConnection): { ws: () => WebSocketFacts; tls: () => TlsFacts } {
+  return {
+    ws: () => {
+      const f = demux.facts.get(c.id)?.websocket;
+      expect(f, `WebSocket facts of connection ${c.id}`).toBeTruthy();
+      return f!;
+    },
+    tls: () => {
+      const f = demux.facts.get(c.id)?.tls;
+      expect(f, `TLS facts of connection ${c.id}`).toBeTruthy();
+      return f!;
+    },
+  };
+}
+
+function drive(steps: Step[], opts: { sawSyn?: boolean; demuxOpts?: ConstructorParameters<typeof TransportDemux>[1] } = {}): Out {
   const sink = new RecordingSink();
   const diags: Diagnostic[] = [];
   const demux = new TransportDemux(sink, { onDiagnostic: (d) => diags.push(d), ...opts.demuxOpts });
   const c = conn(0, opts.sawSyn ?? true);
   demux.open(c);
   steps.forEach((s, i) => {
-    if (i === 0 && opts.transport) c.transport = opts.transport;
     const at = ref(i + 1);
     c.last = at;
     if ('gap' in s) demux.gap(c, s.dir, s.gap, at);
     else demux.data(c, s.dir, typeof s.data === 'string' ? Buffer.from(s.data, 'latin1') : s.data, at);
   });
   demux.close(c, 'fin');
-  return { sink, demux, diags, c };
+  return { sink, demux, diags, c, ...factsOf(demux, c) };
 }
 
 const KEY = Buffer.from([0x11, 0x22, 0x33, 0x44]);
@@ -72,8 +90,9 @@ describe('TransportDemux: plain connections', () => {
     expect(sink.calls[3]).toEqual({ kind: 'gap', conn: 0, dir: 0, length: 17, at: ref(3) });
     expect(sink.calls[4]).toEqual({ kind: 'close', conn: 0, reason: 'rst' });
     expect(c.transport).toBeUndefined();
-    expect(getTransportFacts(c)).toBeUndefined();
-    expect(demux.stats).toEqual({ websocket: 0, tls: 0, wsFrames: 0, brokenWs: 0, tlsRecords: 0, wsPayloadBytes: 0 });
+    expect(demux.facts.get(c.id)).toBeUndefined();
+    expect([...demux.facts.entries()]).toEqual([]);
+    expect(demux.stats).toEqual({ websocket: 0, tls: 0, wsFrames: 0, brokenWs: 0, tlsRecords: 0, tlsDecrypted: 0, tlsRecordsDecrypted: 0, wsPayloadBytes: 0 });
   });
 
   it('an HTTP GET that is not an upgrade is replayed as the same calls', () => {
@@ -148,8 +167,8 @@ describe('TransportDemux: WebSocket', () => {
     // Every data call happened after the transport was set.
     expect(sink.calls.every((x) => x.kind !== 'data' || x.transport === 'websocket')).toBe(true);
     expect(diags).toEqual([]);
-    const f = getTransportFacts(c) as WebSocketFacts;
-    expect(demux.getTransportFacts(0)).toBe(f);
+    const f = demux.facts.get(c.id)?.websocket as WebSocketFacts;
+    expect(demux.facts.get(0)?.tls).toBeNull();
     expect(f).toMatchObject({
       kind: 'websocket',
       clientDir: 0,
@@ -178,7 +197,16 @@ describe('TransportDemux: WebSocket', () => {
       brokenReason: null,
     });
     expect(f.dirs[1]).toMatchObject({ frames: 4, masked: 0, messages: 2, close: { code: 1000, reason: '' }, byOpcode: { text: 2, pong: 1, close: 1 } });
-    expect(demux.stats).toEqual({ websocket: 1, tls: 0, wsFrames: 10, brokenWs: 0, tlsRecords: 0, wsPayloadBytes: expectedC2S.length + expectedS2C.length });
+    expect(demux.stats).toEqual({
+      websocket: 1,
+      tls: 0,
+      wsFrames: 10,
+      brokenWs: 0,
+      tlsRecords: 0,
+      tlsDecrypted: 0,
+      tlsRecordsDecrypted: 0,
+      wsPayloadBytes: expectedC2S.length + expectedS2C.length,
+    });
   });
 
   it('property: any split of both streams gives the same output, facts and diagnostics', () => {
@@ -186,7 +214,7 @@ describe('TransportDemux: WebSocket', () => {
     const summary = (o: Out) => ({
       s0: o.sink.stream(0).toString('hex'),
       s1: o.sink.stream(1).toString('hex'),
-      facts: { ...(getTransportFacts(o.c) as WebSocketFacts), requestFrame: 0, responseFrame: 0 },
+      facts: { ...(o.demux.facts.get(o.c.id)?.websocket as WebSocketFacts), requestFrame: 0, responseFrame: 0 },
       diags: o.diags.map((d) => [d.code, d.detail, d.offset]),
     });
     const expected = summary(whole);
@@ -218,7 +246,7 @@ describe('TransportDemux: WebSocket', () => {
   });
 
   it('unmasked client frames and masked server frames are diagnosed once, still passed on', () => {
-    const { sink, diags, c } = drive([
+    const { sink, diags, ws } = drive([
       { dir: 0, data: UPGRADE },
       { dir: 1, data: SWITCH },
       { dir: 0, data: Buffer.concat([wsFrame({ opcode: WS_TEXT, payload: msrp('t1') }), wsFrame({ opcode: WS_TEXT, payload: msrp('t2') })]) },
@@ -230,12 +258,12 @@ describe('TransportDemux: WebSocket', () => {
     ]);
     expect(sink.stream(0).toString()).toBe(msrp('t1') + msrp('t2'));
     expect(sink.stream(1).toString()).toBe(ok('t1'));
-    expect((getTransportFacts(c) as WebSocketFacts).dirs.map((d) => d.masked)).toEqual([0, 1]);
+    expect(ws().dirs.map((d) => d.masked)).toEqual([0, 1]);
   });
 
   it('RFC 7977 checks: an MSRP message split over WS messages, and several in one', () => {
     const m = msrp('split1', 'SEND', 'y'.repeat(50));
-    const { diags, c, sink } = drive([
+    const { diags, sink, ws } = drive([
       { dir: 0, data: UPGRADE },
       { dir: 1, data: SWITCH },
       {
@@ -251,23 +279,23 @@ describe('TransportDemux: WebSocket', () => {
       ['ws-msrp-split', 'note', 'client->server: MSRP message split1 continues after the end of its WebSocket message'],
       ['ws-msrp-multiple', 'note', 'client->server: WebSocket message holds more bytes after MSRP message two1'],
     ]);
-    expect((getTransportFacts(c) as WebSocketFacts).dirs[0]).toMatchObject({ messages: 3, msrpWhole: 0, msrpSplit: 1, msrpMultiple: 1 });
+    expect(ws().dirs[0]).toMatchObject({ messages: 3, msrpWhole: 0, msrpSplit: 1, msrpMultiple: 1 });
     expect(sink.stream(0).toString()).toBe(m + msrp('two1') + msrp('two2'));
   });
 
   it('repeating notes are capped per connection, the facts keep counting', () => {
     const frames: Buffer[] = [];
     for (let i = 0; i < 5; i++) frames.push(wsFrame({ opcode: WS_TEXT, payload: msrp(`tx${i}xx`).slice(0, 30), mask: KEY }));
-    const { diags, c } = drive([{ dir: 0, data: UPGRADE }, { dir: 1, data: SWITCH }, { dir: 0, data: Buffer.concat(frames) }], {
+    const { diags, ws } = drive([{ dir: 0, data: UPGRADE }, { dir: 1, data: SWITCH }, { dir: 0, data: Buffer.concat(frames) }], {
       demuxOpts: { diagnosticsPerConnection: 2 },
     });
     expect(diags.map((d) => d.code)).toEqual(['ws-msrp-split', 'ws-msrp-split']);
     expect(diags[1]!.detail).toContain('(further ones on this connection are only counted in its facts)');
-    expect((getTransportFacts(c) as WebSocketFacts).dirs[0].msrpSplit).toBe(5);
+    expect(ws().dirs[0].msrpSplit).toBe(5);
   });
 
   it('a protocol error breaks one direction: diagnosed, counted, nothing more passed on', () => {
-    const { sink, diags, demux, c } = drive([
+    const { sink, diags, demux, ws } = drive([
       { dir: 0, data: UPGRADE },
       { dir: 1, data: SWITCH },
       { dir: 0, data: Buffer.concat([wsFrame({ opcode: WS_TEXT, payload: msrp('t1'), mask: KEY }), wsFrame({ opcode: 0xb, mask: KEY })]) },
@@ -280,7 +308,7 @@ describe('TransportDemux: WebSocket', () => {
     expect(sink.stream(0).toString()).toBe(msrp('t1'));
     expect(sink.stream(1).toString()).toBe(ok('t1'));
     expect(demux.stats.brokenWs).toBe(1);
-    expect((getTransportFacts(c) as WebSocketFacts).dirs[0]).toMatchObject({ broken: true, brokenReason: 'reserved opcode 0xb' });
+    expect(ws().dirs[0]).toMatchObject({ broken: true, brokenReason: 'reserved opcode 0xb' });
   });
 
   it('a TCP gap breaks the direction and is passed on', () => {
@@ -306,12 +334,12 @@ describe('TransportDemux: WebSocket', () => {
   });
 
   it('a connection closing inside a fragmented message: unfinished, noted', () => {
-    const { diags, c } = drive([
+    const { diags, ws } = drive([
       { dir: 0, data: UPGRADE },
       { dir: 1, data: SWITCH },
       { dir: 0, data: Buffer.concat([wsFrame({ opcode: WS_BINARY, fin: false, payload: 'MSRP abc SEND\r\n', mask: KEY }), wsFrame({ opcode: WS_CONTINUATION, fin: false, payload: 'To-Path', mask: KEY })]) },
     ]);
-    const f = getTransportFacts(c) as WebSocketFacts;
+    const f = ws();
     expect(f.dirs.map((d) => [d.unfinishedMessage, d.fragmentedMessages, d.messages])).toEqual([
       [true, 1, 0],
       [false, 0, 0],
@@ -324,13 +352,14 @@ describe('TransportDemux: WebSocket', () => {
       { dir: 0, data: UPGRADE },
       { dir: 1, data: 'HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n' },
     ];
-    const { sink, diags, demux, c } = drive(steps2);
+    const { sink, diags, demux, c, ws } = drive(steps2);
     expect(sink.stream(0).toString()).toBe(UPGRADE);
     expect(sink.stream(1).toString()).toBe('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
     expect(diags.map((d) => [d.code, d.detail])).toEqual([['ws-upgrade-refused', 'upgrade request for /msrp answered with status 403']]);
     expect(c.transport).toBeUndefined();
     expect(demux.stats.websocket).toBe(0);
-    expect(getTransportFacts(c)).toMatchObject({ kind: 'websocket', upgraded: false, status: 403 });
+    expect(ws()).toMatchObject({ kind: 'websocket', upgraded: false, status: 403 });
+    expect(demux.facts.get(c.id)?.tls).toBeNull();
   });
 
   it('an upgrade answered by something that is not HTTP is plain at once', () => {
@@ -354,13 +383,13 @@ describe('TransportDemux: WebSocket', () => {
   });
 
   it('a wrong Sec-WebSocket-Accept is diagnosed, the connection still deframed', () => {
-    const { diags, c } = drive([
+    const { diags, c, ws } = drive([
       { dir: 0, data: UPGRADE },
       { dir: 1, data: SWITCH.replace('s3pPLMBiTxaQ9kYGzzhZRbK+xOo=', 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=') },
     ]);
     expect(diags.map((d) => d.code)).toEqual(['ws-bad-accept']);
     expect(c.transport).toBe('websocket');
-    expect((getTransportFacts(c) as WebSocketFacts).acceptValid).toBe(false);
+    expect(ws().acceptValid).toBe(false);
   });
 
   it('with a negotiated extension, RSV1 frames are accepted but not passed on', () => {
@@ -397,7 +426,7 @@ describe('TransportDemux: TLS', () => {
   const hello = Buffer.concat([Buffer.from([0x16, 0x03, 0x01, 0, hs.length]), hs]);
 
   it('sets conn.transport before anything goes on, passes on only open and close', () => {
-    const { sink, c, demux, diags } = drive([
+    const { sink, c, demux, diags, tls } = drive([
       { dir: 0, data: hello.subarray(0, 2) },
       { dir: 0, data: hello.subarray(2) },
       { dir: 1, data: Buffer.from('1703030005aabbccddee', 'hex') },
@@ -405,9 +434,11 @@ describe('TransportDemux: TLS', () => {
     ]);
     expect(c.transport).toBe('tls');
     expect(sink.calls.map((x) => x.kind)).toEqual(['open', 'close']);
-    expect(demux.stats).toMatchObject({ tls: 1, tlsRecords: 2 });
-    const f = getTransportFacts(c) as TlsFacts;
+    expect(demux.stats).toMatchObject({ tls: 1, tlsRecords: 2, tlsDecrypted: 0, tlsRecordsDecrypted: 0 });
+    const f = tls();
     expect(f).toMatchObject({ kind: 'tls', handshakeSeen: true, offeredVersions: ['TLS 1.2'], clientRandom: '07'.repeat(32) });
+    expect(f.decryption.state).toBe('no-keylog');
+    expect(demux.facts.get(c.id)?.websocket).toBeNull();
     expect(f.dirs.map((d) => [d.records, d.bytes])).toEqual([
       [1, hello.length],
       [1, 10],
@@ -415,10 +446,22 @@ describe('TransportDemux: TLS', () => {
     expect(diags.map((d) => d.code)).toEqual(['tls-gap', 'tls-encrypted']);
   });
 
-  it("follows the reassembler's hint", () => {
-    const { sink, c } = drive([{ dir: 1, data: 'anything' }], { transport: 'tls' });
-    expect(c.transport).toBe('tls');
-    expect(sink.dataCalls()).toBe(0);
+  it('is the one TLS sniffer: sets conn.transport itself from the first bytes, even a byte at a time', () => {
+    // TCP reassembly sets no hint any more (see test/tcp/reassembler.test.ts): the demux decides from the bytes.
+    const sink = new RecordingSink();
+    const demux = new TransportDemux(sink);
+    const c = conn();
+    demux.open(c);
+    expect(c.transport).toBeUndefined();
+    for (let i = 0; i < hello.length; i++) {
+      demux.data(c, 0, hello.subarray(i, i + 1), ref(i + 1));
+      // 16 03 01 is a handshake record header: TLS from the third byte on, nothing held is passed on.
+      expect(c.transport, `after ${i + 1} bytes`).toBe(i < 2 ? undefined : 'tls');
+    }
+    demux.close(c, 'fin');
+    expect(sink.calls.map((x) => x.kind)).toEqual(['open', 'close']);
+    expect(demux.stats).toMatchObject({ tls: 1, tlsRecords: 1 });
+    expect(factsOf(demux, c).tls()).toMatchObject({ handshakeSeen: true, clientRandom: '07'.repeat(32) });
   });
 
   it('mid-stream: an application_data record header decides TLS when no SYN was seen', () => {
@@ -429,11 +472,11 @@ describe('TransportDemux: TLS', () => {
     const mid = drive([{ dir: 0, data: rec }], { sawSyn: false });
     expect(mid.c.transport).toBe('tls');
     expect(mid.diags.map((d) => d.code)).toEqual(['tls-midstream', 'tls-encrypted']);
-    expect(getTransportFacts(mid.c)).toMatchObject({ midStream: true, recordVersion: 'TLS 1.2' });
+    expect(mid.tls()).toMatchObject({ midStream: true, recordVersion: 'TLS 1.2' });
   });
 
   it('mid-stream: one direction starts inside a record, the other at a record header', () => {
-    const { c, sink, diags } = drive(
+    const { c, sink, diags, tls } = drive(
       [
         { dir: 0, data: Buffer.from('deadbeef0102', 'hex') },
         { dir: 1, data: Buffer.from('17', 'hex') },
@@ -445,7 +488,7 @@ describe('TransportDemux: TLS', () => {
     expect(c.transport).toBe('tls');
     // The first piece went on before the other direction showed TLS; nothing after.
     expect(sink.dataCalls()).toBe(1);
-    const f = getTransportFacts(c) as TlsFacts;
+    const f = tls();
     expect(f.dirs.map((d) => [d.records, d.bytes, d.unframed])).toEqual([
       [0, 2, true],
       [1, 8, false],

@@ -153,9 +153,13 @@ function connectionRow(ix: DocIndex, connection: number): SessionRow {
   const auth = auths[0];
   if (auth !== undefined) ends = [shortUri(auth.client), uriAuthority(auth.relay)];
   let encrypted: string | null = null;
-  // Encrypted connections are listed too, so MSRP over TLS is visible even though it cannot be parsed.
+  // TLS connections are listed too, so MSRP over TLS is visible even when it was not (or not all) decrypted:
+  // the label says so ("MSRP over TLS (decrypted)"), and why not when it was not.
   if (c !== undefined && (c.tls !== null || c.transport === 'tls')) {
-    encrypted = c.msrpOverTls !== null ? 'MSRP/TLS' : 'TLS';
+    const d = c.tls?.decryption;
+    if (d === undefined || d.state === 'no-keylog') encrypted = c.msrpOverTls !== null ? 'MSRP/TLS' : 'TLS';
+    else if (d.state === 'decrypted') encrypted = c.label;
+    else encrypted = `${c.label}: ${d.reason ?? d.state}`;
     start ??= c.first;
     hay.push(c.label);
   }

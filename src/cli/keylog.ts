@@ -1,0 +1,143 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { KeyLog } from '../transport/tls-keylog.js';
+import type { KeySource } from '../transport/tls-keys.js';
+import type { ConnectionSecrets } from '../transport/tls-keylog.js';
+import type { Diagnostic } from '../util/diagnostics.js';
+import { escapeText } from '../util/escape.js';
+import { CliError, EXIT_UNREADABLE } from './errors.js';
+
+/** Bytes read from a key log file per refresh (a live file is read in steps; a huge one is bounded). */
+const READ_STEP = 1 << 20;
+/** Least time between two refreshes asked for by a decryptor that found no keys (the timer polls too). */
+const REFRESH_MS = 50;
+
+interface FollowedFile {
+  path: string;
+  fd: number;
+  offset: number;
+  push(chunk: Buffer): void;
+}
+
+/**
+ * Key material for TLS decryption: the --keylog files (and `-o tls.keylog_file:FILE`), pcapng Decryption
+ * Secrets Blocks met in the capture, and, when following (live capture or a pipe), whatever the key log files
+ * gain while the capture runs: they are re-read when a connection finds no keys and every `pollMs`.
+ */
+export class KeyRing implements KeySource {
+  readonly log: KeyLog;
+  private readonly files: FollowedFile[] = [];
+  private lastRefresh = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(onDiagnostic: (d: Diagnostic) => void) {
+    this.log = new KeyLog({
+      onProblem: (p) =>
+        onDiagnostic({
+          code: 'keylog-bad-line',
+          severity: 'warning',
+          frame: 0,
+          connection: -1,
+          detail: `${escapeText(p.source)} line ${p.line}: ${p.detail}`,
+        }),
+    });
+  }
+
+  /** Whether any key material was given or met. */
+  get active(): boolean {
+    return this.files.length > 0 || this.secretsBlocks > 0;
+  }
+
+  secretsBlocks = 0;
+
+  get version(): number {
+    return this.log.version;
+  }
+
+  get(clientRandom: Buffer): ConnectionSecrets | undefined {
+    return this.log.get(clientRandom);
+  }
+
+  /** Reads a key log file now (and keeps it open when following). A file that cannot be read: exit 2. */
+  addFile(path: string, follow: boolean): void {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'error';
+      throw new CliError(`cannot read key log ${escapeText(path)}: ${code === 'ENOENT' ? 'no such file' : code}`, EXIT_UNREADABLE);
+    }
+    const reader = this.log.reader(path);
+    const f: FollowedFile = { path, fd, offset: 0, push: (chunk) => reader.push(chunk) };
+    this.files.push(f);
+    this.readNew(f);
+    if (!follow) {
+      reader.end();
+      closeSync(fd);
+      f.fd = -1;
+    } else if (this.timer === undefined) {
+      this.timer = setInterval(() => this.poll(), 250);
+      this.timer.unref();
+    }
+  }
+
+  /** NSS key log text from a pcapng Decryption Secrets Block. */
+  addSecrets(text: Buffer, beforeFrame: number): void {
+    this.secretsBlocks++;
+    this.log.addText(text, `pcapng secrets before frame ${beforeFrame}`);
+  }
+
+  /** A decryptor found no keys: take in what the followed files gained (at most every REFRESH_MS). */
+  refresh(): void {
+    const now = Date.now();
+    if (now - this.lastRefresh < REFRESH_MS) return;
+    this.lastRefresh = now;
+    this.poll();
+  }
+
+  /** Stops following (the files are closed). */
+  close(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const f of this.files) {
+      if (f.fd >= 0) closeSync(f.fd);
+      f.fd = -1;
+    }
+  }
+
+  private poll(): void {
+    for (const f of this.files) if (f.fd >= 0) this.readNew(f);
+  }
+
+  /** Reads what the file holds past the offset already read (from the start again when it was truncated). */
+  private readNew(f: FollowedFile): void {
+    let size: number;
+    try {
+      size = fstatSync(f.fd).size;
+    } catch {
+      return;
+    }
+    if (size < f.offset) f.offset = 0;
+    const buf = Buffer.allocUnsafe(Math.min(READ_STEP, Math.max(1, size - f.offset)));
+    while (f.offset < size) {
+      const n = readSync(f.fd, buf, 0, Math.min(buf.length, size - f.offset), f.offset);
+      if (n <= 0) break;
+      f.offset += n;
+      f.push(buf.subarray(0, n));
+    }
+  }
+}
+
+const KEYLOG_PREFS = ['tls.keylog_file:', 'ssl.keylog_file:'];
+
+/** Key log files named by tshark-style preferences (`-o tls.keylog_file:FILE`); anything else is a usage error. */
+export function keylogFromPreferences(prefs: readonly string[], usage: (msg: string) => Error): string[] {
+  const out: string[] = [];
+  for (const p of prefs) {
+    const prefix = KEYLOG_PREFS.find((k) => p.toLowerCase().startsWith(k));
+    if (prefix === undefined || p.length === prefix.length) {
+      throw usage(`unsupported preference "${escapeText(p)}" (only -o tls.keylog_file:FILE is understood)`);
+    }
+    out.push(p.slice(prefix.length));
+  }
+  return out;
+}

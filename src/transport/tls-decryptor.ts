@@ -1,0 +1,378 @@
+import type { FrameRef } from '../capture/types.js';
+import type { Dir } from '../tcp/types.js';
+import type { TransportDiag } from './context.js';
+import { cipherSuiteInfo, type CipherSuiteInfo } from './tls-cipher-suites.js';
+import { HandshakeReader, HS_FINISHED, HS_KEY_UPDATE, type HandshakeHandler } from './tls-handshake.js';
+import { nextTrafficSecret13, trafficKeys13 } from './tls-key-schedule.js';
+import type { KeySource } from './tls-keys.js';
+import type { ConnectionSecrets } from './tls-keylog.js';
+import { cipherName } from './tls-names.js';
+import { keyBlock12 } from './tls-prf.js';
+import { RecordDecrypter } from './tls-record-cipher.js';
+import { TLS_ALERT, TLS_APPLICATION_DATA, TLS_HANDSHAKE } from './tls-records.js';
+import type { StreamSink } from './stage.js';
+import type { TlsDecryptionDirFacts, TlsDecryptionFacts, TlsDecryptionState, TransportStats } from './types.js';
+
+/** Records a TLS 1.3 direction without handshake secrets tries its application keys on before giving up. */
+const MAX_TRIALS = 16;
+/** Sequence numbers tried when keys arrive after records were skipped (a live key log that lagged). */
+const MAX_LATE_SEQ = 64;
+
+/**
+ * One direction's decryption, as tsc checks it:
+ * - `clear`: no encrypted record yet;
+ * - `waiting`: encrypted records, no keys for them (yet: a live key log may still bring them);
+ * - `open`: decrypting; TLS 1.3 directions start in the handshake phase (handshake traffic secret) and move to
+ *   the application phase after their Finished. `trial`: application keys tried on handshake-phase records
+ *   whose handshake secret the key log lacks;
+ * - `stopped`: nothing more is decrypted in this direction (why: the facts' state and reason).
+ */
+type DirState =
+  | { kind: 'clear' }
+  | { kind: 'waiting'; keysVersion: number }
+  | { kind: 'open'; dec: RecordDecrypter | undefined; phase: 'handshake' | 'application'; secret: Buffer | undefined; trial: RecordDecrypter | undefined; trials: number }
+  | { kind: 'stopped' };
+
+/** What a decrypted handshake message asks of its direction once its record is done. */
+type After = 'none' | 'finished' | 'key-update';
+
+export interface DecryptorHooks {
+  diag: TransportDiag;
+  /** A decrypted handshake message (TLS 1.3 EncryptedExtensions, Certificate ...), for the connection's facts. */
+  handshake(dir: Dir, type: number, body: Buffer, truncated: boolean, from: FrameRef): void;
+  /** A decrypted alert. */
+  alert(dir: Dir, level: number, description: number, from: FrameRef): void;
+}
+
+function dirFacts(state: TlsDecryptionState): TlsDecryptionDirFacts {
+  return { state, reason: null, records: 0, bytes: 0, applicationBytes: 0, keyUpdates: 0 };
+}
+
+export function newDecryptionFacts(keys: boolean): TlsDecryptionFacts {
+  const state: TlsDecryptionState = keys ? 'none' : 'no-keylog';
+  return { state, reason: keys ? null : 'no key log given', records: 0, bytes: 0, dirs: [dirFacts(state), dirFacts(state)] };
+}
+
+const DIR_NAME = ['client->server', 'server->client'] as const;
+
+/** One direction: its state, its facts, the decrypted handshake stream, and what it counted while skipping. */
+class DirDecryption {
+  state: DirState = { kind: 'clear' };
+  /** Encrypted records seen (decrypted or not): the next record's sequence number while keys are the first ones. */
+  seen = 0;
+  after: After = 'none';
+  readonly handshakes: HandshakeReader;
+
+  constructor(
+    readonly dir: Dir,
+    readonly facts: TlsDecryptionDirFacts,
+    onHandshake: HandshakeHandler,
+  ) {
+    this.handshakes = new HandshakeReader(onHandshake);
+  }
+}
+
+/**
+ * TLS decryption of one connection with secrets from an NSS key log: sits between the TLS record reader and the
+ * next stage. The tracker tells it the hellos (client random, server random, version, cipher suite,
+ * encrypt_then_mac) and the ChangeCipherSpec points; it opens each encrypted record it is handed and passes
+ * application_data on as a plain stream per direction (`from` = the frame of the record's last byte),
+ * decrypted handshake messages to the tracker's facts (TLS 1.3 EncryptedExtensions, Certificate), and follows
+ * TLS 1.3 key changes (Finished → application secrets, KeyUpdate → next secret). A record that fails
+ * authentication, a TCP gap or lost framing stops that direction (one diagnostic) and the plaintext stream
+ * gets a gap; the other direction goes on.
+ */
+export class TlsDecryptor {
+  readonly facts: TlsDecryptionFacts;
+  private readonly dirs: [DirDecryption, DirDecryption];
+  private clientRandom: Buffer | undefined;
+  private serverRandom: Buffer | undefined;
+  private suiteId: number | undefined;
+  private suite: CipherSuiteInfo | undefined;
+  private tls13 = false;
+  private encryptThenMac = false;
+  /** A ServerHello (not a HelloRetryRequest) was read: encrypted records can be told from clear ones. */
+  private negotiated = false;
+  private secrets: ConnectionSecrets | undefined;
+  private counted = false;
+  private noKeysReported = false;
+
+  constructor(
+    private readonly keys: KeySource | undefined,
+    private readonly out: StreamSink,
+    private readonly hooks: DecryptorHooks,
+    private readonly stats: Pick<TransportStats, 'tlsDecrypted' | 'tlsRecordsDecrypted'>,
+  ) {
+    this.facts = newDecryptionFacts(keys !== undefined);
+    this.dirs = [this.newDir(0), this.newDir(1)];
+  }
+
+  private newDir(dir: Dir): DirDecryption {
+    const d: DirDecryption = new DirDecryption(dir, this.facts.dirs[dir], (type, body, truncated, from) => {
+      if (type === HS_FINISHED && this.tls13) d.after = 'finished';
+      else if (type === HS_KEY_UPDATE && this.tls13) d.after = 'key-update';
+      this.hooks.handshake(dir, type, body, truncated, from);
+    });
+    return d;
+  }
+
+  clientHello(random: Buffer): void {
+    this.clientRandom = Buffer.from(random);
+  }
+
+  serverHello(random: Buffer, suite: number, tls13: boolean, encryptThenMac: boolean): void {
+    this.serverRandom = Buffer.from(random);
+    this.suiteId = suite;
+    this.suite = cipherSuiteInfo(suite);
+    this.tls13 = tls13;
+    this.encryptThenMac = encryptThenMac;
+    this.negotiated = true;
+  }
+
+  /**
+   * Whether a record of `type` in `dir` is encrypted: in TLS 1.3 every application_data record after the
+   * ServerHello; in TLS <= 1.2 every record after the direction's ChangeCipherSpec (`afterCcs`).
+   * Without a ServerHello (capture started later), application_data records.
+   */
+  isEncrypted(type: number, afterCcs: boolean): boolean {
+    if (!this.negotiated) return type === TLS_APPLICATION_DATA;
+    return this.tls13 ? type === TLS_APPLICATION_DATA : afterCcs;
+  }
+
+  /**
+   * An encrypted record's header was read: true when its body should be gathered and handed to open().
+   * Looks the keys up at the direction's first encrypted record (and again when the key source grew).
+   */
+  begin(dir: Dir, from: FrameRef): boolean {
+    const d = this.dirs[dir];
+    const s = d.state;
+    if (s.kind === 'open') return true;
+    if (s.kind === 'stopped') {
+      d.seen++;
+      return false;
+    }
+    if (s.kind === 'waiting') {
+      const keys = this.keys;
+      keys?.refresh?.();
+      if (keys === undefined || keys.version === s.keysVersion) {
+        d.seen++;
+        return false;
+      }
+    }
+    this.start(d, from);
+    if (d.state.kind === 'open') return true;
+    d.seen++;
+    return false;
+  }
+
+  /** A whole encrypted record (the body after its 5-byte header); `from` is the frame of its last byte. */
+  open(dir: Dir, type: number, version: number, body: Buffer, from: FrameRef): void {
+    const d = this.dirs[dir];
+    const s = d.state;
+    d.seen++;
+    if (s.kind !== 'open') return;
+    if (s.dec === undefined) {
+      this.trial(d, s, type, version, body, from);
+      return;
+    }
+    const r = s.dec.open(type, version, body);
+    if (!r.ok) {
+      // TLS 1.3 with only application secrets in the log, handshake done by trial: nothing else to try.
+      this.fail(d, from, r.reason, body.length);
+      return;
+    }
+    this.deliver(d, r.type, r.plaintext, from);
+    this.afterRecord(d);
+  }
+
+  /** Bytes of `dir` are missing: its record sequence is lost. */
+  gap(dir: Dir, length: number, at: FrameRef): void {
+    const d = this.dirs[dir];
+    if (this.stop(d, 'gap', `gap at frame ${at.frame}`) && d.facts.applicationBytes > 0) this.out.gap(dir, length, at);
+  }
+
+  /** Record framing of `dir` was lost (a record too long, bytes that are not a record header). */
+  framingLost(dir: Dir, at: FrameRef): void {
+    const d = this.dirs[dir];
+    if (d.state.kind === 'clear' && !this.negotiated) return;
+    this.stop(d, 'bad-record', `record framing lost at frame ${at.frame}`);
+  }
+
+  /** The capture ends inside an encrypted record of `dir`. */
+  truncated(dir: Dir, at: FrameRef): void {
+    const d = this.dirs[dir];
+    if (d.state.kind !== 'open') return;
+    this.hooks.diag('tls-truncated-record', dir, 'the capture ends inside an encrypted record: its bytes are not decrypted', at);
+  }
+
+  /** The connection closed: the connection's state from its directions'. */
+  finish(): TlsDecryptionFacts {
+    const f = this.facts;
+    const [a, b] = f.dirs;
+    f.records = a.records + b.records;
+    f.bytes = a.bytes + b.bytes;
+    const good = (x: TlsDecryptionDirFacts): boolean => x.state === 'decrypted' || x.state === 'none';
+    if (good(a) && good(b)) {
+      f.state = a.state === 'none' && b.state === 'none' ? 'none' : 'decrypted';
+      f.reason = f.state === 'none' ? 'no encrypted records' : null;
+    } else if (a.records + b.records > 0) {
+      f.state = 'partial';
+      f.reason = [a, b]
+        .map((x, i) => (good(x) ? null : `${DIR_NAME[i]}: ${x.reason ?? x.state}`))
+        .filter((x) => x !== null)
+        .join('; ');
+    } else {
+      const bad = good(a) ? b : a;
+      f.state = bad.state;
+      f.reason = bad.reason;
+    }
+    return f;
+  }
+
+  // ---- keys -------------------------------------------------------------------------------------------
+
+  /** First encrypted record of a direction (or the key source grew): derive its keys, or say why not. */
+  private start(d: DirDecryption, from: FrameRef): void {
+    if (this.keys === undefined) {
+      this.stopQuiet(d, 'no-keylog', 'no key log given');
+      return;
+    }
+    if (this.clientRandom === undefined || !this.negotiated) {
+      this.stopQuiet(d, 'no-handshake', 'handshake not in the capture');
+      return;
+    }
+    const suite = this.suite;
+    if (suite === undefined || suite.tls13 !== this.tls13) {
+      const name = this.suiteId === undefined ? 'unknown' : cipherName(this.suiteId);
+      this.stop(d, 'unsupported', `cipher suite ${name} is not decrypted`);
+      if (d.dir === 0) this.hooks.diag('tls-cipher-unsupported', undefined, `cipher suite ${name}: records are not decrypted`, from);
+      return;
+    }
+    this.secrets = this.keys.get(this.clientRandom) ?? this.secrets;
+    const sec = this.secrets;
+    const side = d.dir === 0 ? 'client' : 'server';
+    const late = d.seen > 0;
+    let state: DirState | undefined;
+    if (!this.tls13) {
+      if (sec?.masterSecret !== undefined && this.serverRandom !== undefined) {
+        const kb = keyBlock12(suite, sec.masterSecret, this.clientRandom, this.serverRandom);
+        const dec = new RecordDecrypter(suite, d.dir === 0 ? kb.client : kb.server, { encryptThenMac: this.encryptThenMac });
+        dec.seq = BigInt(d.seen);
+        state = { kind: 'open', dec, phase: 'application', secret: undefined, trial: undefined, trials: 0 };
+      }
+    } else {
+      const hs = d.dir === 0 ? sec?.clientHandshake : sec?.serverHandshake;
+      const app = d.dir === 0 ? sec?.clientTraffic0 : sec?.serverTraffic0;
+      if (hs !== undefined && !late && hs.length === hashLen(suite)) {
+        state = { kind: 'open', dec: new RecordDecrypter(suite, trafficKeys13(suite, hs)), phase: 'handshake', secret: app, trial: undefined, trials: 0 };
+      } else if (app !== undefined && app.length === hashLen(suite)) {
+        // No handshake secret (or keys that came late): find the first application record by trying its keys.
+        const trial = new RecordDecrypter(suite, trafficKeys13(suite, app));
+        state = { kind: 'open', dec: undefined, phase: 'handshake', secret: app, trial, trials: 0 };
+      }
+    }
+    if (state !== undefined) {
+      d.state = state;
+      if (late) d.facts.reason = `keys found after ${d.seen} records`;
+      return;
+    }
+    const why = sec === undefined ? 'no keys for this client random' : `no ${side} secrets for this client random`;
+    d.state = { kind: 'waiting', keysVersion: this.keys.version };
+    d.facts.state = 'no-keys';
+    d.facts.reason = why;
+    if (!this.noKeysReported && sec === undefined) {
+      this.noKeysReported = true;
+      this.hooks.diag('tls-no-keys', undefined, `the key log has no secrets for client random ${this.clientRandom.toString('hex')}`, from);
+    }
+  }
+
+  /** TLS 1.3 handshake phase without handshake keys: is this already the first application record? */
+  private trial(d: DirDecryption, s: Extract<DirState, { kind: 'open' }>, type: number, version: number, body: Buffer, from: FrameRef): void {
+    const trial = s.trial!;
+    // Records skipped while no keys were known may have been application records already: try their numbers.
+    const tries = Math.min(MAX_LATE_SEQ, d.seen);
+    for (let k = 0; k < tries; k++) {
+      trial.seq = BigInt(tries - 1 - k);
+      const r = trial.open(type, version, body);
+      if (!r.ok) continue;
+      d.state = { kind: 'open', dec: trial, phase: 'application', secret: s.secret, trial: undefined, trials: 0 };
+      this.deliver(d, r.type, r.plaintext, from);
+      this.afterRecord(d);
+      return;
+    }
+    trial.seq = 0n;
+    s.trials++;
+    if (s.trials > MAX_TRIALS) this.fail(d, from, 'no record opened with the application traffic secret', body.length);
+  }
+
+  /** What the decrypted handshake messages of the last record asked for: TLS 1.3 key changes. */
+  private afterRecord(d: DirDecryption): void {
+    const after = d.after;
+    d.after = 'none';
+    if (after === 'none') return;
+    const s = d.state;
+    const suite = this.suite;
+    if (s.kind !== 'open' || suite === undefined) return;
+    if (after === 'finished' && s.phase === 'handshake') {
+      if (s.secret === undefined) {
+        this.stop(d, 'no-keys', `no ${d.dir === 0 ? 'client' : 'server'} application traffic secret for this client random`);
+        return;
+      }
+      d.state = { kind: 'open', dec: new RecordDecrypter(suite, trafficKeys13(suite, s.secret)), phase: 'application', secret: s.secret, trial: undefined, trials: 0 };
+    } else if (after === 'key-update' && s.phase === 'application' && s.secret !== undefined) {
+      const next = nextTrafficSecret13(suite.hash, s.secret);
+      d.state = { kind: 'open', dec: new RecordDecrypter(suite, trafficKeys13(suite, next)), phase: 'application', secret: next, trial: undefined, trials: 0 };
+      d.facts.keyUpdates++;
+    }
+  }
+
+  private deliver(d: DirDecryption, type: number, plaintext: Buffer, from: FrameRef): void {
+    const f = d.facts;
+    if (f.records === 0 && f.state !== 'decrypted') {
+      f.state = 'decrypted';
+      if (f.reason === null || !f.reason.startsWith('keys found')) f.reason = null;
+    }
+    f.records++;
+    f.bytes += plaintext.length;
+    this.stats.tlsRecordsDecrypted++;
+    if (!this.counted) {
+      this.counted = true;
+      this.stats.tlsDecrypted++;
+    }
+    if (type === TLS_APPLICATION_DATA) {
+      f.applicationBytes += plaintext.length;
+      if (plaintext.length > 0) this.out.data(d.dir, plaintext, from);
+    } else if (type === TLS_HANDSHAKE) {
+      d.handshakes.push(plaintext, from);
+    } else if (type === TLS_ALERT && plaintext.length >= 2) {
+      this.hooks.alert(d.dir, plaintext[0]!, plaintext[1]!, from);
+    }
+  }
+
+  private fail(d: DirDecryption, at: FrameRef, why: string, length: number): void {
+    const reason = `record failed authentication at frame ${at.frame}`;
+    if (!this.stop(d, 'auth-failed', reason)) return;
+    this.hooks.diag('tls-decrypt-failed', d.dir, `${reason} (${why}): this direction is no longer decrypted`, at);
+    if (d.facts.applicationBytes > 0) this.out.gap(d.dir, length, at);
+  }
+
+  /** Stops a direction that was decrypting or waiting; false when it had stopped already (or there are no keys). */
+  private stop(d: DirDecryption, state: TlsDecryptionState, reason: string): boolean {
+    if (d.state.kind === 'stopped' || this.keys === undefined) return false;
+    d.state = { kind: 'stopped' };
+    d.facts.state = state;
+    d.facts.reason = reason;
+    return true;
+  }
+
+  /** Stops a direction for a reason that needs no diagnostic of its own (no key log, no handshake). */
+  private stopQuiet(d: DirDecryption, state: TlsDecryptionState, reason: string): void {
+    d.state = { kind: 'stopped' };
+    d.facts.state = state;
+    d.facts.reason = reason;
+  }
+}
+
+function hashLen(suite: CipherSuiteInfo): number {
+  return suite.hash === 'sha384' ? 48 : 32;
+}
