@@ -6,8 +6,19 @@
 // --runs: each throughput figure is the best of this many runs (the machine may be shared: noisy).
 // --rss-mb: size of the capture for the memory figures (default 1000; 0 skips them). Peak RSS is measured
 //   in a child process per mode running the real CLI (`msrpscope FILE --summary` / `--json > /dev/null`).
-import { existsSync, mkdirSync, openSync, closeSync, statSync } from 'node:fs';
+// TLS decryption (after the above; `--tls-only` runs just this part, `--tls-mb 0` skips it):
+//   npm run bench -- [--tls-only] [--tls-mb 200] [--tls-ciphers gcm12,chacha13] [--tls-seed 7]
+// For each cipher, scripts/gen-tls-bench.mjs writes a pair of captures of the same MSRP traffic, in clear and in
+// TLS, with the key log (cached in os.tmpdir() as msrpscope-tlsbench-<MB>mb-<cipher>-seed<S>-g<generator hash>.*).
+// Then, end to end, best of --runs: `msrpscope CLEAR --summary` vs `msrpscope TLS --keylog KEYS --summary`, and
+// the same with `--json > /dev/null`: seconds, MB/s of the capture file, peak RSS (/usr/bin/time -v when present,
+// else process.resourceUsage() in the child), TLS/clear time ratio (target <= 1.5x), and the request/response/
+// message counts of both summaries against the generator's truth. Last, RecordDecrypter.open() alone
+// (dist/transport/tls-record-cipher.js) on records sealed by the generator, MB/s per cipher and record size.
+import { existsSync, mkdirSync, openSync, closeSync, statSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openCapture } from '../dist/capture/reader.js';
@@ -26,6 +37,10 @@ const arg = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args
 const mb = Number(arg('--mb', '200'));
 const runs = Math.max(1, Number(arg('--runs', '3')));
 const rssMb = Number(arg('--rss-mb', '1000'));
+const tlsOnly = args.includes('--tls-only');
+const tlsMb = Number(arg('--tls-mb', '200'));
+const tlsCiphers = arg('--tls-ciphers', 'gcm12,chacha13').split(',').filter(Boolean);
+const tlsSeed = arg('--tls-seed', '7');
 
 /** bench-data/genmsrp-<MB>.pcap, written when absent. */
 function capture(size) {
@@ -40,8 +55,8 @@ function capture(size) {
   return file;
 }
 
-const file = arg('--file', undefined) ?? capture(mb);
-const size = statSync(file).size;
+const file = tlsOnly ? undefined : arg('--file', undefined) ?? capture(mb);
+const size = file === undefined ? 0 : statSync(file).size;
 
 /** Best of `runs` timings of fn (which may return a note), reported as MB/s of `bytes`. */
 async function timed(name, fn, bytes = size) {
@@ -60,7 +75,7 @@ async function timed(name, fn, bytes = size) {
 // process grows: a forked child starts its RSS high-water mark from its parent's size.
 function peakRss() {
   const lines = [];
-  if (!(rssMb > 0)) return lines;
+  if (!(rssMb > 0) || tlsOnly) return lines;
   const big = capture(rssMb);
   const bigSize = statSync(big).size;
   const main = pathToFileURL(join(ROOT, 'dist', 'cli', 'main.js')).href;
@@ -88,72 +103,236 @@ function peakRss() {
 }
 const rssLines = peakRss();
 
-const nullSink = { open() {}, data() {}, gap() {}, close() {} };
-console.log(`capture: ${file} (${(size / 1e6).toFixed(1)} MB), best of ${runs}`);
-await timed('reader', async () => {
-  let n = 0;
-  for await (const batch of await openCapture(file)) n += batch.length;
-  return `${n} records`;
-});
-await timed('reader + decode', async () => {
-  const dec = new PacketDecoder();
-  for await (const batch of await openCapture(file)) for (const r of batch) dec.decode(r);
-  return `${dec.stats.tcp} tcp, ${dec.stats.udp} udp`;
-});
-await timed('reader + decode + reassembly', async () => {
-  const dec = new PacketDecoder();
-  const tcp = new TcpReassembler(nullSink);
-  for await (const batch of await openCapture(file)) for (const r of batch) { const s = dec.decode(r); if (s) tcp.push(s); }
-  tcp.end();
-});
+// ---- TLS decryption, end to end -------------------------------------------------------------------------------
+// One child process per run of the real CLI, started before this process grows (see peakRss). Peak RSS comes from
+// /usr/bin/time -v (its own small process forks the CLI, so no high-water mark is inherited), else from
+// process.resourceUsage() in a child like peakRss's.
+const GEN = join(ROOT, 'scripts', 'gen-tls-bench.mjs');
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
-// The full pipeline as the CLI builds it (src/cli/analyze.ts): summary mode without body hashes, JSON mode
-// with them. The stores of the last runs are kept for the output timings below.
-let summaryStore;
-await timed('full pipeline, summary mode (no hashing)', async () => {
-  summaryStore = new Store({ keepBodies: false, hashBodies: false });
-  const r = await runPipeline({ sources: [{ name: file, input: file }], model: summaryStore });
-  return `${r.info.packets} packets, ${summaryStore.transactionTotal} transactions`;
-});
-let jsonStore;
-await timed('full pipeline, JSON mode (sha256 of bodies)', async () => {
-  jsonStore = new Store({ keepBodies: false, hashBodies: true });
-  const r = await runPipeline({ sources: [{ name: file, input: file }], model: jsonStore });
-  return `${r.info.packets} packets, ${jsonStore.messages.length} messages`;
-});
-await timed('  + text summary', async () => `${renderSummary(summaryInput(summaryStore), { color: false, columns: 100 }).length} characters`);
-await timed('  + JSON document to a null sink', async () => {
-  let chars = 0;
-  writeJsonDocument(jsonStore, (s) => { chars += s.length; });
-  return `${(chars / 1e6).toFixed(0)} M characters`;
-});
-summaryStore = undefined;
-jsonStore = undefined;
-
-// The MSRP parser alone, on streams held in memory.
-function stream(bodySize, count) {
-  const parts = [];
-  const body = Buffer.alloc(bodySize, 0x61);
-  for (let i = 0; i < count; i++) {
-    const tx = `tx${i.toString(36)}abcd`;
-    parts.push(Buffer.from(`MSRP ${tx} SEND\r\nTo-Path: msrp://10.0.0.1:2855/s1;tcp\r\nFrom-Path: msrp://10.0.0.2:2855/s2;tcp\r\nMessage-ID: m${i}\r\nByte-Range: 1-${bodySize}/${bodySize}\r\nContent-Type: text/plain\r\n\r\n`), body, Buffer.from(`\r\n-------${tx}$\r\n`));
+/** The generator's pair for a cipher in os.tmpdir(), written when absent (truth.json, written last, marks a set). */
+function tlsPair(cipher) {
+  const prefix = 'msrpscope-tlsbench-';
+  const gen = `g${createHash('sha256').update(readFileSync(GEN)).digest('hex').slice(0, 10)}`;
+  const base = join(tmpdir(), `${prefix}${tlsMb}mb-${cipher}-seed${tlsSeed}-${gen}`);
+  if (!existsSync(`${base}.truth.json`)) {
+    // Sets written by another version of the generator are stale: removed (each is ~2 x its size in MB).
+    for (const f of readdirSync(tmpdir())) if (f.startsWith(prefix) && !f.includes(`-${gen}.`)) rmSync(join(tmpdir(), f), { force: true });
+    console.log(`writing ${base}.{clear.pcap,tls.pcap,keys.txt,truth.json} (${tlsMb} MB, ${cipher}) ...`);
+    execFileSync(process.execPath, [GEN, base, '--target-mb', String(tlsMb), '--cipher', cipher, '--seed', tlsSeed], { stdio: 'inherit' });
   }
-  return Buffer.concat(parts);
+  return { base, clear: `${base}.clear.pcap`, tls: `${base}.tls.pcap`, keys: `${base}.keys.txt`, truth: JSON.parse(readFileSync(`${base}.truth.json`, 'utf8')) };
 }
-for (const [label, bodySize, count, chunk, conformance] of [
-  ['parser, 64 KiB bodies', 65536, 3000, 65536, false],
-  ['parser, small chat messages', 40, 400000, 65536, false],
-  ['parser + conformance, small chat', 40, 400000, 65536, true],
-]) {
-  const data = stream(bodySize, count);
-  const from = { frame: 1, tsSec: 0, tsNsec: 0 };
-  await timed(label, async () => {
-    let frames = 0;
-    const p = new MsrpParser({ message() { frames++; }, diagnostic() {} }, { connection: 0, dir: 0, startInSync: true, conformance });
-    for (let o = 0; o < data.length; o += chunk) p.push(data.subarray(o, o + chunk), from);
-    p.end();
-    return `${frames} messages`;
-  }, data.length);
+
+/** One run of `msrpscope ...cliArgs`: wall seconds, peak RSS (MB), exit status, stdout (when kept), stderr. */
+function runCli(cliArgs, keepStdout) {
+  const devnull = keepStdout ? undefined : openSync('/dev/null', 'w');
+  const stdio = ['ignore', keepStdout ? 'pipe' : devnull, 'pipe'];
+  const opts = { stdio, encoding: 'utf8', maxBuffer: 1 << 28 };
+  const t0 = process.hrtime.bigint();
+  let r, rss;
+  if (TIME !== undefined) {
+    r = spawnSync(TIME, ['-v', process.execPath, join(ROOT, 'bin', 'msrpscope'), ...cliArgs], opts);
+    rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
+  } else {
+    const main = pathToFileURL(join(ROOT, 'dist', 'cli', 'main.js')).href;
+    const child = [
+      "process.on('exit', () => require('node:fs').writeSync(2, '\\nBENCH-MAXRSS ' + process.resourceUsage().maxRSS + '\\n'));",
+      `import(${JSON.stringify(main)}).then((m) => m.main(['node', 'msrpscope', ...process.argv.slice(1)]));`,
+    ].join('\n');
+    r = spawnSync(process.execPath, ['-e', child, ...cliArgs], opts);
+    rss = /BENCH-MAXRSS (\d+)/.exec(r.stderr ?? '');
+  }
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (devnull !== undefined) closeSync(devnull);
+  const stderr = (r.stderr ?? '').split(/\tCommand being timed:|\nBENCH-MAXRSS/)[0].trim();
+  // Exit 3 = capture cut short / corrupt part skipped: results are still printed (README, exit codes).
+  const ok = (r.status === 0 || r.status === 3) && rss !== null;
+  return { ok, s, rssMb: rss ? Number(rss[1]) / 1024 : NaN, status: r.status, stdout: r.stdout ?? '', stderr };
 }
+
+/** Requests, responses and messages of a text summary ("Requests: REPORT 12, SEND 34" ...), as one line. */
+function summaryCounts(text) {
+  const pick = (label) => (new RegExp(`^${label}: (.*)$`, 'm').exec(text)?.[1] ?? '?').replace(/ \(.*$/, '');
+  return `requests ${pick('Requests')}; responses ${pick('Responses')}; messages ${pick('Messages')}`;
+}
+/** The same line from the generator's truth. */
+function truthCounts(t) {
+  const list = (o) => Object.entries(o).filter(([, n]) => n > 0).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  return `requests ${list(t.requests)}; responses ${list(t.responses)}; messages ${t.messages}`;
+}
+
+function tlsEndToEnd() {
+  const lines = [];
+  if (!(tlsMb > 0)) return lines;
+  const pairs = tlsCiphers.map((c) => ({ cipher: c, ...tlsPair(c) }));
+  lines.push(`TLS decryption, end to end: msrpscope CLEAR vs msrpscope TLS --keylog KEYS, best of ${runs} (wall time, MB/s of the `
+    + `capture file, peak RSS ${TIME ? 'from /usr/bin/time -v' : 'from process.resourceUsage()'}); target TLS/clear <= 1.5x`);
+  const fmt = (r, bytes) => (r.ok ? `${r.s.toFixed(2).padStart(6)} s ${(bytes / 1e6 / r.s).toFixed(0).padStart(5)} MB/s ${r.rssMb.toFixed(0).padStart(5)} MB RSS`
+    : `failed (exit ${r.status}): ${r.stderr.split('\n')[0].slice(0, 120)}`);
+  for (const p of pairs) {
+    const clearBytes = statSync(p.clear).size, tlsBytes = statSync(p.tls).size;
+    lines.push(`${p.cipher} (${p.truth.suite.name}): clear ${(clearBytes / 1e6).toFixed(1)} MB, tls ${(tlsBytes / 1e6).toFixed(1)} MB, `
+      + `${p.truth.messages} messages, ${p.truth.tls_records} TLS records; ${p.base}.*`);
+    const counts = {};
+    for (const mode of ['--summary', '--json']) {
+      const best = { clear: undefined, tls: undefined };
+      // Alternating clear and TLS runs, so that a slow spell of a shared machine hits both.
+      for (let r = 0; r < runs; r++) {
+        for (const [side, cliArgs] of [['clear', [p.clear, mode]], ['tls', [p.tls, '--keylog', p.keys, mode]]]) {
+          if (best[side] !== undefined && !best[side].ok) continue; // failed once: not again
+          const res = runCli(cliArgs, mode === '--summary');
+          if (mode === '--summary' && res.ok) counts[side] = summaryCounts(res.stdout);
+          const prev = best[side];
+          if (prev === undefined || !res.ok || res.s < prev.s) best[side] = { ...res, rssMb: Math.max(res.rssMb, prev?.rssMb ?? 0) };
+          else prev.rssMb = Math.max(prev.rssMb, res.rssMb);
+        }
+      }
+      const ratio = best.clear.ok && best.tls.ok ? best.tls.s / best.clear.s : NaN;
+      const what = mode === '--json' ? '--json > /dev/null' : mode;
+      lines.push(`  ${what.padEnd(19)} clear ${fmt(best.clear, clearBytes)} | tls ${fmt(best.tls, tlsBytes)}`
+        + (Number.isNaN(ratio) ? '' : ` | ratio ${ratio.toFixed(2)}x ${ratio <= 1.5 ? 'ok' : 'OVER TARGET'}`));
+    }
+    const want = truthCounts(p.truth);
+    const verdict = (side) => (counts[side] === undefined ? 'no summary' : counts[side] === want ? 'ok' : `MISMATCH (${counts[side]})`);
+    lines.push(`  counts vs truth (${want}): clear ${verdict('clear')}, tls ${verdict('tls')}`);
+  }
+  return lines;
+}
+
+// ---- RecordDecrypter.open() micro-benchmark (src/transport/tls-record-cipher.ts) ------------------------------
+// Records sealed by scripts/gen-tls-bench.mjs (its own PRF / HKDF and node:crypto), opened by the project's
+// RecordDecrypter with keys derived by the project's keyBlock12 (tls-prf.js) / trafficKeys13 (tls-key-schedule.js)
+// from the same secrets: every record must open to the same plaintext (a cross-check of the two implementations),
+// and the figure is MB/s of plaintext (and thousands of records per second), best of --runs.
+// Skipped, with a note, while those modules are not built.
+async function recordCipherBench() {
+  const dist = (m) => pathToFileURL(join(ROOT, 'dist', 'transport', m)).href;
+  let rc, cs, prf, ks;
+  try {
+    [rc, cs, prf, ks] = await Promise.all(['tls-record-cipher.js', 'tls-cipher-suites.js', 'tls-prf.js', 'tls-key-schedule.js'].map((m) => import(dist(m))));
+  } catch (err) {
+    console.log(`RecordDecrypter.open(): skipped (${String(err?.message ?? err).split('\n')[0]})`);
+    return;
+  }
+  const gen = await import(pathToFileURL(GEN).href);
+  const sizes = [16384, 1024, 64];
+  console.log(`RecordDecrypter.open(), records sealed by gen-tls-bench.mjs, MB/s of plaintext (k records/s), best of ${runs}`);
+  for (const [cipher, suite] of Object.entries(gen.SUITES)) {
+    const info = cs.cipherSuiteInfo(suite.id);
+    if (info === undefined) { console.log(`  ${cipher.padEnd(10)} ${suite.name}: not supported by cipherSuiteInfo()`); continue; }
+    const rng = new gen.Rng(`bench:${cipher}`);
+    let sealKeys, openKeys;
+    if (suite.tls13) {
+      const secret = rng.bytes(suite.hash === 'sha384' ? 48 : 32);
+      sealKeys = gen.trafficKeys13(suite, secret);
+      openKeys = ks.trafficKeys13(info, secret);
+    } else {
+      const [master, cr, sr] = [rng.bytes(48), rng.bytes(32), rng.bytes(32)];
+      sealKeys = gen.keyBlock12(suite, master, cr, sr).client;
+      openKeys = prf.keyBlock12(info, master, cr, sr).client;
+    }
+    const cells = [];
+    for (const size of sizes) {
+      const count = Math.min(200000, Math.max(200, Math.floor(32e6 / size))); // ~32 MB of records, at most 200k
+      const sealer = new gen.RecordSealer(suite, sealKeys);
+      const pt = rng.bytes(size);
+      const records = [];
+      for (let i = 0; i < count; i++) records.push(sealer.seal(23, pt));
+      let best = Infinity, bad = 0;
+      for (let r = 0; r < runs; r++) {
+        const d = new rc.RecordDecrypter(info, openKeys, { encryptThenMac: false });
+        bad = 0;
+        const t0 = process.hrtime.bigint();
+        for (const rec of records) {
+          const o = d.open(rec[0], rec.readUInt16BE(1), rec.subarray(5));
+          if (!o.ok || o.type !== 23 || o.plaintext.length !== size) bad++;
+        }
+        best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
+      }
+      const probe = new rc.RecordDecrypter(info, openKeys).open(records[0][0], 0x0303, records[0].subarray(5));
+      if (probe.ok && !probe.plaintext.equals(pt)) bad = count;
+      cells.push(`${String(size).padStart(5)} B: ${(count * size / 1e6 / best).toFixed(0).padStart(5)} MB/s (${(count / 1e3 / best).toFixed(0)}k/s)`
+        + (bad ? ` ${bad} of ${count} FAILED` : ''));
+    }
+    console.log(`  ${cipher.padEnd(10)} ${info.name.padEnd(44)} ${cells.join('  ')}`);
+  }
+}
+
+// The stages in this process, on the clear capture (skipped by --tls-only).
+async function clearStages() {
+  const nullSink = { open() {}, data() {}, gap() {}, close() {} };
+  console.log(`capture: ${file} (${(size / 1e6).toFixed(1)} MB), best of ${runs}`);
+  await timed('reader', async () => {
+    let n = 0;
+    for await (const batch of await openCapture(file)) n += batch.length;
+    return `${n} records`;
+  });
+  await timed('reader + decode', async () => {
+    const dec = new PacketDecoder();
+    for await (const batch of await openCapture(file)) for (const r of batch) dec.decode(r);
+    return `${dec.stats.tcp} tcp, ${dec.stats.udp} udp`;
+  });
+  await timed('reader + decode + reassembly', async () => {
+    const dec = new PacketDecoder();
+    const tcp = new TcpReassembler(nullSink);
+    for await (const batch of await openCapture(file)) for (const r of batch) { const s = dec.decode(r); if (s) tcp.push(s); }
+    tcp.end();
+  });
+
+  // The full pipeline as the CLI builds it (src/cli/analyze.ts): summary mode without body hashes, JSON mode
+  // with them. The stores of the last runs are kept for the output timings below.
+  let summaryStore;
+  await timed('full pipeline, summary mode (no hashing)', async () => {
+    summaryStore = new Store({ keepBodies: false, hashBodies: false });
+    const r = await runPipeline({ sources: [{ name: file, input: file }], model: summaryStore });
+    return `${r.info.packets} packets, ${summaryStore.transactionTotal} transactions`;
+  });
+  let jsonStore;
+  await timed('full pipeline, JSON mode (sha256 of bodies)', async () => {
+    jsonStore = new Store({ keepBodies: false, hashBodies: true });
+    const r = await runPipeline({ sources: [{ name: file, input: file }], model: jsonStore });
+    return `${r.info.packets} packets, ${jsonStore.messages.length} messages`;
+  });
+  await timed('  + text summary', async () => `${renderSummary(summaryInput(summaryStore), { color: false, columns: 100 }).length} characters`);
+  await timed('  + JSON document to a null sink', async () => {
+    let chars = 0;
+    writeJsonDocument(jsonStore, (s) => { chars += s.length; });
+    return `${(chars / 1e6).toFixed(0)} M characters`;
+  });
+  summaryStore = undefined;
+  jsonStore = undefined;
+
+  // The MSRP parser alone, on streams held in memory.
+  function stream(bodySize, count) {
+    const parts = [];
+    const body = Buffer.alloc(bodySize, 0x61);
+    for (let i = 0; i < count; i++) {
+      const tx = `tx${i.toString(36)}abcd`;
+      parts.push(Buffer.from(`MSRP ${tx} SEND\r\nTo-Path: msrp://10.0.0.1:2855/s1;tcp\r\nFrom-Path: msrp://10.0.0.2:2855/s2;tcp\r\nMessage-ID: m${i}\r\nByte-Range: 1-${bodySize}/${bodySize}\r\nContent-Type: text/plain\r\n\r\n`), body, Buffer.from(`\r\n-------${tx}$\r\n`));
+    }
+    return Buffer.concat(parts);
+  }
+  for (const [label, bodySize, count, chunk, conformance] of [
+    ['parser, 64 KiB bodies', 65536, 3000, 65536, false],
+    ['parser, small chat messages', 40, 400000, 65536, false],
+    ['parser + conformance, small chat', 40, 400000, 65536, true],
+  ]) {
+    const data = stream(bodySize, count);
+    const from = { frame: 1, tsSec: 0, tsNsec: 0 };
+    await timed(label, async () => {
+      let frames = 0;
+      const p = new MsrpParser({ message() { frames++; }, diagnostic() {} }, { connection: 0, dir: 0, startInSync: true, conformance });
+      for (let o = 0; o < data.length; o += chunk) p.push(data.subarray(o, o + chunk), from);
+      p.end();
+      return `${frames} messages`;
+    }, data.length);
+  }
+}
+
+const tlsLines = tlsEndToEnd();
+if (file !== undefined) await clearStages();
 
 for (const line of rssLines) console.log(line);
+for (const line of tlsLines) console.log(line);
+if (tlsMb > 0) await recordCipherBench();
