@@ -200,9 +200,13 @@ export function sessionRows(doc: JsonDocument): SessionRow[] {
     });
     if (!shown) rows.push(connectionRow(ix, c));
   }
+  // TLS connections that no session shows get a row of their own, so encrypted MSRP is visible too; a
+  // decrypted one whose MSRP made a session is shown by that session.
   const listed = new Set(rows.filter((r) => r.scope.kind === 'connection').map((r) => r.key));
+  const inSession = new Set<number>();
+  for (const s of doc.sessions) for (const id of s.connections) inSession.add(id);
   for (const c of doc.connections) {
-    if ((c.tls !== null || c.transport === 'tls') && !listed.has(`c${c.id}`)) rows.push(connectionRow(ix, c.id));
+    if ((c.tls !== null || c.transport === 'tls') && !listed.has(`c${c.id}`) && !inSession.has(c.id)) rows.push(connectionRow(ix, c.id));
   }
   return rows;
 }
