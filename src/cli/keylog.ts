@@ -13,7 +13,10 @@ const REFRESH_MS = 50;
 
 interface FollowedFile {
   path: string;
+  /** -1 when closed, or (following) not there yet. */
   fd: number;
+  /** Following a file that does not exist yet: it is opened when it appears. */
+  waiting: boolean;
   offset: number;
   push(chunk: Buffer): void;
 }
@@ -59,17 +62,20 @@ export class KeyRing implements KeySource {
 
   /** Reads a key log file now (and keeps it open when following). A file that cannot be read: exit 2. */
   addFile(path: string, follow: boolean): void {
-    let fd: number;
+    let fd = -1;
     try {
       fd = openSync(path, 'r');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'error';
-      throw new CliError(`cannot read key log ${escapeText(path)}: ${code === 'ENOENT' ? 'no such file' : code}`, EXIT_UNREADABLE);
+      // A live capture may start before the client writes its first key: the file is opened when it appears.
+      if (!(follow && code === 'ENOENT')) {
+        throw new CliError(`cannot read key log ${escapeText(path)}: ${code === 'ENOENT' ? 'no such file' : code}`, EXIT_UNREADABLE);
+      }
     }
     const reader = this.log.reader(path);
-    const f: FollowedFile = { path, fd, offset: 0, push: (chunk) => reader.push(chunk) };
+    const f: FollowedFile = { path, fd, waiting: fd < 0, offset: 0, push: (chunk) => reader.push(chunk) };
     this.files.push(f);
-    this.readNew(f);
+    if (fd >= 0) this.readNew(f);
     if (!follow) {
       reader.end();
       closeSync(fd);
@@ -101,11 +107,22 @@ export class KeyRing implements KeySource {
     for (const f of this.files) {
       if (f.fd >= 0) closeSync(f.fd);
       f.fd = -1;
+      f.waiting = false;
     }
   }
 
   private poll(): void {
-    for (const f of this.files) if (f.fd >= 0) this.readNew(f);
+    for (const f of this.files) {
+      if (f.waiting) {
+        try {
+          f.fd = openSync(f.path, 'r');
+          f.waiting = false;
+        } catch {
+          continue;
+        }
+      }
+      if (f.fd >= 0) this.readNew(f);
+    }
   }
 
   /** Reads what the file holds past the offset already read (from the start again when it was truncated). */

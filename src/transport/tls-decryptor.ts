@@ -60,6 +60,8 @@ class DirDecryption {
   state: DirState = { kind: 'clear' };
   /** Encrypted records seen (decrypted or not): the next record's sequence number while keys are the first ones. */
   seen = 0;
+  /** Bytes of encrypted records passed over before keys were found (handed on as a gap). */
+  skippedBytes = 0;
   after: After = 'none';
   readonly handshakes: HandshakeReader;
 
@@ -143,7 +145,7 @@ export class TlsDecryptor {
    * An encrypted record's header was read: true when its body should be gathered and handed to open().
    * Looks the keys up at the direction's first encrypted record (and again when the key source grew).
    */
-  begin(dir: Dir, from: FrameRef): boolean {
+  begin(dir: Dir, length: number, from: FrameRef): boolean {
     const d = this.dirs[dir];
     const s = d.state;
     if (s.kind === 'open') return true;
@@ -156,12 +158,14 @@ export class TlsDecryptor {
       keys?.refresh?.();
       if (keys === undefined || keys.version === s.keysVersion) {
         d.seen++;
+        d.skippedBytes += length;
         return false;
       }
     }
     this.start(d, from);
     if (d.state.kind === 'open') return true;
     d.seen++;
+    d.skippedBytes += length;
     return false;
   }
 
@@ -211,7 +215,8 @@ export class TlsDecryptor {
     const [a, b] = f.dirs;
     f.records = a.records + b.records;
     f.bytes = a.bytes + b.bytes;
-    const good = (x: TlsDecryptionDirFacts): boolean => x.state === 'decrypted' || x.state === 'none';
+    // A direction whose keys came late (records before them were passed over) is only partly decrypted.
+    const good = (x: TlsDecryptionDirFacts): boolean => (x.state === 'decrypted' || x.state === 'none') && x.reason === null;
     if (good(a) && good(b)) {
       f.state = a.state === 'none' && b.state === 'none' ? 'none' : 'decrypted';
       f.reason = f.state === 'none' ? 'no encrypted records' : null;
@@ -273,7 +278,11 @@ export class TlsDecryptor {
     }
     if (state !== undefined) {
       d.state = state;
-      if (late) d.facts.reason = `keys found after ${d.seen} records`;
+      if (late) {
+        // A live key log that lagged: what went before is missing for the parsers.
+        d.facts.reason = `keys found after ${d.seen} records`;
+        if (d.skippedBytes > 0) this.out.gap(d.dir, d.skippedBytes, from);
+      }
       return;
     }
     const why = sec === undefined ? 'no keys for this client random' : `no ${side} secrets for this client random`;

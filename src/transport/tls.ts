@@ -97,7 +97,7 @@ class TlsDirection {
         this.bodyLen = 0;
         const dec = tracker.decryptor;
         this.encrypted = dec !== undefined && dec.isEncrypted(type, this.ccs);
-        this.gathering = this.encrypted && dec!.begin(dir, from);
+        this.gathering = this.encrypted && dec!.begin(dir, length, from);
         facts.records++;
         tracker.stats.tlsRecords++;
         tracker.record(type, version);
