@@ -14,6 +14,7 @@ import { trafficKeys13 } from '../../src/transport/tls-key-schedule.js';
 import { KeyLog, type ConnectionSecrets } from '../../src/transport/tls-keylog.js';
 import { keyBlock12 } from '../../src/transport/tls-prf.js';
 import { RecordDecrypter } from '../../src/transport/tls-record-cipher.js';
+import { feedTcp } from '../helpers/tcp-feed.js';
 import { countMsrp, type MsrpCount } from './helpers.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -37,18 +38,8 @@ class StreamSink implements TcpSink {
 }
 
 async function streams(file: string): Promise<[Buffer, Buffer][]> {
-  const { readAllRecords } = await import('../../src/capture/reader.js');
-  const { PacketDecoder } = await import('../../src/net/decoder.js');
-  const { TcpReassembler } = await import('../../src/tcp/reassembler.js');
   const sink = new StreamSink();
-  const tcp = new TcpReassembler(sink);
-  const decoder = new PacketDecoder();
-  const { records } = await readAllRecords(file);
-  for (const rec of records) {
-    const seg = decoder.decode(rec);
-    if (seg !== undefined && seg.proto === 'tcp') tcp.push(seg);
-  }
-  tcp.end();
+  await feedTcp(file, sink);
   return [...sink.conns.values()].map(([c, s]) => [Buffer.concat(c), Buffer.concat(s)]);
 }
 

@@ -10,14 +10,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readAllRecords } from '../../src/capture/reader.js';
 import type { FrameRef } from '../../src/capture/types.js';
-import { PacketDecoder } from '../../src/net/decoder.js';
-import { TcpReassembler } from '../../src/tcp/reassembler.js';
 import type { CloseReason, Dir, TcpConnection, TcpSink } from '../../src/tcp/types.js';
 import { TransportDemux } from '../../src/transport/demux.js';
 import { KeyLog } from '../../src/transport/tls-keylog.js';
 import type { Diagnostic } from '../../src/util/diagnostics.js';
+import { feedTcp } from '../helpers/tcp-feed.js';
 import { CORPUS, SAMPLES_TLS, TLS_CORPUS } from './tls-decrypt-helpers.js';
 
 type Call =
@@ -51,14 +49,7 @@ async function tcpCalls(file: string): Promise<Recorded> {
       calls.push({ kind: 'close', id: conn.id, reason });
     },
   };
-  const tcp = new TcpReassembler(sink);
-  const decoder = new PacketDecoder();
-  const { records } = await readAllRecords(file);
-  for (const rec of records) {
-    const seg = decoder.decode(rec);
-    if (seg !== undefined && seg.proto === 'tcp') tcp.push(seg);
-  }
-  tcp.end();
+  await feedTcp(file, sink);
   return { calls, conns };
 }
 
