@@ -17,6 +17,8 @@ interface FollowedFile {
   fd: number;
   /** Following a file that does not exist yet: it is opened when it appears. */
   waiting: boolean;
+  /** The last byte read was not a line end: a last line without one is taken once the file stops growing. */
+  tailOpen: boolean;
   offset: number;
   push(chunk: Buffer): void;
 }
@@ -73,9 +75,13 @@ export class KeyRing implements KeySource {
       }
     }
     const reader = this.log.reader(path);
-    const f: FollowedFile = { path, fd, waiting: fd < 0, offset: 0, push: (chunk) => reader.push(chunk) };
+    const f: FollowedFile = { path, fd, waiting: fd < 0, tailOpen: false, offset: 0, push: (chunk) => reader.push(chunk) };
     this.files.push(f);
-    if (fd >= 0) this.readNew(f);
+    if (fd >= 0 && !fstatSync(fd).isFile()) {
+      // A pipe (`--keylog <(zcat keys.gz)`, /dev/stdin): read to its end now; its size says nothing.
+      this.readPipe(f);
+      follow = false;
+    } else if (fd >= 0) this.readNew(f);
     if (!follow) {
       reader.end();
       closeSync(fd);
@@ -121,7 +127,29 @@ export class KeyRing implements KeySource {
           continue;
         }
       }
-      if (f.fd >= 0) this.readNew(f);
+      if (f.fd < 0) continue;
+      const before = f.offset;
+      this.readNew(f);
+      if (f.offset === before && f.tailOpen) {
+        // Not grown since the last look: the partial last line is a whole line without its line end.
+        f.tailOpen = false;
+        f.push(Buffer.from('\n'));
+      }
+    }
+  }
+
+  private readPipe(f: FollowedFile): void {
+    const buf = Buffer.allocUnsafe(READ_STEP);
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(f.fd, buf, 0, buf.length, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+        throw new CliError(`cannot read key log ${escapeText(f.path)}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, EXIT_UNREADABLE);
+      }
+      if (n <= 0) break;
+      f.push(buf.subarray(0, n));
     }
   }
 
@@ -140,6 +168,7 @@ export class KeyRing implements KeySource {
       if (n <= 0) break;
       f.offset += n;
       f.push(buf.subarray(0, n));
+      f.tailOpen = buf[n - 1] !== 0x0a;
     }
   }
 }

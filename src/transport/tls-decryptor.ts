@@ -62,6 +62,8 @@ class DirDecryption {
   seen = 0;
   /** Bytes of encrypted records passed over before keys were found (handed on as a gap). */
   skippedBytes = 0;
+  /** Records passed over before the keys came (a lagging live key log); 0 when they were there from the start. */
+  lateAfter = 0;
   after: After = 'none';
   readonly handshakes: HandshakeReader;
 
@@ -212,6 +214,14 @@ export class TlsDecryptor {
   /** The connection closed: the connection's state from its directions'. */
   finish(): TlsDecryptionFacts {
     const f = this.facts;
+    for (const d of this.dirs) {
+      const s = d.state;
+      if (s.kind !== 'open' || s.dec !== undefined || d.facts.records > 0) continue;
+      // Application keys were tried, and no record opened with them.
+      d.facts.state = 'no-keys';
+      d.facts.reason =
+        (d.lateAfter > 0 ? `keys came after ${d.lateAfter} records; ` : '') + 'no record opened with the application traffic secret';
+    }
     const [a, b] = f.dirs;
     f.records = a.records + b.records;
     f.bytes = a.bytes + b.bytes;
@@ -253,6 +263,7 @@ export class TlsDecryptor {
       if (d.dir === 0) this.hooks.diag('tls-cipher-unsupported', undefined, `cipher suite ${name}: records are not decrypted`, from);
       return;
     }
+    if (this.secrets === undefined) this.keys.refresh?.();
     this.secrets = this.keys.get(this.clientRandom) ?? this.secrets;
     const sec = this.secrets;
     const side = d.dir === 0 ? 'client' : 'server';
@@ -279,8 +290,9 @@ export class TlsDecryptor {
     if (state !== undefined) {
       d.state = state;
       if (late) {
-        // A live key log that lagged: what went before is missing for the parsers.
-        d.facts.reason = `keys found after ${d.seen} records`;
+        // A live key log that lagged: what went before is missing for the parsers (the facts say so once a
+        // record opens with the keys).
+        d.lateAfter = d.seen;
         if (d.skippedBytes > 0) this.out.gap(d.dir, d.skippedBytes, from);
       }
       return;
@@ -337,9 +349,9 @@ export class TlsDecryptor {
 
   private deliver(d: DirDecryption, type: number, plaintext: Buffer, from: FrameRef): void {
     const f = d.facts;
-    if (f.records === 0 && f.state !== 'decrypted') {
+    if (f.records === 0) {
       f.state = 'decrypted';
-      if (f.reason === null || !f.reason.startsWith('keys found')) f.reason = null;
+      f.reason = d.lateAfter > 0 ? `keys found after ${d.lateAfter} records` : null;
     }
     f.records++;
     f.bytes += plaintext.length;

@@ -26,6 +26,7 @@ import {
   scanMsrp,
   TLS_CORPUS,
   tlsConns,
+  tmpFile,
   tsharkMsrp,
   type OracleMessage,
   type TlsTruth,
@@ -239,6 +240,33 @@ describe.skipIf(!HAVE_TLS_CORPUS)('decryption of ../shared/corpus/tls through th
     expect(doc.connections[0]!.tls!.decryption.state).toBe('decrypted');
     expect(entries(doc.summary.requests)).toEqual([['REPORT', 1], ['SEND', 7]]);
   });
+
+  it.each(['tls13_aes128.pcap', 'tls13_chacha.pcap', 'wss13.pcap'])(
+    '%s with only the *_TRAFFIC_SECRET_0 lines: every application record still decrypts (found by trial), the handshake stays hidden',
+    async (name) => {
+      const file = path.join(TLS_CORPUS, name);
+      const all = readFileSync(`${file}.keys.txt`, 'latin1');
+      const k = tmpFile('app-only.keys', all.split('\n').filter((l) => !l.includes('HANDSHAKE')).join('\n'));
+      const full = (await analyze(file, [`${file}.keys.txt`])).doc;
+      const { doc } = await analyze(file, [k]);
+      expect(entries(doc.summary.requests)).toEqual(entries(full.summary.requests));
+      expect(entries(doc.summary.responses)).toEqual(entries(full.summary.responses));
+      expect(docMessages(doc)).toEqual(pinned(name));
+      const d = doc.connections[0]!.tls!.decryption;
+      const f = full.connections[0]!.tls!.decryption;
+      for (const i of [0, 1] as const) {
+        expect(d.dirs[i].applicationBytes).toBe(f.dirs[i].applicationBytes);
+        // The handshake-phase records (client Finished; server EncryptedExtensions ... Finished) are not opened.
+        expect(d.dirs[i].records).toBeLessThan(f.dirs[i].records);
+        expect(d.dirs[i].state).toBe('decrypted');
+      }
+      expect(d.state).toBe('decrypted');
+      // TLS 1.3 sends the certificate encrypted: with the handshake secrets it is read, without them not.
+      expect(full.connections[0]!.tls!.certSubject).not.toBeNull();
+      expect(doc.connections[0]!.tls!.certSubject).toBeNull();
+      expect(diagCount(doc, 'tls-decrypt-failed')).toBe(0);
+    },
+  );
 
   it('without a key log nothing is decrypted and nothing MSRP is counted', async () => {
     const { doc } = await analyze(path.join(TLS_CORPUS, 'tls13_aes128.pcap'));

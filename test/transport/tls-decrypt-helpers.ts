@@ -285,7 +285,7 @@ export function tsharkMsrp(file: string, keylog: string | undefined): { scan: Sc
   const scan: Scan = { requests: new Map(), responses: new Map(), sends: [], unfinished: 0 };
   for (const s of streams) {
     for (const dir of [s.c2s, s.s2c]) {
-      let bytes = Buffer.concat(dir);
+      let bytes: Buffer = Buffer.concat(dir);
       if (bytes.subarray(0, 4).toString('latin1') === 'GET ' || bytes.subarray(0, 9).toString('latin1') === 'HTTP/1.1 ') bytes = wsPayload(bytes);
       scanMsrp(bytes, scan);
     }
