@@ -56,9 +56,7 @@ interface Result {
 }
 
 async function analyze(file: string): Promise<Result> {
-  const { readAllRecords } = await import('../../src/capture/reader.js');
-  const { PacketDecoder } = await import('../../src/net/decoder.js');
-  const { TcpReassembler } = await import('../../src/tcp/reassembler.js');
+  const { feedTcp } = await import('../helpers/tcp-feed.js');
   const { MsrpTap } = await import('../../src/msrp/tap.js');
   const { TransportDemux } = await import('../../src/transport/demux.js');
   const frames: Result['frames'] = [];
@@ -69,14 +67,7 @@ async function analyze(file: string): Promise<Result> {
   });
   // As src/cli/pipeline.ts: TLS is recognised (and, without keys, withheld) before the tap.
   const demux = new TransportDemux(tap);
-  const tcp = new TcpReassembler(demux);
-  const decoder = new PacketDecoder();
-  const { records } = await readAllRecords(file);
-  for (const rec of records) {
-    const seg = decoder.decode(rec);
-    if (seg !== undefined && seg.proto === 'tcp') tcp.push(seg);
-  }
-  tcp.end();
+  await feedTcp(file, demux);
   const s = tap.stats;
   return {
     requests: s.requests,

@@ -71,21 +71,12 @@ class Tee implements TcpSink {
 
 /** capture → net → tcp → TransportDemux → CollectSink. */
 export async function runCapture(file: string): Promise<CaptureRun> {
-  const { readAllRecords } = await import('../../src/capture/reader.js');
-  const { PacketDecoder } = await import('../../src/net/decoder.js');
-  const { TcpReassembler } = await import('../../src/tcp/reassembler.js');
+  const { feedTcp } = await import('../helpers/tcp-feed.js');
   const { TransportDemux } = await import('../../src/transport/demux.js');
   const diagnostics: Diagnostic[] = [];
   const sink = new CollectSink();
   const demux = new TransportDemux(sink, { onDiagnostic: (d) => diagnostics.push(d) });
   const tee = new Tee(demux);
-  const tcp = new TcpReassembler(tee);
-  const decoder = new PacketDecoder();
-  const { records } = await readAllRecords(file);
-  for (const rec of records) {
-    const seg = decoder.decode(rec);
-    if (seg !== undefined && seg.proto === 'tcp') tcp.push(seg);
-  }
-  tcp.end();
+  await feedTcp(file, tee);
   return { demux, conns: sink.conns, diagnostics, raw: tee.raw };
 }

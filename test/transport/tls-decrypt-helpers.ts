@@ -22,6 +22,7 @@ import type { JsonConnection, JsonDocument } from '../../src/export/json-types.j
 import { Store } from '../../src/model/store.js';
 import { buildTcp, LINKTYPE_EN10MB } from '../../src/net/build.js';
 import { PacketDecoder } from '../../src/net/decoder.js';
+import type { Segment } from '../../src/net/types.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(HERE, '../..');
@@ -295,19 +296,8 @@ export function tsharkMsrp(file: string, keylog: string | undefined): { scan: Sc
 
 // ---- capture surgery ----------------------------------------------------------------------------------
 
-export interface Seg {
-  tsSec: number;
-  tsNsec: number;
-  src: string;
-  dst: string;
-  srcPort: number;
-  dstPort: number;
-  seq: number;
-  ack: number;
-  flags: number;
-  window: number;
-  payload: Buffer;
-}
+/** A TCP segment as the decoder gives it, with what writing it back needs (an owned payload). */
+export type Seg = Pick<Segment, 'tsSec' | 'tsNsec' | 'src' | 'dst' | 'srcPort' | 'dstPort' | 'seq' | 'ack' | 'flags' | 'window' | 'payload'>;
 
 /** The TCP segments of an Ethernet capture, in capture order (every record must be TCP over IP over Ethernet). */
 export async function readSegments(file: string): Promise<Seg[]> {
