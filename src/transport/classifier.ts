@@ -190,10 +190,8 @@ export class StreamClassifier implements StreamSink {
     const watched = new HeldCalls();
     this.state = { kind: 'plain-watch', plainDir: decidedBy, held: watched };
     for (const h of held.take()) {
-      if (h.dir !== decidedBy) {
-        watched.calls.push(h);
-        watched.bytes += h.bytes?.length ?? 0;
-      } else replay(this.next, h);
+      if (h.dir !== decidedBy) watched.add(h);
+      else replay(this.next, h);
     }
   }
 

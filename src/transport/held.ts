@@ -20,8 +20,10 @@ export class HeldCalls {
     this.bytes += bytes.length;
   }
 
-  get length(): number {
-    return this.calls.length;
+  /** Keeps a call taken out of another HeldCalls. */
+  add(h: HeldCall): void {
+    this.calls.push(h);
+    this.bytes += h.bytes?.length ?? 0;
   }
 
   /** Takes every call out, in order. */
@@ -41,12 +43,6 @@ export class HeldCalls {
     }
     if (n < out.length) n += more.copy(out, n, 0, Math.min(more.length, out.length - n));
     return n;
-  }
-
-  /** Whether any bytes of `dir` are held. */
-  has(dir: Dir): boolean {
-    for (const h of this.calls) if (h.dir === dir && h.bytes !== undefined && h.bytes.length > 0) return true;
-    return false;
   }
 }
 

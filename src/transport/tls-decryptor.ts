@@ -102,12 +102,12 @@ export class TlsDecryptor {
   private noKeysReported = false;
 
   constructor(
-    private readonly keys: KeySource | undefined,
+    private readonly keys: KeySource,
     private readonly out: StreamSink,
     private readonly hooks: DecryptorHooks,
     private readonly stats: Pick<TransportStats, 'tlsDecrypted' | 'tlsRecordsDecrypted'>,
   ) {
-    this.facts = newDecryptionFacts(keys !== undefined);
+    this.facts = newDecryptionFacts(true);
     this.dirs = [this.newDir(0), this.newDir(1)];
   }
 
@@ -156,9 +156,8 @@ export class TlsDecryptor {
       return false;
     }
     if (s.kind === 'waiting') {
-      const keys = this.keys;
-      keys?.refresh?.();
-      if (keys === undefined || keys.version === s.keysVersion) {
+      this.keys.refresh?.();
+      if (this.keys.version === s.keysVersion) {
         d.seen++;
         d.skippedBytes += length;
         return false;
@@ -248,10 +247,6 @@ export class TlsDecryptor {
 
   /** First encrypted record of a direction (or the key source grew): derive its keys, or say why not. */
   private start(d: DirDecryption, from: FrameRef): void {
-    if (this.keys === undefined) {
-      this.stopQuiet(d, 'no-keylog', 'no key log given');
-      return;
-    }
     if (this.clientRandom === undefined || !this.negotiated) {
       this.stopQuiet(d, 'no-handshake', 'handshake not in the capture');
       return;
@@ -377,9 +372,9 @@ export class TlsDecryptor {
     if (d.facts.applicationBytes > 0) this.out.gap(d.dir, length, at);
   }
 
-  /** Stops a direction that was decrypting or waiting; false when it had stopped already (or there are no keys). */
+  /** Stops a direction that was decrypting or waiting; false when it had stopped already. */
   private stop(d: DirDecryption, state: TlsDecryptionState, reason: string): boolean {
-    if (d.state.kind === 'stopped' || this.keys === undefined) return false;
+    if (d.state.kind === 'stopped') return false;
     d.state = { kind: 'stopped' };
     d.facts.state = state;
     d.facts.reason = reason;

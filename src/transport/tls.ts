@@ -33,7 +33,7 @@ function newDirFacts(): TlsDirFacts {
   };
 }
 
-export function newTlsFacts(keys = false): TlsFacts {
+export function newTlsFacts(): TlsFacts {
   return {
     kind: 'tls',
     handshakeSeen: false,
@@ -52,7 +52,7 @@ export function newTlsFacts(keys = false): TlsFacts {
     handshakeMessages: [],
     alerts: [],
     dirs: [newDirFacts(), newDirFacts()],
-    decryption: newDecryptionFacts(keys),
+    decryption: newDecryptionFacts(false),
   };
 }
 
@@ -151,15 +151,14 @@ class TlsDirection {
 
   /** Gathers the current encrypted record: one record per direction at most is held (TLS_MAX_RECORD bytes). */
   private gather(bytes: Buffer): void {
-    if (this.body === undefined && bytes.length === this.length) {
-      this.body = bytes;
-      this.bodyLen = bytes.length;
-      return;
-    }
-    if (this.body === undefined || this.body.length < this.length) {
-      const b = Buffer.allocUnsafe(this.length);
-      if (this.body !== undefined) this.body.copy(b, 0, 0, this.bodyLen);
-      this.body = b;
+    if (this.body === undefined) {
+      if (bytes.length === this.length) {
+        // The whole record in one piece: decrypted straight from the input, no copy.
+        this.body = bytes;
+        this.bodyLen = bytes.length;
+        return;
+      }
+      this.body = Buffer.allocUnsafe(this.length);
     }
     this.bodyLen += bytes.copy(this.body, this.bodyLen);
   }
@@ -189,7 +188,7 @@ export class TlsTracker {
     readonly stats: Pick<TransportStats, 'tlsRecords' | 'tlsDecrypted' | 'tlsRecordsDecrypted'> = { tlsRecords: 0, tlsDecrypted: 0, tlsRecordsDecrypted: 0 },
     decryption?: TlsDecryption,
   ) {
-    this.facts = newTlsFacts(decryption !== undefined);
+    this.facts = newTlsFacts();
     this.decryptor =
       decryption === undefined
         ? undefined
@@ -264,12 +263,17 @@ export class TlsTracker {
       if (sh.alpn !== null) f.alpn = sh.alpn;
       if (!sh.helloRetryRequest) this.decryptor?.serverHello(sh.random, sh.cipherSuite, sh.selectedVersion === 0x0304, sh.encryptThenMac);
     } else if (type === HS_CERTIFICATE && !this.tls13 && f.certSubject === null) {
-      const der = firstCertificate(body);
-      const names = der === undefined ? undefined : certificateNames(der);
-      if (names === undefined) return this.malformed(dir, 'Certificate', truncated, from);
-      f.certSubject = names.subject;
-      f.certIssuer = names.issuer;
+      this.certificate(dir, body, truncated, from);
     }
+  }
+
+  /** Subject and issuer of the first certificate of a Certificate body (certificate_list<3> onwards). */
+  private certificate(dir: Dir, list: Buffer, truncated: boolean, from: FrameRef): void {
+    const der = firstCertificate(list);
+    const names = der === undefined ? undefined : certificateNames(der);
+    if (names === undefined) return this.malformed(dir, 'Certificate', truncated, from);
+    this.facts.certSubject = names.subject;
+    this.facts.certIssuer = names.issuer;
   }
 
   /** A handshake message read from decrypted records (TLS 1.3 EncryptedExtensions, Certificate, ...). */
@@ -281,11 +285,7 @@ export class TlsTracker {
       if (alpn !== null) f.alpn = alpn;
     } else if (type === HS_CERTIFICATE && this.tls13 && f.certSubject === null && dir === 1 && body.length > 0) {
       // TLS 1.3: certificate_request_context<1> before the list; each entry's extensions follow its DER.
-      const der = firstCertificate(body.subarray(1 + body[0]!));
-      const names = der === undefined ? undefined : certificateNames(der);
-      if (names === undefined) return this.malformed(dir, 'Certificate', truncated, from);
-      f.certSubject = names.subject;
-      f.certIssuer = names.issuer;
+      this.certificate(dir, body.subarray(1 + body[0]!), truncated, from);
     }
   }
 
