@@ -41,6 +41,7 @@ import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writePcap } from '../dist/capture/writer.js';
 import { buildTcp, LINKTYPE_EN10MB } from '../dist/net/build.js';
+import { hashString, Rng as FuzzRng } from '../dist/fuzz/rng.js';
 
 const CRLF = '\r\n';
 const SYN = 0x02, ACK = 0x10, PSH = 0x08, FIN = 0x01;
@@ -51,34 +52,12 @@ const MAX_PLAINTEXT = 16384;
 // ---------------------------------------------------------------------------------------------------------
 // PRNG: sfc32 (small fast counter), state from SHA-256 of a seed string.
 
-export class Rng {
+/** The fuzzer's seeded generator (sfc32), with the few helpers the traffic needs; seeded from a string. */
+export class Rng extends FuzzRng {
   constructor(seed) {
-    const h = createHash('sha256').update(String(seed)).digest();
-    [this.a, this.b, this.c, this.d] = [h.readUInt32LE(0), h.readUInt32LE(4), h.readUInt32LE(8), h.readUInt32LE(12)];
-    for (let i = 0; i < 12; i++) this.u32();
-  }
-  u32() {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
+    super(hashString(String(seed)));
   }
   float() { return this.u32() / 4294967296; }
-  /** Integer in [lo, hi]. */
-  int(lo, hi) { return lo + Math.floor(this.float() * (hi - lo + 1)); }
-  chance(p) { return this.float() < p; }
-  pick(arr) { return arr[Math.floor(this.float() * arr.length)]; }
-  bytes(n) {
-    const b = Buffer.allocUnsafe(n);
-    for (let i = 0; i < n; i += 4) {
-      const v = this.u32();
-      for (let k = 0; k < 4 && i + k < n; k++) b[i + k] = (v >>> (8 * k)) & 0xff;
-    }
-    return b;
-  }
   alnum(n) {
     const abc = 'abcdefghijklmnopqrstuvwxyz0123456789';
     let s = '';
@@ -292,7 +271,7 @@ class TlsConn {
     const out = [];
     for (let off = 0; off < data.length;) {
       const r = this.rng.float();
-      const want = r < 0.5 ? MAX_PLAINTEXT : r < 0.92 ? this.rng.int(512, MAX_PLAINTEXT) : this.rng.int(1, 511);
+      const want = r < 0.5 ? MAX_PLAINTEXT : r < 0.92 ? this.rng.range(512, MAX_PLAINTEXT) : this.rng.range(1, 511);
       const n = Math.min(want, data.length - off);
       out.push(this.app[dir].seal(23, data.subarray(off, off + n)));
       off += n;
@@ -447,23 +426,23 @@ export function generate({ outBase, targetMb, cipher = 'gcm12', seed = '1', sess
   const target = targetMb * 1e6;
   let mcount = 0, lastLog = 0;
   while (clear.bytes < target) {
-    const c = conns[rng.chance(0.2) ? rng.int(0, Math.min(9, sessions - 1)) : rng.int(0, sessions - 1)];
+    const c = conns[rng.chance(0.2) ? rng.range(0, Math.min(9, sessions - 1)) : rng.range(0, sessions - 1)];
     const dir = rng.chance(0.6) ? 0 : 1;
     const [to, from] = dir === 0 ? [c.suri, c.curi] : [c.curi, c.suri];
     const mid = `m${(mcount++).toString(36)}${rng.alnum(6)}`;
     const succ = rng.chance(0.2);
     let body, ctype, chunk;
     if (rng.chance(fileProb)) {
-      const total = rng.chance(0.3) ? rng.int(300, 4096) : rng.int(4096, 256 * 1024);
-      const off = rng.int(0, pool.length - total);
+      const total = rng.chance(0.3) ? rng.range(300, 4096) : rng.range(4096, 256 * 1024);
+      const off = rng.range(0, pool.length - total);
       body = pool.subarray(off, off + total);
       ctype = rng.pick(['image/jpeg', 'application/octet-stream', 'video/mp4']);
       chunk = rng.pick([2048, 4096, 16384, 65536]);
       truth.binary_messages++;
     } else {
-      const n = rng.int(3, 90);
+      const n = rng.range(3, 90);
       const words = [];
-      for (let i = 0; i < n; i++) words.push(WORDS[rng.int(0, WORDS.length - 1)]);
+      for (let i = 0; i < n; i++) words.push(WORDS[rng.range(0, WORDS.length - 1)]);
       const txt = words.join(' ');
       if (rng.chance(0.4)) {
         body = Buffer.from(`From: <sip:alice@example.com>${CRLF}To: <sip:bob@example.com>${CRLF}DateTime: 2027-01-15T09:00:00Z${CRLF}${CRLF}`
@@ -481,10 +460,10 @@ export function generate({ outBase, targetMb, cipher = 'gcm12', seed = '1', sess
     for (let start = 0; start < total; start += chunk) {
       const end = Math.min(total, start + chunk);
       const last = end === total;
-      const txid = rng.alnum(rng.int(8, 20));
+      const txid = rng.alnum(rng.range(8, 20));
       emit(c, dir, msrpSend(txid, to, from, mid, succ, start + 1, end, last || !starOnly ? total : '*', ctype, body.subarray(start, end), last ? '$' : '+'));
       truth.requests.SEND++;
-      now += rng.int(50, 400);
+      now += rng.range(50, 400);
       emit(c, 1 - dir, msrp200(txid, from, to));
       truth.responses[200]++;
     }
@@ -493,10 +472,10 @@ export function generate({ outBase, targetMb, cipher = 'gcm12', seed = '1', sess
     if (total > chunk) truth.chunked_messages++;
     truth.message_bytes += total;
     if (succ) {
-      emit(c, 1 - dir, msrpReport(rng.alnum(rng.int(8, 20)), from, to, mid, total));
+      emit(c, 1 - dir, msrpReport(rng.alnum(rng.range(8, 20)), from, to, mid, total));
       truth.requests.REPORT++;
     }
-    now += rng.int(100, 2000);
+    now += rng.range(100, 2000);
     if (clear.bytes - lastLog > 50e6) { lastLog = clear.bytes; log(`  ${(clear.bytes / 1e6).toFixed(0)} MB ...`); }
   }
   for (const c of conns) {

@@ -26,7 +26,7 @@ interface FollowedFile {
 /**
  * Key material for TLS decryption: the --keylog files (and `-o tls.keylog_file:FILE`), pcapng Decryption
  * Secrets Blocks met in the capture, and, when following (live capture or a pipe), whatever the key log files
- * gain while the capture runs: they are re-read when a connection finds no keys and every `pollMs`.
+ * gain while the capture runs: they are re-read when a connection finds no keys and every 250 ms.
  */
 export class KeyRing implements KeySource {
   readonly log: KeyLog;
@@ -47,12 +47,13 @@ export class KeyRing implements KeySource {
     });
   }
 
+  /** pcapng Decryption Secrets Blocks met so far. */
+  private secretsBlocks = 0;
+
   /** Whether any key material was given or met. */
   get active(): boolean {
     return this.files.length > 0 || this.secretsBlocks > 0;
   }
-
-  secretsBlocks = 0;
 
   get version(): number {
     return this.log.version;
