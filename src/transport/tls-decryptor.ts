@@ -22,16 +22,24 @@ const MAX_LATE_SEQ = 64;
  * One direction's decryption, as tsc checks it:
  * - `clear`: no encrypted record yet;
  * - `waiting`: encrypted records, no keys for them (yet: a live key log may still bring them);
- * - `open`: decrypting; TLS 1.3 directions start in the handshake phase (handshake traffic secret) and move to
- *   the application phase after their Finished. `trial`: application keys tried on handshake-phase records
- *   whose handshake secret the key log lacks;
+ * - `handshake`: TLS 1.3 records under the handshake traffic secret, until the direction's Finished;
+ * - `trial`: TLS 1.3 without the handshake secret (or keys that came late): each record is tried with the
+ *   application keys until one opens;
+ * - `application`: application records (TLS 1.3: `secret` is the current traffic secret, for KeyUpdate);
  * - `stopped`: nothing more is decrypted in this direction (why: the facts' state and reason).
  */
 type DirState =
   | { kind: 'clear' }
   | { kind: 'waiting'; keysVersion: number }
-  | { kind: 'open'; dec: RecordDecrypter | undefined; phase: 'handshake' | 'application'; secret: Buffer | undefined; trial: RecordDecrypter | undefined; trials: number }
+  | { kind: 'handshake'; dec: RecordDecrypter; appSecret: Buffer | undefined }
+  | { kind: 'trial'; dec: RecordDecrypter; appSecret: Buffer; tries: number }
+  | { kind: 'application'; dec: RecordDecrypter; secret: Buffer | undefined }
   | { kind: 'stopped' };
+
+/** States in which records are gathered and opened. */
+function decrypting(s: DirState): s is Extract<DirState, { dec: RecordDecrypter }> {
+  return s.kind === 'handshake' || s.kind === 'trial' || s.kind === 'application';
+}
 
 /** What a decrypted handshake message asks of its direction once its record is done. */
 type After = 'none' | 'finished' | 'key-update';
@@ -90,13 +98,12 @@ export class TlsDecryptor {
   readonly facts: TlsDecryptionFacts;
   private readonly dirs: [DirDecryption, DirDecryption];
   private clientRandom: Buffer | undefined;
+  /** From a ServerHello (not a HelloRetryRequest): once set, encrypted records can be told from clear ones. */
   private serverRandom: Buffer | undefined;
   private suiteId: number | undefined;
   private suite: CipherSuiteInfo | undefined;
   private tls13 = false;
   private encryptThenMac = false;
-  /** A ServerHello (not a HelloRetryRequest) was read: encrypted records can be told from clear ones. */
-  private negotiated = false;
   private secrets: ConnectionSecrets | undefined;
   private counted = false;
   private noKeysReported = false;
@@ -130,7 +137,6 @@ export class TlsDecryptor {
     this.suite = cipherSuiteInfo(suite);
     this.tls13 = tls13;
     this.encryptThenMac = encryptThenMac;
-    this.negotiated = true;
   }
 
   /**
@@ -139,7 +145,7 @@ export class TlsDecryptor {
    * Without a ServerHello (capture started later), application_data records.
    */
   isEncrypted(type: number, afterCcs: boolean): boolean {
-    if (!this.negotiated) return type === TLS_APPLICATION_DATA;
+    if (this.serverRandom === undefined) return type === TLS_APPLICATION_DATA;
     return this.tls13 ? type === TLS_APPLICATION_DATA : afterCcs;
   }
 
@@ -150,7 +156,7 @@ export class TlsDecryptor {
   begin(dir: Dir, length: number, from: FrameRef): boolean {
     const d = this.dirs[dir];
     const s = d.state;
-    if (s.kind === 'open') return true;
+    if (decrypting(s)) return true;
     if (s.kind === 'stopped') {
       d.seen++;
       return false;
@@ -164,7 +170,7 @@ export class TlsDecryptor {
       }
     }
     this.start(d, from);
-    if (d.state.kind === 'open') return true;
+    if (decrypting(d.state)) return true;
     d.seen++;
     d.skippedBytes += length;
     return false;
@@ -175,14 +181,13 @@ export class TlsDecryptor {
     const d = this.dirs[dir];
     const s = d.state;
     d.seen++;
-    if (s.kind !== 'open') return;
-    if (s.dec === undefined) {
+    if (s.kind === 'trial') {
       this.trial(d, s, type, version, body, from);
       return;
     }
+    if (!decrypting(s)) return;
     const r = s.dec.open(type, version, body);
     if (!r.ok) {
-      // TLS 1.3 with only application secrets in the log, handshake done by trial: nothing else to try.
       this.fail(d, from, r.reason, body.length);
       return;
     }
@@ -199,14 +204,14 @@ export class TlsDecryptor {
   /** Record framing of `dir` was lost (a record too long, bytes that are not a record header). */
   framingLost(dir: Dir, at: FrameRef): void {
     const d = this.dirs[dir];
-    if (d.state.kind === 'clear' && !this.negotiated) return;
+    if (d.state.kind === 'clear' && this.serverRandom === undefined) return;
     this.stop(d, 'bad-record', `record framing lost at frame ${at.frame}`);
   }
 
   /** The capture ends inside an encrypted record of `dir`. */
   truncated(dir: Dir, at: FrameRef): void {
     const d = this.dirs[dir];
-    if (d.state.kind !== 'open') return;
+    if (!decrypting(d.state)) return;
     this.hooks.diag('tls-truncated-record', dir, 'the capture ends inside an encrypted record: its bytes are not decrypted', at);
   }
 
@@ -215,7 +220,7 @@ export class TlsDecryptor {
     const f = this.facts;
     for (const d of this.dirs) {
       const s = d.state;
-      if (s.kind !== 'open' || s.dec !== undefined || d.facts.records > 0) continue;
+      if (d.state.kind !== 'trial' || d.facts.records > 0) continue;
       // Application keys were tried, and no record opened with them.
       d.facts.state = 'no-keys';
       d.facts.reason =
@@ -247,7 +252,8 @@ export class TlsDecryptor {
 
   /** First encrypted record of a direction (or the key source grew): derive its keys, or say why not. */
   private start(d: DirDecryption, from: FrameRef): void {
-    if (this.clientRandom === undefined || !this.negotiated) {
+    const serverRandom = this.serverRandom;
+    if (this.clientRandom === undefined || serverRandom === undefined) {
       this.stopQuiet(d, 'no-handshake', 'handshake not in the capture');
       return;
     }
@@ -265,21 +271,20 @@ export class TlsDecryptor {
     const late = d.seen > 0;
     let state: DirState | undefined;
     if (!this.tls13) {
-      if (sec?.masterSecret !== undefined && this.serverRandom !== undefined) {
-        const kb = keyBlock12(suite, sec.masterSecret, this.clientRandom, this.serverRandom);
+      if (sec?.masterSecret !== undefined) {
+        const kb = keyBlock12(suite, sec.masterSecret, this.clientRandom, serverRandom);
         const dec = new RecordDecrypter(suite, d.dir === 0 ? kb.client : kb.server, { encryptThenMac: this.encryptThenMac });
         dec.seq = BigInt(d.seen);
-        state = { kind: 'open', dec, phase: 'application', secret: undefined, trial: undefined, trials: 0 };
+        state = { kind: 'application', dec, secret: undefined };
       }
     } else {
       const hs = d.dir === 0 ? sec?.clientHandshake : sec?.serverHandshake;
       const app = d.dir === 0 ? sec?.clientTraffic0 : sec?.serverTraffic0;
       if (hs !== undefined && !late && hs.length === hashLen(suite)) {
-        state = { kind: 'open', dec: new RecordDecrypter(suite, trafficKeys13(suite, hs)), phase: 'handshake', secret: app, trial: undefined, trials: 0 };
+        state = { kind: 'handshake', dec: new RecordDecrypter(suite, trafficKeys13(suite, hs)), appSecret: app };
       } else if (app !== undefined && app.length === hashLen(suite)) {
         // No handshake secret (or keys that came late): find the first application record by trying its keys.
-        const trial = new RecordDecrypter(suite, trafficKeys13(suite, app));
-        state = { kind: 'open', dec: undefined, phase: 'handshake', secret: app, trial, trials: 0 };
+        state = { kind: 'trial', dec: new RecordDecrypter(suite, trafficKeys13(suite, app)), appSecret: app, tries: 0 };
       }
     }
     if (state !== undefined) {
@@ -303,22 +308,22 @@ export class TlsDecryptor {
   }
 
   /** TLS 1.3 handshake phase without handshake keys: is this already the first application record? */
-  private trial(d: DirDecryption, s: Extract<DirState, { kind: 'open' }>, type: number, version: number, body: Buffer, from: FrameRef): void {
-    const trial = s.trial!;
+  private trial(d: DirDecryption, s: Extract<DirState, { kind: 'trial' }>, type: number, version: number, body: Buffer, from: FrameRef): void {
+    const trial = s.dec;
     // Records skipped while no keys were known may have been application records already: try their numbers.
     const tries = Math.min(MAX_LATE_SEQ, d.seen);
     for (let k = 0; k < tries; k++) {
       trial.seq = BigInt(tries - 1 - k);
       const r = trial.open(type, version, body);
       if (!r.ok) continue;
-      d.state = { kind: 'open', dec: trial, phase: 'application', secret: s.secret, trial: undefined, trials: 0 };
+      d.state = { kind: 'application', dec: trial, secret: s.appSecret };
       this.deliver(d, r.type, r.plaintext, from);
       this.afterRecord(d);
       return;
     }
     trial.seq = 0n;
-    s.trials++;
-    if (s.trials > MAX_TRIALS) this.fail(d, from, 'no record opened with the application traffic secret', body.length);
+    s.tries++;
+    if (s.tries > MAX_TRIALS) this.fail(d, from, 'no record opened with the application traffic secret', body.length);
   }
 
   /** What the decrypted handshake messages of the last record asked for: TLS 1.3 key changes. */
@@ -328,16 +333,16 @@ export class TlsDecryptor {
     if (after === 'none') return;
     const s = d.state;
     const suite = this.suite;
-    if (s.kind !== 'open' || suite === undefined) return;
-    if (after === 'finished' && s.phase === 'handshake') {
-      if (s.secret === undefined) {
+    if (suite === undefined) return;
+    if (after === 'finished' && s.kind === 'handshake') {
+      if (s.appSecret === undefined) {
         this.stop(d, 'no-keys', `no ${d.dir === 0 ? 'client' : 'server'} application traffic secret for this client random`);
         return;
       }
-      d.state = { kind: 'open', dec: new RecordDecrypter(suite, trafficKeys13(suite, s.secret)), phase: 'application', secret: s.secret, trial: undefined, trials: 0 };
-    } else if (after === 'key-update' && s.phase === 'application' && s.secret !== undefined) {
+      d.state = { kind: 'application', dec: new RecordDecrypter(suite, trafficKeys13(suite, s.appSecret)), secret: s.appSecret };
+    } else if (after === 'key-update' && s.kind === 'application' && s.secret !== undefined) {
       const next = nextTrafficSecret13(suite.hash, s.secret);
-      d.state = { kind: 'open', dec: new RecordDecrypter(suite, trafficKeys13(suite, next)), phase: 'application', secret: next, trial: undefined, trials: 0 };
+      d.state = { kind: 'application', dec: new RecordDecrypter(suite, trafficKeys13(suite, next)), secret: next };
       d.facts.keyUpdates++;
     }
   }
