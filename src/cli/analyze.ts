@@ -6,7 +6,7 @@ import { createNdjsonWriter } from '../export/ndjson.js';
 import { renderSummary } from '../export/summary.js';
 import { summaryInput } from '../export/summary-input.js';
 import { filterDocument, isEmptyFilter, type RecordFilter } from '../export/filter.js';
-import { ndjsonRecordMatches } from '../export/ndjson-filter.js';
+import { ndjsonStreamFilter } from '../export/ndjson-filter.js';
 import { runPipeline, type PipelineResult, type PipelineSource } from './pipeline.js';
 import { Progress } from './progress.js';
 import { KeyRing } from './keylog.js';
@@ -47,8 +47,9 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   });
   if (opts.mode === 'ndjson') {
     const filtering = !isEmptyFilter(opts.filter);
+    const matches = ndjsonStreamFilter(opts.filter);
     createNdjsonWriter(store, (line) => {
-      if (filtering && !ndjsonRecordMatches(line, opts.filter)) return;
+      if (filtering && !matches(line)) return;
       opts.write(`${line}\n`);
     });
   }

@@ -1,12 +1,28 @@
 import { escapeText } from '../util/escape.js';
 import type { RecordFilter } from '../export/filter.js';
+import { DELIVERY_STATES, MESSAGE_STATES, parseTermList } from '../export/filter-terms.js';
 import { CliError, EXIT_USAGE } from './errors.js';
 
 export type FilterOptions = RecordFilter;
 
-/** Turns --session/--message/--method/--address into a record filter (usage error when malformed). */
-export function parseFilterOptions(o: { session?: string; message?: string; method?: string; address?: string }): FilterOptions {
+function termList<T extends string>(option: string, text: string, values: readonly T[]): T[] {
+  const r = parseTermList(text, values);
+  if ('bad' in r) throw new CliError(`invalid ${option} "${escapeText(r.bad)}" (expected ${values.join(', ')}; comma separated)`, EXIT_USAGE);
+  return r.ok;
+}
+
+/** Turns --session/--message/--method/--address/--state/--delivery into a record filter (usage error when malformed). */
+export function parseFilterOptions(o: {
+  session?: string;
+  message?: string;
+  method?: string;
+  address?: string;
+  state?: string;
+  delivery?: string;
+}): FilterOptions {
   const f: FilterOptions = {};
+  if (o.state !== undefined) f.states = termList('--state', o.state, MESSAGE_STATES);
+  if (o.delivery !== undefined) f.delivery = termList('--delivery', o.delivery, DELIVERY_STATES);
   if (o.session !== undefined) f.session = o.session;
   if (o.message !== undefined) f.message = o.message;
   if (o.method !== undefined) {

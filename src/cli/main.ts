@@ -7,6 +7,7 @@ import { CliError, EXIT_DAMAGED, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE } from './
 import { analyze, type OutputMode } from './analyze.js';
 import { startLive } from './live.js';
 import { parseFilterOptions, type FilterOptions } from './filter-options.js';
+import { cliFilterOptions } from '../export/filter-terms.js';
 import { keylogFromPreferences } from './keylog.js';
 import type { PipelineSource } from './pipeline.js';
 import { VERSION } from './version.js';
@@ -19,6 +20,7 @@ Examples:
   $ msrpscope -r rotated-1.pcap -r rotated-2.pcap several files read in order as one capture
   $ msrpscope call.pcap --port 9000 --json        also parse TCP port 9000 as MSRP (decode-as)
   $ msrpscope call.pcap --method SEND --summary   only SEND transactions and what they belong to
+  $ msrpscope call.pcap --state aborted --json    only aborted messages, their transactions and sessions
   $ tcpdump -U -w - -i eth0 | msrpscope - --ndjson   one JSON record per line, live from a pipe
   $ msrpscope live -i eth0 -f 'tcp port 2855' --duration 60 --summary
   $ msrpscope rcs.pcap --keylog sslkeys.txt --summary   MSRP inside TLS, decrypted with an SSLKEYLOGFILE
@@ -38,6 +40,8 @@ interface CliOptions {
   message?: string;
   method?: string;
   address?: string;
+  state?: string;
+  delivery?: string;
   quiet?: boolean;
   color?: boolean;
   debug?: boolean;
@@ -75,18 +79,17 @@ function collect(value: string, previous: string[] | undefined): string[] {
 
 /** Output, decode-as and filter options shared by the file reader and `live`. */
 function addCommonOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .option('--json [file]', 'write the JSON document (to stdout, or to FILE)')
     .option('--ndjson', 'write one JSON record per line as soon as it is known')
     .option('--summary', 'write the text summary (default when stdout is not a terminal)')
     .option('--extract <dir>', 'write each message body (and manifest.json) into DIR')
     .option('--tui', 'open the interactive viewer even when stdout is not a terminal')
     .option('--port <list>', 'extra TCP ports to parse as MSRP, comma separated (decode-as)', parsePortList)
-    .option('--sip-port <list>', 'extra ports to parse as SIP, comma separated', parsePortList)
-    .option('--session <id>', 'only this session (index, or part of a session-id / URI)')
-    .option('--message <id>', 'only this message (Message-ID)')
-    .option('--method <method>', 'only transactions of this method (SEND, REPORT, AUTH, ...)')
-    .option('--address <ip[:port]>', 'only connections with this address (and port)')
+    .option('--sip-port <list>', 'extra ports to parse as SIP, comma separated', parsePortList);
+  // The filter options and their help text come from the filter table (also the TUI's and the README's).
+  for (const o of cliFilterOptions()) cmd.option(o.flags, o.description);
+  return cmd
     .option('--keylog <file>', 'NSS key log (SSLKEYLOGFILE) to decrypt TLS with (repeatable)', collect)
     .option('-o, --pref <name:value>', 'tshark-style preference: tls.keylog_file:FILE is understood (repeatable)', collect)
     .option('-q, --quiet', 'no warnings on stderr')

@@ -1,4 +1,5 @@
-import type { CountMap, JsonDocument, JsonSession, JsonTransaction } from './json-types.js';
+import type { CountMap, JsonDocument, JsonMessage, JsonSession, JsonTransaction } from './json-types.js';
+import type { DeliveryTerm, MessageStateTerm } from './filter-terms.js';
 
 /** The record filters of the command line; every field narrows, absent fields do not. */
 export interface RecordFilter {
@@ -11,10 +12,25 @@ export interface RecordFilter {
   /** Connection address (either end), optionally with a port. */
   address?: string;
   port?: number;
+  /** Message states (alternatives): only such messages, their transactions and sessions. */
+  states?: MessageStateTerm[];
+  /** Delivery outcomes (alternatives): only messages with such a delivery, their transactions and sessions. */
+  delivery?: DeliveryTerm[];
+}
+
+/** Whether a message passes --state and --delivery (true when neither is given). */
+export function messageTermsMatch(m: Pick<JsonMessage, 'state' | 'delivery'>, f: RecordFilter): boolean {
+  if (f.states !== undefined && !f.states.includes(m.state)) return false;
+  if (f.delivery !== undefined && !f.delivery.includes(m.delivery.state)) return false;
+  return true;
+}
+
+function hasMessageTerms(f: RecordFilter): boolean {
+  return f.states !== undefined || f.delivery !== undefined;
 }
 
 export function isEmptyFilter(f: RecordFilter): boolean {
-  return f.session === undefined && f.message === undefined && f.method === undefined && f.address === undefined;
+  return f.session === undefined && f.message === undefined && f.method === undefined && f.address === undefined && !hasMessageTerms(f);
 }
 
 function sessionMatches(s: JsonSession, want: string): boolean {
@@ -40,8 +56,12 @@ export function filterDocument(doc: JsonDocument, f: RecordFilter): JsonDocument
   }
   const sessOk = new Set<number>();
   for (const s of doc.sessions) if (f.session === undefined || sessionMatches(s, f.session)) sessOk.add(s.id);
+  // --state / --delivery select messages first; a transaction passes when it belongs to one of them.
+  const termOk = new Set<number>();
+  if (hasMessageTerms(f)) for (const m of doc.messages) if (messageTermsMatch(m, f)) termOk.add(m.id);
   const txKeep = (t: JsonTransaction): boolean =>
     connOk.has(t.connection) &&
+    (!hasMessageTerms(f) || (t.message !== null && termOk.has(t.message))) &&
     (f.method === undefined || t.method === f.method) &&
     (f.message === undefined || t.messageId === f.message) &&
     (f.session === undefined || (t.session !== null && sessOk.has(t.session)));
@@ -50,6 +70,7 @@ export function filterDocument(doc: JsonDocument, f: RecordFilter): JsonDocument
   const messages = doc.messages.filter(
     (m) =>
       (f.message === undefined || m.messageId === f.message) &&
+      (!hasMessageTerms(f) || termOk.has(m.id)) &&
       (f.session === undefined || (m.session !== null && sessOk.has(m.session))) &&
       m.legs.some((l) => connOk.has(l.connection)) &&
       (f.method === undefined || keptMsgByTx.has(m.id)),
@@ -60,7 +81,7 @@ export function filterDocument(doc: JsonDocument, f: RecordFilter): JsonDocument
   const sessions = doc.sessions.filter((s) => usedSessions.has(s.id));
   const usedConns = new Set<number>(transactions.map((t) => t.connection));
   for (const m of messages) for (const l of m.legs) usedConns.add(l.connection);
-  const narrowsConnections = f.session !== undefined || f.message !== undefined || f.method !== undefined;
+  const narrowsConnections = f.session !== undefined || f.message !== undefined || f.method !== undefined || hasMessageTerms(f);
   const connections = doc.connections.filter((c) => connOk.has(c.id) && (!narrowsConnections || usedConns.has(c.id)));
   const keptConns = new Set(connections.map((c) => c.id));
   const requests = new Map<string, number>();
@@ -73,6 +94,12 @@ export function filterDocument(doc: JsonDocument, f: RecordFilter): JsonDocument
   const diagCounts = new Map<string, number>();
   for (const d of diagnostics) bump(diagCounts, d.code);
   const toCounts = (m: Map<string, number>): CountMap => Object.fromEntries(m);
+  // AUTH records belong to connections, not messages: a message-level filter (--state, --delivery) drops them.
+  const auth = doc.auth.filter((a) => keptConns.has(a.connection) && (f.method === undefined || f.method === 'AUTH') && !hasMessageTerms(f));
+  const sip = doc.sip.filter(
+    (d) => (f.session === undefined || d.sessions.some((s) => sessOk.has(s))) && (!hasMessageTerms(f) || d.sessions.some((s) => usedSessions.has(s))),
+  );
+  const txCount = (state: JsonTransaction['state']): number => transactions.filter((t) => t.state === state).length;
   return {
     ...doc,
     summary: {
@@ -92,14 +119,28 @@ export function filterDocument(doc: JsonDocument, f: RecordFilter): JsonDocument
         incomplete: messages.filter((m) => m.state === 'incomplete').length,
       },
       sessions: sessions.length,
+      sipDialogs: sip.length,
       diagnostics: toCounts(diagCounts),
+      transactions: {
+        total: transactions.length,
+        answered: txCount('answered'),
+        unanswered: txCount('unanswered'),
+        noResponseExpected: txCount('no-response-expected'),
+        orphanResponses: txCount('orphan-response'),
+      },
+      delivery: {
+        delivered: messages.filter((m) => m.delivery.state === 'delivered').length,
+        failed: messages.filter((m) => m.delivery.state === 'failed').length,
+        unknown: messages.filter((m) => m.delivery.state === 'unknown').length,
+      },
+      auth: auth.length,
     },
     connections,
     sessions,
     messages,
     transactions,
-    auth: doc.auth.filter((a) => keptConns.has(a.connection) && (f.method === undefined || f.method === 'AUTH')),
-    sip: doc.sip.filter((d) => f.session === undefined || d.sessions.some((s) => sessOk.has(s))),
+    auth,
+    sip,
     diagnostics,
   };
 }

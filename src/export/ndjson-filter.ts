@@ -1,4 +1,5 @@
 import type { RecordFilter } from './filter.js';
+import type { DeliveryTerm, MessageStateTerm } from './filter-terms.js';
 
 function field(rec: Record<string, unknown>, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(rec, key) ? rec[key] : undefined;
@@ -44,4 +45,45 @@ export function ndjsonRecordMatches(line: string, f: RecordFilter): boolean {
     } else if (!line.includes(f.session)) return false;
   }
   return true;
+}
+
+/**
+ * The NDJSON filter of a whole stream: ndjsonRecordMatches plus --state / --delivery, which need to remember
+ * which messages were kept. With --state or --delivery a `message` record passes when its state and its
+ * delivery (as known when the record is written) match; a `delivery` record when its outcome matches and, with
+ * --state, its message was kept. Other records pass as in ndjsonRecordMatches.
+ */
+export function ndjsonStreamFilter(f: RecordFilter): (line: string) => boolean {
+  const kept = new Set<number>();
+  const terms = f.states !== undefined || f.delivery !== undefined;
+  return (line) => {
+    if (!ndjsonRecordMatches(line, f)) return false;
+    if (!terms) return true;
+    let rec: unknown;
+    try {
+      rec = JSON.parse(line);
+    } catch {
+      return true;
+    }
+    if (rec === null || typeof rec !== 'object') return true;
+    const r = rec as Record<string, unknown>;
+    const type = field(r, 'type');
+    if (type === 'message') {
+      const state = field(r, 'state');
+      const d = field(r, 'delivery');
+      const delivery = d !== null && typeof d === 'object' ? field(d as Record<string, unknown>, 'state') : undefined;
+      if (f.states !== undefined && !f.states.includes(state as MessageStateTerm)) return false;
+      if (f.delivery !== undefined && !f.delivery.includes(delivery as DeliveryTerm)) return false;
+      const id = field(r, 'id');
+      if (typeof id === 'number') kept.add(id);
+      return true;
+    }
+    if (type === 'delivery') {
+      if (f.delivery !== undefined && !f.delivery.includes(field(r, 'state') as DeliveryTerm)) return false;
+      const id = field(r, 'message');
+      if (f.states !== undefined && !(typeof id === 'number' && kept.has(id))) return false;
+      return true;
+    }
+    return true;
+  };
 }

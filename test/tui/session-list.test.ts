@@ -99,6 +99,7 @@ describe('list filter', () => {
       methods: ['SEND'],
       statuses: ['4xx'],
       states: ['active'],
+      messageStates: [],
       delivery: ['failed'],
       invalid: ['state:bogus'],
     });

@@ -1,5 +1,6 @@
 /** Every key of the TUI, by screen — the help screen and the status-bar hints come from this table. */
 import { seg, type Line } from './line.js';
+import { FILTER_TERMS } from '../../export/filter-terms.js';
 
 export interface KeyHelp {
   keys: string;
@@ -9,6 +10,14 @@ export interface KeyHelp {
 export interface KeySection {
   title: string;
   keys: KeyHelp[];
+}
+
+/** The structured terms of the filter prompt, from the filter table (src/export/filter-terms.ts). */
+function filterTermKeys(): KeyHelp[] {
+  return FILTER_TERMS.filter((t) => t.key !== '' && t.tui !== null && t.tuiMeaning !== null).map((t) => ({
+    keys: t.tui as string,
+    what: t.values.length > 0 ? `${t.tuiMeaning as string}: ${t.values.join(' ')}` : (t.tuiMeaning as string),
+  }));
 }
 
 export const KEY_SECTIONS: readonly KeySection[] = [
@@ -38,11 +47,8 @@ export const KEY_SECTIONS: readonly KeySection[] = [
   {
     title: 'Filter prompt',
     keys: [
-      { keys: 'text', what: 'filters as you type; all words must match' },
-      { keys: 'method:SEND', what: 'sessions with that request method' },
-      { keys: 'status:481 4xx', what: 'sessions with that response or REPORT status' },
-      { keys: 'state:active', what: 'active or closed sessions' },
-      { keys: 'delivery:failed', what: 'sessions with delivered / failed / unknown messages' },
+      { keys: 'text', what: 'filters as you type; all words must match (terms below too)' },
+      ...filterTermKeys(),
       { keys: 'Enter', what: 'keep the filter' },
       { keys: 'Esc', what: 'cancel (restore the previous filter)' },
       { keys: 'Backspace C-u', what: 'delete a character / the whole text' },

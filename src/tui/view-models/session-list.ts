@@ -3,7 +3,7 @@
  * transactions of no session that no session ladder shows (AUTH of unknown clients, orphan responses),
  * so every transaction stays reachable.
  */
-import type { JsonDocument, JsonSession, JsonTime, JsonTransaction } from '../../export/json-types.js';
+import type { JsonDocument, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../../export/json-types.js';
 import { indexDocument, uriKey, type DocIndex } from './doc-index.js';
 import { escapeText } from '../../util/escape.js';
 import { shortUri, sipIdentity, uriAuthority } from './format.js';
@@ -29,6 +29,8 @@ export interface SessionRow {
   failed: number;
   unknown: number;
   state: RowState;
+  /** The states of the session's messages, each once (for the `state:aborted` filter). */
+  messageStates: Array<JsonMessage['state']>;
   /** Request methods seen (for the structured filter). */
   methods: string[];
   /** Response and REPORT status codes seen. */
@@ -85,8 +87,10 @@ function sessionRow(ix: DocIndex, s: JsonSession): SessionRow {
   let delivered = 0;
   let failed = 0;
   let unknown = 0;
+  const messageStates: Array<JsonMessage['state']> = [];
   const hay: string[] = [s.endpoints[0].uri, s.endpoints[1].uri, ...s.relays];
   for (const m of msgs) {
+    if (!messageStates.includes(m.state)) messageStates.push(m.state);
     if (m.delivery.state === 'delivered') delivered++;
     else if (m.delivery.state === 'failed') failed++;
     else unknown++;
@@ -128,6 +132,7 @@ function sessionRow(ix: DocIndex, s: JsonSession): SessionRow {
     failed,
     unknown,
     state: sessionState(ix, s, txs),
+    messageStates,
     methods: Object.keys(s.requests),
     statuses: [...statuses].sort((a, b) => a - b),
     haystack: hay.join('\n').toLowerCase(),
@@ -178,6 +183,7 @@ function connectionRow(ix: DocIndex, connection: number): SessionRow {
     failed: 0,
     unknown: 0,
     state: c !== undefined && ENDED.has(c.ended ?? '') ? 'closed' : 'active',
+    messageStates: [],
     methods: [...methods],
     statuses: [...statuses].sort((a, b) => a - b),
     haystack: hay.join('\n').toLowerCase(),

@@ -1,6 +1,6 @@
 /** The session list (start screen): sortable rows, incremental filter prompt, follow in live mode. */
 import type { JsonDocument } from '../../export/json-types.js';
-import { filterRows, isEmptyFilter, parseFilter } from '../view-models/filter.js';
+import { filterRows, invalidText, isEmptyFilter, parseFilter } from '../view-models/filter.js';
 import { seg, type Line } from '../view-models/line.js';
 import { sessionRows, sortRows, SORT_KEYS, type SessionRow, type Sort } from '../view-models/session-list.js';
 import { listColumns, listHeaderLine, listRowLine, listSummaryLines, type ListColumn } from '../view-models/session-list-lines.js';
@@ -95,7 +95,7 @@ export class ListView implements View {
     if (this.editing !== undefined) {
       const f = parseFilter(this.editing);
       const prompt: Line = [seg('/', 'key'), seg(`${this.editing}█`)];
-      if (f.invalid.length > 0) prompt.push(seg(`  not understood: ${f.invalid.join(' ')}`, 'warn'));
+      if (f.invalid.length > 0) prompt.push(seg(`  ${invalidText(f)}`, 'warn'));
       else prompt.push(seg('  Enter keep · Esc cancel', 'dim'));
       out.prompt = prompt;
     } else if (this.filterText !== '') {

@@ -1,0 +1,133 @@
+/**
+ * The message-level filter end to end under tmux: the built viewer (bin/msrpscope → dist/) in an 80×24
+ * terminal, `/state:aborted` typed and kept with Enter, the rows read back with `tmux capture-pane -p`. Every
+ * wait polls the pane. Skipped when tmux or the build is missing; the relay capture when ../shared is absent.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { corpusFile, HAVE_CORPUS, ROOT } from './fixtures.js';
+
+const HAVE_TMUX = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
+const HAVE_BUILD = existsSync(path.join(ROOT, 'dist', 'tui', 'app.js')) && existsSync(path.join(ROOT, 'dist', 'export', 'filter-terms.js'));
+
+const socket = `msrpscope-filters-${process.pid}`;
+let dir = '';
+let conf = '';
+
+function tmux(...args: string[]): { status: number | null; stdout: string } {
+  const r = spawnSync('tmux', ['-L', socket, '-f', conf, ...args], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout };
+}
+
+function pane(name: string): string {
+  return tmux('capture-pane', '-p', '-t', name).stdout;
+}
+
+async function waitFor(what: string, cond: () => boolean, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 40));
+  }
+}
+
+async function waitForText(name: string, text: string): Promise<string> {
+  let last = '';
+  await waitFor(`"${text}"`, () => {
+    last = pane(name);
+    return last.includes(text);
+  }).catch((err: unknown) => {
+    throw new Error(`${String(err)}\n--- pane ---\n${last}`);
+  });
+  return last;
+}
+
+function keys(name: string, ...k: string[]): void {
+  expect(tmux('send-keys', '-t', name, ...k).status).toBe(0);
+}
+
+/** Types literal text (no key-name lookup: `state:aborted` is characters, not keys). */
+function type(name: string, text: string): void {
+  expect(tmux('send-keys', '-t', name, '-l', text).status).toBe(0);
+}
+
+function launch(name: string, command: string): string {
+  const codeFile = path.join(dir, `${name}.code`);
+  const r = tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', `cd '${ROOT}' && ${command}; echo $? > '${codeFile}'`);
+  expect(r.status).toBe(0);
+  return codeFile;
+}
+
+async function exitCode(codeFile: string): Promise<number> {
+  await waitFor('exit', () => existsSync(codeFile) && readFileSync(codeFile, 'utf8').trim() !== '');
+  return Number(readFileSync(codeFile, 'utf8').trim());
+}
+
+/** The session rows of the list screen (below the column header, above the status line). */
+function listRows(screen: string): string[] {
+  const lines = screen.split('\n');
+  const header = lines.findIndex((l) => l.startsWith(' #'));
+  return lines.slice(header + 1, 23).filter((l) => l.trim() !== '');
+}
+
+describe.skipIf(!HAVE_TMUX || !HAVE_BUILD)('TUI filters under tmux', () => {
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'msrpscope-tmux-filters-'));
+    conf = path.join(dir, 'tmux.conf');
+    writeFileSync(conf, 'set -g status off\nset -g default-terminal "tmux-256color"\n');
+  });
+  afterAll(() => {
+    tmux('kill-server');
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.skipIf(!HAVE_CORPUS)('/state:aborted Enter keeps only the session of the aborted image', async () => {
+    const code = launch('relay', `node bin/msrpscope '${corpusFile('relay_abort_fail.pcap')}'`);
+    let screen = await waitForText('relay', 'rows 4');
+    expect(listRows(screen).map((r) => r.slice(0, 3))).toEqual(['  0', '  1', '  2', ' c1']);
+    keys('relay', '/');
+    type('relay', 'state:aborted');
+    screen = await waitForText('relay', '/state:aborted█  Enter keep · Esc cancel');
+    expect(screen).not.toContain('not understood');
+    keys('relay', 'Enter');
+    screen = await waitForText('relay', 'filter: state:aborted');
+    expect(screen).toMatch(/rows 1\/4\n/);
+    const rows = listRows(screen);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatch(/^ {2}0 17:23:02 .* {2}closed$/);
+    // delivery:failed keeps the two sessions with a failed message; a wrong value says what the key takes.
+    keys('relay', '/', 'C-u');
+    type('relay', 'delivery:failed');
+    keys('relay', 'Enter');
+    screen = await waitForText('relay', 'filter: delivery:failed');
+    expect(listRows(screen).map((r) => r.slice(0, 3))).toEqual(['  0', '  1']);
+    keys('relay', '/', 'C-u');
+    type('relay', 'state:gone');
+    screen = await waitForText('relay', 'not understood');
+    expect(screen).toContain('/state:gone█  not understood; state: active closed aborted incomplete complete');
+    keys('relay', 'Escape');
+    await waitForText('relay', 'filter: delivery:failed');
+    keys('relay', 'q');
+    expect(await exitCode(code)).toBe(0);
+  });
+
+  it('/state:aborted on samples/chat.pcap matches no session, and the help lists the term', async () => {
+    const code = launch('chat', `node bin/msrpscope samples/chat.pcap`);
+    await waitForText('chat', 'rows 1');
+    keys('chat', '/');
+    type('chat', 'state:aborted');
+    keys('chat', 'Enter');
+    let screen = await waitForText('chat', 'filter: state:aborted');
+    expect(listRows(screen)).toEqual(['  no session matches the filter']);
+    keys('chat', '?');
+    await waitForText('chat', 'msrpscope · Help');
+    keys('chat', 'End');
+    screen = await waitForText('chat', 'state:aborted   sessions where a message is: aborted incomplete complete');
+    expect(screen).toContain('delivery:failed sessions where a message was: delivered failed unknown');
+    keys('chat', 'q', 'q');
+    expect(await exitCode(code)).toBe(0);
+  });
+});
