@@ -5,7 +5,9 @@ import { runPipeline } from '../../src/cli/pipeline.js';
 import { buildJsonDocument } from '../../src/export/json.js';
 import type { JsonDocument } from '../../src/export/json-types.js';
 import { Store } from '../../src/model/store.js';
-import { sessionRows } from '../../src/tui/view-models/session-list.js';
+import { lineText } from '../../src/tui/view-models/line.js';
+import { sessionRows, type SessionRow } from '../../src/tui/view-models/session-list.js';
+import { listColumns, listRowLine } from '../../src/tui/view-models/session-list-lines.js';
 
 const SAMPLES = 'samples/tls';
 
@@ -44,5 +46,17 @@ describe.skipIf(!existsSync(`${SAMPLES}/tls13_keyupdate.pcap`))('TUI session lis
     const rows = sessionRows(doc);
     expect(rows.map((r) => r.key)).toEqual(['s0']);
     expect(rows[0]?.messages).toBe(4);
+  });
+});
+
+describe.skipIf(!existsSync(`${SAMPLES}/tls13_nokeys.pcap`))('TUI session list columns of a TLS-only capture', () => {
+  it('leaves out the message columns nobody fills', async () => {
+    const doc = await analyzeTls('tls13_nokeys', undefined);
+    const rows = sessionRows(doc);
+    const cols = listColumns(80, rows);
+    expect(cols.map((c) => c.title)).toEqual(['#', 'Start', 'Ends', 'Call-ID', 'State']);
+    expect(lineText(listRowLine(rows[0] as SessionRow, cols))).toBe(
+      ' c0 07:51:59 127.0.0.1:44358 ↔ 127.0.0.1:24105                   MSRP/TLS closed',
+    );
   });
 });

@@ -3,7 +3,7 @@
  * transactions of no session that no session ladder shows (AUTH of unknown clients, orphan responses),
  * so every transaction stays reachable.
  */
-import type { JsonDocument, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../../export/json-types.js';
+import type { JsonAuth, JsonDocument, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../../export/json-types.js';
 import { indexDocument, uriKey, type DocIndex } from './doc-index.js';
 import { escapeText } from '../../util/escape.js';
 import { shortUri, sipIdentity, uriAuthority } from './format.js';
@@ -28,6 +28,10 @@ export interface SessionRow {
   delivered: number;
   failed: number;
   unknown: number;
+  /** Requests that expected a response and got none. */
+  unanswered: number;
+  /** The last AUTH exchange of a connection row (null on session rows and connections without AUTH). */
+  auth: { result: JsonAuth['result']; code: number | null } | null;
   state: RowState;
   /** The states of the session's messages, each once (for the `state:aborted` filter). */
   messageStates: Array<JsonMessage['state']>;
@@ -41,13 +45,22 @@ export interface SessionRow {
 
 const ENDED = new Set(['fin', 'rst']);
 
+function unansweredCount(txs: readonly JsonTransaction[]): number {
+  let n = 0;
+  for (const t of txs) if (t.state === 'unanswered') n++;
+  return n;
+}
+
 function txTime(t: JsonTransaction): JsonTime | null {
   return t.request?.at ?? t.response?.at ?? null;
 }
 
-/** Endpoint labels: SIP identities when a dialog is linked, else CPIM From, else host:port (not escaped). */
-export function endLabels(ix: DocIndex, s: JsonSession): [string, string] {
-  const labels: [string, string] = [uriAuthority(s.endpoints[0].uri), uriAuthority(s.endpoints[1].uri)];
+/**
+ * Endpoint labels: SIP identities when a dialog is linked, else CPIM From, else `fallback` of the URI
+ * (host:port by default; the list passes `shortUri` so the session-id tells sessions apart). Not escaped.
+ */
+export function endLabels(ix: DocIndex, s: JsonSession, fallback: (uri: string) => string = uriAuthority): [string, string] {
+  const labels: [string, string] = [fallback(s.endpoints[0].uri), fallback(s.endpoints[1].uri)];
   const found = [false, false];
   if (s.sip !== null) {
     const d = ix.dialog(s.sip.dialog);
@@ -108,7 +121,7 @@ function sessionRow(ix: DocIndex, s: JsonSession): SessionRow {
     if (t.response !== null) statuses.add(t.response.status);
     if (t.status !== null) statuses.add(t.status.code);
   }
-  const ends = endLabels(ix, s);
+  const ends = endLabels(ix, s, shortUri);
   const callId = s.sip?.callId ?? null;
   hay.push(...ends);
   if (callId !== null) hay.push(callId);
@@ -131,6 +144,8 @@ function sessionRow(ix: DocIndex, s: JsonSession): SessionRow {
     delivered,
     failed,
     unknown,
+    unanswered: unansweredCount(txs),
+    auth: null,
     state: sessionState(ix, s, txs),
     messageStates,
     methods: Object.keys(s.requests),
@@ -157,6 +172,8 @@ function connectionRow(ix: DocIndex, connection: number): SessionRow {
   let ends: [string, string] = c === undefined ? ['?', '?'] : [`${c.client.address}:${c.client.port}`, `${c.server.address}:${c.server.port}`];
   const auth = auths[0];
   if (auth !== undefined) ends = [shortUri(auth.client), uriAuthority(auth.relay)];
+  // The row's AUTH outcome is the connection's last exchange (a client may AUTH again).
+  const last = auths[auths.length - 1];
   let encrypted: string | null = null;
   // TLS connections are listed too, so MSRP over TLS is visible even when it was not (or not all) decrypted:
   // the label says so ("MSRP over TLS (decrypted)"), and why not when it was not.
@@ -182,6 +199,8 @@ function connectionRow(ix: DocIndex, connection: number): SessionRow {
     delivered: 0,
     failed: 0,
     unknown: 0,
+    unanswered: unansweredCount(txs),
+    auth: last === undefined ? null : { result: last.result, code: last.code },
     state: c !== undefined && ENDED.has(c.ended ?? '') ? 'closed' : 'active',
     messageStates: [],
     methods: [...methods],
@@ -217,7 +236,7 @@ export function sessionRows(doc: JsonDocument): SessionRow[] {
   return rows;
 }
 
-export const SORT_KEYS = ['index', 'start', 'ends', 'relays', 'callId', 'messages', 'bytes', 'delivery', 'state'] as const;
+export const SORT_KEYS = ['index', 'start', 'ends', 'relays', 'callId', 'messages', 'bytes', 'delivery', 'unanswered', 'state'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 export interface Sort {
@@ -233,6 +252,15 @@ function compareIndex(a: SessionRow, b: SessionRow): number {
   const [ka, ia] = indexOrder(a);
   const [kb, ib] = indexOrder(b);
   return ka - kb || ia - ib;
+}
+
+/** A failed AUTH counts with the failed messages when sorting by delivery. */
+export function authFailed(r: SessionRow): boolean {
+  return r.auth !== null && (r.auth.result === 'rejected' || r.auth.result === 'challenged');
+}
+
+function failures(r: SessionRow): number {
+  return r.failed + (authFailed(r) ? 1 : 0);
 }
 
 function compareBy(key: SortKey, a: SessionRow, b: SessionRow): number {
@@ -252,7 +280,9 @@ function compareBy(key: SortKey, a: SessionRow, b: SessionRow): number {
     case 'bytes':
       return a.bytes - b.bytes;
     case 'delivery':
-      return a.failed - b.failed || a.unknown - b.unknown || a.delivered - b.delivered;
+      return failures(a) - failures(b) || a.unknown - b.unknown || a.delivered - b.delivered;
+    case 'unanswered':
+      return a.unanswered - b.unanswered;
     case 'state':
       return a.state.localeCompare(b.state);
   }

@@ -157,8 +157,11 @@ export class ListView implements View {
       return HANDLED;
     }
     if (k.ch === 's') {
-      const i = SORT_KEYS.indexOf(this.sort.key);
-      this.sort = { key: SORT_KEYS[(i + 1) % SORT_KEYS.length] ?? 'index', descending: this.sort.descending };
+      // The next column on screen (empty columns are hidden, so they are skipped).
+      const visible = this.cols?.cols.map((c) => c.key) ?? [...SORT_KEYS];
+      const order = SORT_KEYS.filter((key) => visible.includes(key));
+      const i = order.indexOf(this.sort.key);
+      this.sort = { key: order[(i + 1) % order.length] ?? 'index', descending: this.sort.descending };
       this.recompute(ctx);
       return HANDLED;
     }
