@@ -97,7 +97,7 @@ describe.skipIf(!HAVE_TMUX || !HAVE_BUILD)('TUI filters under tmux', () => {
     expect(screen).toMatch(/rows 1\/4\n/);
     const rows = listRows(screen);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatch(/^ {2}0 17:23:02 .* {2}closed$/);
+    expect(rows[0]).toBe('  0 17:23:02 …:57624/uxXG…yX5h ↔ …:46588/6AGz…rZxP  2    4   16k ✓1 ✗2 ?1 closed');
     // delivery:failed keeps the two sessions with a failed message; a wrong value says what the key takes.
     keys('relay', '/', 'C-u');
     type('relay', 'delivery:failed');
