@@ -26,6 +26,7 @@ describe('message detail', () => {
       'Body',
       'Byte-Range coverage',
       'Hops',
+      'Chunks',
       'Diagnostics',
     ]);
     const msg = text(section(d, 'Message 2'));
@@ -56,7 +57,13 @@ describe('message detail', () => {
     expect(cov.length).toBeLessThanOrEqual(78);
     expect(text(section(d, 'Hops'))).toEqual([
       'hop 0  conn 0 c2s  192.0.2.10:49733 → 198.51.100.20:2855  To-Path 1',
-      '      1 chunk, 262 B complete · delay 0.00 ms · offset 0.00 ms · final 200 · rtt 9.05 ms',
+      '      1 chunk, 262 B, complete · final response 200 (frame 19)',
+      "      first hop (the message's first chunk)",
+      '      response time 9.05 ms',
+    ]);
+    expect(text(section(d, 'Chunks'))).toEqual([
+      'hop 0  conn 0 c2s  192.0.2.10:49733 → 198.51.100.20:2855  1 chunk',
+      '    1  c3p1m0a5  1-262/262 $  frames 16–17  200 OK · 9.05 ms (frame 19)',
     ]);
     expect(text(section(d, 'Diagnostics'))).toEqual(['none']);
   });
@@ -64,9 +71,10 @@ describe('message detail', () => {
   it('dumps a binary body in hex from the bytes the model kept, with the file check', () => {
     const d = detailSections(chat.doc, { kind: 'message', message: 3, transaction: 4 }, { width: 80, body: chat.body(3) });
     const hex = text(section(d, 'Body (hex)'));
-    expect(hex).toHaveLength(17);
+    expect(hex).toHaveLength(18);
     expect(hex[0]).toBe('0000  07 26 45 64 83 a2 c1 e0  ff 1e 3d 5c 7b 9a b9 d8  |.&Ed......=\\{...|');
-    expect(hex[16]).toBe('… 9744 more bytes');
+    // 256 shown + 768 kept + 8976 on the wire = the 10000 B of the message.
+    expect(hex.slice(16)).toEqual(['… 768 more bytes kept (not shown)', '… 8976 more bytes on the wire (not kept)']);
     expect(text(section(d, 'File transfer'))).toContain('check             verified');
     expect(text(section(d, 'Delivery'))).toContain('REPORT            000 200 OK  1-10000/10000  conn 0 s2c  frame 41 at 09:46:50.000250');
     const plain = detailSections(chat.doc, { kind: 'message', message: 3, transaction: 4 }, { width: 80 });

@@ -1,6 +1,7 @@
 /** Message bodies as screen text: escaped text split at line ends, or a hex dump for binary content. */
 import { escapeText } from '../../util/escape.js';
 import type { JsonMessage } from '../../export/json-types.js';
+import { bodyAccount, bodyRestLines } from './chunks.js';
 import { hexDump } from './hexdump.js';
 
 const TEXTUAL = /^(text\/|application\/(json|xml|[^;]*\+xml|[^;]*\+json)|message\/(cpim|imdn\+xml))/i;
@@ -49,14 +50,12 @@ export function bodyLines(m: JsonMessage, bytes: Uint8Array | null | undefined, 
     if (isTextual(type) || (type === null && m.preview !== null)) {
       const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
       const lines = escapedTextLines(text, maxLines);
-      const size = m.size ?? m.bytesSeen;
-      if (size > bytes.length) lines.push(`… ${size - bytes.length} more bytes not kept`);
+      lines.push(...bodyRestLines(m, bytes.length, bytes.length));
       return { lines, hex: false };
     }
     const shown = Math.min(bytes.length, maxHexBytes);
     const lines = hexDump(bytes.subarray(0, shown), shown);
-    const size = Math.max(m.size ?? m.bytesSeen, bytes.length);
-    if (size > shown) lines.push(`… ${size - shown} more bytes`);
+    lines.push(...bodyRestLines(m, bytes.length, shown));
     return { lines, hex: true };
   }
   if (m.preview !== null) {
@@ -64,6 +63,11 @@ export function bodyLines(m: JsonMessage, bytes: Uint8Array | null | undefined, 
     if (m.previewTruncated) lines.push('… (preview cut)');
     return { lines, hex: false };
   }
-  const size = m.size ?? m.bytesSeen;
-  return { lines: [`(${size} bytes of ${type ?? 'untyped'} content; no text preview)`], hex: false };
+  const what = `${type ?? 'untyped'} content`;
+  const partial = m.size !== null && m.size > m.bytesSeen;
+  const lines = [partial ? `(${m.bytesSeen} of ${m.size} bytes of ${what} on the wire; no text preview)` : `(${m.size ?? m.bytesSeen} bytes of ${what}; no text preview)`];
+  const a = bodyAccount(m, 0);
+  if (a.neverSent > 0) lines.push(`… ${a.neverSent} bytes never sent (aborted by the sender)`);
+  if (a.notCaptured > 0) lines.push(`… ${a.notCaptured} bytes not in the capture`);
+  return { lines, hex: false };
 }

@@ -6,7 +6,9 @@
  */
 import type { JsonDiagnostic, JsonDocument, JsonHeader, JsonMessage, JsonTransaction } from '../../export/json-types.js';
 import { bodyLines } from './body-text.js';
+import { abortPoint, abortText, abortWhere, legSends } from './chunks.js';
 import { coverageBar } from './coverage.js';
+import { chunksSection } from './detail-chunks.js';
 import { at, frames, KEY_WIDTH, kv, line1, rangeText, type DetailOptions, type Section } from './detail-format.js';
 import { authSection, sipSections } from './detail-sip.js';
 import { indexDocument, type DocIndex } from './doc-index.js';
@@ -105,13 +107,27 @@ function messageSection(m: JsonMessage): Section {
   return { title: `Message ${m.id}`, lines };
 }
 
-function deliverySection(m: JsonMessage): Section {
+/** Where the message was aborted: by whom, at which byte of how many, in which chunk and frame. */
+function abortLines(ix: DocIndex, m: JsonMessage, known: boolean): Line[] {
+  const legIndex = m.legs.findIndex((l) => l.state === 'aborted');
+  const leg = m.legs[legIndex];
+  const a = leg === undefined ? undefined : abortPoint(legSends(ix.messageTransactions(m.id), leg), leg.total ?? m.size);
+  const lines: Line[] = [known ? kv('aborted', abortWhere(a), 'fail') : kv('delivery', `# ${abortText(a)}`, 'fail')];
+  if (leg === undefined) return lines;
+  const on = `hop ${legIndex}  ${leg.from} → ${leg.to}  conn ${leg.connection}`;
+  const passed = m.legs.flatMap((l, i) => (i !== legIndex && l.state === 'aborted' ? [i] : []));
+  lines.push(kv('aborted on', passed.length === 0 ? on : `${on}; passed on by ${passed.length === 1 ? 'hop' : 'hops'} ${passed.join(', ')}`));
+  return lines;
+}
+
+function deliverySection(ix: DocIndex, m: JsonMessage): Section {
   const d = m.delivery;
   const style: Style = d.state === 'delivered' ? 'ok' : d.state === 'failed' ? 'fail' : 'warn';
   const mark = d.state === 'delivered' ? '✓' : d.state === 'failed' ? '✗' : '?';
-  const lines: Line[] = [
-    kv('delivery', `${mark} ${d.state}${d.code === null ? '' : ` ${d.code}`}${d.via === null ? '' : ` (by ${d.via})`}`, style),
-  ];
+  const aborted = m.state === 'aborted';
+  // An aborted message with no verdict of its own reads as aborted, not as "unknown".
+  const lines: Line[] = aborted && d.state === 'unknown' ? [] : [kv('delivery', `${mark} ${d.state}${d.code === null ? '' : ` ${d.code}`}${d.via === null ? '' : ` (by ${d.via})`}`, style)];
+  if (aborted) lines.push(...abortLines(ix, m, lines.length > 0));
   if (d.at !== null) lines.push(kv('known at', `${at(d.at)}${d.latencyMs === null ? '' : `, ${fmtMs(d.latencyMs)} after the first chunk`}`));
   for (const r of m.reports) {
     const fail = isFailure(r.status?.code);
@@ -199,12 +215,22 @@ function coverageSection(m: JsonMessage, width: number): Section {
   return { title: 'Byte-Range coverage', lines };
 }
 
-/** One entry per leg, two lines each (fits 80 columns): where it went, then what it carried and when. */
+/** Why a leg has no final response (the response to its `$` chunk). */
+function noFinal(l: JsonMessage['legs'][number]): string {
+  if (l.state === 'aborted') return 'no final response (aborted)';
+  if (l.lastFlag === '$') return 'no final response (last chunk unanswered)';
+  return 'no final response (last chunk not seen)';
+}
+
+/**
+ * One entry per leg, four lines each (fits 80 columns): where it went; what it carried and the response
+ * to its last chunk; when its first chunk left, after the previous hop's and the message's first chunk;
+ * the response times of its chunks. The help screen explains the words.
+ */
 function hopSection(m: JsonMessage): Section {
   const lines: Line[] = [];
   m.legs.forEach((l, i) => {
     const fr = l.finalResponse;
-    const fail = l.state === 'aborted' || isFailure(fr?.status);
     const stateStyle: Style = l.state === 'complete' ? 'ok' : l.state === 'aborted' ? 'fail' : 'warn';
     lines.push([
       seg(`hop ${i}`, 'head'),
@@ -212,12 +238,15 @@ function hopSection(m: JsonMessage): Section {
       seg(`  To-Path ${l.hops}`, 'dim'),
     ]);
     lines.push([
-      seg(`      ${l.chunks} chunk${l.chunks === 1 ? '' : 's'}, ${fmtBytes(l.bytes)} `),
+      seg(`      ${l.chunks} chunk${l.chunks === 1 ? '' : 's'}, ${fmtBytes(l.bytes)}, `),
       seg(l.state, stateStyle),
-      seg(` · delay ${fmtMs(l.delayMs)} · offset ${fmtMs(l.offsetMs)} · final `),
-      seg(fr === null ? 'none' : String(fr.status), fail ? 'fail' : fr === null ? 'warn' : 'ok'),
-      seg(` · rtt ${l.rttMs === null ? '-' : `${fmtMs(l.rttMs.mean)}${l.rttMs.count > 1 ? ` (${fmtMs(l.rttMs.min)}–${fmtMs(l.rttMs.max)})` : ''}`}`),
+      seg(' · '),
+      fr === null ? seg(noFinal(l), l.state === 'aborted' ? 'fail' : 'warn') : seg(`final response ${fr.status}`, isFailure(fr.status) ? 'fail' : 'ok'),
+      seg(fr === null ? '' : ` (frame ${fr.frame})`, 'dim'),
     ]);
+    lines.push(line1(i === 0 ? "      first hop (the message's first chunk)" : `      +${fmtMs(l.delayMs)} since previous hop · +${fmtMs(l.offsetMs)} since first hop`));
+    const r = l.rttMs;
+    lines.push(line1(r === null ? '      no response time (no chunk answered)' : `      response time ${fmtMs(r.mean)}${r.count > 1 ? ` avg${r.min === r.max ? '' : ` (${fmtMs(r.min)}–${fmtMs(r.max)})`}` : ''}`));
   });
   if (lines.length === 0) lines.push(line1('no leg', 'dim'));
   return { title: 'Hops', lines };
@@ -252,14 +281,14 @@ export function detailSections(doc: JsonDocument, target: LadderTarget, opts: De
     out.push(diagnosticsSection(diagnosticsFor(doc, [tx])));
     return out;
   }
-  out.push(messageSection(m), deliverySection(m));
+  out.push(messageSection(m), deliverySection(ix, m));
   if (tx !== undefined) out.push(transactionSection(ix, tx));
   const cpim = cpimSection(m);
   if (cpim !== undefined) out.push(cpim);
   out.push(...extrasSections(ix, m));
   const body = bodyLines(m, opts.body);
   out.push({ title: body.hex ? 'Body (hex)' : 'Body', lines: body.lines.map((t) => line1(t)) });
-  out.push(coverageSection(m, opts.width), hopSection(m));
+  out.push(coverageSection(m, opts.width), hopSection(m), chunksSection(m, ix.messageTransactions(m.id)));
   out.push(diagnosticsSection(diagnosticsFor(doc, ix.messageTransactions(m.id))));
   return out;
 }

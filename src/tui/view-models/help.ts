@@ -76,6 +76,19 @@ export const KEY_SECTIONS: readonly KeySection[] = [
   },
 ];
 
+/** What the message detail's words mean (its Delivery, Hops and Chunks sections). */
+export const DETAIL_TERMS: readonly KeyHelp[] = [
+  { keys: '# aborted', what: 'the sender ended the message with # before its last byte; the rest was never sent' },
+  { keys: 'hop', what: 'one leg of the message: sender → relay, relay → relay or relay → receiver' },
+  { keys: 'since previous', what: "time since previous hop: this hop's first chunk after the previous hop's" },
+  { keys: 'since first', what: "time since first hop: this hop's first chunk after the message's first chunk" },
+  { keys: 'final response', what: 'the response to the last chunk ($); no final response when it was never sent or answered' },
+  { keys: 'response time', what: "a chunk's request to its response on that hop (average, min–max)" },
+  { keys: 'To-Path N', what: 'URIs left in the To-Path on that hop (1: the next one is the receiver)' },
+  { keys: 'Chunks', what: 'every chunk on every hop: transaction, Byte-Range, end flag, frames, response' },
+  { keys: 'bytes', what: 'kept (not shown), on the wire (not kept), never sent (aborted), not in the capture' },
+];
+
 export function helpLines(): Line[] {
   const out: Line[] = [
     [seg('msrpscope — MSRP capture viewer', 'head')],
@@ -86,5 +99,7 @@ export function helpLines(): Line[] {
     out.push([], [seg(s.title, 'head')]);
     for (const k of s.keys) out.push([seg(`  ${k.keys.padEnd(16)}`, 'key'), seg(k.what)]);
   }
+  out.push([], [seg('Message detail: what the words mean', 'head')]);
+  for (const k of DETAIL_TERMS) out.push([seg(`  ${k.keys.padEnd(16)}`, 'accent'), seg(k.what)]);
   return out;
 }

@@ -3,6 +3,7 @@
  * along it, other requests and responses one arrow each, and the SIP INVITE / answer / BYE.
  */
 import type { JsonDirection, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../../export/json-types.js';
+import { abortPoint, abortText, txTimeOrder } from './chunks.js';
 import type { DocIndex } from './doc-index.js';
 import { fmtBytes, fmtMs, fmtStatus, isFailure, sipIdentity } from './format.js';
 import type { LadderEntry } from './ladder-types.js';
@@ -120,35 +121,54 @@ interface Group {
 
 function groupEntry(ix: DocIndex, g: Group, resolve: Resolver): LadderEntry {
   const m: JsonMessage | undefined = ix.message(g.message);
-  const first = g.sends[0];
+  // The header stands at the first chunk's time, whatever order the document lists the chunks in.
+  const sends = [...g.sends].sort(txTimeOrder);
+  const first = sends[0];
   const e = first === undefined ? { from: 0, to: 0 } : resolve(first);
   const leg = m?.legs.find((l) => l.connection === g.connection && l.direction === g.direction);
-  const chunks = leg?.chunks ?? g.sends.length;
-  const bytes = leg?.bytes ?? g.sends.reduce((n, t) => n + (t.request?.bodyLength ?? 0), 0);
-  const label: Line = [seg('SEND', 'head'), seg(` ${bytes} B${chunks > 1 ? ` in ${chunks} chunks` : ''}`)];
+  const chunks = leg?.chunks ?? sends.length;
+  const bytes = leg?.bytes ?? sends.reduce((n, t) => n + (t.request?.bodyLength ?? 0), 0);
+  const total = leg?.total ?? m?.size ?? null;
+  // The leg's own state first: it is what a narrow screen must still show.
+  const state = leg?.state ?? m?.state;
+  const abort = state === 'aborted' ? abortPoint(sends, total) : undefined;
+  const label: Line = [seg('SEND', 'head')];
   let fail = false;
+  if (abort !== undefined) {
+    fail = true;
+    label.push(seg(' '), seg(abortText(abort), 'fail'));
+  } else {
+    const size = total !== null && total > bytes ? `${bytes} of ${total} B` : `${bytes} B`;
+    label.push(seg(` ${size}${chunks > 1 ? ` in ${chunks} chunks` : ''}`));
+    if (state === 'aborted') {
+      fail = true;
+      label.push(seg(' aborted', 'fail'));
+    } else if (state === 'incomplete') {
+      label.push(seg(' incomplete', 'warn'));
+    }
+  }
   let failCode: number | null = null;
   let okCode: number | null = null;
   let unanswered = 0;
+  const codes = new Map<number, number>();
   let end = first === undefined ? 0 : timeOf(first).epoch;
   const start = end;
-  for (const t of g.sends) {
+  for (const t of sends) {
     end = Math.max(end, t.request?.at.epoch ?? 0);
     if (t.response !== null) {
       end = Math.max(end, t.response.at.epoch);
+      codes.set(t.response.status, (codes.get(t.response.status) ?? 0) + 1);
       if (isFailure(t.response.status)) failCode ??= t.response.status;
       else okCode ??= t.response.status;
     } else if (t.expects === 'response') unanswered++;
   }
-  // The leg's own state first: it is what a narrow screen must still show.
-  const state = leg?.state ?? m?.state;
   if (state === 'aborted') {
-    fail = true;
-    label.push(seg(' # aborted', 'fail'));
-  } else if (state === 'incomplete') {
-    label.push(seg(' incomplete', 'warn'));
-  }
-  if (failCode !== null) {
+    // The hop accepted the chunks it got, but the message did not get through: responses are listed
+    // neutrally (failures still red), never as a success mark.
+    if (failCode !== null) fail = true;
+    const sorted = [...codes].sort((a, b) => a[0] - b[0]);
+    sorted.forEach(([code, n], i) => label.push(seg(i === 0 ? ' · ' : ' '), seg(`${n}×${code}`, isFailure(code) ? 'fail' : undefined)));
+  } else if (failCode !== null) {
     fail = true;
     label.push(seg(` ✗ ${failCode}`, 'fail'));
   } else if (okCode !== null) {
@@ -169,7 +189,7 @@ function groupEntry(ix: DocIndex, g: Group, resolve: Resolver): LadderEntry {
   const unfold = (): LadderEntry[] => {
     const out: LadderEntry[] = [];
     const prefix = `${g.key}/`;
-    for (const t of g.sends) plainEntries(ix, t, resolve(t), out, prefix);
+    for (const t of sends) plainEntries(ix, t, resolve(t), out, prefix);
     for (const t of g.reports) plainEntries(ix, t, resolve(t), out, prefix);
     return out.sort(byTime);
   };
@@ -183,7 +203,7 @@ function groupEntry(ix: DocIndex, g: Group, resolve: Resolver): LadderEntry {
     folded: true,
     sip: false,
     target: { kind: 'message', message: g.message, transaction: first?.id ?? null },
-    transactions: [...g.sends, ...g.reports].map((t) => t.id),
+    transactions: [...sends, ...g.reports].map((t) => t.id),
     expandable: true,
     get children(): LadderEntry[] {
       children ??= unfold();

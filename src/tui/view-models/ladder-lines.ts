@@ -11,17 +11,32 @@ export interface LadderRow {
   entry: LadderEntry;
   depth: 0 | 1;
   expanded: boolean;
+  /** The folded message a chunk row (depth 1) was unfolded from. */
+  parent?: LadderEntry;
 }
 
-/** Visible rows: every entry, and the children of the expanded ones right below them. */
+function rowOrder(a: LadderRow, b: LadderRow): number {
+  return a.entry.at.epoch - b.entry.at.epoch || a.entry.at.frame - b.entry.at.frame;
+}
+
+/**
+ * Visible rows in time order: every entry, and the children of the expanded ones at their own times
+ * (interleaved with other rows when messages overlap). An unfolded message's row stays at its first
+ * chunk's time, above its chunks; rows at the same time keep the ladder's order.
+ */
 export function flattenLadder(l: Ladder, expanded: ReadonlySet<string>): LadderRow[] {
   const out: LadderRow[] = [];
+  let opened = false;
   for (const e of l.entries) {
     const open = e.expandable && expanded.has(e.key);
     out.push({ entry: e, depth: 0, expanded: open });
-    if (open) for (const c of e.children) out.push({ entry: c, depth: 1, expanded: false });
+    if (open) {
+      opened = true;
+      for (const c of e.children) out.push({ entry: c, depth: 1, expanded: false, parent: e });
+    }
   }
-  return out;
+  // Array.prototype.sort is stable: equal times keep the order above (a message's row before its chunks).
+  return opened ? out.sort(rowOrder) : out;
 }
 
 export interface LadderLayout {
@@ -129,7 +144,9 @@ function diagram(e: LadderEntry, layout: LadderLayout, style: Style | undefined)
 export function ladderRowLine(row: LadderRow, prev: LadderRow | undefined, layout: LadderLayout, mode: TimeMode): Line {
   const e = row.entry;
   const style: Style | undefined = e.fail ? 'fail' : e.sip ? 'sip' : undefined;
-  const t = timeColumn(e.at, prev?.entry.at, mode);
+  // Rows are in time order; a row above that is later (a document out of order) reads as +0, never negative.
+  const before = prev === undefined ? undefined : prev.entry.at.epoch > e.at.epoch ? e.at : prev.entry.at;
+  const t = timeColumn(e.at, before, mode);
   const marker = row.depth === 1 ? '  └ ' : e.expandable ? (row.expanded ? '▾ ' : '▸ ') : '  ';
   const out: Line = [seg(`${fit(t, layout.timeWidth)} `, 'dim'), ...diagram(e, layout, style), { text: marker }];
   let room = layout.labelWidth - displayWidth(marker);

@@ -76,12 +76,8 @@ export class LadderView implements View {
   private selected(): { row: LadderRow; parent: LadderEntry | undefined } | undefined {
     const row = this.flat[this.vp.cursor];
     if (row === undefined) return undefined;
-    if (row.depth === 0) return { row, parent: undefined };
-    for (let i = this.vp.cursor - 1; i >= 0; i--) {
-      const r = this.flat[i];
-      if (r !== undefined && r.depth === 0) return { row, parent: r.entry };
-    }
-    return { row, parent: undefined };
+    // Chunk rows sit at their own times, maybe below other messages' rows: each knows its message.
+    return { row, parent: row.depth === 1 ? row.parent : undefined };
   }
 
   render(ctx: ViewContext, width: number, height: number): Rendered {
