@@ -124,8 +124,13 @@ describe.skipIf(!HAVE_TMUX || !HAVE_BUILD)('TUI filters under tmux', () => {
     expect(listRows(screen)).toEqual(['  no session matches the filter']);
     keys('chat', '?');
     await waitForText('chat', 'msrpscope · Help');
-    keys('chat', 'End');
-    screen = await waitForText('chat', 'state:aborted   sessions where a message is: aborted incomplete complete');
+    // Page down until the filter part of the help is on screen (it is not the last part).
+    const wanted = 'state:aborted   sessions where a message is: aborted incomplete complete';
+    for (let page = 0; page < 6 && !pane('chat').includes(wanted); page++) {
+      keys('chat', 'PageDown');
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    screen = await waitForText('chat', wanted);
     expect(screen).toContain('delivery:failed sessions where a message was: delivered failed unknown');
     keys('chat', 'q', 'q');
     expect(await exitCode(code)).toBe(0);
