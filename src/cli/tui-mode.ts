@@ -4,6 +4,7 @@ import type { Store } from '../model/store.js';
 import { buildJsonDocument } from '../export/json.js';
 import { filterDocument, type RecordFilter } from '../export/filter.js';
 import { runTui } from '../tui/app.js';
+import type { CutLookup } from '../tui/view-models/raw.js';
 import type { PipelineResult } from './pipeline.js';
 import { CliError, EXIT_USAGE } from './errors.js';
 
@@ -42,13 +43,14 @@ export async function runTuiMode(
 ): Promise<{ exitCode: number; result: PipelineResult | undefined }> {
   const doc = (): ReturnType<typeof buildJsonDocument> => filterDocument(buildJsonDocument(store), opts.filter);
   const getBody = (i: number): Uint8Array | null => store.messages[i]?.preview ?? null;
+  const getCut: CutLookup = (t, part) => store.cutFrame(t, part);
   const closeInput = (): void => {
     if (opts.input !== process.stdin && opts.input instanceof ReadStream) opts.input.destroy();
   };
   if (!opts.live) {
     const result = await run();
     const snapshot = doc();
-    const exitCode = await runTui({ getDocument: () => snapshot, input: opts.input, title: opts.title, getBody });
+    const exitCode = await runTui({ getDocument: () => snapshot, input: opts.input, title: opts.title, getBody, getCut });
     closeInput();
     return { exitCode, result };
   }
@@ -66,6 +68,7 @@ export async function runTuiMode(
     input: opts.input,
     title: opts.title,
     getBody,
+    getCut,
   });
   let result: PipelineResult | undefined;
   const reading = run().then((r) => {

@@ -84,11 +84,14 @@ export function filterDocument(doc: JsonDocument, f: RecordFilter): JsonDocument
   const narrowsConnections = f.session !== undefined || f.message !== undefined || f.method !== undefined || hasMessageTerms(f);
   const connections = doc.connections.filter((c) => connOk.has(c.id) && (!narrowsConnections || usedConns.has(c.id)));
   const keptConns = new Set(connections.map((c) => c.id));
+  // Frames with their end-line are counted; frames cut before it apart (summary.truncated), as unfiltered.
   const requests = new Map<string, number>();
   const responses = new Map<string, number>();
+  const cutRequests = new Map<string, number>();
+  const cutResponses = new Map<string, number>();
   for (const t of transactions) {
-    if (t.request !== null && t.method !== null) bump(requests, t.method);
-    if (t.response !== null) bump(responses, String(t.response.status));
+    if (t.request !== null && t.method !== null) bump(t.request.truncated ? cutRequests : requests, t.method);
+    if (t.response !== null) bump(t.response.truncated ? cutResponses : responses, String(t.response.status));
   }
   const diagnostics = doc.diagnostics.filter((d) => d.connection < 0 ? !narrowsConnections && f.address === undefined : keptConns.has(d.connection));
   const diagCounts = new Map<string, number>();
@@ -112,6 +115,7 @@ export function filterDocument(doc: JsonDocument, f: RecordFilter): JsonDocument
       },
       requests: toCounts(requests),
       responses: toCounts(responses),
+      truncated: { ...doc.summary.truncated, requests: toCounts(cutRequests), responses: toCounts(cutResponses) },
       messages: {
         total: messages.length,
         complete: messages.filter((m) => m.state === 'complete').length,

@@ -34,6 +34,7 @@ export function summaryInput(store: Store): SummaryInput {
       method: t.request?.method ?? null,
       state: transactionState(t),
       rttMs: rs?.rttMs === null || rs?.rttMs === undefined ? null : round3(rs.rttMs),
+      request: t.request === undefined ? null : t.request,
       response: rs === undefined ? null : rs,
     };
   });

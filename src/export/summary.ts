@@ -26,7 +26,10 @@ export type SummaryMessage = Pick<JsonMessage, 'id' | 'messageId' | 'session' | 
 };
 
 /** A transaction as the summary reads it (a JsonTransaction is one). */
-export type SummaryTransaction = Pick<JsonTransaction, 'method' | 'state' | 'rttMs'> & { response: { status: number } | null };
+export type SummaryTransaction = Pick<JsonTransaction, 'method' | 'state' | 'rttMs'> & {
+  request: { truncated: boolean } | null;
+  response: { status: number; truncated: boolean } | null;
+};
 
 export type SummaryDiagnostic = Pick<JsonDiagnostic, 'code' | 'severity' | 'frame' | 'detail'>;
 
@@ -102,6 +105,21 @@ function counts(m: CountMap): string {
   return keys.length === 0 ? 'none' : keys.map((k) => `${k} ${m[k] ?? 0}`).join(', ');
 }
 
+/**
+ * A `Requests:` / `Responses:` value: frames that were on the wire in full (end-line seen), then those cut
+ * before their end-line, apart: `200 20, 401 4 (cut: 423 1)`.
+ */
+function countsWithCut(full: CountMap, cut: CountMap): string {
+  return Object.keys(cut).length === 0 ? counts(full) : `${counts(full)} (cut: ${counts(cut)})`;
+}
+
+/** The Transactions table's row of a transaction: `AUTH → 423`, a frame cut before its end-line marked `(cut)`. */
+export function transactionKey(t: SummaryTransaction): string {
+  const method = `${t.method ?? '(response only)'}${t.request?.truncated === true ? ' (cut)' : ''}`;
+  const response = t.response ? `${t.response.status}${t.response.truncated ? ' (cut)' : ''}` : t.state === 'unanswered' ? 'none' : '-';
+  return `${method} → ${response}`;
+}
+
 /** Nearest-rank percentile of sorted values. */
 export function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
@@ -148,7 +166,10 @@ export function renderSummary(doc: SummaryInput, opts: SummaryOptions): string {
   );
   const tls = tlsLine(doc.connections);
   if (tls !== null) out.push(tls);
-  out.push(`Requests: ${escapeText(counts(s.requests))}\nResponses: ${escapeText(counts(s.responses))}\n`);
+  out.push(
+    `Requests: ${escapeText(countsWithCut(s.requests, s.truncated.requests))}\n` +
+      `Responses: ${escapeText(countsWithCut(s.responses, s.truncated.responses))}\n`,
+  );
   out.push(
     `Messages: ${s.messages.total} (${s.messages.complete} complete, ${s.messages.aborted} aborted, ${s.messages.incomplete} incomplete)\n`,
   );
@@ -209,7 +230,7 @@ export function renderSummary(doc: SummaryInput, opts: SummaryOptions): string {
     out.push(`\n${head('Transactions')}\n`);
     const byKey = new Map<string, { count: number; rtts: number[]; unanswered: number }>();
     for (const t of doc.transactions) {
-      const key = `${t.method ?? '(response only)'} → ${t.response ? t.response.status : t.state === 'unanswered' ? 'none' : '-'}`;
+      const key = transactionKey(t);
       const e = byKey.get(key) ?? { count: 0, rtts: [], unanswered: 0 };
       e.count++;
       if (t.rttMs !== null) e.rtts.push(t.rttMs);

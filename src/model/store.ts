@@ -1,7 +1,7 @@
 import { escapeText } from '../util/escape.js';
 import type { CaptureInfo, FrameRef } from '../capture/types.js';
 import type { CloseReason, Dir, TcpConnection } from '../tcp/types.js';
-import type { MsrpFrame, RawHeader } from '../msrp/types.js';
+import type { CutFrame, MsrpFrame, RawHeader } from '../msrp/types.js';
 import { SipDialogTracker, type SipDialog } from '../sip/dialogs.js';
 import type { SipMessage } from '../sip/message.js';
 import type { TransportFactsLookup } from '../transport/facts.js';
@@ -46,6 +46,9 @@ function bump<K>(m: Map<K, number>, k: K, n = 1): void {
 }
 
 const EMPTY_BUFFER = Buffer.alloc(0);
+
+/** Cut frames whose received head is kept for the viewer (each at most CUT_HEAD_BYTES): the first ones. */
+export const MAX_CUT_FRAMES = 256;
 
 /**
  * The model: correlates MSRP frames into transactions, messages (with legs across relays, REPORTs and
@@ -94,6 +97,9 @@ export class Store implements ModelInput {
   private readonly headerTable = new HeaderTable();
   /** Previews of retained messages, copied into shared slabs. */
   private readonly kept = new ByteArena();
+  /** Cut frames of retained transactions by transaction index (at most MAX_CUT_FRAMES); not in the JSON. */
+  private readonly cuts = new Map<number, { request?: CutFrame; response?: CutFrame }>();
+  private cutCount = 0;
   /** Events caused by a frame, emitted right after the frame's own request/response event. */
   private readonly followUps: ModelEvent[] = [];
   private info: CaptureInfo | undefined;
@@ -423,6 +429,7 @@ export class Store implements ModelInput {
       }
     }
     if (this.retainTransactions) this.transactionList.push(t);
+    if (m.cut !== undefined) this.keepCut(t, 'request', m.cut);
     if (this.listeners.length > 0 || this.followUps.length > 0) this.emitWithFollowUps({ type: 'request', transaction: t, fields });
   }
 
@@ -524,6 +531,7 @@ export class Store implements ModelInput {
     if (t !== undefined && t.request !== undefined) {
       part.rttMs = msBetween(t.request.lastFrame, m.firstFrame);
       t.response = part;
+      if (m.cut !== undefined) this.keepCut(t, 'response', m.cut);
       const method = t.request.method;
       if (method === 'REPORT') {
         this.report('response-to-report', m.firstFrame.frame, c.id, `${status} response to REPORT ${m.transactionId}`, m.startOffset);
@@ -573,7 +581,17 @@ export class Store implements ModelInput {
       m.startOffset,
     );
     if (this.retainTransactions) this.transactionList.push(t);
+    if (m.cut !== undefined) this.keepCut(t, 'response', m.cut);
     this.emit({ type: 'response', transaction: t });
+  }
+
+  /** Keeps a cut frame of a retained transaction, while fewer than MAX_CUT_FRAMES are kept. */
+  private keepCut(t: TransactionRecord, part: 'request' | 'response', cut: CutFrame): void {
+    if (!this.retainTransactions || this.cutCount >= MAX_CUT_FRAMES) return;
+    this.cutCount++;
+    const e = this.cuts.get(t.index) ?? {};
+    e[part] = cut;
+    this.cuts.set(t.index, e);
   }
 
   /** The frame's header list as kept with its transaction (compact, repeated headers shared). */
@@ -631,6 +649,14 @@ export class Store implements ModelInput {
   }
 
   // ---- read access for exporters ----
+
+  /**
+   * The request or response of transaction `transaction` when it was cut before its end-line: why, where,
+   * and its start-line and header block as received (the first MAX_CUT_FRAMES cut frames only).
+   */
+  cutFrame(transaction: number, part: 'request' | 'response'): CutFrame | undefined {
+    return this.cuts.get(transaction)?.[part];
+  }
 
   /** The connection record with this id. */
   connection(id: number): ConnectionRecord | undefined {

@@ -10,3 +10,6 @@ export const DEFAULT_MAX_HEADER_BLOCK = 65536;
 /** Shortest and longest transaction id (RFC 4975 `ident`: 4 to 32 characters). */
 export const TXID_MIN = 4;
 export const TXID_MAX = 32;
+
+/** Bytes of a frame's start-line and header block kept while it is parsed, for a frame cut before its end-line. */
+export const CUT_HEAD_BYTES = 4096;

@@ -5,7 +5,9 @@ import { msrpDiagnostic } from './codes.js';
 import { checkConformance } from './diagnostics.js';
 import { UNDECIDED, endLineFlag, endPattern, flagOf, matchEndLine } from './end-line.js';
 import { parseHeaderLine } from './header-line.js';
+import { FrameHead } from './frame-head.js';
 import {
+  CUT_HEAD_BYTES,
   DEFAULT_MAX_HEADER_BLOCK,
   DEFAULT_MAX_HEADER_LINE,
   DEFAULT_MAX_START_LINE,
@@ -13,7 +15,7 @@ import {
   TXID_MAX,
 } from './limits.js';
 import { parseStartLine, type StartLine } from './start-line.js';
-import type { EndFlag, MsrpFrame, MsrpParserOptions, MsrpParserSink } from './types.js';
+import type { CutReason, EndFlag, MsrpFrame, MsrpParserOptions, MsrpParserSink } from './types.js';
 
 export type { MsrpParserOptions, MsrpParserSink } from './types.js';
 
@@ -91,6 +93,8 @@ export class MsrpParser {
   /** lf-only-line-endings is reported once per direction (each frame carries lfOnly). */
   private lfReported = false;
   private lineEndRef: FrameRef = NO_REF;
+  /** The current message's start-line and header block as received (bounded), for a frame that gets cut. */
+  private readonly head = new FrameHead(CUT_HEAD_BYTES);
 
   // BODY
   private readonly body: BodyAccumulator;
@@ -151,6 +155,9 @@ export class MsrpParser {
     this.base += n;
     // A completed line may have been a view of `bytes`: never pin the caller's (capture-sized) buffer.
     this.lb = LF_BUF;
+    // The head of a message still in progress is copied now (its lines may be views of `bytes`).
+    if (this.m !== undefined) this.head.flush();
+    else this.head.reset();
   }
 
   /** `length` bytes will never arrive; the stream continues after them. */
@@ -174,6 +181,7 @@ export class MsrpParser {
       this.skipRun = 0;
     }
     this.state = S_DONE;
+    this.head.release();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -344,6 +352,9 @@ export class MsrpParser {
     this.lineEndRef = this.cur;
     this.clearParts();
     this.lineLen = 0;
+    // lb[ls..le] is the start-line (both callers).
+    this.head.reset();
+    this.head.view(this.lb, this.ls, this.le + 1);
     this.m = {
       kind: sl.kind,
       transactionId: sl.transactionId,
@@ -362,6 +373,7 @@ export class MsrpParser {
       firstFrame: firstRef,
       lastFrame: firstRef,
       lfOnly: lfOnlyLine,
+      cut: undefined,
     };
   }
 
@@ -405,6 +417,7 @@ export class MsrpParser {
       }
     }
     this.headerBytes += lineTotal;
+    this.head.view(lb, ls, le + 1);
     if (ce === le) this.lfLines++;
     else this.crlfLines++;
     this.lineEndRef = this.cur;
@@ -580,7 +593,11 @@ export class MsrpParser {
   /** Emits the current message as truncated, its last byte just before stream offset `endOffset`. */
   private emitTruncated(endOffset: number, code: 'truncated-by-gap' | 'truncated-at-end' | undefined): void {
     const m = this.m!;
-    if (this.state === S_BODY) {
+    const inBody = this.state === S_BODY;
+    // A header line in progress: its bytes so far are part of what was received.
+    if (!inBody) for (const p of this.parts) this.head.add(p, 0, p.length);
+    const reason: CutReason = code === 'truncated-by-gap' ? 'gap' : code === 'truncated-at-end' ? 'end' : 'next-start-line';
+    if (inBody) {
       const carry = this.carry;
       if (carry !== undefined && carry.length > this.carryNonBody) {
         this.body.release(carry, this.carryNonBody, carry.length, this.carryRef);
@@ -592,6 +609,13 @@ export class MsrpParser {
     this.lineLen = 0;
     m.flag = undefined;
     m.truncated = true;
+    m.cut = {
+      reason,
+      in: inBody ? 'body' : 'headers',
+      length: endOffset - m.startOffset,
+      bodyLength: inBody ? this.body.length : 0,
+      head: this.head.copy(),
+    };
     if (code) {
       const where = this.state === S_BODY ? `body (${this.body.length} bytes so far)` : 'header block';
       this.diag(code, m.firstFrame.frame, m.startOffset,

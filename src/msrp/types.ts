@@ -38,6 +38,24 @@ export interface MsrpFrame {
   lastFrame: FrameRef;
   /** True when line endings were LF only. */
   lfOnly: boolean;
+  /** What the parser knows of a truncated frame (undefined for a complete one). */
+  cut?: CutFrame | undefined;
+}
+
+/** Why a frame ended without its end-line: a TCP gap, the end of the stream, or the next start-line. */
+export type CutReason = 'gap' | 'end' | 'next-start-line';
+
+/** A frame cut before its end-line: where, why, and its first bytes as received. */
+export interface CutFrame {
+  reason: CutReason;
+  /** The part it was cut in. */
+  in: 'headers' | 'body';
+  /** Bytes of the frame received (endOffset - startOffset). */
+  length: number;
+  /** Body bytes received (0 when cut in the header block). */
+  bodyLength: number;
+  /** The start-line and header block as received (the last line possibly partial), at most CUT_HEAD_BYTES; a copy. */
+  head: Buffer;
 }
 
 /** Receives what an MsrpParser finds on one direction of one stream. */

@@ -8,6 +8,7 @@ import type { JsonDocument } from '../export/json-types.js';
 import { escapeText } from '../util/escape.js';
 import { TuiController } from './views/controller.js';
 import { lineMarkup } from './views/markup.js';
+import type { CutLookup } from './view-models/raw.js';
 import { createScreen, type Screen } from './terminal.js';
 
 export interface TuiOptions {
@@ -25,6 +26,8 @@ export interface TuiOptions {
   title?: string;
   /** First bytes of a message body (the model's preview buffer), for hex dumps and raw bodies. */
   getBody?: (message: number) => Uint8Array | null | undefined;
+  /** A request/response cut before its end-line: why, where, and its start-line and header block as received. */
+  getCut?: CutLookup;
 }
 
 /** Redraws after document changes are spaced at least this far apart (≤ 10 per second). */
@@ -50,6 +53,7 @@ export function startTui(opts: TuiOptions): TuiSession {
     live: opts.live ?? false,
     title: escapeText(opts.title ?? 'msrpscope'),
     body: opts.getBody,
+    cut: opts.getCut,
   });
   const input = opts.input ?? process.stdin;
   const output = opts.output ?? process.stdout;

@@ -1,7 +1,7 @@
 /** Builds MsrpFrame objects and feeds them to a Store the way MsrpTap does (head → body slices → frame). */
 import type { FrameRef } from '../../src/capture/types.js';
 import type { Dir, TcpConnection } from '../../src/tcp/types.js';
-import type { EndFlag, MsrpFrame, RawHeader } from '../../src/msrp/types.js';
+import type { CutFrame, EndFlag, MsrpFrame, RawHeader } from '../../src/msrp/types.js';
 import type { Store } from '../../src/model/store.js';
 
 const BASE_SEC = 1_800_000_000;
@@ -56,6 +56,8 @@ export interface ResponseSpec {
   frame: number;
   ms?: number;
   truncated?: boolean;
+  /** What the parser knew of a truncated frame. */
+  cut?: CutFrame;
 }
 
 function frameOf(kind: 'request' | 'response', tid: string, headers: RawHeader[], first: FrameRef): MsrpFrame {
@@ -124,6 +126,7 @@ export function feedResponse(store: Store, c: TcpConnection, dir: Dir, spec: Res
   m.comment = spec.comment ?? '';
   m.truncated = spec.truncated === true;
   m.flag = spec.truncated === true ? undefined : '$';
+  if (spec.cut !== undefined) m.cut = spec.cut;
   store.msrpHead(c, dir, m);
   store.msrpFrame(c, dir, m);
   return m;

@@ -260,6 +260,56 @@ describe('MsrpParser resync', () => {
   });
 });
 
+describe('MsrpParser cut frames', () => {
+  // The 423 of ../shared/corpus/relay_abort_fail.pcap (frame 20): the end-line text after garbage on a header line.
+  const r423 = Buffer.concat([
+    Buffer.from('MSRP aaBjvWeDIK 423 Interval Out Of Bounds\r\nTo-Path: msrp://127.0.0.1:57638/MxhXINyn9kN9;tcp\r\n', 'latin1'),
+    Buffer.from('From-Path: msrp://127.0.0.1:2865;tcp\r\n', 'latin1'),
+    Buffer.from([0x78, 0x79, 0x7a, 0x31, 0x32, 0x33, 0, 0, 0xc0, 0xc0, 0xc0, 0xc0, 0, 0, 0, 0, 0xed]),
+    Buffer.from('-------aaBjvWeDIK$\r\n', 'latin1'),
+  ]);
+
+  it('a frame cut in its header block keeps every byte received, whatever the split', () => {
+    const whole = parseWhole(r423);
+    expect(r423.length).toBe(169);
+    expect(whole.frames).toHaveLength(1);
+    expect(whole.frames[0]!.cut).toEqual({ reason: 'end', in: 'headers', length: 169, bodyLength: 0, head: r423 });
+    expect(codes(whole)).toEqual(['malformed-header-line', 'truncated-at-end']);
+    for (let i = 0; i <= r423.length; i++) {
+      for (const j of [i, i + 1, i + 7]) {
+        const split = parseSplit(r423, [...new Set([i, Math.min(j, r423.length)])]);
+        expect(split.frames[0]!.cut, `split at ${i}, ${j}`).toEqual(whole.frames[0]!.cut);
+      }
+    }
+  });
+
+  it('a header line cut by the end of the stream is kept as far as it came', () => {
+    const text = `MSRP abcd1234 SEND\r\n${TO}\r\nFrom-Pa`;
+    const r = parseSplit(Buffer.from(text, 'latin1'), [25, 60]);
+    expect(r.frames[0]!.cut).toEqual({ reason: 'end', in: 'headers', length: text.length, bodyLength: 0, head: Buffer.from(text, 'latin1') });
+  });
+
+  it('a gap, the next start-line and a body cut are told apart; complete frames carry nothing', () => {
+    const a = send('abcd1234', 'first part|second part');
+    const cutAt = a.indexOf('|');
+    const gap = runParser([{ data: Buffer.from(a.slice(0, cutAt)), frame: 1 }, { gap: 5, frame: 2 }]);
+    const head = a.slice(0, a.indexOf('\r\n\r\n') + 4);
+    expect(gap.frames[0]!.cut).toEqual({ reason: 'gap', in: 'body', length: cutAt, bodyLength: 'first part'.length, head: Buffer.from(head, 'latin1') });
+    const broken = `MSRP abcd1234 SEND\r\n${TO}\r\n`;
+    const next = parseWhole(broken + send('efgh5678', 'ok'));
+    expect(next.frames.map((m) => m.cut?.reason)).toEqual(['next-start-line', undefined]);
+    expect(next.frames[0]!.cut).toMatchObject({ in: 'headers', length: broken.length, head: Buffer.from(broken, 'latin1') });
+  });
+
+  it('keeps at most 4 KiB of a long header block and counts the rest', () => {
+    const text = `MSRP abcd1234 SEND\r\n${TO}\r\nX-Long: ${'y'.repeat(6000)}\r\n`;
+    const r = parseSplit(Buffer.from(text, 'latin1'), [100, 4000, 4100]);
+    const cut = r.frames[0]!.cut!;
+    expect(cut.length).toBe(text.length);
+    expect(cut.head).toEqual(Buffer.from(text.slice(0, 4096), 'latin1'));
+  });
+});
+
 describe('MsrpParser limits', () => {
   it('start-line-too-long, then resync', () => {
     const long = `MSRP abcd1234 200 ${'x'.repeat(200)}\r\n`;

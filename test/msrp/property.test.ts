@@ -268,3 +268,36 @@ describe('property: robustness', () => {
     );
   });
 });
+
+describe('property: cut frames', () => {
+  it('a stream ending anywhere: the cut frame keeps its received head, the same for any split', () => {
+    fc.assert(
+      fc.property(
+        streamArb.filter((ms) => ms.every((m) => !m.text.slice(1).includes('MSRP '))),
+        fc.nat(),
+        fc.nat(),
+        (ms, endSeed, splitSeed) => {
+          const data = concatText(ms);
+          const cutData = data.subarray(0, endSeed % (data.length + 1));
+          const whole = parseWhole(cutData);
+          const split = parseSplit(cutData, [splitSeed % (cutData.length + 1)]);
+          expect(split.frames.map(comparable)).toEqual(whole.frames.map(comparable));
+          for (const f of whole.frames) {
+            if (!f.truncated) {
+              expect(f.cut).toBeUndefined();
+              continue;
+            }
+            const cut = f.cut!;
+            expect(cut.reason).toBe('end');
+            expect(cut.length).toBe(f.endOffset - f.startOffset);
+            // The head is the frame's bytes from its start-line, up to its body (or all of them when cut in the header block).
+            const headLen = cut.in === 'body' ? cut.length - cut.bodyLength : cut.length;
+            expect(cut.head).toEqual(cutData.subarray(f.startOffset, f.startOffset + headLen));
+            expect(cut.bodyLength).toBe(cut.in === 'body' ? f.bodyLength : 0);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});

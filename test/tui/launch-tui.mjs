@@ -23,6 +23,7 @@ if (fromStdin) input = new ReadStream(openSync('/dev/tty', 'r'));
 const store = new Store();
 const sources = [{ name: fromStdin ? '-' : file, input: fromStdin ? process.stdin : file }];
 const body = (i) => store.messages[i]?.preview ?? null;
+const cut = (t, part) => store.cutFrame(t, part);
 
 let code;
 if (live) {
@@ -40,6 +41,7 @@ if (live) {
     input,
     title: 'msrpscope',
     getBody: body,
+    getCut: cut,
   });
   await runPipeline({ sources, model: store });
   for (const l of listeners) l();
@@ -47,7 +49,7 @@ if (live) {
 } else {
   await runPipeline({ sources, model: store });
   const doc = buildJsonDocument(store);
-  code = await runTui({ getDocument: () => doc, input, title: 'msrpscope', getBody: body });
+  code = await runTui({ getDocument: () => doc, input, title: 'msrpscope', getBody: body, getCut: cut });
 }
 if (fromStdin) input.destroy();
 process.exitCode = code;

@@ -6,6 +6,7 @@
 import type { JsonDocument } from '../../export/json-types.js';
 import type { TimeMode } from '../view-models/format.js';
 import { seg, type Line } from '../view-models/line.js';
+import type { CutLookup } from '../view-models/raw.js';
 import { DiagnosticsView } from './diagnostics-view.js';
 import { HelpView } from './help-view.js';
 import { ListView } from './list-view.js';
@@ -17,6 +18,8 @@ export interface ControllerOptions {
   live?: boolean;
   title?: string;
   body?: (message: number) => Uint8Array | null | undefined;
+  /** What the model kept of a request/response cut before its end-line (raw view). */
+  cut?: CutLookup;
 }
 
 export interface Frame {
@@ -63,7 +66,7 @@ export class TuiController {
   }
 
   context(): ViewContext {
-    return { doc: this.doc, timeMode: this.timeMode, follow: this.follow, live: this.live, body: this.opts.body };
+    return { doc: this.doc, timeMode: this.timeMode, follow: this.follow, live: this.live, body: this.opts.body, cut: this.opts.cut };
   }
 
   private say(text: string): void {

@@ -24,6 +24,6 @@ export class RawView extends TextView {
   }
 
   protected build(ctx: ViewContext): Line[] {
-    return rawLines(ctx.doc, this.target, this.transactions, ctx.body === undefined ? {} : { body: ctx.body });
+    return rawLines(ctx.doc, this.target, this.transactions, { body: ctx.body, cut: ctx.cut });
   }
 }

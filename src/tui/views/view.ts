@@ -2,6 +2,7 @@
 import type { JsonDocument } from '../../export/json-types.js';
 import type { TimeMode } from '../view-models/format.js';
 import type { Line } from '../view-models/line.js';
+import type { CutLookup } from '../view-models/raw.js';
 
 export type ScreenKind = 'list' | 'ladder' | 'detail' | 'raw' | 'diagnostics' | 'help';
 
@@ -19,6 +20,8 @@ export interface ViewContext {
   live: boolean;
   /** First bytes of a message body, when the caller keeps them (hex dump / raw body). */
   body: ((message: number) => Uint8Array | null | undefined) | undefined;
+  /** What the caller kept of a request/response cut before its end-line (raw view). */
+  cut?: CutLookup | undefined;
 }
 
 export interface Row {
