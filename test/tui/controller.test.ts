@@ -268,7 +268,7 @@ describe.skipIf(!HAVE_CORPUS)('diagnostics screen', () => {
     c.key(k('q'));
     f = c.frame(80, 24);
     expect(c.top.kind).toBe('ladder');
-    expect(selected(f)).toMatch(/│       │══════>│       │  ▸ SEND aborted by the sender at 16384 o…/);
+    expect(selected(f)).toMatch(/│       │══════>│       │  ▸ SEND aborted at 16384 of 60000 B by t…/);
     keys(c, k('q'), k('q'));
     expect(c.top.kind).toBe('list');
   });

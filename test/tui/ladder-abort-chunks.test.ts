@@ -7,12 +7,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { JsonDocument, JsonMessage, JsonTransaction } from '../../src/export/json-types.js';
 import { bodyAccount } from '../../src/tui/view-models/chunks.js';
 import { detailSections, type Section } from '../../src/tui/view-models/detail.js';
-import { chunksSection } from '../../src/tui/view-models/detail-chunks.js';
+import { chunkPages, chunksSection } from '../../src/tui/view-models/detail-chunks.js';
 import { helpLines } from '../../src/tui/view-models/help.js';
 import { buildLadder, type Ladder, type LadderEntry } from '../../src/tui/view-models/ladder.js';
 import { flattenLadder, ladderLayout, ladderRowLine, type LadderRow } from '../../src/tui/view-models/ladder-lines.js';
 import { lineText, seg } from '../../src/tui/view-models/line.js';
 import { LadderView } from '../../src/tui/views/ladder-view.js';
+import { DetailView } from '../../src/tui/views/detail-view.js';
 import type { KeyPress, ViewContext } from '../../src/tui/views/view.js';
 import { built, CHAT, clone, corpusFile, HAVE_CORPUS, type Built } from './fixtures.js';
 
@@ -57,7 +58,7 @@ describe('an aborted message (chat variant)', () => {
     const doc = abortedChat(chat.doc);
     const l = buildLadder(doc, { kind: 'session', session: 0 });
     const e = l.entries.find((x) => x.target.kind === 'message' && x.target.message === 3) as LadderEntry;
-    expect(lineText(e.label)).toBe('SEND aborted by the sender at 10000 of 20000 B (chunk 3, frame 35) · 3×200 · 27 ms');
+    expect(lineText(e.label)).toBe('SEND aborted at 10000 of 20000 B by the sender (chunk 3, frame 35) · 3×200 · 27 ms');
     expect(e.fail).toBe(true);
     expect(e.label.find((s) => s.text.startsWith('aborted'))?.style).toBe('fail');
     // The responses are listed neutrally: nothing green beside an aborted message.
@@ -69,7 +70,7 @@ describe('an aborted message (chat variant)', () => {
     const doc = abortedChat(chat.doc);
     const d = detailSections(doc, { kind: 'message', message: 3, transaction: 4 }, { width: 80 });
     expect(text(section(d, 'Delivery'))).toEqual([
-      'delivery          # aborted by the sender at 10000 of 20000 B (chunk 3, frame 35)',
+      'delivery          # aborted at 10000 of 20000 B by the sender (chunk 3, frame 35)',
       'aborted on        hop 0  192.0.2.10:49733 → 198.51.100.20:2855  conn 0',
       'no REPORT seen',
     ]);
@@ -83,7 +84,7 @@ describe('an aborted message (chat variant)', () => {
     const d = detailSections(doc, { kind: 'message', message: 3, transaction: 4 }, { width: 80 });
     expect(text(section(d, 'Delivery')).slice(0, 2)).toEqual([
       'delivery          ✗ failed 400 (by report)',
-      'aborted           by the sender at 10000 of 20000 B (chunk 3, frame 35)',
+      'aborted           at 10000 of 20000 B by the sender (chunk 3, frame 35)',
     ]);
   });
 
@@ -142,7 +143,7 @@ describe('body byte accounting', () => {
 });
 
 describe('chunks of a long message', () => {
-  it('lists the first 40 and the last 10 chunks of each hop, and says how many are between', () => {
+  it('lists every chunk of each hop, 50 a page, in time order; the last page holds the # chunk', () => {
     const m = chat.doc.messages[3] as JsonMessage;
     const t0 = chat.doc.transactions[4] as JsonTransaction;
     const txs: JsonTransaction[] = [];
@@ -158,16 +159,23 @@ describe('chunks of a long message', () => {
       }
       txs.push(t);
     }
+    expect(chunkPages(m, txs)).toBe(200);
     // Listed in reverse: the section orders chunks by time.
-    const s = chunksSection(m, txs.slice().reverse());
-    const lines = text(s);
-    expect(lines).toHaveLength(1 + 40 + 1 + 10);
-    expect(lines[0]).toBe('hop 0  conn 0 c2s  192.0.2.10:49733 → 198.51.100.20:2855  10000 chunks');
-    expect(lines[1]).toMatch(/^ {4} {4}1 {2}c1 +1-10\/100000 +\+ {2}frame 100 {2}200 OK/);
-    expect(lines[40]).toMatch(/^ {4} {3}40 {2}c40 /);
-    expect(lines[41]).toBe('    … 9950 more chunks (unfold the message in the ladder to see every one)');
-    expect(lines[42]).toMatch(/^ {4} 9991 {2}c9991 /);
-    expect(lines[51]).toMatch(/^ {4}10000 {2}c10000 +99991-100000\/100000 # {2}frame 20098 /);
+    const first = text(chunksSection(m, txs.slice().reverse()));
+    expect(first).toHaveLength(1 + 1 + 50);
+    expect(first[0]).toBe('page 1 of 200: chunks 1–50 of each hop · [ previous page · ] next page');
+    expect(first[1]).toBe('hop 0  conn 0 c2s  192.0.2.10:49733 → 198.51.100.20:2855  10000 chunks');
+    expect(first[2]).toMatch(/^ {4} {4}1 {2}c1 +1-10\/100000 +\+ {2}frame 100 {2}200 OK/);
+    expect(first[51]).toMatch(/^ {4} {3}50 {2}c50 /);
+    const second = text(chunksSection(m, txs, 1));
+    expect(second[0]).toBe('page 2 of 200: chunks 51–100 of each hop · [ previous page · ] next page');
+    expect(second[2]).toMatch(/^ {4} {3}51 {2}c51 /);
+    // Past the end is the last page, whose last line is the # chunk.
+    const last = text(chunksSection(m, txs, 999));
+    expect(last[0]).toBe('page 200 of 200: chunks 9951–10000 of each hop · [ previous page · ] next page');
+    expect(last[2]).toMatch(/^ {4} 9951 {2}c9951 /);
+    expect(last[51]).toMatch(/^ {4}10000 {2}c10000 +99991-100000\/100000 # {2}frame 20098 /);
+    expect(last).toHaveLength(52);
   });
 });
 
@@ -239,9 +247,9 @@ describe.skipIf(!HAVE_CORPUS)('relay_abort_fail.pcap: an image aborted on chunk 
     const l = buildLadder(c.doc, { kind: 'session', session: 0 });
     const aborted = l.entries.filter((e) => e.target.kind === 'message' && e.target.message === 0);
     expect(aborted.map((e) => lineText(e.label))).toEqual([
-      'SEND aborted by the sender at 16384 of 60000 B (chunk 4, frame 52) · 4×200 · 0.99 ms',
-      'SEND aborted by the sender at 16384 of 60000 B (chunk 4, frame 55) · 4×200 · 1.02 ms',
-      'SEND aborted by the sender at 16384 of 60000 B (chunk 4, frame 61) · 4×200 · 43 ms',
+      'SEND aborted at 16384 of 60000 B by the sender (chunk 4, frame 52) · 4×200 · 0.99 ms',
+      'SEND aborted at 16384 of 60000 B by the sender (chunk 4, frame 55) · 4×200 · 1.02 ms',
+      'SEND aborted at 16384 of 60000 B by the sender (chunk 4, frame 61) · 4×200 · 43 ms',
     ]);
     for (const e of aborted) expect(e.label.some((s) => s.style === 'ok')).toBe(false);
   });
@@ -284,7 +292,7 @@ describe.skipIf(!HAVE_CORPUS)('relay_abort_fail.pcap: an image aborted on chunk 
   it('says in the detail who aborted where, counts the bytes from the capture, and lists every chunk', () => {
     const d = detailSections(c.doc, { kind: 'message', message: 0, transaction: 7 }, { width: 160, body: c.body(0) });
     expect(text(section(d, 'Delivery'))).toEqual([
-      'delivery          # aborted by the sender at 16384 of 60000 B (chunk 4, frame 52)',
+      'delivery          # aborted at 16384 of 60000 B by the sender (chunk 4, frame 52)',
       'aborted on        hop 0  127.0.0.1:57624 → 127.0.0.1:2865  conn 0; passed on by hops 1, 2',
       'no REPORT seen',
     ]);
@@ -335,3 +343,41 @@ describe.skipIf(!HAVE_CORPUS)('relay_abort_fail.pcap: an image aborted on chunk 
 function aborted0(l: Ladder): string {
   return l.entries.find((e) => e.target.kind === 'message' && e.target.message === 0)?.key ?? '';
 }
+
+describe('the detail screen pages the Chunks section', () => {
+  it('] and [ move between pages; the hint names the keys only when there are pages', () => {
+    const doc = clone(chat.doc);
+    const t0 = doc.transactions[4] as JsonTransaction;
+    doc.transactions = doc.transactions.filter((t) => t.message !== 3);
+    for (let i = 0; i < 120; i++) {
+      const t = JSON.parse(JSON.stringify(t0)) as JsonTransaction;
+      t.id = 1000 + i;
+      t.transactionId = `p${i + 1}`;
+      t.byteRange = { start: i * 10 + 1, end: i * 10 + 10, total: 1200 };
+      if (t.request !== null) {
+        t.request.at = { frame: 1000 + i, time: t0.request?.at.time ?? '', epoch: 1795600000 + i / 1000 };
+        t.request.lastFrame = 1000 + i;
+      }
+      doc.transactions.push(t);
+    }
+    const ctx: ViewContext = { doc, timeMode: 'absolute', follow: false, live: false, body: undefined };
+    const view = new DetailView({ kind: 'message', message: 3, transaction: 1000 }, [], undefined);
+    const page = (): string[] => view.text(ctx, 100).map((l) => lineText(l).trim()).filter((l) => l.startsWith('page ') || /^\d+ {2}p\d+ /.test(l));
+    let lines = page();
+    expect(lines[0]).toBe('page 1 of 3: chunks 1–50 of each hop · [ previous page · ] next page');
+    expect(lines.slice(1).map((l) => l.split(/ +/)[1])).toEqual(Array.from({ length: 50 }, (_, i) => `p${i + 1}`));
+    expect(view.hints()).toContain('[ ] chunk pages');
+    view.key({ name: ']', ch: ']' }, ctx);
+    view.key({ name: ']', ch: ']' }, ctx);
+    view.key({ name: ']', ch: ']' }, ctx);
+    lines = page();
+    expect(lines[0]).toBe('page 3 of 3: chunks 101–150 of each hop · [ previous page · ] next page');
+    expect(lines.slice(1).map((l) => l.split(/ +/)[1])).toEqual(Array.from({ length: 20 }, (_, i) => `p${i + 101}`));
+    view.key({ name: '[', ch: '[' }, ctx);
+    expect(page()[0]).toBe('page 2 of 3: chunks 51–100 of each hop · [ previous page · ] next page');
+    // A message of 3 chunks has one page and no page hint.
+    const small = new DetailView({ kind: 'message', message: 3, transaction: 4 }, [], undefined);
+    small.text({ ...ctx, doc: chat.doc }, 100);
+    expect(small.hints()).not.toContain('[ ]');
+  });
+});

@@ -164,7 +164,7 @@ describe.skipIf(!HAVE_CORPUS)('ladders through relays', () => {
     for (const e of aborted) {
       expect(e.fail).toBe(true);
       // The leg state comes first, so a narrow screen still shows it; no success mark beside it.
-      expect(lineText(e.label)).toMatch(/^SEND aborted by the sender at 16384 of 60000 B \(chunk 4, frame \d+\) · 4×200 · /);
+      expect(lineText(e.label)).toMatch(/^SEND aborted at 16384 of 60000 B by the sender \(chunk 4, frame \d+\) · 4×200 · /);
       expect(lineText(e.label)).not.toContain('✓');
     }
     expect(aborted.map((e) => [e.from, e.to])).toEqual([[0, 1], [1, 2], [2, 3]]);

@@ -75,20 +75,20 @@ describe.skipIf(!HAVE_TMUX || !HAVE_BUILD || !HAVE_CORPUS || !existsSync(CAPTURE
     let screen = await waitForText('abort', 'msrpscope · session 0:');
     const folded = screen.split('\n').filter((l) => l.includes('▸ SEND aborted'));
     expect(folded).toEqual([
-      '17:23:02.195 │════════>│         │         │  ▸ SEND aborted by the sender at 16384 of 60000 B (chunk 4, frame 52) · 4×200 · 0.99 ms',
-      '17:23:02.195 │         │════════>│         │  ▸ SEND aborted by the sender at 16384 of 60000 B (chunk 4, frame 55) · 4×200 · 1.02 ms',
-      '17:23:02.195 │         │         │════════>│  ▸ SEND aborted by the sender at 16384 of 60000 B (chunk 4, frame 61) · 4×200 · 43 ms',
+      '17:23:02.195 │════════>│         │         │  ▸ SEND aborted at 16384 of 60000 B by the sender (chunk 4, frame 52) · 4×200 · 0.99 ms',
+      '17:23:02.195 │         │════════>│         │  ▸ SEND aborted at 16384 of 60000 B by the sender (chunk 4, frame 55) · 4×200 · 1.02 ms',
+      '17:23:02.195 │         │         │════════>│  ▸ SEND aborted at 16384 of 60000 B by the sender (chunk 4, frame 61) · 4×200 · 43 ms',
     ]);
     expect(screen).not.toMatch(/aborted.*✓/);
 
     // Everything unfolded, delta time: rows in time order, the three hops' chunks interleaved.
     keys('abort', 'x', 't');
-    screen = await waitForText('abort', '[Δt]', '▾ SEND aborted by the sender at 16384 of 60000 B (chunk 4, frame 61)');
+    screen = await waitForText('abort', '[Δt]', '▾ SEND aborted at 16384 of 60000 B by the sender (chunk 4, frame 61)');
     const rows = screen.split('\n');
     expect(rows.filter((l) => /^-\d/.test(l))).toEqual([]);
-    const at = rows.findIndex((l) => l.includes('▾ SEND aborted by the sender at 16384 of 60000 B (chunk 4, frame 55)'));
+    const at = rows.findIndex((l) => l.includes('▾ SEND aborted at 16384 of 60000 B by the sender (chunk 4, frame 55)'));
     expect(rows.slice(at, at + 4)).toEqual([
-      '+0.000075    │         │════════>│         │  ▾ SEND aborted by the sender at 16384 of 60000 B (chunk 4, frame 55) · 4×200 · 1.02 ms',
+      '+0.000075    │         │════════>│         │  ▾ SEND aborted at 16384 of 60000 B by the sender (chunk 4, frame 55) · 4×200 · 1.02 ms',
       '+0.000000    │         │────────>│         │    └ SEND 1-4096/60000 4096 B +',
       '+0.000080    │         │<────────│         │    └ 200 OK · 0.08 ms',
       '+0.000006    │────────>│         │         │    └ SEND 4097-8192/60000 4096 B +',
@@ -100,7 +100,7 @@ describe.skipIf(!HAVE_TMUX || !HAVE_BUILD || !HAVE_CORPUS || !existsSync(CAPTURE
     for (let i = 0; i < 10; i++) keys('abort', 'Down');
     keys('abort', 'Enter');
     screen = await waitForText('abort', 'msrpscope · Message 0: obcyQL5omCx5Vh', '── Delivery');
-    expect(screen).toContain('  delivery          # aborted by the sender at 16384 of 60000 B (chunk 4, frame 52)');
+    expect(screen).toContain('  delivery          # aborted at 16384 of 60000 B by the sender (chunk 4, frame 52)');
     expect(screen).toContain('  aborted on        hop 0  127.0.0.1:57624 → 127.0.0.1:2865  conn 0; passed on by hops 1, 2');
     expect(screen).not.toContain('? unknown');
 

@@ -44,14 +44,14 @@ export function abortPoint(sends: readonly JsonTransaction[], total: number | nu
   return { sentTo, total: total ?? r?.total ?? null, chunk: i + 1, frame: t.request.at.frame };
 }
 
-/** `by the sender at 16384 of 60000 B (chunk 4, frame 52)`. */
+/** `at 16384 of 60000 B by the sender (chunk 4, frame 52)`. */
 export function abortWhere(a: AbortPoint | undefined): string {
   if (a === undefined) return 'by the sender';
-  const where = a.sentTo === null ? '' : a.total === null ? ` at ${a.sentTo} B` : ` at ${a.sentTo} of ${a.total} B`;
-  return `by the sender${where} (chunk ${a.chunk}, frame ${a.frame})`;
+  const where = a.sentTo === null ? '' : a.total === null ? `at ${a.sentTo} B ` : `at ${a.sentTo} of ${a.total} B `;
+  return `${where}by the sender (chunk ${a.chunk}, frame ${a.frame})`;
 }
 
-/** `aborted by the sender at 16384 of 60000 B (chunk 4, frame 52)`. */
+/** `aborted at 16384 of 60000 B by the sender (chunk 4, frame 52)`: the numbers first, so they survive a narrow screen. */
 export function abortText(a: AbortPoint | undefined): string {
   return `aborted ${abortWhere(a)}`;
 }

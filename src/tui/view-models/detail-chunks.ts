@@ -1,6 +1,6 @@
 /**
  * The Chunks section of a message's detail: every chunk's SEND transaction on every hop (transaction id,
- * Byte-Range, end flag, frames, response and its time), bounded for messages of thousands of chunks.
+ * Byte-Range, end flag, frames, response and its time), a page at a time for messages of thousands of chunks.
  */
 import type { JsonMessage, JsonTransaction } from '../../export/json-types.js';
 import { legSends } from './chunks.js';
@@ -9,9 +9,8 @@ import { fmtMs, isFailure } from './format.js';
 import { seg, type Line } from './line.js';
 import { displayWidth, fit } from './text-width.js';
 
-/** Chunks listed from the start of a leg, then from its end (where an abort or the last chunk is). */
-export const CHUNKS_HEAD = 40;
-export const CHUNKS_TAIL = 10;
+/** Chunks per hop on one page of the section. */
+export const CHUNK_PAGE = 50;
 const TXID_WIDTH = 16;
 
 function chunkLine(t: JsonTransaction, n: number, numWidth: number, idWidth: number, rangeWidth: number): Line {
@@ -34,11 +33,25 @@ function chunkLine(t: JsonTransaction, n: number, numWidth: number, idWidth: num
   return l;
 }
 
-/** One block per hop: a title line, then one line per chunk (the first CHUNKS_HEAD and last CHUNKS_TAIL). */
-export function chunksSection(m: JsonMessage, txs: readonly JsonTransaction[]): Section {
+/** Pages of the Chunks section: the longest hop's chunks, CHUNK_PAGE at a time (at least 1). */
+export function chunkPages(m: JsonMessage, txs: readonly JsonTransaction[]): number {
+  let most = 0;
+  for (const leg of m.legs) most = Math.max(most, legSends(txs, leg).length);
+  return Math.max(1, Math.ceil(most / CHUNK_PAGE));
+}
+
+/**
+ * One block per hop: a title line, then one line per chunk of the page (chunks page·CHUNK_PAGE+1 ..
+ * (page+1)·CHUNK_PAGE of every hop, in time order). The title says which page when there are several.
+ */
+export function chunksSection(m: JsonMessage, txs: readonly JsonTransaction[], page = 0): Section {
+  const pages = chunkPages(m, txs);
+  const p = Math.min(Math.max(0, Math.floor(page)), pages - 1);
+  const from = p * CHUNK_PAGE;
   const lines: Line[] = [];
   m.legs.forEach((leg, i) => {
     const sends = legSends(txs, leg);
+    const shown = sends.slice(from, from + CHUNK_PAGE);
     lines.push([
       seg(`hop ${i}`, 'head'),
       seg(`  conn ${leg.connection} ${leg.direction}  ${leg.from} → ${leg.to}`),
@@ -48,22 +61,16 @@ export function chunksSection(m: JsonMessage, txs: readonly JsonTransaction[]): 
       lines.push(line1('    no SEND transaction in the capture', 'dim'));
       return;
     }
-    const cut = sends.length > CHUNKS_HEAD + CHUNKS_TAIL;
-    const shown: Array<[JsonTransaction, number]> = [];
-    sends.forEach((t, k) => {
-      if (!cut || k < CHUNKS_HEAD || k >= sends.length - CHUNKS_TAIL) shown.push([t, k + 1]);
-    });
-    const numWidth = String(sends.length).length;
-    const idWidth = Math.min(TXID_WIDTH, Math.max(...shown.map(([t]) => displayWidth(t.transactionId))));
-    const rangeWidth = Math.max(...shown.map(([t]) => rangeText(t.byteRange).length));
-    for (const [t, n] of shown) {
-      if (cut && n === sends.length - CHUNKS_TAIL + 1) {
-        const hidden = sends.length - CHUNKS_HEAD - CHUNKS_TAIL;
-        lines.push(line1(`    … ${hidden} more chunks (unfold the message in the ladder to see every one)`, 'dim'));
-      }
-      lines.push([seg('    '), ...chunkLine(t, n, numWidth, idWidth, rangeWidth)]);
+    if (shown.length === 0) {
+      lines.push(line1(`    all ${sends.length} on earlier pages`, 'dim'));
+      return;
     }
+    const numWidth = String(sends.length).length;
+    const idWidth = Math.min(TXID_WIDTH, Math.max(...shown.map((t) => displayWidth(t.transactionId))));
+    const rangeWidth = Math.max(...shown.map((t) => rangeText(t.byteRange).length));
+    shown.forEach((t, k) => lines.push([seg('    '), ...chunkLine(t, from + k + 1, numWidth, idWidth, rangeWidth)]));
   });
   if (lines.length === 0) lines.push(line1('no leg', 'dim'));
+  if (pages > 1) lines.unshift(line1(`page ${p + 1} of ${pages}: chunks ${from + 1}–${from + CHUNK_PAGE} of each hop · [ previous page · ] next page`, 'dim'));
   return { title: 'Chunks', lines };
 }

@@ -14,6 +14,8 @@ export interface DetailOptions {
   width: number;
   /** Body bytes the model kept for the message (its first bytes), when the caller has them. */
   body?: Uint8Array | null;
+  /** Page of the Chunks section (from 0; clamped to the pages there are). */
+  chunkPage?: number;
 }
 
 export const KEY_WIDTH = 18;

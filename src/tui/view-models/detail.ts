@@ -288,7 +288,7 @@ export function detailSections(doc: JsonDocument, target: LadderTarget, opts: De
   out.push(...extrasSections(ix, m));
   const body = bodyLines(m, opts.body);
   out.push({ title: body.hex ? 'Body (hex)' : 'Body', lines: body.lines.map((t) => line1(t)) });
-  out.push(coverageSection(m, opts.width), hopSection(m), chunksSection(m, ix.messageTransactions(m.id)));
+  out.push(coverageSection(m, opts.width), hopSection(m), chunksSection(m, ix.messageTransactions(m.id), opts.chunkPage ?? 0));
   out.push(diagnosticsSection(diagnosticsFor(doc, ix.messageTransactions(m.id))));
   return out;
 }

@@ -67,6 +67,7 @@ export const KEY_SECTIONS: readonly KeySection[] = [
     title: 'Detail and raw',
     keys: [
       { keys: 'r', what: 'raw MSRP text (from the detail)' },
+      { keys: '[ ]', what: 'previous / next page of the Chunks section (50 chunks a hop)' },
       { keys: '↑ ↓ PgUp PgDn', what: 'scroll' },
     ],
   },
@@ -94,6 +95,8 @@ export function helpLines(): Line[] {
     [seg('msrpscope — MSRP capture viewer', 'head')],
     [seg('Failures are red.  Delivery: ✓ delivered, ✗ failed, ? unknown.', 'dim')],
     [seg('═ one message on one hop, its chunks folded (▸ unfold, ▾ fold).', 'dim')],
+    [seg('Session list: c<N> rows are connections outside any session; their Delivery cell is the AUTH result', 'dim')],
+    [seg('(AUTH ✓, AUTH ✗423, AUTH ? unanswered). Unans: requests that got no response.', 'dim')],
   ];
   for (const s of KEY_SECTIONS) {
     out.push([], [seg(s.title, 'head')]);

@@ -1,4 +1,5 @@
 /** Message detail of one ladder line. */
+import { chunkPages } from '../view-models/detail-chunks.js';
 import { detailSections, sectionLines } from '../view-models/detail.js';
 import { indexDocument } from '../view-models/doc-index.js';
 import type { LadderTarget } from '../view-models/ladder.js';
@@ -6,10 +7,13 @@ import type { Line } from '../view-models/line.js';
 import type { Scope } from '../view-models/session-list.js';
 import { RawView } from './raw-view.js';
 import { TextView } from './text-view.js';
-import type { Action, KeyPress, ViewContext } from './view.js';
+import { HANDLED, type Action, type KeyPress, type ViewContext } from './view.js';
 
 export class DetailView extends TextView {
   readonly kind = 'detail' as const;
+  /** Page of the Chunks section, and how many there are (known after the first build). */
+  private chunkPage = 0;
+  private chunkPageCount = 1;
 
   constructor(
     readonly target: LadderTarget,
@@ -34,17 +38,29 @@ export class DetailView extends TextView {
   }
 
   hints(): string {
-    return '↑↓ scroll  r raw  t time  ? help  q back';
+    return this.chunkPageCount > 1 ? '↑↓ scroll  [ ] chunk pages  r raw  t time  ? help  q back' : '↑↓ scroll  r raw  t time  ? help  q back';
   }
 
   protected build(ctx: ViewContext, width: number): Line[] {
     const m = this.messageOf(ctx);
     const body = m === null ? null : (ctx.body?.(m) ?? null);
-    return sectionLines(detailSections(ctx.doc, this.target, { width, body }));
+    const ix = indexDocument(ctx.doc);
+    const msg = m === null ? undefined : ix.message(m);
+    this.chunkPageCount = msg === undefined ? 1 : chunkPages(msg, ix.messageTransactions(msg.id));
+    this.chunkPage = Math.min(this.chunkPage, this.chunkPageCount - 1);
+    return sectionLines(detailSections(ctx.doc, this.target, { width, body, chunkPage: this.chunkPage }));
   }
 
   override key(k: KeyPress, ctx: ViewContext): Action | undefined {
     if (k.ch === 'r') return { type: 'push', views: [new RawView(this.target, this.transactions)] };
+    if (k.ch === ']' || k.ch === '[') {
+      const next = Math.min(this.chunkPageCount - 1, Math.max(0, this.chunkPage + (k.ch === ']' ? 1 : -1)));
+      if (next !== this.chunkPage) {
+        this.chunkPage = next;
+        this.invalidate();
+      }
+      return HANDLED;
+    }
     return super.key(k, ctx);
   }
 }

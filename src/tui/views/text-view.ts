@@ -18,6 +18,11 @@ export abstract class TextView implements View {
   /** The unwrapped lines of this screen. */
   protected abstract build(ctx: ViewContext, width: number): Line[];
 
+  /** Builds the lines anew on the next render (the screen's own state changed). */
+  protected invalidate(): void {
+    this.doc = undefined;
+  }
+
   /** The wrapped lines (tests read them). */
   text(ctx: ViewContext, width: number): readonly Line[] {
     if (this.doc !== ctx.doc || this.width !== width) {
