@@ -11,15 +11,18 @@ function termList<T extends string>(option: string, text: string, values: readon
   return r.ok;
 }
 
-/** Turns --session/--message/--method/--address/--state/--delivery into a record filter (usage error when malformed). */
-export function parseFilterOptions(o: {
+/** The filter flags as commander gives them. */
+export interface FilterFlags {
   session?: string;
   message?: string;
   method?: string;
   address?: string;
   state?: string;
   delivery?: string;
-}): FilterOptions {
+}
+
+/** Turns --session/--message/--method/--address/--state/--delivery into a record filter (usage error when malformed). */
+export function parseFilterOptions(o: FilterFlags): FilterOptions {
   const f: FilterOptions = {};
   if (o.state !== undefined) f.states = termList('--state', o.state, MESSAGE_STATES);
   if (o.delivery !== undefined) f.delivery = termList('--delivery', o.delivery, DELIVERY_STATES);

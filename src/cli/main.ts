@@ -6,7 +6,7 @@ import { escapeText } from '../util/escape.js';
 import { CliError, EXIT_DAMAGED, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE } from './errors.js';
 import { analyze, type OutputMode } from './analyze.js';
 import { startLive } from './live.js';
-import { parseFilterOptions, type FilterOptions } from './filter-options.js';
+import { parseFilterOptions, type FilterFlags, type FilterOptions } from './filter-options.js';
 import { cliFilterOptions } from '../export/filter-terms.js';
 import { keylogFromPreferences } from './keylog.js';
 import type { PipelineSource } from './pipeline.js';
@@ -27,7 +27,7 @@ Examples:
 
 Exit codes: 0 done, 1 usage error, 2 unreadable input, 3 capture cut short or corrupt part skipped.`;
 
-interface CliOptions {
+interface CliOptions extends FilterFlags {
   read?: string[];
   json?: string | boolean;
   ndjson?: boolean;
@@ -36,12 +36,6 @@ interface CliOptions {
   tui?: boolean;
   port?: number[];
   sipPort?: number[];
-  session?: string;
-  message?: string;
-  method?: string;
-  address?: string;
-  state?: string;
-  delivery?: string;
   quiet?: boolean;
   color?: boolean;
   debug?: boolean;

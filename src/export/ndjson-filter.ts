@@ -5,19 +5,27 @@ function field(rec: Record<string, unknown>, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(rec, key) ? rec[key] : undefined;
 }
 
+/** The record of one NDJSON line, or undefined when it is not a JSON object (such lines pass every filter). */
+function parseRecord(line: string): Record<string, unknown> | undefined {
+  let rec: unknown;
+  try {
+    rec = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  return rec !== null && typeof rec === 'object' ? (rec as Record<string, unknown>) : undefined;
+}
+
 /**
  * Whether one NDJSON line passes the command-line filters. Records without the filtered field (the final
  * summary, capture-wide diagnostics) pass, so the stream stays complete around what was selected.
  */
 export function ndjsonRecordMatches(line: string, f: RecordFilter): boolean {
-  let rec: unknown;
-  try {
-    rec = JSON.parse(line);
-  } catch {
-    return true;
-  }
-  if (rec === null || typeof rec !== 'object') return true;
-  const r = rec as Record<string, unknown>;
+  const r = parseRecord(line);
+  return r === undefined || recordMatches(r, line, f);
+}
+
+function recordMatches(r: Record<string, unknown>, line: string, f: RecordFilter): boolean {
   const type = field(r, 'type');
   if (type === 'summary') return true;
   if (f.method !== undefined && (type === 'request' || type === 'response')) {
@@ -57,16 +65,10 @@ export function ndjsonStreamFilter(f: RecordFilter): (line: string) => boolean {
   const kept = new Set<number>();
   const terms = f.states !== undefined || f.delivery !== undefined;
   return (line) => {
-    if (!ndjsonRecordMatches(line, f)) return false;
+    const r = parseRecord(line);
+    if (r === undefined) return true;
+    if (!recordMatches(r, line, f)) return false;
     if (!terms) return true;
-    let rec: unknown;
-    try {
-      rec = JSON.parse(line);
-    } catch {
-      return true;
-    }
-    if (rec === null || typeof rec !== 'object') return true;
-    const r = rec as Record<string, unknown>;
     const type = field(r, 'type');
     if (type === 'message') {
       const state = field(r, 'state');
