@@ -3,68 +3,14 @@
  * terminal, `/state:aborted` typed and kept with Enter, the rows read back with `tmux capture-pane -p`. Every
  * wait polls the pane. Skipped when tmux or the build is missing; the relay capture when ../shared is absent.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpusFile, HAVE_CORPUS, ROOT } from './fixtures.js';
+import { corpusFile, HAVE_CORPUS } from './fixtures.js';
+import { createTmuxHarness, HAVE_TMUX, haveBuild } from './tmux-harness.js';
 
-const HAVE_TMUX = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
-const HAVE_BUILD = existsSync(path.join(ROOT, 'dist', 'tui', 'app.js')) && existsSync(path.join(ROOT, 'dist', 'export', 'filter-terms.js'));
+const HAVE_BUILD = haveBuild('export/filter-terms.js');
 
-const socket = `msrpscope-filters-${process.pid}`;
-let dir = '';
-let conf = '';
-
-function tmux(...args: string[]): { status: number | null; stdout: string } {
-  const r = spawnSync('tmux', ['-L', socket, '-f', conf, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout };
-}
-
-function pane(name: string): string {
-  return tmux('capture-pane', '-p', '-t', name).stdout;
-}
-
-async function waitFor(what: string, cond: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
-}
-
-async function waitForText(name: string, text: string): Promise<string> {
-  let last = '';
-  await waitFor(`"${text}"`, () => {
-    last = pane(name);
-    return last.includes(text);
-  }).catch((err: unknown) => {
-    throw new Error(`${String(err)}\n--- pane ---\n${last}`);
-  });
-  return last;
-}
-
-function keys(name: string, ...k: string[]): void {
-  expect(tmux('send-keys', '-t', name, ...k).status).toBe(0);
-}
-
-/** Types literal text (no key-name lookup: `state:aborted` is characters, not keys). */
-function type(name: string, text: string): void {
-  expect(tmux('send-keys', '-t', name, '-l', text).status).toBe(0);
-}
-
-function launch(name: string, command: string): string {
-  const codeFile = path.join(dir, `${name}.code`);
-  const r = tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', `cd '${ROOT}' && ${command}; echo $? > '${codeFile}'`);
-  expect(r.status).toBe(0);
-  return codeFile;
-}
-
-async function exitCode(codeFile: string): Promise<number> {
-  await waitFor('exit', () => existsSync(codeFile) && readFileSync(codeFile, 'utf8').trim() !== '');
-  return Number(readFileSync(codeFile, 'utf8').trim());
-}
+const h = createTmuxHarness('filters');
+const { launch, keys, type, pane, waitForText, exitCode } = h;
 
 /** The session rows of the list screen (below the column header, above the status line). */
 function listRows(screen: string): string[] {
@@ -74,15 +20,8 @@ function listRows(screen: string): string[] {
 }
 
 describe.skipIf(!HAVE_TMUX || !HAVE_BUILD)('TUI filters under tmux', () => {
-  beforeAll(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'msrpscope-tmux-filters-'));
-    conf = path.join(dir, 'tmux.conf');
-    writeFileSync(conf, 'set -g status off\nset -g default-terminal "tmux-256color"\n');
-  });
-  afterAll(() => {
-    tmux('kill-server');
-    if (dir !== '') rmSync(dir, { recursive: true, force: true });
-  });
+  beforeAll(() => h.start());
+  afterAll(() => h.stop());
 
   it.skipIf(!HAVE_CORPUS)('/state:aborted Enter keeps only the session of the aborted image', async () => {
     const code = launch('relay', `node bin/msrpscope '${corpusFile('relay_abort_fail.pcap')}'`);

@@ -5,69 +5,23 @@
  * as a user sees them in a 160×40 terminal. Every wait polls the pane. Skipped without tmux, the build or
  * ../shared.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpusFile, HAVE_CORPUS, ROOT } from './fixtures.js';
+import { corpusFile, HAVE_CORPUS } from './fixtures.js';
+import { createTmuxHarness, HAVE_TMUX, haveBuild } from './tmux-harness.js';
 
-const HAVE_TMUX = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
-const HAVE_BUILD = existsSync(path.join(ROOT, 'dist', 'tui', 'app.js')) && existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'));
+const HAVE_BUILD = haveBuild('cli/main.js');
 const CAPTURE = corpusFile('relay_abort_fail.pcap');
 
-const socket = `ladder-${process.pid}`;
-let dir = '';
-let conf = '';
-
-function tmux(...args: string[]): { status: number | null; stdout: string } {
-  const r = spawnSync('tmux', ['-L', socket, '-f', conf, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout };
-}
-
-function pane(name: string): string {
-  return tmux('capture-pane', '-p', '-t', name).stdout;
-}
-
-async function waitFor(what: string, cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
-}
-
-/** Polls until every text is on the screen; returns that screen. */
-async function waitForText(name: string, ...texts: string[]): Promise<string> {
-  let last = '';
-  await waitFor(texts.map((t) => `"${t}"`).join(', '), () => {
-    last = pane(name);
-    return texts.every((t) => last.includes(t));
-  }).catch((err: unknown) => {
-    throw new Error(`${String(err)}\n--- pane ---\n${last}`);
-  });
-  return last;
-}
-
-function keys(name: string, ...k: string[]): void {
-  expect(tmux('send-keys', '-t', name, ...k).status).toBe(0);
-}
+const h = createTmuxHarness('ladder', { width: 160, height: 40, timeoutMs: 5000 });
+const { launch, keys, waitForText, exitCode } = h;
 
 describe.skipIf(!HAVE_TMUX || !HAVE_BUILD || !HAVE_CORPUS || !existsSync(CAPTURE))('aborted message on screen (tmux)', () => {
-  beforeAll(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'msrpscope-ladder-'));
-    conf = path.join(dir, 'tmux.conf');
-    writeFileSync(conf, 'set -g status off\nset -g default-terminal "tmux-256color"\n');
-  });
-  afterAll(() => {
-    tmux('kill-server');
-    if (dir !== '') rmSync(dir, { recursive: true, force: true });
-  });
+  beforeAll(() => h.start());
+  afterAll(() => h.stop());
 
   it('shows the abort on the ladder, unfolded chunks in time order, and the abort, bytes and chunks in the detail', async () => {
-    const codeFile = path.join(dir, 'abort.code');
-    const started = tmux('new-session', '-d', '-s', 'abort', '-x', '160', '-y', '40', `cd '${ROOT}' && node bin/msrpscope '${CAPTURE}'; echo $? > '${codeFile}'`);
-    expect(started.status).toBe(0);
+    const codeFile = launch('abort', `node bin/msrpscope '${CAPTURE}'`);
     await waitForText('abort', 'msrpscope · Sessions');
     keys('abort', 'Enter');
 
@@ -123,7 +77,6 @@ describe.skipIf(!HAVE_TMUX || !HAVE_BUILD || !HAVE_CORPUS || !existsSync(CAPTURE
     expect(screen).not.toContain('59744');
 
     keys('abort', 'q', 'q', 'q');
-    await waitFor('exit', () => existsSync(codeFile) && readFileSync(codeFile, 'utf8').trim() !== '');
-    expect(readFileSync(codeFile, 'utf8').trim()).toBe('0');
+    expect(await exitCode(codeFile)).toBe(0);
   });
 });

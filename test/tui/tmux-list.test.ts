@@ -6,54 +6,14 @@
  * but still tell the sessions apart. Keys go in with `tmux send-keys`, every wait polls the pane.
  * Skipped when tmux, the build or ../shared is missing.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpusFile, HAVE_CORPUS, ROOT } from './fixtures.js';
+import { corpusFile, HAVE_CORPUS } from './fixtures.js';
+import { createTmuxHarness, HAVE_BUILD, HAVE_TMUX } from './tmux-harness.js';
 
-const HAVE_TMUX = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
-const HAVE_BUILD = existsSync(path.join(ROOT, 'dist', 'tui', 'app.js')) && existsSync(path.join(ROOT, 'dist', 'cli', 'pipeline.js'));
 const CAPTURE = corpusFile('relay_abort_fail.pcap');
 
-const socket = `msrpscope-list-${process.pid}`;
-let dir = '';
-let conf = '';
-
-function tmux(...args: string[]): { status: number | null; stdout: string } {
-  const r = spawnSync('tmux', ['-L', socket, '-f', conf, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout };
-}
-
-/** The pane's lines, trailing blanks cut. */
-function paneLines(name: string): string[] {
-  return tmux('capture-pane', '-p', '-t', name).stdout.split('\n').map((l) => l.trimEnd());
-}
-
-async function waitFor(what: string, cond: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
-}
-
-/** Waits until a pane line satisfies `test`; returns all lines. */
-async function waitForLine(name: string, what: string, test: (line: string) => boolean): Promise<string[]> {
-  let last: string[] = [];
-  await waitFor(what, () => {
-    last = paneLines(name);
-    return last.some(test);
-  }).catch((err: unknown) => {
-    throw new Error(`${String(err)}\n--- pane ---\n${last.join('\n')}`);
-  });
-  return last;
-}
-
-function keys(name: string, ...k: string[]): void {
-  expect(tmux('send-keys', '-t', name, ...k).status).toBe(0);
-}
+const h = createTmuxHarness('list', { width: 160, height: 40 });
+const { launch, keys, resize, waitForLine, exitCode } = h;
 
 /** The header line of the list and the rows under it (up to the first blank line). */
 function table(lines: string[]): string[] {
@@ -65,20 +25,11 @@ function table(lines: string[]): string[] {
 }
 
 describe.skipIf(!HAVE_TMUX || !HAVE_BUILD || !HAVE_CORPUS)('TUI session list under tmux (relay_abort_fail)', () => {
-  beforeAll(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'msrpscope-tmux-list-'));
-    conf = path.join(dir, 'tmux.conf');
-    writeFileSync(conf, 'set -g status off\nset -g default-terminal "tmux-256color"\n');
-  });
-  afterAll(() => {
-    tmux('kill-server');
-    if (dir !== '') rmSync(dir, { recursive: true, force: true });
-  });
+  beforeAll(() => h.start());
+  afterAll(() => h.stop());
 
   it('tells the sessions apart by session-id and shows the rejected AUTH, at 160 and at 80 columns', async () => {
-    const codeFile = path.join(dir, 'list.code');
-    const started = tmux('new-session', '-d', '-s', 'list', '-x', '160', '-y', '40', `cd '${ROOT}' && node bin/msrpscope '${CAPTURE}'; echo $? > '${codeFile}'`);
-    expect(started.status).toBe(0);
+    const codeFile = launch('list', `node bin/msrpscope '${CAPTURE}'`);
 
     let lines = await waitForLine('list', 'the c1 row', (l) => l.startsWith(' c1 '));
     const ends = (s: string): string => s.padEnd(66);
@@ -106,7 +57,7 @@ describe.skipIf(!HAVE_TMUX || !HAVE_BUILD || !HAVE_CORPUS)('TUI session list und
 
     // At 80 columns the session-ids are shortened in the middle but still differ; the relays become a count.
     // (Delivery → State → index, then ascending again.)
-    expect(tmux('resize-window', '-t', 'list', '-x', '80', '-y', '24').status).toBe(0);
+    resize('list', 80, 24);
     keys('list', 's', 's');
     await waitForLine('list', 'the 80-column list sorted by index', (l) => l.startsWith(' #▼ Start    Ends'));
     keys('list', 'S');
@@ -120,7 +71,6 @@ describe.skipIf(!HAVE_TMUX || !HAVE_BUILD || !HAVE_CORPUS)('TUI session list und
     ]);
 
     keys('list', 'q');
-    await waitFor('exit', () => existsSync(codeFile) && readFileSync(codeFile, 'utf8').trim() !== '');
-    expect(readFileSync(codeFile, 'utf8').trim()).toBe('0');
+    expect(await exitCode(codeFile)).toBe(0);
   });
 });

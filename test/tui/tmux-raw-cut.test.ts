@@ -4,65 +4,17 @@
  * that response apart, as cut, on its Responses line and in its Transactions table. Every wait polls the pane.
  * Skipped when tmux or the build is missing; the corpus case also when ../shared is absent.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cutCapture } from '../helpers/cut-capture.js';
-import { corpusFile, HAVE_CORPUS, ROOT } from './fixtures.js';
+import { corpusFile, HAVE_CORPUS } from './fixtures.js';
+import { createTmuxHarness, HAVE_TMUX, haveBuild } from './tmux-harness.js';
 
-const HAVE_TMUX = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
-const HAVE_BUILD = existsSync(path.join(ROOT, 'dist', 'tui', 'app.js')) && existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'));
+const HAVE_BUILD = haveBuild('cli/main.js');
 
-const socket = `msrpscope-rawcut-${process.pid}`;
-let dir = '';
-let conf = '';
+const h = createTmuxHarness('rawcut');
+const { launch, keys, kill, waitForText, exitCode } = h;
 let capture = '';
-
-function tmux(...args: string[]): { status: number | null; stdout: string } {
-  const r = spawnSync('tmux', ['-L', socket, '-f', conf, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout };
-}
-
-function pane(name: string): string {
-  return tmux('capture-pane', '-p', '-t', name).stdout;
-}
-
-async function waitFor(what: string, cond: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
-}
-
-async function waitForText(name: string, text: string): Promise<string> {
-  let last = '';
-  await waitFor(`"${text}"`, () => {
-    last = pane(name);
-    return last.includes(text);
-  }).catch((err: unknown) => {
-    throw new Error(`${String(err)}\n--- pane ---\n${last}`);
-  });
-  return last;
-}
-
-function keys(name: string, ...k: string[]): void {
-  expect(tmux('send-keys', '-t', name, ...k).status).toBe(0);
-}
-
-function launch(name: string, command: string, width: number, height: number): string {
-  const codeFile = path.join(dir, `${name}.code`);
-  const r = tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', String(height), `cd '${ROOT}' && ${command}; echo $? > '${codeFile}'`);
-  expect(r.status).toBe(0);
-  return codeFile;
-}
-
-async function exitCode(codeFile: string): Promise<number> {
-  await waitFor('exit', () => existsSync(codeFile) && readFileSync(codeFile, 'utf8').trim() !== '');
-  return Number(readFileSync(codeFile, 'utf8').trim());
-}
 
 /** Session list → its last row (the connection whose AUTH has no session) → its last transaction → raw view. */
 async function openLastRaw(name: string, ladderTitle: string): Promise<string> {
@@ -75,19 +27,14 @@ async function openLastRaw(name: string, ladderTitle: string): Promise<string> {
 
 describe.skipIf(!HAVE_TMUX || !HAVE_BUILD)('raw view and summary of cut frames under tmux', () => {
   beforeAll(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'msrpscope-rawcut-'));
-    conf = path.join(dir, 'tmux.conf');
-    writeFileSync(conf, 'set -g status off\nset -g default-terminal "tmux-256color"\n');
-    capture = path.join(dir, 'cut.pcap');
+    h.start();
+    capture = h.file('cut.pcap');
     writeFileSync(capture, cutCapture());
   });
-  afterAll(() => {
-    tmux('kill-server');
-    if (dir !== '') rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => h.stop());
 
   it('80×24, generated capture: the 423 shows its received bytes escaped, then why it did not parse', async () => {
-    const code = launch('gen', `node bin/msrpscope '${capture}'`, 80, 24);
+    const code = launch('gen', `node bin/msrpscope '${capture}'`, { width: 80, height: 24 });
     const screen = await openLastRaw('gen', 'connection 0 (no session)');
     const lines = screen.split('\n').map((l) => l.trimEnd());
     const at = lines.indexOf('MSRP au0002 423 Interval Out Of Bounds\\r\\n');
@@ -108,7 +55,7 @@ describe.skipIf(!HAVE_TMUX || !HAVE_BUILD)('raw view and summary of cut frames u
   });
 
   it('the summary of the generated capture counts the cut 423 and the cut SEND apart, in both places', async () => {
-    launch('sum', `node bin/msrpscope '${capture}' --summary; sleep 30`, 120, 40);
+    launch('sum', `node bin/msrpscope '${capture}' --summary; sleep 30`, { width: 120, height: 40 });
     const screen = await waitForText('sum', 'Diagnostics');
     const lines = screen.split('\n').map((l) => l.trimEnd());
     expect(lines).toContain('Requests: AUTH 2, SEND 1 (cut: SEND 1)');
@@ -116,11 +63,11 @@ describe.skipIf(!HAVE_TMUX || !HAVE_BUILD)('raw view and summary of cut frames u
     expect(lines).toContain('  AUTH → 423 (cut)        1  1.00 ms  1.00 ms  1.00 ms');
     expect(lines).toContain('  SEND (cut) → none       1        -        -        -');
     expect(lines).not.toContain('  AUTH → 423               1  1.00 ms  1.00 ms  1.00 ms');
-    tmux('kill-session', '-t', 'sum');
+    kill('sum');
   });
 
   it.skipIf(!HAVE_CORPUS)('160×40, relay_abort_fail.pcap: frame 20 (the 423) shows its bytes up to the end-line after the garbage', async () => {
-    const code = launch('corpus', `node bin/msrpscope '${corpusFile('relay_abort_fail.pcap')}'`, 160, 40);
+    const code = launch('corpus', `node bin/msrpscope '${corpusFile('relay_abort_fail.pcap')}'`, { width: 160, height: 40 });
     const screen = await openLastRaw('corpus', 'connection 1 (no session)');
     const lines = screen.split('\n').map((l) => l.trimEnd());
     const at = lines.findIndex((l) => l.startsWith('── response · frame 20 · conn 1 tcp s2c'));
@@ -138,11 +85,11 @@ describe.skipIf(!HAVE_TMUX || !HAVE_BUILD)('raw view and summary of cut frames u
   });
 
   it.skipIf(!HAVE_CORPUS)('the summary of relay_abort_fail.pcap: the 423 is cut on the Responses line and in the table', async () => {
-    launch('corpus-sum', `node bin/msrpscope '${corpusFile('relay_abort_fail.pcap')}' --summary; sleep 30`, 160, 60);
+    launch('corpus-sum', `node bin/msrpscope '${corpusFile('relay_abort_fail.pcap')}' --summary; sleep 30`, { width: 160, height: 60 });
     const screen = await waitForText('corpus-sum', 'Diagnostics');
     const lines = screen.split('\n').map((l) => l.trimEnd());
     expect(lines).toContain('Responses: 200 20, 401 4, 415 1, 481 2, 501 1 (cut: 423 1)');
     expect(lines).toContain('  AUTH → 423 (cut)        1  0.10 ms  0.10 ms  0.10 ms');
-    tmux('kill-session', '-t', 'corpus-sum');
+    kill('corpus-sum');
   });
 });

@@ -5,56 +5,28 @@
  * screen-256color and xterm. The screen comes back with `tmux capture-pane -p -e` (escapes kept) and is
  * read back into the attributes of every character. Skipped when tmux or the build is missing.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dimLook, readTermCaps, type DimLook } from '../../src/tui/terminfo.js';
-import { CORPUS, HAVE_CORPUS, ROOT } from './fixtures.js';
+import { CORPUS, HAVE_CORPUS } from './fixtures.js';
+import { createTmuxHarness, HAVE_BUILD, HAVE_TMUX, LAUNCHER } from './tmux-harness.js';
 
-const HAVE_TMUX = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
-const HAVE_BUILD = existsSync(path.join(ROOT, 'dist', 'tui', 'app.js')) && existsSync(path.join(ROOT, 'dist', 'cli', 'pipeline.js'));
-const LAUNCHER = path.join(ROOT, 'test', 'tui', 'launch-tui.mjs');
 const ABORT_FAIL = path.join(CORPUS, 'relay_abort_fail.pcap');
 const TERMS = ['tmux-256color', 'screen-256color', 'xterm', 'xterm-256color'] as const;
 
-const socket = `msrpscope-terms-${process.pid}`;
-let dir = '';
-let conf = '';
-
-function tmux(...args: string[]): { status: number | null; stdout: string } {
-  const r = spawnSync('tmux', ['-L', socket, '-f', conf, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout };
-}
-
-/** The pane with its escapes (colours and attributes as tmux holds them). */
-function pane(name: string): string {
-  return tmux('capture-pane', '-p', '-e', '-t', name).stdout;
-}
-
-async function waitFor(what: string, cond: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
-}
+/** Sessions of 100×30; the pane comes back with its escapes (colours and attributes as tmux holds them). */
+const h = createTmuxHarness('terms', { width: 100, height: 30, escapes: true });
+const { keys, exitCode } = h;
 
 /** The styled pane once `text` shows. */
 async function waitForText(name: string, text: string): Promise<Styled> {
-  let last = '';
-  await waitFor(`"${text}"`, () => {
-    last = pane(name);
-    return styled(last).plain.includes(text);
-  }).catch((err: unknown) => {
-    throw new Error(`${String(err)}\n--- pane ---\n${last}`);
-  });
-  return styled(last);
+  return styled(await h.waitForScreen(name, `"${text}"`, (screen) => styled(screen).plain.includes(text)));
 }
 
-function keys(name: string, ...k: string[]): void {
-  expect(tmux('send-keys', '-t', name, ...k).status).toBe(0);
+/** Starts the viewer on `capture` with TERM set; its exit code lands in a file. */
+function launch(name: string, term: string, capture: string): string {
+  return h.launch(name, `node '${LAUNCHER}' '${capture}'`, { env: { TERM: term } });
 }
 
 interface Attr {
@@ -155,28 +127,8 @@ function expectNoBlack(s: Styled): void {
 }
 
 describe.skipIf(!HAVE_TMUX || !HAVE_BUILD)('dim text under tmux with TERM tmux-256color, screen-256color, xterm, xterm-256color', () => {
-  beforeAll(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'msrpscope-terms-'));
-    conf = path.join(dir, 'tmux.conf');
-    writeFileSync(conf, 'set -g status off\nset -g default-terminal "tmux-256color"\n');
-  });
-  afterAll(() => {
-    tmux('kill-server');
-    if (dir !== '') rmSync(dir, { recursive: true, force: true });
-  });
-
-  /** Starts the viewer on `capture` with TERM set; its exit code lands in a file. */
-  function launch(name: string, term: string, capture: string): string {
-    const codeFile = path.join(dir, `${name}.code`);
-    const command = `cd '${ROOT}' && TERM=${term} node '${LAUNCHER}' '${capture}'; echo $? > '${codeFile}'`;
-    expect(tmux('new-session', '-d', '-s', name, '-x', '100', '-y', '30', command).status).toBe(0);
-    return codeFile;
-  }
-
-  async function exitCode(codeFile: string): Promise<number> {
-    await waitFor('exit', () => existsSync(codeFile) && readFileSync(codeFile, 'utf8').trim() !== '');
-    return Number(readFileSync(codeFile, 'utf8').trim());
-  }
+  beforeAll(() => h.start());
+  afterAll(() => h.stop());
 
   for (const term of TERMS) {
     // The look the terminal's own terminfo asks for (undefined where this machine has no entry for it).

@@ -3,76 +3,15 @@
  * Keys go in with `tmux send-keys`, the screen comes back with `tmux capture-pane -p`; every wait polls
  * the pane instead of sleeping. Skipped when tmux or the build is missing.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from './fixtures.js';
+import { createTmuxHarness, HAVE_BUILD, HAVE_TMUX } from './tmux-harness.js';
 
-const HAVE_TMUX = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
-const HAVE_BUILD = existsSync(path.join(ROOT, 'dist', 'tui', 'app.js')) && existsSync(path.join(ROOT, 'dist', 'cli', 'pipeline.js'));
-const LAUNCHER = path.join(ROOT, 'test', 'tui', 'launch-tui.mjs');
-
-const socket = `msrpscope-tui-${process.pid}`;
-let dir = '';
-let conf = '';
-
-function tmux(...args: string[]): { status: number | null; stdout: string } {
-  const r = spawnSync('tmux', ['-L', socket, '-f', conf, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout };
-}
-
-function pane(name: string): string {
-  return tmux('capture-pane', '-p', '-t', name).stdout;
-}
-
-async function waitFor(what: string, cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
-}
-
-async function waitForText(name: string, text: string): Promise<string> {
-  let last = '';
-  await waitFor(`"${text}"`, () => {
-    last = pane(name);
-    return last.includes(text);
-  }).catch((err: unknown) => {
-    throw new Error(`${String(err)}\n--- pane ---\n${last}`);
-  });
-  return last;
-}
-
-function keys(name: string, ...k: string[]): void {
-  expect(tmux('send-keys', '-t', name, ...k).status).toBe(0);
-}
-
-/** Starts a shell command in a detached 80×24 session; its exit code lands in a file. */
-function launch(name: string, command: string): string {
-  const codeFile = path.join(dir, `${name}.code`);
-  const r = tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', `cd '${ROOT}' && ${command}; echo $? > '${codeFile}'`);
-  expect(r.status).toBe(0);
-  return codeFile;
-}
-
-async function exitCode(codeFile: string): Promise<number> {
-  await waitFor('exit', () => existsSync(codeFile) && readFileSync(codeFile, 'utf8').trim() !== '');
-  return Number(readFileSync(codeFile, 'utf8').trim());
-}
+const h = createTmuxHarness('tui', { timeoutMs: 5000 });
+const { launch, keys, waitForText, exitCode } = h;
 
 describe.skipIf(!HAVE_TMUX || !HAVE_BUILD)('TUI under tmux', () => {
-  beforeAll(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'msrpscope-tmux-'));
-    conf = path.join(dir, 'tmux.conf');
-    writeFileSync(conf, 'set -g status off\nset -g default-terminal "tmux-256color"\n');
-  });
-  afterAll(() => {
-    tmux('kill-server');
-    if (dir !== '') rmSync(dir, { recursive: true, force: true });
-  });
+  beforeAll(() => h.start());
+  afterAll(() => h.stop());
 
   it('opens a session, then a message, shows its detail, and quits with q (exit 0)', async () => {
     const code = launch('file', `node bin/msrpscope samples/chat.pcap`);
