@@ -1,26 +1,20 @@
 import { Store } from '../model/store.js';
-import { buildJsonDocument, writeJsonDocument } from '../export/json.js';
-import { terminalSafeJson } from '../export/json-safe.js';
-import { extractBodies } from '../export/extract.js';
-import { createNdjsonWriter } from '../export/ndjson.js';
-import { renderSummary } from '../export/summary.js';
-import { summaryInput } from '../export/summary-input.js';
-import { filterDocument, isEmptyFilter, type RecordFilter } from '../export/filter.js';
-import { ndjsonStreamFilter } from '../export/ndjson-filter.js';
+import type { RecordFilter } from '../export/filter.js';
 import { runPipeline, type PipelineResult, type PipelineSource } from './pipeline.js';
 import { Progress } from './progress.js';
 import { KeyRing } from './keylog.js';
-
-export type OutputMode = 'summary' | 'json' | 'ndjson' | 'tui' | 'none';
+import type { OutputSink, OutputSettings } from './outputs/output.js';
+import type { ChosenOutput } from './outputs/registry.js';
 
 export interface AnalyzeOptions {
   sources: PipelineSource[];
-  mode: OutputMode;
+  /** What to write (from chooseOutputs): at most one primary output, plus additional ones. */
+  outputs: ChosenOutput[];
   msrpPorts: number[];
   sipPorts: number[];
   filter: RecordFilter;
-  extractDir: string | undefined;
-  write: (s: string) => void;
+  /** Where an output writes: standard output, or the file its option names. */
+  sinkFor: (target: string | undefined) => OutputSink;
   warn: (s: string) => void;
   color: boolean;
   columns: number;
@@ -38,21 +32,20 @@ export interface AnalyzeResult {
   exitCode?: number;
 }
 
-/** Runs the pipeline over the sources and writes the chosen output. */
+/** Runs the pipeline over the sources and hands the model to the chosen outputs. */
 export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const store = new Store({
-    keepBodies: opts.extractDir !== undefined,
-    // Body hashes appear in JSON/NDJSON records and verify file transfers; the summary shows neither.
-    hashBodies: opts.mode !== 'summary' || opts.extractDir !== undefined,
+    keepBodies: opts.outputs.some((c) => c.output.keeps.bodies),
+    hashBodies: opts.outputs.some((c) => c.output.keeps.hashes),
   });
-  if (opts.mode === 'ndjson') {
-    const filtering = !isEmptyFilter(opts.filter);
-    const matches = ndjsonStreamFilter(opts.filter);
-    createNdjsonWriter(store, (line) => {
-      if (filtering && !matches(line)) return;
-      opts.write(`${line}\n`);
-    });
-  }
+  const settings: OutputSettings = {
+    filter: opts.filter,
+    color: opts.color,
+    columns: opts.columns,
+    alone: !opts.outputs.some((c) => c.output.primary),
+  };
+  const sinks = opts.outputs.map((c) => opts.sinkFor(c.output.target?.(c.arg)));
+  opts.outputs.forEach((c, i) => c.output.attach?.(store, c.arg, sinks[i] as OutputSink, settings));
   // Key material: the files now (an unreadable one stops here), pcapng secrets as the capture is read.
   const keys = new KeyRing((d) => store.diagnostic(d));
   for (const f of opts.keylogs ?? []) keys.addFile(f, opts.followKeylogs === true);
@@ -73,35 +66,22 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       keys.close();
     }
   };
-  if (opts.mode === 'tui') {
-    // Loaded only here: the other modes do not pay for the terminal UI's modules.
-    const { openTuiInput, runTuiMode } = await import('./tui-mode.js');
-    const live = opts.sources.some((s) => typeof s.input !== 'string');
-    const input = openTuiInput(opts.sources.some((s) => s.input === process.stdin));
-    const { exitCode, result } = await runTuiMode(store, run, { live, input, filter: opts.filter, title: 'msrpscope' });
-    if (result?.info.truncated) opts.warn(`capture cut short after frame ${result.info.last?.frame ?? 0}`);
+  const cutShort = (result: PipelineResult | undefined): void => {
+    if (result?.info.truncated === true) opts.warn(`capture cut short after frame ${result.info.last?.frame ?? 0}`);
+  };
+  const driver = opts.outputs.find((c) => c.output.drive !== undefined);
+  if (driver?.output.drive !== undefined) {
+    const analysis = {
+      run,
+      live: opts.sources.some((s) => typeof s.input !== 'string'),
+      stdinIsCapture: opts.sources.some((s) => s.input === process.stdin),
+    };
+    const { exitCode, result } = await driver.output.drive(store, driver.arg, analysis, settings);
+    cutShort(result);
     return { damaged: result?.damaged ?? false, exitCode };
   }
   const result = await run();
-  if (result.info.truncated) opts.warn(`capture cut short after frame ${result.info.last?.frame ?? 0}`);
-  if (opts.mode === 'json' || opts.mode === 'summary') {
-    if (opts.mode === 'json' && isEmptyFilter(opts.filter)) {
-      // Streamed record by record: the whole document is never held as one string.
-      writeJsonDocument(store, (chunk) => opts.write(terminalSafeJson(chunk)));
-      opts.write('\n');
-    } else if (opts.mode === 'summary' && isEmptyFilter(opts.filter)) {
-      // Read straight from the store: the full records of every message and transaction are not needed.
-      opts.write(renderSummary(summaryInput(store), { color: opts.color, columns: opts.columns }));
-    } else {
-      const doc = filterDocument(buildJsonDocument(store), opts.filter);
-      if (opts.mode === 'json') opts.write(`${terminalSafeJson(JSON.stringify(doc, null, 2))}\n`);
-      else opts.write(renderSummary(doc, { color: opts.color, columns: opts.columns }));
-    }
-  }
-  if (opts.extractDir !== undefined) {
-    const r = await extractBodies(store, opts.extractDir);
-    for (const f of r.failed) opts.warn(`message ${f.message} not extracted: ${f.error}`);
-    if (opts.mode === 'none') opts.write(`extracted ${r.files.length} files into ${r.dir} (manifest ${r.manifest})\n`);
-  }
+  cutShort(result);
+  for (const [i, c] of opts.outputs.entries()) await c.output.write?.(store, c.arg, sinks[i] as OutputSink, settings);
   return { damaged: result.damaged };
 }

@@ -4,7 +4,9 @@ import type { Readable } from 'node:stream';
 import { CaptureError } from '../capture/errors.js';
 import { escapeText } from '../util/escape.js';
 import { CliError, EXIT_DAMAGED, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE } from './errors.js';
-import { analyze, type OutputMode } from './analyze.js';
+import { analyze } from './analyze.js';
+import { chooseOutputs, OUTPUTS } from './outputs/registry.js';
+import type { OutputSink } from './outputs/output.js';
 import { startLive } from './live.js';
 import { parseFilterOptions, type FilterFlags, type FilterOptions } from './filter-options.js';
 import { cliFilterOptions } from '../export/filter-terms.js';
@@ -27,13 +29,9 @@ Examples:
 
 Exit codes: 0 done, 1 usage error, 2 unreadable input, 3 capture cut short or corrupt part skipped.`;
 
+/** The options every command has; each output reads its own from the same object (outputs/registry.ts). */
 interface CliOptions extends FilterFlags {
   read?: string[];
-  json?: string | boolean;
-  ndjson?: boolean;
-  summary?: boolean;
-  extract?: string;
-  tui?: boolean;
   port?: number[];
   sipPort?: number[];
   quiet?: boolean;
@@ -73,12 +71,9 @@ function collect(value: string, previous: string[] | undefined): string[] {
 
 /** Output, decode-as and filter options shared by the file reader and `live`. */
 function addCommonOptions(cmd: Command): Command {
+  // Each output adds its own options (outputs/registry.ts).
+  for (const output of OUTPUTS) for (const o of output.options) cmd.option(o.flags, o.description);
   cmd
-    .option('--json [file]', 'write the JSON document (to stdout, or to FILE)')
-    .option('--ndjson', 'write one JSON record per line as soon as it is known')
-    .option('--summary', 'write the text summary (default when stdout is not a terminal)')
-    .option('--extract <dir>', 'write each message body (and manifest.json) into DIR')
-    .option('--tui', 'open the interactive viewer even when stdout is not a terminal')
     .option('--port <list>', 'extra TCP ports to parse as MSRP, comma separated (decode-as)', parsePortList)
     .option('--sip-port <list>', 'extra ports to parse as SIP, comma separated', parsePortList);
   // The filter options and their help text come from the filter table (also the TUI's and the README's).
@@ -98,49 +93,36 @@ const SAFE_OUTPUT = {
   outputError: (s: string, write: (t: string) => void) => write(s),
 };
 
-function chooseMode(opts: CliOptions): OutputMode {
-  const modes: OutputMode[] = [];
-  if (opts.ndjson) modes.push('ndjson');
-  if (opts.json !== undefined && opts.json !== false) modes.push('json');
-  if (opts.summary) modes.push('summary');
-  if (opts.tui) modes.push('tui');
-  if (modes.length > 1) throw new CliError(`choose one output mode (${modes.map((m) => `--${m}`).join(', ')} given)`, EXIT_USAGE);
-  if (modes[0] !== undefined) return modes[0];
-  if (opts.extract !== undefined) return 'none';
-  return process.stdout.isTTY === true ? 'tui' : 'summary';
-}
-
 async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalBytes: number | undefined): Promise<number> {
-  const mode = chooseMode(opts);
+  const outputs = chooseOutputs(opts as Readonly<Record<string, unknown>>, process.stdout.isTTY === true);
   const keylogs = [...(opts.keylog ?? []), ...keylogFromPreferences(opts.pref ?? [], (m) => new CliError(m, EXIT_USAGE))];
   const filter: FilterOptions = parseFilterOptions(opts);
-  let jsonOut: WriteStream | undefined;
-  if (mode === 'json' && typeof opts.json === 'string') jsonOut = createWriteStream(opts.json);
+  const warn = (s: string): void => {
+    if (!opts.quiet) process.stderr.write(`msrpscope: ${escapeText(s)}\n`);
+  };
+  const files: WriteStream[] = [];
+  const sinkFor = (target: string | undefined): OutputSink => {
+    if (target === undefined) return { write: (s) => process.stdout.write(s), warn };
+    const out = createWriteStream(target);
+    files.push(out);
+    return { write: (s) => out.write(s), warn };
+  };
   const result = await analyze({
     sources,
-    mode,
+    outputs,
     msrpPorts: opts.port ?? [],
     sipPorts: opts.sipPort ?? [],
     filter,
-    extractDir: opts.extract,
     keylogs,
     // A live capture or a pipe: the key log may still be written while the capture runs.
     followKeylogs: sources.some((src) => typeof src.input !== 'string'),
-    write: (s: string) => {
-      if (jsonOut) jsonOut.write(s);
-      else process.stdout.write(s);
-    },
-    warn: (s) => {
-      if (!opts.quiet) process.stderr.write(`msrpscope: ${escapeText(s)}\n`);
-    },
+    sinkFor,
+    warn,
     color: opts.color !== false && process.stdout.isTTY === true,
     columns: process.stdout.isTTY ? process.stdout.columns : 160,
     progressTotal: process.stderr.isTTY === true && !opts.quiet ? totalBytes : undefined,
   });
-  if (jsonOut) {
-    const out = jsonOut;
-    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-  }
+  for (const out of files) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
   if (result.exitCode !== undefined) return result.exitCode;
   return result.damaged ? EXIT_DAMAGED : EXIT_OK;
 }

@@ -1,0 +1,16 @@
+/** `--extract <dir>`: every message body into a folder, with a manifest; goes with any other output. */
+import { extractBodies } from '../../export/extract.js';
+import type { Output } from './output.js';
+
+export const extractOutput: Output<string> = {
+  name: 'extract',
+  options: [{ flags: '--extract <dir>', description: 'write each message body (and manifest.json) into DIR' }],
+  primary: false,
+  keeps: { bodies: true, hashes: true },
+  requested: (o) => (typeof o.extract === 'string' ? o.extract : undefined),
+  async write(model, dir, sink, settings) {
+    const r = await extractBodies(model, dir);
+    for (const f of r.failed) sink.warn(`message ${f.message} not extracted: ${f.error}`);
+    if (settings.alone) sink.write(`extracted ${r.files.length} files into ${r.dir} (manifest ${r.manifest})\n`);
+  },
+};

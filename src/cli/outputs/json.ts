@@ -1,0 +1,24 @@
+/** `--json [file]`: the JSON document, streamed record by record when unfiltered. */
+import { buildJsonDocument, writeJsonDocument } from '../../export/json.js';
+import { terminalSafeJson } from '../../export/json-safe.js';
+import { filterDocument, isEmptyFilter } from '../../export/filter.js';
+import type { Output } from './output.js';
+
+export const jsonOutput: Output<string | true> = {
+  name: 'json',
+  options: [{ flags: '--json [file]', description: 'write the JSON document (to stdout, or to FILE)' }],
+  primary: true,
+  keeps: { bodies: false, hashes: true },
+  requested: (o) => (typeof o.json === 'string' || o.json === true ? o.json : undefined),
+  target: (arg) => (typeof arg === 'string' ? arg : undefined),
+  write(model, _arg, sink, settings) {
+    if (isEmptyFilter(settings.filter)) {
+      // Streamed record by record: the whole document is never held as one string.
+      writeJsonDocument(model, (chunk) => sink.write(terminalSafeJson(chunk)));
+      sink.write('\n');
+      return;
+    }
+    const doc = filterDocument(buildJsonDocument(model), settings.filter);
+    sink.write(`${terminalSafeJson(JSON.stringify(doc, null, 2))}\n`);
+  },
+};

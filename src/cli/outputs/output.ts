@@ -1,0 +1,55 @@
+/**
+ * An output of the command line (JSON, NDJSON, summary, TUI, extraction) as one registered module: the
+ * options it adds, whether the command line asks for it, what the model must keep for it, and how it writes.
+ * Adding an output is one file like these plus one line in registry.ts.
+ */
+import type { Store } from '../../model/store.js';
+import type { RecordFilter } from '../../export/filter.js';
+import type { PipelineResult } from '../pipeline.js';
+
+/** Where an output writes text, and where warnings go. */
+export interface OutputSink {
+  write(text: string): void;
+  warn(text: string): void;
+}
+
+/** Settings every output may read. */
+export interface OutputSettings {
+  filter: RecordFilter;
+  color: boolean;
+  columns: number;
+  /** No primary output was chosen (only an additional one, e.g. --extract). */
+  alone: boolean;
+}
+
+/** The analysis as the TUI drives it: reading the sources, and whether they are live (a pipe, an interface). */
+export interface AnalysisRun {
+  run(): Promise<PipelineResult>;
+  live: boolean;
+  stdinIsCapture: boolean;
+}
+
+export interface CliOption {
+  flags: string;
+  description: string;
+}
+
+/** Outputs are declared with method syntax so that an Output<string> is an Output<unknown> in the registry. */
+export interface Output<A> {
+  readonly name: string;
+  readonly options: readonly CliOption[];
+  /** A primary output excludes the other primary ones; an additional one (extraction) goes with any. */
+  readonly primary: boolean;
+  /** What the model keeps for it: body bytes, body hashes. */
+  readonly keeps: { bodies: boolean; hashes: boolean };
+  /** The output's argument when the parsed options ask for it (the --json file, the --extract folder), else undefined. */
+  requested(options: Readonly<Record<string, unknown>>): A | undefined;
+  /** A file to write to instead of standard output. */
+  target?(arg: A): string | undefined;
+  /** Before reading: a streaming output attaches to the model's events. */
+  attach?(model: Store, arg: A, sink: OutputSink, settings: OutputSettings): void;
+  /** An output that reads the capture itself (the TUI opens before reading when live); returns its exit code. */
+  drive?(model: Store, arg: A, analysis: AnalysisRun, settings: OutputSettings): Promise<{ result: PipelineResult | undefined; exitCode: number }>;
+  /** After reading: writes what the model holds. */
+  write?(model: Store, arg: A, sink: OutputSink, settings: OutputSettings): Promise<void> | void;
+}

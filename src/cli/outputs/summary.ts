@@ -1,0 +1,21 @@
+/** `--summary`: the text tables (the default when standard output is not a terminal). */
+import { buildJsonDocument } from '../../export/json.js';
+import { filterDocument, isEmptyFilter } from '../../export/filter.js';
+import { renderSummary } from '../../export/summary.js';
+import { summaryInput } from '../../export/summary-input.js';
+import type { Output } from './output.js';
+
+export const summaryOutput: Output<true> = {
+  name: 'summary',
+  options: [{ flags: '--summary', description: 'write the text summary (default when stdout is not a terminal)' }],
+  primary: true,
+  // Body hashes appear in JSON/NDJSON records and verify file transfers; the summary shows neither.
+  keeps: { bodies: false, hashes: false },
+  requested: (o) => (o.summary === true ? true : undefined),
+  write(model, _arg, sink, settings) {
+    const style = { color: settings.color, columns: settings.columns };
+    // Unfiltered, it reads straight from the model: the full records of every message and transaction are not needed.
+    if (isEmptyFilter(settings.filter)) sink.write(renderSummary(summaryInput(model), style));
+    else sink.write(renderSummary(filterDocument(buildJsonDocument(model), settings.filter), style));
+  },
+};

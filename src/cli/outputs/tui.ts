@@ -1,0 +1,16 @@
+/** `--tui`: the interactive viewer (the default when standard output is a terminal). */
+import type { Output } from './output.js';
+
+export const tuiOutput: Output<true> = {
+  name: 'tui',
+  options: [{ flags: '--tui', description: 'open the interactive viewer even when stdout is not a terminal' }],
+  primary: true,
+  keeps: { bodies: false, hashes: true },
+  requested: (o) => (o.tui === true ? true : undefined),
+  async drive(model, _arg, analysis, settings) {
+    // Loaded only here: the other outputs do not pay for the terminal UI's modules.
+    const { openTuiInput, runTuiMode } = await import('../tui-mode.js');
+    const input = openTuiInput(analysis.stdinIsCapture);
+    return runTuiMode(model, analysis.run, { live: analysis.live, input, filter: settings.filter, title: 'msrpscope' });
+  },
+};
