@@ -4,7 +4,7 @@ import type { Store } from '../model/store.js';
 import { buildJsonDocument } from '../export/json.js';
 import { filterDocument, type RecordFilter } from '../export/filter.js';
 import { runTui } from '../tui/app.js';
-import type { CutLookup } from '../tui/view-models/raw.js';
+import type { CutLookup } from '../tui/format/raw.js';
 import type { PipelineResult } from './pipeline.js';
 import { CliError, EXIT_USAGE } from './errors.js';
 

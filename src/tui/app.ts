@@ -1,14 +1,14 @@
 /**
  * The interactive viewer: draws the controller's frames with blessed and feeds it keys. Screens: session
- * list, ladder, message detail, raw MSRP, diagnostics, help (see view-models/help.ts for every key).
+ * list, ladder, message detail, raw MSRP, diagnostics, help (see format/help.ts for every key).
  * Live mode redraws at most ten times a second when the document changes.
  */
 import blessed from 'blessed';
 import type { JsonDocument } from '../export/json-types.js';
 import { escapeText } from '../util/escape.js';
-import { TuiController } from './views/controller.js';
-import { lineMarkup } from './views/markup.js';
-import type { CutLookup } from './view-models/raw.js';
+import { TuiController } from './screens/controller.js';
+import { lineMarkup } from './screens/markup.js';
+import type { CutLookup } from './format/raw.js';
 import { createScreen, type Screen } from './terminal.js';
 
 export interface TuiOptions {

@@ -8,12 +8,12 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FILTER_TERMS } from '../../src/export/filter-terms.js';
 import type { JsonDocument } from '../../src/export/json-types.js';
-import { filterRows, invalidText, parseFilter } from '../../src/tui/view-models/filter.js';
-import { helpLines } from '../../src/tui/view-models/help.js';
-import { lineText } from '../../src/tui/view-models/line.js';
-import { sessionRows } from '../../src/tui/view-models/session-list.js';
-import { TuiController, type Frame } from '../../src/tui/views/controller.js';
-import type { KeyPress } from '../../src/tui/views/view.js';
+import { filterRows, invalidText, parseFilter } from '../../src/tui/format/filter.js';
+import { helpLines } from '../../src/tui/format/help.js';
+import { lineText } from '../../src/tui/format/line.js';
+import { sessionRows } from '../../src/tui/format/session-list.js';
+import { TuiController, type Frame } from '../../src/tui/screens/controller.js';
+import type { KeyPress } from '../../src/tui/screens/view.js';
 import { built, CHAT, corpusFile, HAVE_CORPUS, ROOT } from './fixtures.js';
 
 const k = (name: string, ch?: string): KeyPress => ({ name, ch: ch ?? (name.length === 1 ? name : undefined) });

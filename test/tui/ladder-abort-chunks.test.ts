@@ -1,20 +1,20 @@
 /**
  * Aborted messages, body byte counts, every chunk in the detail, time order of unfolded chunks, and the
- * hop wording: the ladder and detail view-models on an aborted message (a variant of the chat capture's
+ * hop wording: the ladder and detail formatters on an aborted message (a variant of the chat capture's
  * file transfer, and the corpus capture relay_abort_fail.pcap when ../shared is present).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JsonDocument, JsonMessage, JsonTransaction } from '../../src/export/json-types.js';
-import { bodyAccount } from '../../src/tui/view-models/chunks.js';
-import { detailSections, type Section } from '../../src/tui/view-models/detail.js';
-import { chunkPages, chunksSection } from '../../src/tui/view-models/detail-chunks.js';
-import { helpLines } from '../../src/tui/view-models/help.js';
-import { buildLadder, type Ladder, type LadderEntry } from '../../src/tui/view-models/ladder.js';
-import { flattenLadder, ladderLayout, ladderRowLine, type LadderRow } from '../../src/tui/view-models/ladder-lines.js';
-import { lineText, seg } from '../../src/tui/view-models/line.js';
-import { LadderView } from '../../src/tui/views/ladder-view.js';
-import { DetailView } from '../../src/tui/views/detail-view.js';
-import type { KeyPress, ViewContext } from '../../src/tui/views/view.js';
+import { bodyAccount } from '../../src/tui/format/chunks.js';
+import { detailSections, type Section } from '../../src/tui/format/detail.js';
+import { chunkPages, chunksSection } from '../../src/tui/format/detail-chunks.js';
+import { helpLines } from '../../src/tui/format/help.js';
+import { buildLadder, type Ladder, type LadderEntry } from '../../src/tui/format/ladder.js';
+import { flattenLadder, ladderLayout, ladderRowLine, type LadderRow } from '../../src/tui/format/ladder-lines.js';
+import { lineText, seg } from '../../src/tui/format/line.js';
+import { LadderView } from '../../src/tui/screens/ladder-view.js';
+import { DetailView } from '../../src/tui/screens/detail-view.js';
+import type { KeyPress, ViewContext } from '../../src/tui/screens/view.js';
 import { built, CHAT, clone, corpusFile, HAVE_CORPUS, type Built } from './fixtures.js';
 
 let chat: Built;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { charWidth, displayWidth, fit, truncate, truncateMiddle, wrap } from '../../src/tui/view-models/text-width.js';
+import { charWidth, displayWidth, fit, truncate, truncateMiddle, wrap } from '../../src/tui/format/text-width.js';
 import {
   clockTime,
   deltaTime,
@@ -13,14 +13,14 @@ import {
   sipIdentity,
   timeColumn,
   uriAuthority,
-} from '../../src/tui/view-models/format.js';
-import { fitLine, lineText, seg } from '../../src/tui/view-models/line.js';
-import { coverageBar } from '../../src/tui/view-models/coverage.js';
-import { hexDump } from '../../src/tui/view-models/hexdump.js';
-import { escapedTextLines, previewLines } from '../../src/tui/view-models/body-text.js';
-import { lineMarkup, tagSafe } from '../../src/tui/views/markup.js';
-import { wrapLine } from '../../src/tui/views/wrap.js';
-import { Viewport } from '../../src/tui/views/viewport.js';
+} from '../../src/tui/format/format.js';
+import { fitLine, lineText, seg } from '../../src/tui/format/line.js';
+import { coverageBar } from '../../src/tui/format/coverage.js';
+import { hexDump } from '../../src/tui/format/hexdump.js';
+import { escapedTextLines, previewLines } from '../../src/tui/format/body-text.js';
+import { lineMarkup, tagSafe } from '../../src/tui/screens/markup.js';
+import { wrapLine } from '../../src/tui/screens/wrap.js';
+import { Viewport } from '../../src/tui/screens/viewport.js';
 
 describe('display width', () => {
   it('counts wide characters twice and combining marks not at all', () => {

@@ -1,6 +1,6 @@
 /** Wrapping styled lines to the screen width (detail, raw and help text). */
-import type { Line, Style } from '../view-models/line.js';
-import { charWidth } from '../view-models/text-width.js';
+import type { Line, Style } from '../format/line.js';
+import { charWidth } from '../format/text-width.js';
 
 interface Cell {
   ch: string;

@@ -1,4 +1,4 @@
-/** Small formatters shared by the view-models: times, durations, sizes, URIs. Pure, no terminal. */
+/** Small formatters shared by the formatters: times, durations, sizes, URIs. Pure, no terminal. */
 import type { JsonStatus, JsonTime } from '../../export/json-types.js';
 
 export type TimeMode = 'absolute' | 'delta';

@@ -1,5 +1,5 @@
 /**
- * What view-models produce: lines of styled segments. Segment text is plain, already escaped text (never
+ * What the formatters (tui/format) produce: lines of styled segments. Segment text is plain, already escaped text (never
  * markup); the renderer decides what a style looks like and escapes again before anything is drawn.
  */
 import { escapeText } from '../../util/escape.js';
