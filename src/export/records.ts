@@ -12,9 +12,10 @@ import type { Diagnostic } from '../util/diagnostics.js';
 import { escapeText } from '../util/escape.js';
 import type { AuthRecord } from '../model/auth.js';
 import type { ConnectionRecord } from '../model/connections.js';
+import { bodyPreview } from '../model/body-preview.js';
 import { computeDelivery } from '../model/delivery.js';
 import type { ByteRange, StatusValue } from '../model/fields.js';
-import { checkFile, mediaType } from '../model/file-transfer.js';
+import { checkFile } from '../model/file-transfer.js';
 import { epochSeconds, isoTime, msBetween } from '../model/frame-time.js';
 import type { MessageRecord } from '../model/messages.js';
 import { hopsOf, type Hop } from '../model/relay.js';
@@ -52,8 +53,6 @@ export interface RecordContext {
   transport?: (c: ConnectionRecord) => { facts: ConnectionTransportFacts | undefined; msrpOverTls: string | null };
 }
 
-/** Text preview length (characters) in message records. */
-export const PREVIEW_CHARS = 200;
 /** Byte ranges listed per leg (the rest are summarised by `covered`). */
 const MAX_RANGES = 64;
 
@@ -287,30 +286,6 @@ function legJson(m: MessageRecord, hop: Hop, conns: ConnectionLookup, ctx: Recor
   };
 }
 
-const TEXTUAL = /^(text\/|application\/(json|xml|[^;]*\+xml|[^;]*\+json)|message\/(imdn\+xml))/;
-
-/** A bounded, terminal-safe text preview of a textual body (or the text inside CPIM). */
-function previewOf(m: MessageRecord): { text: string | null; truncated: boolean } {
-  const pv = m.preview;
-  if (pv === undefined) return { text: null, truncated: false };
-  let type = mediaType(m.contentType);
-  let data = pv;
-  let cut = (m.size() ?? Number.POSITIVE_INFINITY) > pv.length;
-  if (type === 'message/cpim' && m.cpim !== undefined) {
-    type = mediaType(m.cpim.contentType);
-    data = m.cpim.body;
-    cut = cut || m.cpim.bodyTruncated;
-  }
-  if (type !== undefined && !TEXTUAL.test(type)) return { text: null, truncated: false };
-  let text = data.toString('utf8');
-  if (cut && text.endsWith('\ufffd')) text = text.slice(0, -1);
-  if (text.length > PREVIEW_CHARS) {
-    text = text.slice(0, PREVIEW_CHARS);
-    cut = true;
-  }
-  return { text: escapeText(text), truncated: cut };
-}
-
 /** Index of a message in messages[], or null (none, or seen only in truncated frames). */
 export function listed(m: MessageRecord | undefined): number | null {
   return m === undefined || m.index < 0 ? null : m.index;
@@ -320,7 +295,7 @@ export type ConnectionLookup = (id: number) => ConnectionRecord | undefined;
 
 export function messageJson(m: MessageRecord, ctx: RecordContext, conns: ConnectionLookup): JsonMessage {
   const d = computeDelivery(m);
-  const pv = previewOf(m);
+  const pv = bodyPreview(m);
   const legs: JsonLeg[] = hopsOf(m).map((h) => legJson(m, h, conns, ctx));
   const n = m.notification;
   const file = m.fileSelector === undefined ? undefined : checkFile(m.fileSelector, m);
@@ -338,7 +313,7 @@ export function messageJson(m: MessageRecord, ctx: RecordContext, conns: Connect
     chunks: m.maxChunks(),
     sha256: m.sha256(),
     sha1: m.sha1(),
-    preview: pv.text,
+    preview: pv.text === null ? null : escapeText(pv.text),
     previewTruncated: pv.truncated,
     first: jsonTime(m.first, ctx),
     last: jsonTime(m.last, ctx),

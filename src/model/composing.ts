@@ -1,4 +1,4 @@
-import { xmlElement } from './xml-element.js';
+import { childText, parseXml } from './xml-tree.js';
 
 /** isComposing (RFC 3994) indications: application/im-iscomposing+xml. */
 export interface ComposingState {
@@ -10,19 +10,25 @@ export interface ComposingState {
 }
 
 export const COMPOSING_CONTENT_TYPE = 'application/im-iscomposing+xml';
+/** The namespace of every isComposing element. */
+export const COMPOSING_XML_NS = 'urn:ietf:params:xml:ns:im-iscomposing';
 
-function element(xml: string, name: string): string | undefined {
-  return xmlElement(xml, name, 256);
-}
+const MAX_TEXT = 256;
 
-export function decodeComposing(xml: string): ComposingState | undefined {
-  if (!/<(?:[A-Za-z0-9_.-]+:)?isComposing[\s>]/i.test(xml)) return undefined;
-  const st = element(xml, 'state')?.toLowerCase();
-  const refresh = element(xml, 'refresh');
+/**
+ * Decodes an isComposing document (`<isComposing>` in its namespace); undefined when it is not one or is
+ * not well-formed. `whole` false: `body` is the start of a longer document.
+ */
+export function decodeComposing(body: Buffer | string, whole = true): ComposingState | undefined {
+  const root = parseXml(typeof body === 'string' ? Buffer.from(body) : body, whole);
+  if (root === undefined || root.uri !== COMPOSING_XML_NS || root.local !== 'isComposing') return undefined;
+  const text = (name: string): string | undefined => childText(root, COMPOSING_XML_NS, name, MAX_TEXT);
+  const st = text('state')?.toLowerCase();
+  const refresh = text('refresh');
   return {
     state: st === 'active' || st === 'idle' ? st : undefined,
-    contentType: element(xml, 'contenttype'),
+    contentType: text('contenttype'),
     refresh: refresh !== undefined && /^\d{1,9}$/.test(refresh) ? Number(refresh) : undefined,
-    lastActive: element(xml, 'lastactive'),
+    lastActive: text('lastactive'),
   };
 }

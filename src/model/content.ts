@@ -1,27 +1,17 @@
-import { COMPOSING_CONTENT_TYPE, decodeComposing } from './composing.js';
-import { decodeCpim } from './cpim.js';
-import { mediaType } from './file-transfer.js';
-import { decodeImdn, IMDN_CONTENT_TYPE } from './imdn.js';
+import { decodeBody } from './body-decoder.js';
 import type { MessageRecord } from './messages.js';
 
 /**
- * Decodes what the body says from its preview: the CPIM envelope (RFC 3862), and inside it (or bare) an
- * IMDN notification (RFC 5438) or an isComposing indication (RFC 3994).
+ * Decodes what the body says (see body-decoder.ts) from its preview, the body's first PREVIEW_BYTES, and
+ * keeps it on the message.
  */
 export function decodeContent(m: MessageRecord, preview: Buffer): void {
-  let type = mediaType(m.contentType);
-  let inner = preview;
   const size = m.size();
   const whole = m.state() === 'complete' && size !== null && size <= preview.length;
-  if (type === 'message/cpim') {
-    const env = decodeCpim(preview, whole);
-    if (env === undefined) return;
-    m.cpim = env;
-    type = mediaType(env.contentType);
-    inner = env.body;
-  }
-  if (type === IMDN_CONTENT_TYPE) m.notification = decodeImdn(inner.toString('utf8'));
-  else if (type === COMPOSING_CONTENT_TYPE) m.composing = decodeComposing(inner.toString('utf8'));
+  const d = decodeBody(m.contentType, preview, whole);
+  m.cpim = d.cpim;
+  m.notification = d.notification;
+  m.composing = d.composing;
 }
 
 /**

@@ -1,14 +1,12 @@
 /** Message bodies as screen text: escaped text split at line ends, or a hex dump for binary content. */
+import { isTextualType } from '../../model/body-preview.js';
 import { escapeText } from '../../util/escape.js';
 import type { JsonMessage } from '../../export/json-types.js';
 import { bodyAccount, bodyRestLines } from './chunks.js';
 import { hexDump } from './hexdump.js';
 
-const TEXTUAL = /^(text\/|application\/(json|xml|[^;]*\+xml|[^;]*\+json)|message\/(cpim|imdn\+xml))/i;
-
-export function isTextual(contentType: string | null | undefined): boolean {
-  return contentType !== null && contentType !== undefined && TEXTUAL.test(contentType.trim());
-}
+/** Whether a body reads as text is the model's decision (model/body-preview.ts); this file only lays it out. */
+export { isTextualType as isTextual } from '../../model/body-preview.js';
 
 /** Text split into lines after each line end; every control character is shown escaped (`\r`, `\x1b`). */
 export function escapedTextLines(text: string, maxLines = 60): string[] {
@@ -47,7 +45,7 @@ export function previewLines(preview: string, maxLines = 60): string[] {
 export function bodyLines(m: JsonMessage, bytes: Uint8Array | null | undefined, maxLines = 60, maxHexBytes = 256): { lines: string[]; hex: boolean } {
   const type = m.contentType;
   if (bytes !== null && bytes !== undefined && bytes.length > 0) {
-    if (isTextual(type) || (type === null && m.preview !== null)) {
+    if (isTextualType(type) || (type === null && m.preview !== null)) {
       const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
       const lines = escapedTextLines(text, maxLines);
       lines.push(...bodyRestLines(m, bytes.length, bytes.length));
