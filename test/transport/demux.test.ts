@@ -6,7 +6,7 @@ import { TRANSPORT_CODES } from '../../src/transport/codes.js';
 import type { TlsFacts, WebSocketFacts } from '../../src/transport/types.js';
 import { WS_BINARY, WS_CLOSE, WS_CONTINUATION, WS_PING, WS_PONG, WS_TEXT } from '../../src/transport/websocket.js';
 import type { Diagnostic } from '../../src/util/diagnostics.js';
-import { conn, cut, RecordingSink, ref, wsFrame } from './helpers.js';
+import { conn, cut, RecordingSink, ref, SWITCH, UPGRADE, wsFrame } from './helpers.js';
 
 type Step = { dir: Dir; data: Buffer | string } | { dir: Dir; gap: number };
 
@@ -53,12 +53,6 @@ function drive(steps: Step[], opts: { sawSyn?: boolean; demuxOpts?: ConstructorP
 }
 
 const KEY = Buffer.from([0x11, 0x22, 0x33, 0x44]);
-const UPGRADE =
-  'GET /msrp HTTP/1.1\r\nHost: relay.example.net:8088\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
-  'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: msrp\r\n\r\n';
-const SWITCH =
-  'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
-  'Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: msrp\r\n\r\n';
 
 function msrp(txid: string, method = 'SEND', body = 'hi'): string {
   return `MSRP ${txid} ${method}\r\nTo-Path: msrp://b:2855/y;ws\r\nFrom-Path: msrp://a.invalid:2855/x;ws\r\nMessage-ID: m\r\nContent-Type: text/plain\r\n\r\n${body}\r\n-------${txid}$\r\n`;

@@ -5,6 +5,14 @@ export function ref(frame: number): FrameRef {
   return { frame, tsSec: 1_700_000_000 + frame, tsNsec: 0 };
 }
 
+/** A WebSocket upgrade request offering `msrp` (RFC 7977), and the 101 that accepts it (RFC 6455's sample key). */
+export const UPGRADE =
+  'GET /msrp HTTP/1.1\r\nHost: relay.example.net:8088\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+  'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: msrp\r\n\r\n';
+export const SWITCH =
+  'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+  'Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: msrp\r\n\r\n';
+
 export interface FrameSpec {
   fin?: boolean;
   rsv?: number;

@@ -1,0 +1,16 @@
+/** `diagnostics[]`: one finding about the capture (a gap, a malformed frame, a protocol violation). */
+import { Type, type Static } from '@sinclair/typebox';
+import { closed, count, def, enumOf, str } from './declare.js';
+
+export const Diagnostic = def(
+  'diagnostic',
+  closed({
+    code: Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' }),
+    severity: enumOf(['error', 'warning', 'note']),
+    frame: count(),
+    connection: Type.Integer({ minimum: -1, description: '-1 when the finding is tied to no connection.' }),
+    offset: Type.Optional(count()),
+    detail: str(),
+  }),
+);
+export type JsonDiagnostic = Static<typeof Diagnostic.schema>;

@@ -1,0 +1,69 @@
+/** `sip[]`: SIP dialogs whose SDP offered MSRP media, and the MSRP sessions they set up. */
+import { Type, type Static } from '@sinclair/typebox';
+import { FileSelector, Time } from './common.js';
+import { bool, closed, count, countMap, counts, def, enumOf, nullable, str, strings } from './declare.js';
+
+export const MsrpMedia = def(
+  'msrpMedia',
+  closed({
+    transport: str(),
+    proto: str(),
+    port: count(),
+    address: nullable(str()),
+    path: strings(),
+    sessionId: nullable(str()),
+    acceptTypes: strings(),
+    acceptWrappedTypes: strings(),
+    maxSize: nullable(count()),
+    setup: nullable(str()),
+    connection: nullable(str()),
+    cema: bool(),
+    direction: nullable(str()),
+    fileSelector: nullable(FileSelector.ref),
+    fileTransferId: nullable(str()),
+    fileDisposition: nullable(str()),
+  }),
+);
+export type JsonMsrpMedia = Static<typeof MsrpMedia.schema>;
+
+export const SdpExchange = def(
+  'sdpExchange',
+  closed({
+    kind: enumOf(['request', 'response']),
+    method: nullable(str()),
+    status: nullable(count()),
+    at: Time.ref,
+    frames: counts(),
+    src: str(),
+    dst: str(),
+    msrp: Type.Array(MsrpMedia.ref),
+  }),
+);
+export type JsonSdpExchange = Static<typeof SdpExchange.schema>;
+
+export const SipDialog = def(
+  'sipDialog',
+  closed({
+    id: count(),
+    callId: str(),
+    transport: str(),
+    from: nullable(str()),
+    to: nullable(str()),
+    state: str(),
+    terminatedBy: nullable(str()),
+    byeFrom: nullable(str()),
+    messages: count(),
+    requests: countMap(),
+    responses: countMap(),
+    invites: count(),
+    reInvites: count(),
+    updates: count(),
+    offer: nullable(SdpExchange.ref),
+    answer: nullable(SdpExchange.ref),
+    msrpSessionIds: strings(),
+    sessions: counts(),
+    first: Time.ref,
+    last: Time.ref,
+  }),
+);
+export type JsonSipDialog = Static<typeof SipDialog.schema>;
