@@ -1,4 +1,4 @@
-import { Store } from '../model/store.js';
+import { Correlator } from '../model/correlator.js';
 import { buildJsonDocument, writeJsonDocument } from '../export/json.js';
 import { terminalSafeJson } from '../export/json-safe.js';
 import { extractBodies } from '../export/extract.js';
@@ -40,7 +40,7 @@ export interface AnalyzeResult {
 
 /** Runs the pipeline over the sources and writes the chosen output. */
 export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
-  const store = new Store({
+  const model = new Correlator({
     keepBodies: opts.extractDir !== undefined,
     // Body hashes appear in JSON/NDJSON records and verify file transfers; the summary shows neither.
     hashBodies: opts.mode !== 'summary' || opts.extractDir !== undefined,
@@ -48,20 +48,20 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   if (opts.mode === 'ndjson') {
     const filtering = !isEmptyFilter(opts.filter);
     const matches = ndjsonStreamFilter(opts.filter);
-    createNdjsonWriter(store, (line) => {
+    createNdjsonWriter(model, (line) => {
       if (filtering && !matches(line)) return;
       opts.write(`${line}\n`);
     });
   }
   // Key material: the files now (an unreadable one stops here), pcapng secrets as the capture is read.
-  const keys = new KeyRing((d) => store.diagnostic(d));
+  const keys = new KeyRing((d) => model.diagnostic(d));
   for (const f of opts.keylogs ?? []) keys.addFile(f, opts.followKeylogs === true);
   const progress = opts.progressTotal !== undefined && opts.progressTotal > 20e6 ? new Progress(opts.progressTotal, process.stderr) : undefined;
   const run = async (): Promise<PipelineResult> => {
     try {
       return await runPipeline({
         sources: opts.sources,
-        model: store,
+        model,
         msrpPorts: opts.msrpPorts,
         sipPorts: opts.sipPorts,
         hashBodies: false,
@@ -78,28 +78,29 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     const { openTuiInput, runTuiMode } = await import('./tui-mode.js');
     const live = opts.sources.some((s) => typeof s.input !== 'string');
     const input = openTuiInput(opts.sources.some((s) => s.input === process.stdin));
-    const { exitCode, result } = await runTuiMode(store, run, { live, input, filter: opts.filter, title: 'msrpscope' });
+    const { exitCode, result } = await runTuiMode(model, run, { live, input, filter: opts.filter, title: 'msrpscope' });
     if (result?.info.truncated) opts.warn(`capture cut short after frame ${result.info.last?.frame ?? 0}`);
     return { damaged: result?.damaged ?? false, exitCode };
   }
   const result = await run();
+  const view = model.view();
   if (result.info.truncated) opts.warn(`capture cut short after frame ${result.info.last?.frame ?? 0}`);
   if (opts.mode === 'json' || opts.mode === 'summary') {
     if (opts.mode === 'json' && isEmptyFilter(opts.filter)) {
       // Streamed record by record: the whole document is never held as one string.
-      writeJsonDocument(store, (chunk) => opts.write(terminalSafeJson(chunk)));
+      writeJsonDocument(view, (chunk) => opts.write(terminalSafeJson(chunk)));
       opts.write('\n');
     } else if (opts.mode === 'summary' && isEmptyFilter(opts.filter)) {
-      // Read straight from the store: the full records of every message and transaction are not needed.
-      opts.write(renderSummary(summaryInput(store), { color: opts.color, columns: opts.columns }));
+      // Read straight from the model: the full records of every message and transaction are not needed.
+      opts.write(renderSummary(summaryInput(view), { color: opts.color, columns: opts.columns }));
     } else {
-      const doc = filterDocument(buildJsonDocument(store), opts.filter);
+      const doc = filterDocument(buildJsonDocument(view), opts.filter);
       if (opts.mode === 'json') opts.write(`${terminalSafeJson(JSON.stringify(doc, null, 2))}\n`);
       else opts.write(renderSummary(doc, { color: opts.color, columns: opts.columns }));
     }
   }
   if (opts.extractDir !== undefined) {
-    const r = await extractBodies(store, opts.extractDir);
+    const r = await extractBodies(view, opts.extractDir);
     for (const f of r.failed) opts.warn(`message ${f.message} not extracted: ${f.error}`);
     if (opts.mode === 'none') opts.write(`extracted ${r.files.length} files into ${r.dir} (manifest ${r.manifest})\n`);
   }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildJsonDocument } from '../../src/export/json.js';
 import { JSON_SCHEMA } from '../../src/export/schema.js';
 import { validateSchema } from '../../src/export/schema-check.js';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { CORPUS, HAVE_CORPUS, runCapture } from '../helpers/run-pipeline.js';
 import { feedRequest, feedResponse, finishStore, reportHeaders, sendHeaders, tcpConn } from '../helpers/frames.js';
 
@@ -61,7 +61,7 @@ describe('schema-check (the validator itself)', () => {
 
 describe('JSON documents validate against src/export/schema.ts', () => {
   it('a synthetic store with every record kind', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     feedRequest(store, c, 0, { tid: 'auth0001', method: 'AUTH', headers: [['To-Path', 'msrp://r:2865;tcp'], ['From-Path', 'msrp://a:1/s;tcp']], frame: 1 });
     feedResponse(store, c, 1, { tid: 'auth0001', status: 200, frame: 2, headers: [['Use-Path', 'msrp://r:2865/x;tcp'], ['Expires', '60']] });
@@ -72,7 +72,7 @@ describe('JSON documents validate against src/export/schema.ts', () => {
     feedResponse(store, c, 1, { tid: 'orphan01', status: 481, frame: 7 });
     store.diagnostic({ code: 'test-note', severity: 'note', frame: 7, connection: 0, offset: 12, detail: 'x' });
     finishStore(store);
-    const doc = JSON.parse(JSON.stringify(buildJsonDocument(store, { version: '9.9.9' }))) as unknown;
+    const doc = JSON.parse(JSON.stringify(buildJsonDocument(store.view(), { version: '9.9.9' }))) as unknown;
     expect(validateSchema(JSON_SCHEMA, doc)).toEqual([]);
     // A broken copy is caught: numbers must stay numbers.
     const broken = JSON.parse(JSON.stringify(doc)) as { messages: Array<{ legs: Array<{ ranges: unknown }> }> };
@@ -84,7 +84,7 @@ describe('JSON documents validate against src/export/schema.ts', () => {
   for (const f of samples) {
     it(`samples/${f}`, async () => {
       const { store } = await runCapture(`${SAMPLES}/${f}`);
-      const doc = JSON.parse(JSON.stringify(buildJsonDocument(store))) as unknown;
+      const doc = JSON.parse(JSON.stringify(buildJsonDocument(store.view()))) as unknown;
       expect(validateSchema(JSON_SCHEMA, doc)).toEqual([]);
     });
   }
@@ -94,7 +94,7 @@ describe('JSON documents validate against src/export/schema.ts', () => {
     for (const f of corpus) {
       it(f, async () => {
         const { store } = await runCapture(`${CORPUS}/${f}`);
-        const doc = JSON.parse(JSON.stringify(buildJsonDocument(store))) as { summary: { requests: Record<string, number> } };
+        const doc = JSON.parse(JSON.stringify(buildJsonDocument(store.view()))) as { summary: { requests: Record<string, number> } };
         expect(validateSchema(JSON_SCHEMA, doc)).toEqual([]);
         expect(Object.values(doc.summary.requests).every((n) => typeof n === 'number')).toBe(true);
       });
