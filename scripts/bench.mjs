@@ -25,7 +25,7 @@ import { openCapture } from '../dist/capture/reader.js';
 import { PacketDecoder } from '../dist/net/decoder.js';
 import { TcpReassembler } from '../dist/tcp/reassembler.js';
 import { MsrpParser } from '../dist/msrp/parser.js';
-import { Store } from '../dist/model/store.js';
+import { Correlator } from '../dist/model/correlator.js';
 import { runPipeline } from '../dist/cli/pipeline.js';
 import { writeJsonDocument } from '../dist/export/json.js';
 import { renderSummary } from '../dist/export/summary.js';
@@ -281,27 +281,27 @@ async function clearStages() {
   });
 
   // The full pipeline as the CLI builds it (src/cli/analyze.ts): summary mode without body hashes, JSON mode
-  // with them. The stores of the last runs are kept for the output timings below.
-  let summaryStore;
+  // with them. The models of the last runs are kept for the output timings below.
+  let summaryModel;
   await timed('full pipeline, summary mode (no hashing)', async () => {
-    summaryStore = new Store({ keepBodies: false, hashBodies: false });
-    const r = await runPipeline({ sources: [{ name: file, input: file }], model: summaryStore });
-    return `${r.info.packets} packets, ${summaryStore.transactionTotal} transactions`;
+    summaryModel = new Correlator({ keepBodies: false, hashBodies: false });
+    const r = await runPipeline({ sources: [{ name: file, input: file }], model: summaryModel });
+    return `${r.info.packets} packets, ${summaryModel.view().counts().transactions} transactions`;
   });
-  let jsonStore;
+  let jsonModel;
   await timed('full pipeline, JSON mode (sha256 of bodies)', async () => {
-    jsonStore = new Store({ keepBodies: false, hashBodies: true });
-    const r = await runPipeline({ sources: [{ name: file, input: file }], model: jsonStore });
-    return `${r.info.packets} packets, ${jsonStore.messages.length} messages`;
+    jsonModel = new Correlator({ keepBodies: false, hashBodies: true });
+    const r = await runPipeline({ sources: [{ name: file, input: file }], model: jsonModel });
+    return `${r.info.packets} packets, ${jsonModel.view().messages().length} messages`;
   });
-  await timed('  + text summary', async () => `${renderSummary(summaryInput(summaryStore), { color: false, columns: 100 }).length} characters`);
+  await timed('  + text summary', async () => `${renderSummary(summaryInput(summaryModel.view()), { color: false, columns: 100 }).length} characters`);
   await timed('  + JSON document to a null sink', async () => {
     let chars = 0;
-    writeJsonDocument(jsonStore, (s) => { chars += s.length; });
+    writeJsonDocument(jsonModel.view(), (s) => { chars += s.length; });
     return `${(chars / 1e6).toFixed(0)} M characters`;
   });
-  summaryStore = undefined;
-  jsonStore = undefined;
+  summaryModel = undefined;
+  jsonModel = undefined;
 
   // The MSRP parser alone, on streams held in memory.
   function stream(bodySize, count) {

@@ -1,4 +1,4 @@
-import { Store } from '../model/store.js';
+import { Correlator } from '../model/correlator.js';
 import type { RecordFilter } from '../export/filter.js';
 import { runPipeline, type PipelineResult, type PipelineSource } from './pipeline.js';
 import { Progress } from './progress.js';
@@ -34,7 +34,7 @@ export interface AnalyzeResult {
 
 /** Runs the pipeline over the sources and hands the model to the chosen outputs. */
 export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
-  const store = new Store({
+  const model = new Correlator({
     keepBodies: opts.outputs.some((c) => c.output.keeps.bodies),
     hashBodies: opts.outputs.some((c) => c.output.keeps.hashes),
   });
@@ -45,16 +45,16 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     alone: !opts.outputs.some((c) => c.output.primary),
   };
   const sinks = opts.outputs.map((c) => opts.sinkFor(c.output.target?.(c.arg)));
-  opts.outputs.forEach((c, i) => c.output.attach?.(store, c.arg, sinks[i] as OutputSink, settings));
+  opts.outputs.forEach((c, i) => c.output.attach?.(model, c.arg, sinks[i] as OutputSink, settings));
   // Key material: the files now (an unreadable one stops here), pcapng secrets as the capture is read.
-  const keys = new KeyRing((d) => store.diagnostic(d));
+  const keys = new KeyRing((d) => model.diagnostic(d));
   for (const f of opts.keylogs ?? []) keys.addFile(f, opts.followKeylogs === true);
   const progress = opts.progressTotal !== undefined && opts.progressTotal > 20e6 ? new Progress(opts.progressTotal, process.stderr) : undefined;
   const run = async (): Promise<PipelineResult> => {
     try {
       return await runPipeline({
         sources: opts.sources,
-        model: store,
+        model,
         msrpPorts: opts.msrpPorts,
         sipPorts: opts.sipPorts,
         hashBodies: false,
@@ -76,12 +76,13 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       live: opts.sources.some((s) => typeof s.input !== 'string'),
       stdinIsCapture: opts.sources.some((s) => s.input === process.stdin),
     };
-    const { exitCode, result } = await driver.output.drive(store, driver.arg, analysis, settings);
+    const { exitCode, result } = await driver.output.drive(model, driver.arg, analysis, settings);
     cutShort(result);
     return { damaged: result?.damaged ?? false, exitCode };
   }
   const result = await run();
   cutShort(result);
-  for (const [i, c] of opts.outputs.entries()) await c.output.write?.(store, c.arg, sinks[i] as OutputSink, settings);
+  const view = model.view();
+  for (const [i, c] of opts.outputs.entries()) await c.output.write?.(view, c.arg, sinks[i] as OutputSink, settings);
   return { damaged: result.damaged };
 }

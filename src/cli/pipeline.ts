@@ -8,8 +8,7 @@ import { MsrpTap } from '../msrp/tap.js';
 import type { MsrpFrame } from '../msrp/types.js';
 import { SipTraffic } from '../sip/traffic.js';
 import { TransportDemux } from '../transport/demux.js';
-import type { SipDialogTracker } from '../sip/dialogs.js';
-import type { Store } from '../model/store.js';
+import type { ModelInput } from '../model/model-input.js';
 import type { Diagnostic } from '../util/diagnostics.js';
 import { mergeCaptureInfo } from './capture-merge.js';
 import { SECRETS_TYPE_TLS_KEYLOG } from '../capture/types.js';
@@ -24,7 +23,7 @@ export interface PipelineSource {
 
 export interface PipelineOptions {
   sources: PipelineSource[];
-  model: Store;
+  model: ModelInput;
   /** Extra TCP ports parsed as MSRP from their first byte (decode-as). */
   msrpPorts?: number[];
   /** Extra ports parsed as SIP. */
@@ -46,9 +45,11 @@ export interface PipelineResult {
 
 /**
  * Reads every source in order as one capture and pushes it through the stages into the model:
- * records → decoder → TCP reassembly → (MSRP tap, SIP) → store; UDP goes to SIP directly.
+ * records → decoder → TCP reassembly → transport demux → (MSRP tap, SIP) → model; UDP goes to SIP directly.
  * Open events reach the model first and close events last, so frames the parsers flush at close are
- * accounted while the connection is still open in the model.
+ * accounted while the connection is still open in the model. A closed connection is settled (its
+ * unanswered requests flagged, its close announced) when input for another connection reaches the model,
+ * or at the end.
  */
 export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
   const model = opts.model;
@@ -56,18 +57,26 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   const decoder = new PacketDecoder({ onDiagnostic: diagnostic });
   const tap = new MsrpTap(
     {
-      frame: (conn: TcpConnection, dir: Dir, m: MsrpFrame) => model.msrpFrame(conn, dir, m),
-      head: (conn: TcpConnection, dir: Dir, m: MsrpFrame) => model.msrpHead(conn, dir, m),
+      frame: (conn: TcpConnection, dir: Dir, m: MsrpFrame) => {
+        model.settleClosed(conn.id);
+        model.msrpFrame(conn, dir, m);
+      },
+      head: (conn: TcpConnection, dir: Dir, m: MsrpFrame) => {
+        model.settleClosed(conn.id);
+        model.msrpHead(conn, dir, m);
+      },
       body: (conn: TcpConnection, dir: Dir, slice: Buffer, from: FrameRef) => model.msrpBody(conn, dir, slice, from),
       diagnostic,
-      msrpConnection: (conn: TcpConnection) => model.msrpConnection(conn),
+      msrpConnection: (conn: TcpConnection) => {
+        model.settleClosed(conn.id);
+        model.msrpConnection(conn);
+      },
     },
     // The model collects its own preview from the body slices: the frames' bodyPreview copy is not needed.
     { ports: opts.msrpPorts ?? [], hashBodies: opts.hashBodies ?? false, previewBytes: 0 },
   );
   // MSRP endpoints announced in SDP are parsed as MSRP from their first byte (mid-stream captures).
-  const tracker: SipDialogTracker = model.sip;
-  tracker.onMsrpEndpoint((ep) => tap.expectMsrp(ep.address, ep.port));
+  model.onMsrpEndpoint((ep) => tap.expectMsrp(ep.address, ep.port));
   const sip = new SipTraffic((msg) => model.sipMessage(msg), {
     onDiagnostic: diagnostic,
     sipPorts: [5060, ...(opts.sipPorts ?? [])],
@@ -93,9 +102,10 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   };
   const keys = opts.keys;
   const transport = new TransportDemux(parsers, { onDiagnostic: diagnostic, keys: () => (keys?.active === true ? keys : undefined) });
-  model.transportFacts = transport.facts;
+  model.useTransportFacts(transport.facts);
   const streams: TcpSink = {
     open(conn) {
+      model.settleClosed(conn.id);
       model.connectionOpened(conn);
       transport.open(conn);
     },

@@ -1,6 +1,6 @@
 import { openSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
-import type { Store } from '../model/store.js';
+import type { ObservedModel } from '../model/view.js';
 import { buildJsonDocument } from '../export/json.js';
 import { filterDocument, type RecordFilter } from '../export/filter.js';
 import { runTui } from '../tui/app.js';
@@ -37,13 +37,14 @@ export interface TuiModeOptions {
  * Quitting before a live capture ends stops the program with the viewer's exit code.
  */
 export async function runTuiMode(
-  store: Store,
+  model: ObservedModel,
   run: () => Promise<PipelineResult>,
   opts: TuiModeOptions,
 ): Promise<{ exitCode: number; result: PipelineResult | undefined }> {
-  const doc = (): ReturnType<typeof buildJsonDocument> => filterDocument(buildJsonDocument(store), opts.filter);
-  const getBody = (i: number): Uint8Array | null => store.messages[i]?.preview ?? null;
-  const getCut: CutLookup = (t, part) => store.cutFrame(t, part);
+  const view = model.view();
+  const doc = (): ReturnType<typeof buildJsonDocument> => filterDocument(buildJsonDocument(view), opts.filter);
+  const getBody = (i: number): Uint8Array | null => view.messages()[i]?.preview ?? null;
+  const getCut: CutLookup = (t, part) => view.cutFrame(t, part);
   const closeInput = (): void => {
     if (opts.input !== process.stdin && opts.input instanceof ReadStream) opts.input.destroy();
   };
@@ -55,7 +56,7 @@ export async function runTuiMode(
     return { exitCode, result };
   }
   const listeners = new Set<() => void>();
-  const unsubscribe = store.onEvent(() => {
+  const unsubscribe = model.onEvent(() => {
     for (const l of listeners) l();
   });
   const tui = runTui({

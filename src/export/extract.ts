@@ -1,5 +1,5 @@
 /**
- * `--extract DIR`: writes every message body the store kept (Store({ keepBodies: true })) into DIR —
+ * `--extract DIR`: writes every message body the model kept (Correlator({ keepBodies: true })) into DIR —
  * complete ones as they are, others as `NAME.partial` with their holes left as zeros — plus a
  * manifest.json. Names come from the SDP file-selector, a Content-Disposition filename or the
  * Message-ID, sanitised (extract-names.ts). Files are created with O_CREAT|O_EXCL|O_NOFOLLOW: nothing
@@ -7,7 +7,7 @@
  */
 import { constants, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { Store } from '../model/store.js';
+import type { ModelView } from '../model/view.js';
 import type { MessageRecord, MessageState } from '../model/messages.js';
 import { dispositionFileName, extensionFor, NameAllocator, sanitizeFileName } from './extract-names.js';
 
@@ -103,12 +103,12 @@ async function writeBody(handle: fsp.FileHandle, m: MessageRecord): Promise<numb
 }
 
 /** Extracts every kept body into `dir` (created if missing) and writes the manifest. */
-export async function extractBodies(store: Store, dir: string): Promise<ExtractResult> {
-  if (!store.keepBodies) throw new Error('extractBodies needs a Store created with { keepBodies: true }');
+export async function extractBodies(view: ModelView, dir: string): Promise<ExtractResult> {
+  if (!view.keepsBodies()) throw new Error('extractBodies needs a model created with { keepBodies: true }');
   await fsp.mkdir(dir, { recursive: true });
   const names = new NameAllocator();
   const result: ExtractResult = { dir, manifest: '', files: [], empty: 0, failed: [] };
-  for (const m of store.messages) {
+  for (const m of view.messages()) {
     const body = m.body;
     if (body === undefined || body.size === 0) {
       result.empty++;

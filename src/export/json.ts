@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { linkTypeName } from '../net/link.js';
 import { msrpOverTlsReason, msrpsAuthorities, type TlsHintSources } from '../model/tls-hint.js';
-import type { Store } from '../model/store.js';
+import type { ModelView } from '../model/view.js';
 import { computeDelivery } from '../model/delivery.js';
 import { epochSeconds, isoTime } from '../model/frame-time.js';
 import { transactionState } from '../model/transactions.js';
@@ -50,34 +50,32 @@ export function toolVersion(): string {
   return cachedVersion;
 }
 
-export function recordContext(store: Store): RecordContext {
+export function recordContext(view: ModelView): RecordContext {
   let hints: TlsHintSources | undefined;
   const sources = (): TlsHintSources => {
     hints ??= {
-      sdpEndpoints: store.sip.msrpEndpoints(),
-      msrpsAuthorities: msrpsAuthorities(
-        store.transactionList.flatMap((t) => [t.request?.headers ?? [], t.response?.headers ?? []]),
-      ),
+      sdpEndpoints: view.msrpEndpoints(),
+      msrpsAuthorities: msrpsAuthorities(view.transactions().flatMap((t) => [t.request?.headers ?? [], t.response?.headers ?? []])),
     };
     return hints;
   };
   return {
-    digits: store.timestampDigits,
+    digits: view.timestampDigits(),
     transport: (c) => {
-      const facts = store.transportFacts?.get(c.conn.id);
+      const facts = view.transport(c.conn.id);
       const encrypted = (facts?.tls ?? null) !== null || c.conn.transport === 'tls';
       return { facts, msrpOverTls: encrypted ? msrpOverTlsReason(c.conn, facts?.tls ?? undefined, sources()) : null };
     },
   };
 }
 
-export function connectionLookup(store: Store): ConnectionLookup {
-  return (id) => store.connection(id);
+export function connectionLookup(view: ModelView): ConnectionLookup {
+  return (id) => view.connection(id);
 }
 
-export function captureJson(store: Store, ctx: RecordContext): JsonCapture {
-  const facts = store.facts;
-  const info = store.captureInfo;
+export function captureJson(view: ModelView, ctx: RecordContext): JsonCapture {
+  const facts = view.facts();
+  const info = view.captureInfo();
   return {
     files: facts === undefined ? [] : [...facts.files],
     format: info?.format ?? null,
@@ -93,25 +91,27 @@ export function captureJson(store: Store, ctx: RecordContext): JsonCapture {
   };
 }
 
-export function summaryJson(store: Store): JsonSummary {
+export function summaryJson(view: ModelView): JsonSummary {
   let msrp = 0;
   let tls = 0;
   let websocket = 0;
-  for (const c of store.connectionList) {
+  const connections = view.connections();
+  for (const c of connections) {
     if (c.msrp) msrp++;
     if (c.conn.transport === 'tls') tls++;
     if (c.conn.transport === 'websocket') websocket++;
   }
-  tls = Math.max(tls, store.facts?.tlsConnections ?? 0);
+  tls = Math.max(tls, view.facts()?.tlsConnections ?? 0);
   const states = { total: 0, complete: 0, aborted: 0, incomplete: 0 };
   const delivery = { delivered: 0, failed: 0, unknown: 0 };
-  for (const m of store.messages) {
+  for (const m of view.messages()) {
     states.total++;
     states[m.state()]++;
     delivery[computeDelivery(m).state]++;
   }
-  const tx = { total: store.transactionTotal, answered: 0, unanswered: 0, noResponseExpected: 0, orphanResponses: 0 };
-  for (const t of store.transactionList) {
+  const n = view.counts();
+  const tx = { total: n.transactions, answered: 0, unanswered: 0, noResponseExpected: 0, orphanResponses: 0 };
+  for (const t of view.transactions()) {
     const s = transactionState(t);
     if (s === 'answered') tx.answered++;
     else if (s === 'unanswered') tx.unanswered++;
@@ -119,33 +119,33 @@ export function summaryJson(store: Store): JsonSummary {
     else tx.orphanResponses++;
   }
   return {
-    connections: { total: store.connectionList.length, msrp, tls, websocket },
-    requests: counts(store.requestCounts),
-    responses: counts(store.responseCounts),
+    connections: { total: connections.length, msrp, tls, websocket },
+    requests: counts(n.requests),
+    responses: counts(n.responses),
     truncated: {
-      requests: counts(store.truncatedRequestCounts),
-      responses: counts(store.truncatedResponseCounts),
-      messages: store.messageTable.unconfirmed,
+      requests: counts(n.truncatedRequests),
+      responses: counts(n.truncatedResponses),
+      messages: n.truncatedMessages,
     },
     messages: states,
-    sessions: store.sessions.length,
-    sipDialogs: store.sipDialogCount,
-    bytesSkipped: store.facts?.bytesSkipped ?? 0,
-    diagnostics: counts(store.diagnosticCounts),
+    sessions: view.sessions().length,
+    sipDialogs: n.sipDialogs,
+    bytesSkipped: view.facts()?.bytesSkipped ?? 0,
+    diagnostics: counts(n.diagnostics),
     transactions: tx,
     delivery,
-    auth: store.auths.length,
+    auth: view.auths().length,
   };
 }
 
 /** Per-session distinct message bytes, and the sessions each SIP dialog negotiated. */
-export function crossCounts(store: Store): { sessionBytes: Map<number, number>; dialogSessions: Map<number, number[]> } {
+export function crossCounts(view: ModelView): { sessionBytes: Map<number, number>; dialogSessions: Map<number, number[]> } {
   const sessionBytes = new Map<number, number>();
-  for (const m of store.messages) {
+  for (const m of view.messages()) {
     if (m.session !== undefined) sessionBytes.set(m.session.index, (sessionBytes.get(m.session.index) ?? 0) + m.bytesSeen());
   }
   const dialogSessions = new Map<number, number[]>();
-  for (const s of store.sessions) {
+  for (const s of view.sessions()) {
     if (s.sip === undefined) continue;
     const l = dialogSessions.get(s.sip.dialog);
     if (l === undefined) dialogSessions.set(s.sip.dialog, [s.index]);
@@ -154,31 +154,69 @@ export function crossCounts(store: Store): { sessionBytes: Map<number, number>; 
   return { sessionBytes, dialogSessions };
 }
 
-/** The whole JSON document per JSON-CONTRACT.md. Call after store.finish(). */
-export function buildJsonDocument(store: Store, opts: JsonOptions = {}): JsonDocument {
-  const ctx = recordContext(store);
-  const conns = connectionLookup(store);
-  const { sessionBytes, dialogSessions } = crossCounts(store);
+/** A section of the document: one value, or a list whose records are made one at a time. */
+type Section<T> = T extends ReadonlyArray<infer R> ? { count: number; item: (i: number) => R } : { value: () => T };
+
+/** Every section of the document, in document order (the order of this object's keys). */
+export type DocumentSections = { [K in keyof JsonDocument]: Section<JsonDocument[K]> };
+
+/** The one section table: what buildJsonDocument builds and writeJsonDocument streams. */
+export function documentSections(view: ModelView, opts: JsonOptions = {}): DocumentSections {
+  const ctx = recordContext(view);
+  const conns = connectionLookup(view);
+  const { sessionBytes, dialogSessions } = crossCounts(view);
+  const connections = view.connections();
+  const sessions = view.sessions();
+  const messages = view.messages();
+  const transactions = view.transactions();
+  const auths = view.auths();
+  const dialogs = view.dialogs();
+  const diagnostics = view.diagnostics();
   return {
-    schema: SCHEMA_ID,
-    tool: { name: 'msrpscope', version: opts.version ?? toolVersion() },
-    capture: captureJson(store, ctx),
-    summary: summaryJson(store),
-    connections: store.connectionList.map((c) => connectionJson(c, ctx)),
-    sessions: store.sessions.map((s) => sessionJson(s, ctx, sessionBytes.get(s.index) ?? 0)),
-    messages: store.messages.map((m) => messageJson(m, ctx, conns)),
-    transactions: opts.omitTransactions === true ? [] : store.transactionList.map((t) => transactionJson(t, ctx, conns)),
-    auth: store.auths.map((a) => authJson(a, ctx)),
-    sip: store.dialogList.map((d, i) => sipDialogJson(d, i, dialogSessions.get(i) ?? [], ctx)),
-    diagnostics: store.diagnosticList.map(diagnosticJson),
+    schema: { value: () => SCHEMA_ID },
+    tool: { value: () => ({ name: 'msrpscope', version: opts.version ?? toolVersion() }) },
+    capture: { value: () => captureJson(view, ctx) },
+    summary: { value: () => summaryJson(view) },
+    connections: { count: connections.length, item: (i) => connectionJson(connections[i]!, ctx) },
+    sessions: { count: sessions.length, item: (i) => sessionJson(sessions[i]!, ctx, sessionBytes.get(sessions[i]!.index) ?? 0) },
+    messages: { count: messages.length, item: (i) => messageJson(messages[i]!, ctx, conns) },
+    transactions: {
+      count: opts.omitTransactions === true ? 0 : transactions.length,
+      item: (i) => transactionJson(transactions[i]!, ctx, conns),
+    },
+    auth: { count: auths.length, item: (i) => authJson(auths[i]!, ctx) },
+    sip: { count: dialogs.length, item: (i) => sipDialogJson(dialogs[i]!, i, dialogSessions.get(i) ?? [], ctx) },
+    diagnostics: { count: diagnostics.length, item: (i) => diagnosticJson(diagnostics[i]!) },
   };
 }
 
+type AnySection = { value: () => unknown } | { count: number; item: (i: number) => unknown };
+
+/** The sections in document order. */
+function sectionList(view: ModelView, opts: JsonOptions): Array<[string, AnySection]> {
+  return Object.entries(documentSections(view, opts));
+}
+
+/** The whole JSON document per JSON-CONTRACT.md. Call after the model's finish(). */
+export function buildJsonDocument(view: ModelView, opts: JsonOptions = {}): JsonDocument {
+  const doc: Record<string, unknown> = {};
+  for (const [key, s] of sectionList(view, opts)) {
+    if ('value' in s) doc[key] = s.value();
+    else {
+      const list: unknown[] = new Array<unknown>(s.count);
+      for (let i = 0; i < s.count; i++) list[i] = s.item(i);
+      doc[key] = list;
+    }
+  }
+  // Every key of JsonDocument, each of its type: DocumentSections is a mapped type over JsonDocument.
+  return doc as unknown as JsonDocument;
+}
+
 /**
- * Writes the same text as `JSON.stringify(buildJsonDocument(store, opts), null, indent)` in pieces, one
+ * Writes the same text as `JSON.stringify(buildJsonDocument(view, opts), null, indent)` in pieces, one
  * record at a time, so a large capture's document is never held whole in memory (nor as one string).
  */
-export function writeJsonDocument(store: Store, write: (chunk: string) => void, opts: JsonOptions & { indent?: number } = {}): void {
+export function writeJsonDocument(view: ModelView, write: (chunk: string) => void, opts: JsonOptions & { indent?: number } = {}): void {
   const indent = Math.max(0, Math.min(10, opts.indent ?? 2));
   const pad = (level: number): string => (indent === 0 ? '' : `\n${' '.repeat(indent * level)}`);
   // JSON.stringify indents a value nested `level` arrays deep by itself: stringifying it wrapped in `level`
@@ -204,38 +242,20 @@ export function writeJsonDocument(store: Store, write: (chunk: string) => void, 
     if (pending.length >= BATCH) flush();
   };
   const sep = indent === 0 ? ':' : ': ';
-  const ctx = recordContext(store);
-  const conns = connectionLookup(store);
-  const { sessionBytes, dialogSessions } = crossCounts(store);
-  const head: Array<[string, unknown]> = [
-    ['schema', SCHEMA_ID],
-    ['tool', { name: 'msrpscope', version: opts.version ?? toolVersion() }],
-    ['capture', captureJson(store, ctx)],
-    ['summary', summaryJson(store)],
-  ];
-  const lists: Array<[string, number, (i: number) => unknown]> = [
-    ['connections', store.connectionList.length, (i) => connectionJson(store.connectionList[i]!, ctx)],
-    ['sessions', store.sessions.length, (i) => sessionJson(store.sessions[i]!, ctx, sessionBytes.get(store.sessions[i]!.index) ?? 0)],
-    ['messages', store.messages.length, (i) => messageJson(store.messages[i]!, ctx, conns)],
-    [
-      'transactions',
-      opts.omitTransactions === true ? 0 : store.transactionList.length,
-      (i) => transactionJson(store.transactionList[i]!, ctx, conns),
-    ],
-    ['auth', store.auths.length, (i) => authJson(store.auths[i]!, ctx)],
-    ['sip', store.dialogList.length, (i) => sipDialogJson(store.dialogList[i]!, i, dialogSessions.get(i) ?? [], ctx)],
-    ['diagnostics', store.diagnosticList.length, (i) => diagnosticJson(store.diagnosticList[i]!)],
-  ];
+  const sections = sectionList(view, opts);
   write('{');
   let first = true;
-  for (const [key, value] of head) {
-    write(`${first ? '' : ','}${pad(1)}${JSON.stringify(key)}${sep}${str(value, 1)}`);
+  for (const [key, s] of sections) {
+    const name = `${first ? '' : ','}${pad(1)}${JSON.stringify(key)}${sep}`;
     first = false;
-  }
-  for (const [key, n, item] of lists) {
-    add(`,${pad(1)}${JSON.stringify(key)}${sep}[`);
-    for (let i = 0; i < n; i++) add(`${i === 0 ? '' : ','}${pad(2)}${str(item(i), 2)}`);
-    add(n === 0 ? ']' : `${pad(1)}]`);
+    if ('value' in s) {
+      flush();
+      write(`${name}${str(s.value(), 1)}`);
+      continue;
+    }
+    add(`${name}[`);
+    for (let i = 0; i < s.count; i++) add(`${i === 0 ? '' : ','}${pad(2)}${str(s.item(i), 2)}`);
+    add(s.count === 0 ? ']' : `${pad(1)}]`);
     flush();
   }
   write(`${pad(0)}}`);

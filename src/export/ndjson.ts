@@ -1,5 +1,5 @@
 /**
- * `--ndjson`: one JSON record per line, written the moment the model knows it (store change events), so
+ * `--ndjson`: one JSON record per line, written the moment the model knows it (model change events), so
  * a live capture piped in shows up record by record. Every record has `type`; records tied to a
  * connection carry its id and 5-tuple (`tuple`, oriented as the record travelled), frame numbers and times.
  */
@@ -7,7 +7,7 @@ import type { Dir } from '../tcp/types.js';
 import { terminalSafeJson } from './json-safe.js';
 import type { ModelEvent } from '../model/events.js';
 import type { ConnectionRecord } from '../model/connections.js';
-import type { Store } from '../model/store.js';
+import type { ModelView, ObservedModel } from '../model/view.js';
 import { computeDelivery } from '../model/delivery.js';
 import { captureJson, connectionLookup, recordContext, summaryJson } from './json.js';
 import {
@@ -35,7 +35,7 @@ export function tupleOf(c: ConnectionRecord, dir: Dir): JsonTuple {
 }
 
 /** Builds the NDJSON record for one model event (undefined for events that produce no line). */
-export function ndjsonRecord(store: Store, e: ModelEvent, ctx: RecordContext, conns: ConnectionLookup): object | undefined {
+export function ndjsonRecord(view: ModelView, e: ModelEvent, ctx: RecordContext, conns: ConnectionLookup): object | undefined {
   switch (e.type) {
     case 'connection': {
       const c = e.connection;
@@ -147,7 +147,7 @@ export function ndjsonRecord(store: Store, e: ModelEvent, ctx: RecordContext, co
         cseq: msg.cseq === undefined ? null : { seq: msg.cseq.seq, method: msg.cseq.method },
         from: msg.from?.uri ?? null,
         to: msg.to?.uri ?? null,
-        dialog: e.dialog === undefined ? null : store.dialogNumber(e.dialog),
+        dialog: e.dialog === undefined ? null : view.dialogNumber(e.dialog),
         dialogState: e.dialog?.state ?? null,
         msrpSessionIds: e.dialog === undefined ? [] : [...e.dialog.msrpSessionIds],
       };
@@ -158,18 +158,19 @@ export function ndjsonRecord(store: Store, e: ModelEvent, ctx: RecordContext, co
       return { type: 'diagnostic', tuple: c === undefined ? null : tupleOf(c, 0), ...diagnosticJson(d) };
     }
     case 'summary':
-      return { type: 'summary', capture: captureJson(store, ctx), ...summaryJson(store) };
+      return { type: 'summary', capture: captureJson(view, ctx), ...summaryJson(view) };
   }
 }
 
 /**
- * Subscribes to the store and writes one line (without the newline) per record as events arrive.
- * Returns the unsubscribe function. `summary` is the last line, written when the store finishes.
+ * Subscribes to the model and writes one line (without the newline) per record as events arrive.
+ * Returns the unsubscribe function. `summary` is the last line, written when the model finishes.
  */
-export function createNdjsonWriter(store: Store, write: (line: string) => void): () => void {
-  const conns: ConnectionLookup = connectionLookup(store);
-  return store.onEvent((e) => {
-    const rec = ndjsonRecord(store, e, recordContext(store), conns);
+export function createNdjsonWriter(model: ObservedModel, write: (line: string) => void): () => void {
+  const view = model.view();
+  const conns: ConnectionLookup = connectionLookup(view);
+  return model.onEvent((e) => {
+    const rec = ndjsonRecord(view, e, recordContext(view), conns);
     if (rec !== undefined) write(terminalSafeJson(JSON.stringify(rec)));
   });
 }

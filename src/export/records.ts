@@ -1,4 +1,4 @@
-/** Store records → JSON records. Shared by the whole-document exporter and the NDJSON stream. */
+/** Model records → JSON records. Shared by the whole-document exporter and the NDJSON stream. */
 import type { ConnectionTransportFacts, TlsFacts, WebSocketFacts } from '../transport/types.js';
 import type { FrameRef } from '../capture/types.js';
 import type { Dir, DirStats, Endpoint } from '../tcp/types.js';

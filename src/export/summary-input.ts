@@ -1,19 +1,19 @@
 /**
- * The text summary's input built straight from the store: the same values renderSummary would read from
+ * The text summary's input built straight from the model's view: the same values renderSummary would read from
  * buildJsonDocument(), without building every message and transaction record (typed headers, legs,
  * previews) only to read a few fields of each.
  */
-import type { Store } from '../model/store.js';
+import type { ModelView } from '../model/view.js';
 import { computeDelivery } from '../model/delivery.js';
 import { transactionState } from '../model/transactions.js';
 import { captureJson, crossCounts, recordContext, summaryJson } from './json.js';
 import { connectionJson, round3, sessionJson } from './records.js';
 import type { SummaryInput, SummaryMessage, SummaryTransaction } from './summary.js';
 
-export function summaryInput(store: Store): SummaryInput {
-  const ctx = recordContext(store);
-  const { sessionBytes } = crossCounts(store);
-  const messages: SummaryMessage[] = store.messages.map((m) => {
+export function summaryInput(view: ModelView): SummaryInput {
+  const ctx = recordContext(view);
+  const { sessionBytes } = crossCounts(view);
+  const messages: SummaryMessage[] = view.messages().map((m) => {
     const d = computeDelivery(m);
     return {
       id: m.index,
@@ -28,7 +28,7 @@ export function summaryInput(store: Store): SummaryInput {
       delivery: { state: d.state, code: d.code, latencyMs: d.latencyMs === null ? null : round3(d.latencyMs) },
     };
   });
-  const transactions: SummaryTransaction[] = store.transactionList.map((t) => {
+  const transactions: SummaryTransaction[] = view.transactions().map((t) => {
     const rs = t.response;
     return {
       method: t.request?.method ?? null,
@@ -39,12 +39,12 @@ export function summaryInput(store: Store): SummaryInput {
     };
   });
   return {
-    capture: captureJson(store, ctx),
-    summary: summaryJson(store),
-    connections: store.connectionList.map((c) => connectionJson(c, ctx)),
-    sessions: store.sessions.map((s) => sessionJson(s, ctx, sessionBytes.get(s.index) ?? 0)),
+    capture: captureJson(view, ctx),
+    summary: summaryJson(view),
+    connections: view.connections().map((c) => connectionJson(c, ctx)),
+    sessions: view.sessions().map((s) => sessionJson(s, ctx, sessionBytes.get(s.index) ?? 0)),
     messages,
     transactions,
-    diagnostics: store.diagnosticList,
+    diagnostics: view.diagnostics(),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Small byte strings kept for a store's lifetime (message previews), copied side by side into slabs of
+ * Small byte strings kept for a model's lifetime (message previews), copied side by side into slabs of
  * their own. One ArrayBuffer per kept value costs far more than the value (allocation, bookkeeping, GC
  * work); a slab holds only kept copies, so nothing retained pins a pooled or capture-sized buffer.
  */

@@ -9,7 +9,7 @@ import type { TransactionRecord } from './transactions.js';
 
 /**
  * Change events, emitted as soon as a record is known (for NDJSON and the live TUI). Records are the
- * store's live objects: read them during the callback, they keep changing afterwards.
+ * model's live objects: read them during the callback, they keep changing afterwards.
  */
 export type ModelEvent =
   /** A connection turned out to carry MSRP, or one that did was closed. */

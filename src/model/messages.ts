@@ -250,7 +250,7 @@ export class MessageRecord {
   deliveryAnnounced = false;
 
   /**
-   * Position in the store's message list, -1 until a chunk with an end-line confirmed the message (one
+   * Position in the model's message list, -1 until a chunk with an end-line confirmed the message (one
    * seen only in frames cut by a gap or the end of the capture is not counted as a message).
    */
   index = -1;

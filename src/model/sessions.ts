@@ -5,7 +5,7 @@ import { uriKey, uriSessionId } from './uri-key.js';
 
 /** Where the SIP side of a session was negotiated (filled when a dialog's SDP names the session). */
 export interface SessionSipLink {
-  /** Index of the dialog in the store's SIP list. */
+  /** Index of the dialog in the model's SIP dialog list. */
   dialog: number;
   callId: string;
 }

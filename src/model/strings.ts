@@ -1,5 +1,5 @@
 /**
- * Strings kept for the life of the store: interned when they repeat (URIs, content types), copied when
+ * Strings kept for the life of the model: interned when they repeat (URIs, content types), copied when
  * they are unique, so a kept value never holds on to the larger header block V8 sliced it from.
  */
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writePcap, type WriteRecord } from '../../src/capture/writer.js';
 import { buildTcp, buildUdp } from '../../src/net/build.js';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { runPipeline } from '../../src/cli/pipeline.js';
 
 const ALICE = '192.0.2.10';
@@ -43,8 +43,8 @@ function capture(withSdp: boolean): string {
   return file;
 }
 
-async function analyze(file: string): Promise<Store> {
-  const store = new Store();
+async function analyze(file: string): Promise<Correlator> {
+  const store = new Correlator();
   await runPipeline({ sources: [{ name: file, input: file }], model: store });
   return store;
 }
@@ -52,14 +52,14 @@ async function analyze(file: string): Promise<Store> {
 describe('MSRP endpoints learned from SDP', () => {
   it('are parsed from their first byte, so a mid-stream start longer than the detection window is not lost', async () => {
     const store = await analyze(capture(true));
-    const r = store.facts;
-    expect(store.requestCounts.get('SEND')).toBe(1);
+    const r = store.view().facts();
+    expect(store.view().counts().requests.get('SEND')).toBe(1);
     expect(r?.bytesSkipped).toBe(300 * 1024 + 19);
   });
 
   it('without SDP the same connection is given up after the detection window (nothing counted)', async () => {
     const store = await analyze(capture(false));
-    expect(store.requestCounts.get('SEND') ?? 0).toBe(0);
-    expect(store.facts?.bytesSkipped).toBe(0);
+    expect(store.view().counts().requests.get('SEND') ?? 0).toBe(0);
+    expect(store.view().facts()?.bytesSkipped).toBe(0);
   });
 });

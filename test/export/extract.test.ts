@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { extractBodies } from '../../src/export/extract.js';
 import { dispositionFileName, NameAllocator, sanitizeFileName } from '../../src/export/extract-names.js';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { CORPUS, HAVE_CORPUS, runCapture } from '../helpers/run-pipeline.js';
 import { feedRequest, finishStore, sendHeaders, tcpConn } from '../helpers/frames.js';
 
@@ -84,8 +84,8 @@ describe('sanitizeFileName', () => {
   });
 });
 
-function storeWithBodies(): Store {
-  const store = new Store({ keepBodies: true });
+function storeWithBodies(): Correlator {
+  const store = new Correlator({ keepBodies: true });
   const c = tcpConn(0);
   const send = (id: string, range: string, body: string, flag: '$' | '+' = '$', extra: Array<[string, string]> = [], type = 'text/plain', frame = 1) =>
     feedRequest(store, c, 0, { tid: `t${frame}xxxx`, method: 'SEND', headers: sendHeaders({ id, range, type, extra }), body, flag, frame });
@@ -106,7 +106,7 @@ function storeWithBodies(): Store {
 describe('extractBodies', () => {
   it('writes complete bodies as-is, partial ones as .partial, hostile names inside DIR, and a manifest', async () => {
     const dir = tempDir();
-    const res = await extractBodies(storeWithBodies(), dir);
+    const res = await extractBodies(storeWithBodies().view(), dir);
     const files = readdirSync(dir).sort();
     expect(files).toEqual(['ab.txt', 'manifest.json', 'msg-one.txt', 'part.bin.partial', 'passwd', 'same-2.txt', 'same.txt', 'x'].sort());
     expect(readFileSync(path.join(dir, 'x'), 'utf8')).toBe('bad');
@@ -136,7 +136,7 @@ describe('extractBodies', () => {
     symlinkSync(outside, path.join(dir, 'msg-one.txt'));
     writeFileSync(path.join(dir, 'same.txt'), 'old');
     writeFileSync(path.join(dir, 'manifest.json'), '{}');
-    const res = await extractBodies(storeWithBodies(), dir);
+    const res = await extractBodies(storeWithBodies().view(), dir);
     expect(readFileSync(outside, 'utf8')).toBe('untouched');
     expect(lstatSync(path.join(dir, 'msg-one.txt')).isSymbolicLink()).toBe(true);
     expect(readFileSync(path.join(dir, 'msg-one-2.txt'), 'utf8')).toBe('hello');
@@ -149,13 +149,13 @@ describe('extractBodies', () => {
   });
 
   it('needs a store that kept bodies', async () => {
-    await expect(extractBodies(new Store(), tempDir())).rejects.toThrow(/keepBodies/);
+    await expect(extractBodies(new Correlator().view(), tempDir())).rejects.toThrow(/keepBodies/);
   });
 
   it.skipIf(!HAVE_CORPUS)('sip_file_transfer: the file-selector name and the announced sha-1', async () => {
     const { store } = await runCapture(`${CORPUS}/sip_file_transfer.pcap`, { keepBodies: true });
     const dir = tempDir();
-    const res = await extractBodies(store, dir);
+    const res = await extractBodies(store.view(), dir);
     expect(res.files.map((f) => [f.file, f.nameFrom, f.state, f.bytes])).toEqual([['report.pdf', 'file-selector', 'complete', 15001]]);
     const data = readFileSync(path.join(dir, 'report.pdf'));
     expect(createHash('sha1').update(data).digest('hex')).toBe('7dcb119d0b3b5d9d94af895ba198a0c900dd5ad7');
@@ -165,7 +165,7 @@ describe('extractBodies', () => {
   it.skipIf(!HAVE_CORPUS)('relay_abort_fail: an aborted transfer is written as .partial with its holes', async () => {
     const { store } = await runCapture(`${CORPUS}/relay_abort_fail.pcap`, { keepBodies: true });
     const dir = tempDir();
-    const res = await extractBodies(store, dir);
+    const res = await extractBodies(store.view(), dir);
     const aborted = res.files.find((f) => f.messageId === 'obcyQL5omCx5Vh')!;
     expect(aborted.file).toBe('obcyQL5omCx5Vh.jpg.partial');
     expect(aborted.state).toBe('aborted');

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildJsonDocument, writeJsonDocument } from '../../src/export/json.js';
 import { isoTime } from '../../src/model/frame-time.js';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { feedRequest, feedResponse, finishStore, sendHeaders, tcpConn } from '../helpers/frames.js';
 
-function storeWith(messages: number): Store {
-  const store = new Store();
+function storeWith(messages: number): Correlator {
+  const store = new Correlator();
   const c = tcpConn(0, '10.0.0.1:40000', '10.1.0.1:2855');
   for (let i = 0; i < messages; i++) {
     const tid = `t${String(i).padStart(7, '0')}`;
@@ -20,10 +20,10 @@ function storeWith(messages: number): Store {
 describe('writeJsonDocument', () => {
   it('streams exactly JSON.stringify of the document, for every indentation', () => {
     const store = storeWith(40);
-    const whole = buildJsonDocument(store, { version: '9.9.9' });
+    const whole = buildJsonDocument(store.view(), { version: '9.9.9' });
     for (const indent of [0, 1, 2, 3, 4, 7, 10]) {
       const parts: string[] = [];
-      writeJsonDocument(store, (s) => parts.push(s), { version: '9.9.9', indent });
+      writeJsonDocument(store.view(), (s) => parts.push(s), { version: '9.9.9', indent });
       expect(parts.join('')).toBe(JSON.stringify(whole, null, indent));
     }
   });
@@ -31,9 +31,9 @@ describe('writeJsonDocument', () => {
   it('writes records in batches: a few large pieces, at least one per section', () => {
     const store = storeWith(1500);
     const parts: string[] = [];
-    writeJsonDocument(store, (s) => parts.push(s), { version: '1' });
+    writeJsonDocument(store.view(), (s) => parts.push(s), { version: '1' });
     const text = parts.join('');
-    expect(text).toBe(JSON.stringify(buildJsonDocument(store, { version: '1' }), null, 2));
+    expect(text).toBe(JSON.stringify(buildJsonDocument(store.view(), { version: '1' }), null, 2));
     // 4 head entries, 7 lists, the opening and the closing brace at least; far fewer than 3000 records.
     expect(parts.length).toBeGreaterThanOrEqual(13);
     expect(parts.length).toBeLessThan(200);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildJsonDocument, writeJsonDocument } from '../../src/export/json.js';
 import { isoTime } from '../../src/model/frame-time.js';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { CORPUS, HAVE_CORPUS, runCapture } from '../helpers/run-pipeline.js';
 import { at, feedRequest, feedResponse, finishStore, reportHeaders, sendHeaders, tcpConn } from '../helpers/frames.js';
 
@@ -18,14 +18,14 @@ describe('times', () => {
 
 describe('buildJsonDocument', () => {
   it('writes numbers as numbers, * as null, and every section of the contract', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0, '10.0.0.1:40000', '10.1.0.1:2855');
     feedRequest(store, c, 0, { tid: 'aaaa0001', method: 'SEND', headers: sendHeaders({ id: 'm1', range: '1-*/*', type: 'text/plain' }), body: 'hello ', flag: '+', frame: 3, ms: 10 });
     feedResponse(store, c, 1, { tid: 'aaaa0001', status: 200, comment: 'OK', frame: 4, ms: 11 });
     feedRequest(store, c, 0, { tid: 'aaaa0002', method: 'SEND', headers: sendHeaders({ id: 'm1', range: '7-11/11', type: 'text/plain' }), body: 'world', frame: 5, ms: 20 });
     feedRequest(store, c, 1, { tid: 'aaaa0003', method: 'REPORT', headers: reportHeaders({ id: 'm1', range: '1-11/11', status: '000 200 OK' }), frame: 6, ms: 30.5 });
     finishStore(store);
-    const doc = buildJsonDocument(store, { version: '1.2.3' });
+    const doc = buildJsonDocument(store.view(), { version: '1.2.3' });
     expect(doc.schema).toBe('msrpscope/1');
     expect(doc.tool).toEqual({ name: 'msrpscope', version: '1.2.3' });
     expect(doc.capture).toMatchObject({ files: ['test'], format: 'pcap', linkTypes: ['EN10MB'], truncated: false });
@@ -60,34 +60,34 @@ describe('buildJsonDocument', () => {
   });
 
   it('escapes control characters in previews', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     const text = 'ok\u001b[31mred\u202eevil';
     feedRequest(store, c, 0, { tid: 'esc00001', method: 'SEND', headers: sendHeaders({ id: 'e', range: `1-${Buffer.byteLength(text)}/${Buffer.byteLength(text)}`, type: 'text/plain' }), body: text, frame: 1 });
     finishStore(store);
-    expect(buildJsonDocument(store).messages[0]!.preview).toBe('ok\\x1b[31mred\\u202eevil');
+    expect(buildJsonDocument(store.view()).messages[0]!.preview).toBe('ok\\x1b[31mred\\u202eevil');
   });
 
   it('a binary body has no text preview; a long text one is cut', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     feedRequest(store, c, 0, { tid: 'bin00001', method: 'SEND', headers: sendHeaders({ id: 'b', range: '1-4/4', type: 'image/png' }), body: Buffer.from([0x89, 0x50, 0x4e, 0x47]), frame: 1 });
     const long = 'x'.repeat(5000);
     feedRequest(store, c, 0, { tid: 'lng00001', method: 'SEND', headers: sendHeaders({ id: 'l', range: '1-5000/5000', type: 'text/plain' }), body: long, frame: 2 });
     finishStore(store);
-    const [b, l] = buildJsonDocument(store).messages;
+    const [b, l] = buildJsonDocument(store.view()).messages;
     expect(b!.preview).toBeNull();
     expect(l!.preview).toHaveLength(200);
     expect(l!.previewTruncated).toBe(true);
   });
 
   it('a message record stays consistent with at() frames (first/last)', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     feedRequest(store, c, 0, { tid: 'fl000001', method: 'SEND', headers: sendHeaders({ id: 'f', range: '1-1/2' }), body: 'a', flag: '+', frame: 10, ms: 100 });
     feedRequest(store, c, 0, { tid: 'fl000002', method: 'SEND', headers: sendHeaders({ id: 'f', range: '2-2/2' }), body: 'b', frame: 12, ms: 150 });
     finishStore(store);
-    const m = buildJsonDocument(store).messages[0]!;
+    const m = buildJsonDocument(store.view()).messages[0]!;
     expect(m.first.frame).toBe(10);
     expect(m.last.frame).toBe(12);
     expect(m.last.epoch - m.first.epoch).toBeCloseTo(0.05, 6);
@@ -96,13 +96,13 @@ describe('buildJsonDocument', () => {
 
   it.skipIf(!HAVE_CORPUS)('corpus captures: precision, link types and capture facts', async () => {
     const { store, frames } = await runCapture(`${CORPUS}/relay_text_any_sll2.pcap`);
-    const doc = buildJsonDocument(store);
+    const doc = buildJsonDocument(store.view());
     expect(doc.capture.format).toBe('pcap');
     expect(doc.capture.linkTypes).toEqual(['LINUX_SLL2']);
     expect(doc.capture.packets).toBe(frames);
     expect(doc.capture.first).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
     expect(doc.capture.firstEpoch).toBeLessThanOrEqual(doc.capture.lastEpoch!);
-    const ng = buildJsonDocument((await runCapture(`${CORPUS}/relay_text.pcapng`)).store);
+    const ng = buildJsonDocument((await runCapture(`${CORPUS}/relay_text.pcapng`)).store.view());
     expect(ng.capture.format).toBe('pcapng');
     expect(ng.capture.linkTypes).toEqual(['EN10MB']);
   });
@@ -114,9 +114,9 @@ describe.skipIf(!HAVE_CORPUS)('writeJsonDocument', () => {
       const { store } = await runCapture(`${CORPUS}/${f}`);
       for (const indent of [2, 0]) {
         const parts: string[] = [];
-        writeJsonDocument(store, (s) => parts.push(s), { version: '1.0.0', indent });
+        writeJsonDocument(store.view(), (s) => parts.push(s), { version: '1.0.0', indent });
         expect(parts.length).toBeGreaterThan(8);
-        expect(parts.join('')).toBe(JSON.stringify(buildJsonDocument(store, { version: '1.0.0' }), null, indent));
+        expect(parts.join('')).toBe(JSON.stringify(buildJsonDocument(store.view(), { version: '1.0.0' }), null, indent));
       }
     });
   }

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createNdjsonWriter } from '../../src/export/ndjson.js';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { runCapture } from '../helpers/run-pipeline.js';
 import { feedRequest, feedResponse, finishStore, reportHeaders, sendHeaders, tcpConn } from '../helpers/frames.js';
 
@@ -13,7 +13,7 @@ type Rec = Record<string, unknown> & { type: string };
 
 describe('NDJSON records', () => {
   it('one typed record per event, in the order things become known, summary last', () => {
-    const store = new Store();
+    const store = new Correlator();
     const lines: string[] = [];
     const stop = createNdjsonWriter(store, (l) => lines.push(l));
     const c = tcpConn(0, '10.0.0.1:40000', '10.1.0.1:2855');
@@ -47,7 +47,7 @@ describe('NDJSON records', () => {
   });
 
   it('diagnostics and orphan responses are records too', () => {
-    const store = new Store();
+    const store = new Correlator();
     const lines: string[] = [];
     createNdjsonWriter(store, (l) => lines.push(l));
     const c = tcpConn(0);
@@ -62,7 +62,7 @@ describe('NDJSON records', () => {
   it('streams: records appear while the capture is still being written into the pipe', async () => {
     const bytes = readFileSync(SAMPLE);
     const input = new PassThrough();
-    const store = new Store();
+    const store = new Correlator();
     const seen: Array<{ type: string; beforeEnd: boolean }> = [];
     let ended = false;
     createNdjsonWriter(store, (l) => seen.push({ type: (JSON.parse(l) as Rec).type, beforeEnd: !ended }));

@@ -10,7 +10,7 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { buildJsonDocument } from '../../src/export/json.js';
 import { JSON_SCHEMA } from '../../src/export/schema.js';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { WS_CLOSE, WS_TEXT } from '../../src/transport/websocket.js';
 import { captureList } from '../../scripts/json-digests.mjs';
 import { feedRequest, feedResponse, finishStore, reportHeaders, sendHeaders, tcpConn } from '../helpers/frames.js';
@@ -60,7 +60,7 @@ describe('the schema', () => {
 
 describe('JSON documents validate against the schema', () => {
   it('a synthetic store with every record kind', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     feedRequest(store, c, 0, { tid: 'auth0001', method: 'AUTH', headers: [['To-Path', 'msrp://r:2865;tcp'], ['From-Path', 'msrp://a:1/s;tcp']], frame: 1 });
     feedResponse(store, c, 1, { tid: 'auth0001', status: 200, frame: 2, headers: [['Use-Path', 'msrp://r:2865/x;tcp'], ['Expires', '60']] });
@@ -71,7 +71,7 @@ describe('JSON documents validate against the schema', () => {
     feedResponse(store, c, 1, { tid: 'orphan01', status: 481, frame: 7 });
     store.diagnostic({ code: 'test-note', severity: 'note', frame: 7, connection: 0, offset: 12, detail: 'x' });
     finishStore(store);
-    const doc = plain(buildJsonDocument(store, { version: '9.9.9' }));
+    const doc = plain(buildJsonDocument(store.view(), { version: '9.9.9' }));
     expect(doc.auth).toHaveLength(1);
     expect(doc.diagnostics.some((d) => d.offset === 12)).toBe(true);
     expect(errorsOf(doc)).toEqual([]);

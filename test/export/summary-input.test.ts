@@ -3,16 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { buildJsonDocument } from '../../src/export/json.js';
 import { renderSummary } from '../../src/export/summary.js';
 import { summaryInput } from '../../src/export/summary-input.js';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { CORPUS, HAVE_CORPUS, runCapture } from '../helpers/run-pipeline.js';
 import { feedRequest, feedResponse, finishStore, reportHeaders, sendHeaders, tcpConn } from '../helpers/frames.js';
 
 const SAMPLES = new URL('../../samples/', import.meta.url).pathname;
 
 /** The summary from the store directly must be the summary of the whole document, in every layout. */
-function expectSameSummary(store: Store): void {
-  const doc = buildJsonDocument(store);
-  const light = summaryInput(store);
+function expectSameSummary(store: Correlator): void {
+  const doc = buildJsonDocument(store.view());
+  const light = summaryInput(store.view());
   expect(light.messages.length).toBe(doc.messages.length);
   expect(light.transactions.length).toBe(doc.transactions.length);
   for (const opts of [{ color: false, columns: 120 }, { color: true, columns: 60 }, { color: false, columns: 200, maxRows: 2 }]) {
@@ -22,7 +22,7 @@ function expectSameSummary(store: Store): void {
 
 describe('summaryInput', () => {
   it('a store fed by hand: answered, unanswered and REPORT transactions, one message', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0, '10.0.0.1:40000', '10.1.0.1:2855');
     feedRequest(store, c, 0, { tid: 'aaaa0001', method: 'SEND', headers: sendHeaders({ id: 'm1', range: '1-*/*', type: 'text/plain' }), body: 'hello ', flag: '+', frame: 3, ms: 10 });
     feedResponse(store, c, 1, { tid: 'aaaa0001', status: 200, comment: 'OK', frame: 4, ms: 11.25 });
@@ -30,7 +30,7 @@ describe('summaryInput', () => {
     feedRequest(store, c, 1, { tid: 'aaaa0003', method: 'REPORT', headers: reportHeaders({ id: 'm1', range: '1-11/11', status: '000 200 OK' }), frame: 6, ms: 30.5 });
     feedResponse(store, c, 1, { tid: 'zzzz0009', status: 481, comment: 'No session', frame: 7, ms: 31 });
     finishStore(store);
-    expect(summaryInput(store).transactions.map((t) => [t.method, t.state, t.response?.status ?? null, t.rttMs])).toEqual([
+    expect(summaryInput(store.view()).transactions.map((t) => [t.method, t.state, t.response?.status ?? null, t.rttMs])).toEqual([
       ['SEND', 'answered', 200, 1.25],
       ['SEND', 'unanswered', null, null],
       ['REPORT', 'no-response-expected', null, null],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { runPipeline } from '../../src/cli/pipeline.js';
 import { buildJsonDocument } from '../../src/export/json.js';
 import { sessionRows } from '../../src/tui/format/session-list.js';
@@ -10,9 +10,9 @@ import { sessionRows } from '../../src/tui/format/session-list.js';
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
 
 async function doc(name: string) {
-  const store = new Store();
+  const store = new Correlator();
   await runPipeline({ sources: [{ name, input: join(CORPUS, name) }], model: store });
-  return buildJsonDocument(store);
+  return buildJsonDocument(store.view());
 }
 
 describe.skipIf(!existsSync(CORPUS))('TLS and WebSocket connections in every output', () => {

@@ -1,8 +1,11 @@
-/** Builds MsrpFrame objects and feeds them to a Store the way MsrpTap does (head → body slices → frame). */
+/**
+ * Builds MsrpFrame objects and feeds them to a Correlator the way the pipeline passes on MsrpTap's output
+ * (settle closed connections, head → body slices → frame).
+ */
 import type { FrameRef } from '../../src/capture/types.js';
 import type { Dir, TcpConnection } from '../../src/tcp/types.js';
 import type { CutFrame, EndFlag, MsrpFrame, RawHeader } from '../../src/msrp/types.js';
-import type { Store } from '../../src/model/store.js';
+import type { Correlator } from '../../src/model/correlator.js';
 
 const BASE_SEC = 1_800_000_000;
 
@@ -83,7 +86,7 @@ function frameOf(kind: 'request' | 'response', tid: string, headers: RawHeader[]
 }
 
 /** Feeds one request; returns the frame object. */
-export function feedRequest(store: Store, c: TcpConnection, dir: Dir, spec: RequestSpec): MsrpFrame {
+export function feedRequest(store: Correlator, c: TcpConnection, dir: Dir, spec: RequestSpec): MsrpFrame {
   const first = at(spec.frame, spec.ms);
   const m = frameOf(
     'request',
@@ -93,7 +96,10 @@ export function feedRequest(store: Store, c: TcpConnection, dir: Dir, spec: Requ
   );
   m.method = spec.method;
   const body = spec.body === undefined ? undefined : Buffer.isBuffer(spec.body) ? spec.body : Buffer.from(spec.body, 'utf8');
-  if (spec.noHead !== true) store.msrpHead(c, dir, m);
+  if (spec.noHead !== true) {
+    store.settleClosed(c.id);
+    store.msrpHead(c, dir, m);
+  }
   let sent = 0;
   if (body !== undefined) {
     m.hasBody = true;
@@ -115,11 +121,12 @@ export function feedRequest(store: Store, c: TcpConnection, dir: Dir, spec: Requ
   m.truncated = spec.truncated === true;
   m.flag = spec.truncated === true ? undefined : (spec.flag ?? '$');
   m.lastFrame = first;
+  store.settleClosed(c.id);
   store.msrpFrame(c, dir, m);
   return m;
 }
 
-export function feedResponse(store: Store, c: TcpConnection, dir: Dir, spec: ResponseSpec): MsrpFrame {
+export function feedResponse(store: Correlator, c: TcpConnection, dir: Dir, spec: ResponseSpec): MsrpFrame {
   const first = at(spec.frame, spec.ms);
   const m = frameOf('response', spec.tid, (spec.headers ?? []).map(([name, value]) => ({ name, value })), first);
   m.status = spec.status;
@@ -127,7 +134,9 @@ export function feedResponse(store: Store, c: TcpConnection, dir: Dir, spec: Res
   m.truncated = spec.truncated === true;
   m.flag = spec.truncated === true ? undefined : '$';
   if (spec.cut !== undefined) m.cut = spec.cut;
+  store.settleClosed(c.id);
   store.msrpHead(c, dir, m);
+  store.settleClosed(c.id);
   store.msrpFrame(c, dir, m);
   return m;
 }
@@ -169,7 +178,7 @@ export function reportHeaders(opts: {
   ];
 }
 
-export function finishStore(store: Store): void {
+export function finishStore(store: Correlator): void {
   store.finish({
     files: ['test'],
     info: {

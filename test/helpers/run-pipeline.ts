@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runPipeline } from '../../src/cli/pipeline.js';
-import { Store, type StoreOptions } from '../../src/model/store.js';
+import { Correlator, type CorrelatorOptions } from '../../src/model/correlator.js';
 
 /** ../shared relative to the repository root, and its corpus. */
 export const SHARED = fileURLToPath(new URL('../../../shared', import.meta.url));
@@ -14,15 +14,15 @@ export const CORPUS = `${SHARED}/corpus`;
 export const HAVE_CORPUS = existsSync(CORPUS);
 
 export interface PipelineRun {
-  store: Store;
+  store: Correlator;
   frames: number;
 }
 
 export async function runCapture(
   input: string | Readable,
-  opts: StoreOptions & { name?: string; store?: Store } = {},
+  opts: CorrelatorOptions & { name?: string; store?: Correlator } = {},
 ): Promise<PipelineRun> {
-  const store = opts.store ?? new Store(opts);
+  const store = opts.store ?? new Correlator(opts);
   const result = await runPipeline({
     sources: [{ name: opts.name ?? (typeof input === 'string' ? input : '-'), input }],
     model: store,

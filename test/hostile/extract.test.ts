@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../../src/cli/pipeline.js';
 import { extractBodies } from '../../src/export/extract.js';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { buildMsrpCapture, FROM, msrpRequest, msrpResponse, sipMessage, TO } from './build-capture.js';
 
 // --extract with names an attacker chooses (Content-Disposition filename, file-selector name, Message-ID):
@@ -50,13 +50,13 @@ describe('--extract with hostile names', () => {
     symlinkSync(outside, join(dir, 'planted-dir'));
     writeFileSync(join(dir, 'existing.txt'), 'keep me');
 
-    const store = new Store({ keepBodies: true });
+    const store = new Correlator({ keepBodies: true });
     await runPipeline({ sources: [{ name: 'x', input: Readable.from([hostileExtractCapture()]) }], model: store });
-    expect(store.messages.length).toBe(HOSTILE_NAMES.length + 3);
-    const res = await extractBodies(store, dir);
+    expect(store.view().messages().length).toBe(HOSTILE_NAMES.length + 3);
+    const res = await extractBodies(store.view(), dir);
 
     expect(res.failed).toEqual([]);
-    expect(res.files).toHaveLength(store.messages.length);
+    expect(res.files).toHaveLength(store.view().messages().length);
     const listing = readdirSync(dir);
     for (const f of res.files) {
       // A single path component, created in DIR as a regular file.

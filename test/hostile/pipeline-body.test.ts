@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../../src/cli/pipeline.js';
 import { buildJsonDocument } from '../../src/export/json.js';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { pcapStream, TcpScript, type StreamRecord } from './capture-stream.js';
 import { MemoryProbe, MiB } from './memory.js';
 
@@ -24,10 +24,10 @@ describe('end to end: an MSRP body without an end-line in a streamed capture', (
       }
       yield* t.close();
     }
-    const store = new Store({});
+    const store = new Correlator({});
     const res = await runPipeline({ sources: [{ name: 'bomb', input: pcapStream(capture()) }], model: store });
     const retained = probe.retained();
-    const doc = buildJsonDocument(store);
+    const doc = buildJsonDocument(store.view());
     expect(res.info.packets).toBe(segments + 7);
     // One SEND cut at the end of the capture, its whole body counted, nothing kept.
     expect(doc.transactions).toHaveLength(1);

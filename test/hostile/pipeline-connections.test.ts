@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../../src/cli/pipeline.js';
 import { buildTcp } from '../../src/net/build.js';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { pcapStream, type StreamRecord } from './capture-stream.js';
 import { MemoryProbe, MiB } from './memory.js';
 
@@ -34,12 +34,12 @@ describe('end to end: connections that never close', () => {
       openLive = probe.retained();
     }
     let openLive = 0;
-    const store = new Store({});
+    const store = new Correlator({});
     await runPipeline({ sources: [{ name: 'many', input: pcapStream(capture()) }], model: store });
     const live = probe.retained();
-    const evictions = store.diagnosticCounts.get('tcp-connection-evicted') ?? 0;
+    const evictions = store.view().counts().diagnostics.get('tcp-connection-evicted') ?? 0;
     console.log(`pipeline ${N} connections: ${(live / MiB).toFixed(0)} MiB retained by the model after the run (${((live / N) | 0)} B per connection), with ${Math.min(N, 100_000)} still open ${(openLive / MiB).toFixed(0)} MiB, peak sampled ${(probe.peak / MiB).toFixed(0)} MiB`);
-    expect(store.connectionList).toHaveLength(N);
+    expect(store.view().connections()).toHaveLength(N);
     expect(evictions).toBe(Math.max(0, N - 100_000));
     // While open, every layer holds its per-connection state (TCP ~1.4 KiB, MSRP parser ~2.7 KiB, SIP, model);
     // after the run only the model's record per connection (it is listed in the outputs) remains.

@@ -5,7 +5,7 @@ import { buildJsonDocument } from '../../src/export/json.js';
 import { createNdjsonWriter } from '../../src/export/ndjson.js';
 import { renderSummary } from '../../src/export/summary.js';
 import { decodeCpim } from '../../src/model/cpim.js';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { getHeader, parseTypedHeaders } from '../../src/msrp/headers.js';
 import { parseMsrpUri } from '../../src/msrp/uri.js';
 import { headerValue } from '../../src/sip/headers.js';
@@ -45,11 +45,11 @@ function protoCapture(): Buffer {
 describe('__proto__, constructor, prototype in capture data', () => {
   it('the whole pipeline, JSON, NDJSON and summary leave Object.prototype alone and keep the names as data', async () => {
     const before = snapshot();
-    const store = new Store({ keepBodies: true });
+    const store = new Correlator({ keepBodies: true });
     const lines: string[] = [];
     createNdjsonWriter(store, (l) => lines.push(l));
     await runPipeline({ sources: [{ name: 'proto', input: Readable.from([protoCapture()]) }], model: store });
-    const doc = buildJsonDocument(store);
+    const doc = buildJsonDocument(store.view());
     const text = JSON.stringify(doc);
     const summary = renderSummary(doc, { color: false, columns: 120 });
     expect(snapshot()).toBe(before);
@@ -74,7 +74,7 @@ describe('__proto__, constructor, prototype in capture data', () => {
     expect(lines.length).toBeGreaterThan(5);
     for (const l of lines) JSON.parse(l);
     expect(summary).toContain('__proto__');
-    expect(store.diagnosticList.every((d) => typeof d.detail === 'string')).toBe(true);
+    expect(store.view().diagnostics().every((d) => typeof d.detail === 'string')).toBe(true);
   });
 
   it('typed MSRP headers and URIs: the names are list entries, lookups never reach Object.prototype', () => {

@@ -7,9 +7,9 @@ import { decodeComposing } from '../../src/model/composing.js';
 import { decodeCpim } from '../../src/model/cpim.js';
 import { decodeImdn } from '../../src/model/imdn.js';
 import type { MessageRecord } from '../../src/model/messages.js';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { parseXml, XML_MAX_BYTES } from '../../src/model/xml-tree.js';
-import { bodyLines, isTextual } from '../../src/tui/view-models/body-text.js';
+import { bodyLines, isTextual } from '../../src/tui/format/body-text.js';
 import { feedRequest, finishStore, sendHeaders, tcpConn } from '../helpers/frames.js';
 
 const NS = 'urn:ietf:params:xml:ns:imdn';
@@ -23,9 +23,9 @@ function imdn(inner: string, open = `<imdn xmlns="${NS}">`, close = '</imdn>'): 
 
 const DELIVERED = '<delivery-notification><status><delivered/></status></delivery-notification>';
 
-/** One SEND carrying `body` as `type`, whole and complete; the store's message and its JSON record. */
+/** One SEND carrying `body` as `type`, whole and complete; the model's message and its JSON record. */
 function sent(type: string, body: string | Buffer): { m: MessageRecord; json: JsonMessage } {
-  const store = new Store();
+  const store = new Correlator();
   const len = Buffer.byteLength(body);
   feedRequest(store, tcpConn(0), 0, {
     tid: 'body0001',
@@ -35,8 +35,8 @@ function sent(type: string, body: string | Buffer): { m: MessageRecord; json: Js
     frame: 1,
   });
   finishStore(store);
-  const m = store.messages[0];
-  const json = buildJsonDocument(store).messages[0];
+  const m = store.view().messages()[0];
+  const json = buildJsonDocument(store.view()).messages[0];
   if (m === undefined || json === undefined) throw new Error('no message');
   return { m, json };
 }

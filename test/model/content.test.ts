@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeCpim } from '../../src/model/cpim.js';
 import { decodeImdn } from '../../src/model/imdn.js';
 import { decodeComposing } from '../../src/model/composing.js';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { ALICE, BOB, feedRequest, finishStore, sendHeaders, tcpConn } from '../helpers/frames.js';
 
 const CPIM = [
@@ -87,7 +87,7 @@ describe('IMDN (RFC 5438) and isComposing (RFC 3994)', () => {
 
   it('matches a notification to the message it acknowledges, in either order', () => {
     for (const notificationFirst of [false, true]) {
-      const store = new Store();
+      const store = new Correlator();
       const c = tcpConn(0);
       const original = () =>
         feedRequest(store, c, 0, {
@@ -114,7 +114,7 @@ describe('IMDN (RFC 5438) and isComposing (RFC 3994)', () => {
         notification();
       }
       finishStore(store);
-      const byId = new Map(store.messages.map((m) => [m.messageId, m]));
+      const byId = new Map(store.view().messages().map((m) => [m.messageId, m]));
       const o = byId.get('orig')!;
       const n = byId.get('note')!;
       expect(o.cpim?.imdnMessageId).toBe('34jk324j');
@@ -125,7 +125,7 @@ describe('IMDN (RFC 5438) and isComposing (RFC 3994)', () => {
   });
 
   it('an isComposing SEND is a message with a typing state', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     feedRequest(store, c, 0, {
       tid: 'typing01',
@@ -135,7 +135,7 @@ describe('IMDN (RFC 5438) and isComposing (RFC 3994)', () => {
       frame: 1,
     });
     finishStore(store);
-    expect(store.messages[0]!.composing?.state).toBe('active');
-    expect(store.messages[0]!.composing?.refresh).toBe(90);
+    expect(store.view().messages()[0]!.composing?.state).toBe('active');
+    expect(store.view().messages()[0]!.composing?.refresh).toBe(90);
   });
 });

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildJsonDocument, type JsonDocument } from '../../src/export/json.js';
-import type { Store } from '../../src/model/store.js';
+import type { Correlator } from '../../src/model/correlator.js';
 import { CORPUS, HAVE_CORPUS, runCapture } from '../helpers/run-pipeline.js';
 import { readTruth, type Truth } from '../helpers/truth.js';
 
@@ -33,11 +33,11 @@ function needsWebSocket(file: string): boolean {
   return /stream kinds: .*=ws\b/.test(text);
 }
 
-const runs = new Map<string, Promise<{ store: Store; doc: JsonDocument }>>();
-function analyse(file: string): Promise<{ store: Store; doc: JsonDocument }> {
+const runs = new Map<string, Promise<{ store: Correlator; doc: JsonDocument }>>();
+function analyse(file: string): Promise<{ store: Correlator; doc: JsonDocument }> {
   let p = runs.get(file);
   if (p === undefined) {
-    p = runCapture(`${CORPUS}/${file}`).then(({ store }) => ({ store, doc: buildJsonDocument(store) }));
+    p = runCapture(`${CORPUS}/${file}`).then(({ store }) => ({ store, doc: buildJsonDocument(store.view()) }));
     runs.set(file, p);
   }
   return p;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { extractFields, parseByteRange, parseStatus } from '../../src/model/fields.js';
 import { RangeSet } from '../../src/model/ranges.js';
 import { uriKey, uriSessionId } from '../../src/model/uri-key.js';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { buildJsonDocument } from '../../src/export/json.js';
 import { feedRequest, feedResponse, finishStore, sendHeaders, tcpConn } from '../helpers/frames.js';
 
@@ -112,7 +112,7 @@ describe('RangeSet', () => {
 
 describe('hostile names change nothing', () => {
   it('__proto__ / constructor as header names, methods, Message-IDs and URI params', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     const evilTo = 'msrp://10.0.0.2:2855/__proto__;tcp;__proto__=1';
     const evilFrom = 'msrp://10.0.0.1:40000/constructor;tcp;constructor';
@@ -134,12 +134,12 @@ describe('hostile names change nothing', () => {
     finishStore(store);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'x')).toBe(false);
-    expect(store.messages).toHaveLength(1);
-    expect(store.messages[0]!.messageId).toBe('__proto__');
-    expect(store.messages[0]!.state()).toBe('complete');
-    expect(store.sessions).toHaveLength(1);
-    expect(store.sessions[0]!.sessionIds).toEqual(['constructor', '__proto__']);
-    const doc = buildJsonDocument(store);
+    expect(store.view().messages()).toHaveLength(1);
+    expect(store.view().messages()[0]!.messageId).toBe('__proto__');
+    expect(store.view().messages()[0]!.state()).toBe('complete');
+    expect(store.view().sessions()).toHaveLength(1);
+    expect(store.view().sessions()[0]!.sessionIds).toEqual(['constructor', '__proto__']);
+    const doc = buildJsonDocument(store.view());
     const reqs = JSON.parse(JSON.stringify(doc.summary.requests)) as Record<string, number>;
     expect(Object.keys(reqs).sort()).toEqual(['SEND', '__proto__', 'constructor']);
     expect(reqs.__proto__).toBe(1);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { PREVIEW_KEEP } from '../../src/model/messages.js';
 import { feedRequest, feedResponse, finishStore, sendHeaders, tcpConn } from '../helpers/frames.js';
 
@@ -19,7 +19,7 @@ function body(n: number, seed = 7): Buffer {
 
 /** Feeds `data` as SEND chunks cut at `cuts` (ascending, inside the body), in `order`. */
 function sendChunks(
-  store: Store,
+  store: Correlator,
   data: Buffer,
   cuts: number[],
   opts: { id?: string; order?: number[]; slices?: number[]; conn?: number; dir?: 0 | 1; frame0?: number; lastFlag?: '$' | '#' } = {},
@@ -47,12 +47,12 @@ function sendChunks(
 
 describe('messages: chunks, coverage, state', () => {
   it('in-order chunks make one complete message with the sha256 of the whole body', () => {
-    const store = new Store();
+    const store = new Correlator();
     const data = body(10_000);
     sendChunks(store, data, [4096, 8192], { slices: [100, 3000, 7] });
     finishStore(store);
-    expect(store.messages).toHaveLength(1);
-    const m = store.messages[0]!;
+    expect(store.view().messages()).toHaveLength(1);
+    const m = store.view().messages()[0]!;
     expect(m.state()).toBe('complete');
     expect(m.size()).toBe(10_000);
     expect(m.bytesSeen()).toBe(10_000);
@@ -73,10 +73,10 @@ describe('messages: chunks, coverage, state', () => {
         (bytes, rawCuts, slices) => {
           const data = Buffer.from(bytes);
           const cuts = [...new Set(rawCuts.filter((c) => c < data.length))].sort((a, b) => a - b);
-          const store = new Store();
+          const store = new Correlator();
           sendChunks(store, data, cuts, { slices });
           finishStore(store);
-          const m = store.messages[0]!;
+          const m = store.view().messages()[0]!;
           expect(m.state()).toBe('complete');
           expect(m.sha256()).toBe(sha256(data));
           expect(m.maxChunks()).toBe(cuts.length + 1);
@@ -88,26 +88,26 @@ describe('messages: chunks, coverage, state', () => {
 
   it('out-of-order chunks still complete the message; the hash is unknown unless bodies are kept', () => {
     const data = body(9000);
-    const plain = new Store();
+    const plain = new Correlator();
     sendChunks(plain, data, [3000, 6000], { order: [0, 2, 1] });
     finishStore(plain);
-    const m = plain.messages[0]!;
+    const m = plain.view().messages()[0]!;
     expect(m.state()).toBe('complete');
     expect(m.legs[0]!.outOfOrder).toBe(2);
     expect(m.sha256()).toBeNull();
 
-    const kept = new Store({ keepBodies: true });
+    const kept = new Correlator({ keepBodies: true });
     sendChunks(kept, data, [3000, 6000], { order: [0, 2, 1] });
     finishStore(kept);
-    expect(kept.messages[0]!.sha256()).toBe(sha256(data));
+    expect(kept.view().messages()[0]!.sha256()).toBe(sha256(data));
   });
 
   it('a missing chunk leaves a hole and the message incomplete', () => {
-    const store = new Store();
+    const store = new Correlator();
     const data = body(9000);
     sendChunks(store, data, [3000, 6000], { order: [0, 2] });
     finishStore(store);
-    const m = store.messages[0]!;
+    const m = store.view().messages()[0]!;
     expect(m.state()).toBe('incomplete');
     expect(m.bytesSeen()).toBe(6000);
     expect(m.legs[0]!.coverage.holes(1, 9000)).toEqual([[3001, 6000]]);
@@ -115,56 +115,56 @@ describe('messages: chunks, coverage, state', () => {
   });
 
   it('a chunk ending with # aborts the message', () => {
-    const store = new Store();
+    const store = new Correlator();
     sendChunks(store, body(8000), [4000], { order: [0, 1], lastFlag: '#' });
     finishStore(store);
-    expect(store.messages[0]!.state()).toBe('aborted');
-    expect(store.messages[0]!.legs[0]!.sawAbort).toBe(true);
+    expect(store.view().messages()[0]!.state()).toBe('aborted');
+    expect(store.view().messages()[0]!.legs[0]!.sawAbort).toBe(true);
   });
 
   it('no $ means incomplete even when every byte arrived', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     feedRequest(store, c, 0, { tid: 'cont0001', method: 'SEND', headers: sendHeaders({ id: 'p', range: '1-4/8' }), body: 'abcd', flag: '+', frame: 1 });
     feedRequest(store, c, 0, { tid: 'cont0002', method: 'SEND', headers: sendHeaders({ id: 'p', range: '5-8/8' }), body: 'efgh', flag: '+', frame: 2 });
     finishStore(store);
-    expect(store.messages[0]!.state()).toBe('incomplete');
+    expect(store.view().messages()[0]!.state()).toBe('incomplete');
   });
 
   it('body-less SENDs (1-0/0, 1-*/*, no Byte-Range) are complete messages', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     feedRequest(store, c, 0, { tid: 'bind0001', method: 'SEND', headers: sendHeaders({ id: 'zero', range: '1-0/0' }), frame: 1 });
     feedRequest(store, c, 0, { tid: 'bind0002', method: 'SEND', headers: sendHeaders({ id: 'star', range: '1-*/*' }), frame: 2 });
     feedRequest(store, c, 0, { tid: 'bind0003', method: 'SEND', headers: sendHeaders({ id: 'none' }), frame: 3 });
     feedRequest(store, c, 0, { tid: 'bind0004', method: 'SEND', headers: sendHeaders({ id: 'text' }), body: 'no range', frame: 4 });
     finishStore(store);
-    expect(store.messages.map((m) => [m.messageId, m.state(), m.size()])).toEqual([
+    expect(store.view().messages().map((m) => [m.messageId, m.state(), m.size()])).toEqual([
       ['zero', 'complete', 0],
       ['star', 'complete', 0],
       ['none', 'complete', 0],
       ['text', 'complete', 8],
     ]);
-    expect(store.messages[0]!.sha256()).toBe(sha256(''));
-    expect(store.messages[3]!.sha256()).toBe(sha256('no range'));
+    expect(store.view().messages()[0]!.sha256()).toBe(sha256(''));
+    expect(store.view().messages()[3]!.sha256()).toBe(sha256('no range'));
   });
 
   it('`N-*/*` chunks with the total given only by the last chunk', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     const parts = ['aaaa', 'bbbb', 'cc'];
     feedRequest(store, c, 0, { tid: 'star0001', method: 'SEND', headers: sendHeaders({ id: 's', range: '1-*/*' }), body: parts[0], flag: '+', frame: 1 });
     feedRequest(store, c, 0, { tid: 'star0002', method: 'SEND', headers: sendHeaders({ id: 's', range: '5-*/*' }), body: parts[1], flag: '+', frame: 2 });
     feedRequest(store, c, 0, { tid: 'star0003', method: 'SEND', headers: sendHeaders({ id: 's', range: '9-10/10' }), body: parts[2], frame: 3 });
     finishStore(store);
-    const m = store.messages[0]!;
+    const m = store.view().messages()[0]!;
     expect(m.state()).toBe('complete');
     expect(m.size()).toBe(10);
     expect(m.sha256()).toBe(sha256(parts.join('')));
   });
 
   it('a retransmitted (overlapping) chunk counts its bytes once and keeps the hash', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     const data = Buffer.from('0123456789');
     const send = (tid: string, r: string, s: number, e: number, flag: '+' | '$', frame: number) =>
@@ -173,7 +173,7 @@ describe('messages: chunks, coverage, state', () => {
     send('ovl00002', '4-8/10', 3, 8, '+', 2);
     send('ovl00003', '9-10/10', 8, 10, '$', 3);
     finishStore(store);
-    const m = store.messages[0]!;
+    const m = store.view().messages()[0]!;
     const leg = m.legs[0]!;
     expect(m.state()).toBe('complete');
     expect(leg.coverage.covered).toBe(10);
@@ -183,77 +183,77 @@ describe('messages: chunks, coverage, state', () => {
   });
 
   it('without hashBodies the digest is unknown but coverage and state are the same', () => {
-    const store = new Store({ hashBodies: false });
+    const store = new Correlator({ hashBodies: false });
     const data = body(5000);
     sendChunks(store, data, [2500]);
     finishStore(store);
-    const m = store.messages[0]!;
+    const m = store.view().messages()[0]!;
     expect(m.state()).toBe('complete');
     expect(m.bytesSeen()).toBe(5000);
     expect(m.sha256()).toBeNull();
   });
 
   it('a SEND cut before its end-line makes no message by itself; later complete chunks confirm it', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     feedRequest(store, c, 0, { tid: 'cut00001', method: 'SEND', headers: sendHeaders({ id: 'cut', range: '1-10/10' }), body: 'abcd', truncated: true, frame: 1 });
     feedRequest(store, c, 0, { tid: 'cut00002', method: 'SEND', headers: sendHeaders({ id: 'gap', range: '1-4/8' }), body: 'abcd', truncated: true, frame: 2 });
     feedRequest(store, c, 0, { tid: 'cut00003', method: 'SEND', headers: sendHeaders({ id: 'gap', range: '5-8/8' }), body: 'efgh', frame: 3 });
     finishStore(store);
-    expect(store.messages.map((m) => m.messageId)).toEqual(['gap']);
-    expect(store.messageTable.unconfirmed).toBe(1);
-    expect(store.sessions[0]!.messages).toBe(1);
-    const gap = store.messages[0]!;
+    expect(store.view().messages().map((m) => m.messageId)).toEqual(['gap']);
+    expect(store.view().counts().truncatedMessages).toBe(1);
+    expect(store.view().sessions()[0]!.messages).toBe(1);
+    const gap = store.view().messages()[0]!;
     expect(gap.index).toBe(0);
     expect(gap.state()).toBe('complete');
     expect(gap.legs[0]!.truncatedChunks).toBe(1);
-    expect(store.transactionList[0]!.message?.index).toBe(-1);
-    expect(store.requestCounts.get('SEND')).toBe(1);
-    expect(store.truncatedRequestCounts.get('SEND')).toBe(2);
+    expect(store.view().transactions()[0]!.message?.index).toBe(-1);
+    expect(store.view().counts().requests.get('SEND')).toBe(1);
+    expect(store.view().counts().truncatedRequests.get('SEND')).toBe(2);
   });
 
   it('chunks disagreeing on the total are diagnosed', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     feedRequest(store, c, 0, { tid: 'tot00001', method: 'SEND', headers: sendHeaders({ id: 't', range: '1-2/4' }), body: 'ab', flag: '+', frame: 1 });
     feedRequest(store, c, 0, { tid: 'tot00002', method: 'SEND', headers: sendHeaders({ id: 't', range: '3-4/5' }), body: 'cd', frame: 2 });
     finishStore(store);
-    expect(store.diagnosticList.map((d) => d.code)).toContain('inconsistent-total');
-    expect(store.messages[0]!.totalConflict).toBe(true);
+    expect(store.view().diagnostics().map((d) => d.code)).toContain('inconsistent-total');
+    expect(store.view().messages()[0]!.totalConflict).toBe(true);
   });
 
   it('the same Message-ID in two sessions is two messages; in one session one', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     const other = 'msrp://10.9.9.9:2855/carol;tcp';
     feedRequest(store, c, 0, { tid: 'sess0001', method: 'SEND', headers: sendHeaders({ id: 'same', range: '1-1/1' }), body: 'a', frame: 1 });
     feedRequest(store, c, 0, { tid: 'sess0002', method: 'SEND', headers: sendHeaders({ id: 'same', range: '1-1/1', to: [other] }), body: 'a', frame: 2 });
     feedRequest(store, c, 1, { tid: 'sess0003', method: 'SEND', headers: sendHeaders({ id: 'same', range: '1-1/1', to: [other] }), body: 'a', frame: 3 });
     finishStore(store);
-    expect(store.messages).toHaveLength(2);
-    expect(store.sessions).toHaveLength(2);
-    expect(store.messages[1]!.legs.map((l) => l.dir)).toEqual([0, 1]);
+    expect(store.view().messages()).toHaveLength(2);
+    expect(store.view().sessions()).toHaveLength(2);
+    expect(store.view().messages()[1]!.legs.map((l) => l.dir)).toEqual([0, 1]);
   });
 
   it('the body streams through msrpBody: a frame reported without slices keeps coverage but drops the hash', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     feedRequest(store, c, 0, { tid: 'nohead01', method: 'SEND', headers: sendHeaders({ id: 'n', range: '1-5/5' }), body: 'hello', frame: 1, noHead: true });
     finishStore(store);
-    const m = store.messages[0]!;
+    const m = store.view().messages()[0]!;
     expect(m.state()).toBe('complete');
     expect(m.sha256()).toBeNull();
   });
 
   it('per-leg responses: counts, RTT and the response to the last chunk', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     feedRequest(store, c, 0, { tid: 'rsp00001', method: 'SEND', headers: sendHeaders({ id: 'r', range: '1-2/4' }), body: 'ab', flag: '+', frame: 1, ms: 0 });
     feedResponse(store, c, 1, { tid: 'rsp00001', status: 200, frame: 2, ms: 4 });
     feedRequest(store, c, 0, { tid: 'rsp00002', method: 'SEND', headers: sendHeaders({ id: 'r', range: '3-4/4' }), body: 'cd', frame: 3, ms: 10 });
     feedResponse(store, c, 1, { tid: 'rsp00002', status: 200, frame: 4, ms: 12 });
     finishStore(store);
-    const leg = store.messages[0]!.legs[0]!;
+    const leg = store.view().messages()[0]!.legs[0]!;
     expect(leg.responseCount(200)).toBe(2);
     expect(leg.rttCount).toBe(2);
     expect(leg.rttMin).toBeCloseTo(2, 6);

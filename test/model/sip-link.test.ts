@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseSipDatagram } from '../../src/sip/parser.js';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { checkFile } from '../../src/model/file-transfer.js';
 import { at, feedRequest, finishStore, sendHeaders, tcpConn } from '../helpers/frames.js';
 
@@ -27,7 +27,7 @@ function sip(start: string, callId: string, cseq: string, body: string | undefin
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body ?? ''}`);
 }
 
-function negotiate(store: Store, callId: string, selector: string | undefined): void {
+function negotiate(store: Correlator, callId: string, selector: string | undefined): void {
   const fileAttrs = selector === undefined ? [] : [`a=file-selector:${selector}`, 'a=sendonly'];
   const offer = sip('INVITE sip:bob@127.0.0.1 SIP/2.0', callId, '1 INVITE', sdp(2862, ALICE_URI, [...fileAttrs, 'a=setup:active']), 1);
   const answer = sip('SIP/2.0 200 OK', callId, '1 INVITE', sdp(2872, BOB_URI, ['a=setup:passive']), 2);
@@ -36,7 +36,7 @@ function negotiate(store: Store, callId: string, selector: string | undefined): 
   store.sipMessage(parseSipDatagram(answer, ctx(2))!);
 }
 
-function sendFile(store: Store, data: Buffer, chunk: number, frame0 = 10): void {
+function sendFile(store: Correlator, data: Buffer, chunk: number, frame0 = 10): void {
   const c = tcpConn(0, '127.0.0.1:58000', '127.0.0.1:2872');
   let frame = frame0;
   for (let s = 0; s < data.length; s += chunk) {
@@ -65,40 +65,40 @@ const colonHex = (hex: string) => hex.toUpperCase().match(/../g)!.join(':');
 
 describe('SIP dialog links and RFC 5547 file transfer', () => {
   it('links the session to the dialog by the a=path session-ids and verifies size and sha-1', () => {
-    const store = new Store();
+    const store = new Correlator();
     negotiate(store, 'call-1@test', `name:"report.pdf" type:application/pdf size:15001 hash:sha-1:${colonHex(SHA1)}`);
     sendFile(store, FILE, 2500);
     finishStore(store);
-    expect(store.dialogList).toHaveLength(1);
-    expect(store.sipDialogCount).toBe(1);
-    const s = store.sessions[0]!;
+    expect(store.view().dialogs()).toHaveLength(1);
+    expect(store.view().counts().sipDialogs).toBe(1);
+    const s = store.view().sessions()[0]!;
     expect(s.sip).toEqual({ dialog: 0, callId: 'call-1@test' });
     expect(s.fileSelector?.name).toBe('report.pdf');
-    const m = store.messages[0]!;
+    const m = store.view().messages()[0]!;
     expect(m.sha1()).toBe(SHA1);
     const check = checkFile(m.fileSelector!, m);
     expect(check.state).toBe('verified');
     expect(check.actualSize).toBe(15001);
-    expect(store.diagnosticList.filter((d) => d.code === 'file-mismatch')).toHaveLength(0);
+    expect(store.view().diagnostics().filter((d) => d.code === 'file-mismatch')).toHaveLength(0);
   });
 
   it('reports a mismatch when the hash differs, incomplete when chunks are missing', () => {
-    const wrong = new Store();
+    const wrong = new Correlator();
     negotiate(wrong, 'call-2@test', `name:"report.pdf" type:application/pdf size:15001 hash:sha-1:${colonHex('00'.repeat(20))}`);
     sendFile(wrong, FILE, 2500);
     finishStore(wrong);
-    const m = wrong.messages[0]!;
+    const m = wrong.view().messages()[0]!;
     expect(checkFile(m.fileSelector!, m).state).toBe('mismatch');
-    expect(wrong.diagnosticList.map((d) => d.code)).toContain('file-mismatch');
+    expect(wrong.view().diagnostics().map((d) => d.code)).toContain('file-mismatch');
 
-    const cut = new Store();
+    const cut = new Correlator();
     negotiate(cut, 'call-3@test', `name:"report.pdf" type:application/pdf size:15001 hash:sha-1:${colonHex(SHA1)}`);
     sendFile(cut, FILE.subarray(0, 5000), 2500);
     finishStore(cut);
-    const m2 = cut.messages[0]!;
+    const m2 = cut.view().messages()[0]!;
     // The chunks say total 5000 here, so build the check against the selector's 15001.
     expect(checkFile(m2.fileSelector!, m2).state).toBe('mismatch');
-    const partial = new Store();
+    const partial = new Correlator();
     negotiate(partial, 'call-4@test', `name:"report.pdf" type:application/pdf size:15001 hash:sha-1:${colonHex(SHA1)}`);
     const c = tcpConn(0, '127.0.0.1:58000', '127.0.0.1:2872');
     feedRequest(partial, c, 0, {
@@ -110,24 +110,24 @@ describe('SIP dialog links and RFC 5547 file transfer', () => {
       frame: 10,
     });
     finishStore(partial);
-    expect(checkFile(partial.messages[0]!.fileSelector!, partial.messages[0]!).state).toBe('incomplete');
+    expect(checkFile(partial.view().messages()[0]!.fileSelector!, partial.view().messages()[0]!).state).toBe('incomplete');
   });
 
   it('a session negotiated after its MSRP started is linked when the SDP arrives', () => {
-    const store = new Store();
+    const store = new Correlator();
     sendFile(store, Buffer.from('hello'), 100);
-    expect(store.sessions[0]!.sip).toBeUndefined();
+    expect(store.view().sessions()[0]!.sip).toBeUndefined();
     negotiate(store, 'late@test', undefined);
     finishStore(store);
-    expect(store.sessions[0]!.sip?.callId).toBe('late@test');
+    expect(store.view().sessions()[0]!.sip?.callId).toBe('late@test');
   });
 
   it('without SDP there is no dialog and no file check', () => {
-    const store = new Store();
+    const store = new Correlator();
     sendFile(store, FILE, 4096);
     finishStore(store);
-    expect(store.sipDialogCount).toBe(0);
-    expect(store.messages[0]!.fileSelector).toBeUndefined();
-    expect(store.messages[0]!.sha1()).toBeNull();
+    expect(store.view().counts().sipDialogs).toBe(0);
+    expect(store.view().messages()[0]!.fileSelector).toBeUndefined();
+    expect(store.view().messages()[0]!.sha1()).toBeNull();
   });
 });

@@ -1,78 +1,102 @@
 import { describe, expect, it } from 'vitest';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { transactionState } from '../../src/model/transactions.js';
 import { ALICE, BOB, feedRequest, feedResponse, finishStore, reportHeaders, sendHeaders, tcpConn } from '../helpers/frames.js';
 
-function codes(store: Store): string[] {
-  return store.diagnosticList.map((d) => d.code);
+function codes(store: Correlator): string[] {
+  return store.view().diagnostics().map((d) => d.code);
 }
 
 describe('transactions', () => {
   it('matches a response to its request by transaction id in the other direction, with the RTT', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     feedRequest(store, c, 0, { tid: 'a1b2c3d4', method: 'SEND', headers: sendHeaders({ id: 'm1', range: '1-5/5', type: 'text/plain' }), body: 'hello', frame: 3, ms: 10 });
     feedResponse(store, c, 1, { tid: 'a1b2c3d4', status: 200, comment: 'OK', frame: 4, ms: 12.5 });
     finishStore(store);
-    expect(store.transactionList).toHaveLength(1);
-    const t = store.transactionList[0]!;
+    expect(store.view().transactions()).toHaveLength(1);
+    const t = store.view().transactions()[0]!;
     expect(t.request?.method).toBe('SEND');
     expect(t.response?.status).toBe(200);
     expect(t.response?.rttMs).toBeCloseTo(2.5, 6);
     expect(transactionState(t)).toBe('answered');
     expect(codes(store)).toEqual([]);
-    expect(store.requestCounts.get('SEND')).toBe(1);
-    expect(store.responseCounts.get(200)).toBe(1);
+    expect(store.view().counts().requests.get('SEND')).toBe(1);
+    expect(store.view().counts().responses.get(200)).toBe(1);
   });
 
   it('does not match a response travelling in the same direction as the request', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     feedRequest(store, c, 0, { tid: 'same1234', method: 'AUTH', headers: [['To-Path', BOB], ['From-Path', ALICE]], frame: 1 });
     feedResponse(store, c, 0, { tid: 'same1234', status: 200, frame: 2 });
     finishStore(store);
-    const [req, resp] = store.transactionList;
+    const [req, resp] = store.view().transactions();
     expect(transactionState(req!)).toBe('unanswered');
     expect(transactionState(resp!)).toBe('orphan-response');
     expect(codes(store).sort()).toEqual(['no-response', 'response-without-request']);
   });
 
   it('keeps transactions of different connections apart', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c0 = tcpConn(0);
     const c1 = tcpConn(1);
     feedRequest(store, c0, 0, { tid: 'dup12345', method: 'SEND', headers: sendHeaders({ id: 'x', range: '1-1/1' }), body: 'x', frame: 1, ms: 1 });
     feedRequest(store, c1, 0, { tid: 'dup12345', method: 'SEND', headers: sendHeaders({ id: 'x', range: '1-1/1' }), body: 'x', frame: 2, ms: 2 });
     feedResponse(store, c1, 1, { tid: 'dup12345', status: 481, frame: 3, ms: 5 });
     finishStore(store);
-    const [t0, t1] = store.transactionList;
+    const [t0, t1] = store.view().transactions();
     expect(t0!.response).toBeUndefined();
     expect(t1!.response?.status).toBe(481);
     expect(t1!.response?.rttMs).toBeCloseTo(3, 6);
     expect(codes(store)).toEqual(['no-response']);
-    expect(store.diagnosticList[0]!.connection).toBe(0);
+    expect(store.view().diagnostics()[0]!.connection).toBe(0);
   });
 
   it('flags unanswered requests that expect a response, once, when the connection closes', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     feedRequest(store, c, 0, { tid: 'auth0001', method: 'AUTH', headers: [['To-Path', 'msrp://r:2865;tcp'], ['From-Path', ALICE]], frame: 7 });
     store.connectionClosed(c, 'fin');
-    // Settled when input for another connection arrives, or at finish.
+    // Settled by settleClosed() for another connection (the pipeline calls it before each input), or at finish.
     expect(codes(store)).toEqual([]);
     finishStore(store);
     expect(codes(store)).toEqual(['no-response']);
-    expect(store.diagnosticList[0]!.frame).toBe(7);
+    expect(store.view().diagnostics()[0]!.frame).toBe(7);
+  });
+
+  it('settles a closed connection when the pipeline passes on input for another one, not for itself', () => {
+    const store = new Correlator();
+    const c0 = tcpConn(0);
+    const c1 = tcpConn(1);
+    const closed: number[] = [];
+    store.onEvent((e) => {
+      if (e.type === 'connection' && e.event === 'closed') closed.push(e.connection.id);
+    });
+    feedRequest(store, c0, 0, { tid: 'auth0001', method: 'AUTH', headers: [['To-Path', 'msrp://r:2865;tcp'], ['From-Path', ALICE]], frame: 7 });
+    store.connectionClosed(c0, 'rst');
+    // Frames flushed at close still belong to the connection: it stays open in the model.
+    store.settleClosed(c0.id);
+    expect(codes(store)).toEqual([]);
+    expect(closed).toEqual([]);
+    store.settleClosed(c1.id);
+    expect(codes(store)).toEqual(['no-response']);
+    expect(closed).toEqual([0]);
+    // Settled once.
+    store.settleClosed(c1.id);
+    finishStore(store);
+    expect(codes(store)).toEqual(['no-response']);
+    expect(closed).toEqual([0]);
   });
 
   it('a REPORT never expects a response and a response to one is diagnosed', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     feedRequest(store, c, 1, { tid: 'rep00001', method: 'REPORT', headers: reportHeaders({ id: 'm1', range: '1-5/5', status: '000 200 OK' }), frame: 1 });
     feedRequest(store, c, 1, { tid: 'rep00002', method: 'REPORT', headers: reportHeaders({ id: 'm2', range: '1-5/5', status: '000 200 OK' }), frame: 2 });
     feedResponse(store, c, 0, { tid: 'rep00002', status: 200, frame: 3 });
     finishStore(store);
-    const [r1, r2] = store.transactionList;
+    const [r1, r2] = store.view().transactions();
     expect(r1!.expects).toBe('none');
     expect(transactionState(r1!)).toBe('no-response-expected');
     expect(r2!.response?.status).toBe(200);
@@ -80,7 +104,7 @@ describe('transactions', () => {
   });
 
   it('honours Failure-Report: no (no response expected) and partial (only failures expected)', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     const h = (id: string, fr: string) => sendHeaders({ id, range: '1-1/1', type: 'text/plain', extra: [['Failure-Report', fr]] });
     feedRequest(store, c, 0, { tid: 'nofr0001', method: 'SEND', headers: h('a', 'no'), body: 'a', frame: 1 });
@@ -90,7 +114,7 @@ describe('transactions', () => {
     feedResponse(store, c, 1, { tid: 'part0002', status: 413, frame: 5 });
     feedResponse(store, c, 1, { tid: 'nofr0002', status: 200, frame: 6 });
     finishStore(store);
-    const byTid = new Map(store.transactionList.map((t) => [t.transactionId, t]));
+    const byTid = new Map(store.view().transactions().map((t) => [t.transactionId, t]));
     expect(byTid.get('nofr0001')!.expects).toBe('none');
     expect(byTid.get('part0001')!.expects).toBe('failure-only');
     expect(transactionState(byTid.get('nofr0001')!)).toBe('no-response-expected');
@@ -98,11 +122,11 @@ describe('transactions', () => {
     expect(byTid.get('part0002')!.response?.status).toBe(413);
     // A 413 is what partial asks for; the 200 to a Failure-Report: no SEND is not.
     expect(codes(store)).toEqual(['unexpected-response']);
-    expect(store.diagnosticList[0]!.frame).toBe(6);
+    expect(store.view().diagnostics()[0]!.frame).toBe(6);
   });
 
   it('reports a response whose request was not seen, and a repeated response', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     feedResponse(store, c, 1, { tid: 'orphan01', status: 200, frame: 1 });
     feedRequest(store, c, 0, { tid: 'twice001', method: 'AUTH', headers: [['To-Path', 'msrp://r:2865;tcp'], ['From-Path', ALICE]], frame: 2 });
@@ -110,14 +134,14 @@ describe('transactions', () => {
     feedResponse(store, c, 1, { tid: 'twice001', status: 401, frame: 4 });
     finishStore(store);
     expect(codes(store)).toEqual(['response-without-request', 'duplicate-response']);
-    const auth = store.transactionList.find((t) => t.transactionId === 'twice001')!;
+    const auth = store.view().transactions().find((t) => t.transactionId === 'twice001')!;
     expect(auth.extraResponses).toBe(1);
-    expect(store.responseCounts.get(401)).toBe(2);
-    expect(store.transactionList.filter((t) => t.request === undefined)).toHaveLength(1);
+    expect(store.view().counts().responses.get(401)).toBe(2);
+    expect(store.view().transactions().filter((t) => t.request === undefined)).toHaveLength(1);
   });
 
   it('diagnoses a transaction id reused while its request is unanswered', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     const h = sendHeaders({ id: 'q', range: '1-1/1' });
     feedRequest(store, c, 0, { tid: 'reuse001', method: 'SEND', headers: h, body: 'q', frame: 1 });
@@ -125,37 +149,37 @@ describe('transactions', () => {
     feedResponse(store, c, 1, { tid: 'reuse001', status: 200, frame: 3 });
     finishStore(store);
     expect(codes(store)).toEqual(['duplicate-transaction-id']);
-    expect(store.transactionList[1]!.response?.status).toBe(200);
-    expect(store.transactionList[0]!.response).toBeUndefined();
+    expect(store.view().transactions()[1]!.response?.status).toBe(200);
+    expect(store.view().transactions()[0]!.response).toBeUndefined();
   });
 
   it('counts truncated frames apart from complete ones but still matches them', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     feedRequest(store, c, 0, { tid: 'auth0002', method: 'AUTH', headers: [['To-Path', 'msrp://r:2865;tcp'], ['From-Path', ALICE]], frame: 1 });
     feedResponse(store, c, 1, { tid: 'auth0002', status: 423, frame: 2, truncated: true });
     finishStore(store);
-    expect(store.responseCounts.size).toBe(0);
-    expect(store.truncatedResponseCounts.get(423)).toBe(1);
-    expect(store.transactionList[0]!.response?.status).toBe(423);
-    expect(store.transactionList[0]!.response?.truncated).toBe(true);
+    expect(store.view().counts().responses.size).toBe(0);
+    expect(store.view().counts().truncatedResponses.get(423)).toBe(1);
+    expect(store.view().transactions()[0]!.response?.status).toBe(423);
+    expect(store.view().transactions()[0]!.response?.truncated).toBe(true);
   });
 
   it('can count without retaining transactions', () => {
-    const store = new Store({ retainTransactions: false });
+    const store = new Correlator({ retainTransactions: false });
     const c = tcpConn(0);
     feedRequest(store, c, 0, { tid: 'keep0001', method: 'SEND', headers: sendHeaders({ id: 'k', range: '1-1/1' }), body: 'k', frame: 1 });
     feedResponse(store, c, 1, { tid: 'keep0001', status: 200, frame: 2 });
     finishStore(store);
-    expect(store.transactionList).toHaveLength(0);
-    expect(store.transactionTotal).toBe(1);
-    expect(store.messages[0]!.legs[0]!.responseCount(200)).toBe(1);
+    expect(store.view().transactions()).toHaveLength(0);
+    expect(store.view().counts().transactions).toBe(1);
+    expect(store.view().messages()[0]!.legs[0]!.responseCount(200)).toBe(1);
   });
 });
 
 describe('pending requests stay bounded', () => {
   it('REPORTs and answered requests are remembered only briefly; waiting ones long', () => {
-    const store = new Store();
+    const store = new Correlator();
     const c = tcpConn(0);
     for (let i = 0; i < 1000; i++) {
       feedRequest(store, c, 1, { tid: `rep${String(i).padStart(6, '0')}`, method: 'REPORT', headers: reportHeaders({ id: 'x', range: '1-1/1', status: '000 200 OK' }), frame: i + 1 });
@@ -167,8 +191,8 @@ describe('pending requests stay bounded', () => {
     feedResponse(store, c, 1, { tid: 'send0001', status: 200, frame: 2003 });
     feedResponse(store, c, 1, { tid: 'send0001', status: 200, frame: 2004 });
     finishStore(store);
-    const codes = store.diagnosticList.map((d) => d.code).filter((x) => x !== 'report-without-message');
+    const codes = store.view().diagnostics().map((d) => d.code).filter((x) => x !== 'report-without-message');
     expect(codes).toEqual(['response-to-report', 'response-without-request', 'duplicate-response']);
-    expect(store.transactionList.find((t) => t.transactionId === 'send0001')?.extraResponses).toBe(1);
+    expect(store.view().transactions().find((t) => t.transactionId === 'send0001')?.extraResponses).toBe(1);
   });
 });

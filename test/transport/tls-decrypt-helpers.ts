@@ -19,7 +19,7 @@ import { KeyRing } from '../../src/cli/keylog.js';
 import { runPipeline } from '../../src/cli/pipeline.js';
 import { buildJsonDocument } from '../../src/export/json.js';
 import type { JsonConnection, JsonDocument } from '../../src/export/json-types.js';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { buildTcp, LINKTYPE_EN10MB } from '../../src/net/build.js';
 import { PacketDecoder } from '../../src/net/decoder.js';
 import type { Segment } from '../../src/net/types.js';
@@ -58,12 +58,12 @@ export function tmpFile(name: string, content: string | Buffer): string {
 
 export interface Analysis {
   doc: JsonDocument;
-  store: Store;
+  store: Correlator;
 }
 
 /** capture → the CLI's pipeline (with --keylog files, as src/cli/analyze.ts does) → the JSON document. */
 export async function analyze(input: string | Buffer | Readable, keylogs: string[] = []): Promise<Analysis> {
-  const store = new Store({ hashBodies: true });
+  const store = new Correlator({ hashBodies: true });
   const keys = new KeyRing((d) => store.diagnostic(d));
   for (const k of keylogs) keys.addFile(k, false);
   const src = Buffer.isBuffer(input) ? Readable.from([input]) : input;
@@ -72,7 +72,7 @@ export async function analyze(input: string | Buffer | Readable, keylogs: string
   } finally {
     keys.close();
   }
-  return { doc: buildJsonDocument(store), store };
+  return { doc: buildJsonDocument(store.view()), store };
 }
 
 /** Object → sorted entries (count maps compare regardless of key order). */

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { buildJsonDocument } from '../../src/export/json.js';
 import type { JsonDocument, JsonMessage, JsonSession, JsonTransaction } from '../../src/export/json-types.js';
-import type { Store } from '../../src/model/store.js';
+import type { Correlator } from '../../src/model/correlator.js';
 import { runCapture } from '../helpers/run-pipeline.js';
 
 export const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -19,7 +19,7 @@ export const HAVE_CORPUS = existsSync(CORPUS);
 
 export interface Built {
   doc: JsonDocument;
-  store: Store;
+  store: Correlator;
   /** The model's kept body bytes of a message (what the CLI passes as getBody). */
   body: (message: number) => Uint8Array | null;
 }
@@ -31,9 +31,9 @@ export function built(file: string): Promise<Built> {
   let p = cache.get(file);
   if (p === undefined) {
     p = runCapture(file).then(({ store }) => ({
-      doc: buildJsonDocument(store, { version: '0.0.0-test' }),
+      doc: buildJsonDocument(store.view(), { version: '0.0.0-test' }),
       store,
-      body: (i: number) => store.messages[i]?.preview ?? null,
+      body: (i: number) => store.view().messages()[i]?.preview ?? null,
     }));
     cache.set(file, p);
   }

@@ -8,7 +8,7 @@ import { ReadStream } from 'node:tty';
 
 const dist = new URL('../../dist/', import.meta.url);
 const { runPipeline } = await import(new URL('cli/pipeline.js', dist).href);
-const { Store } = await import(new URL('model/store.js', dist).href);
+const { Correlator } = await import(new URL('model/correlator.js', dist).href);
 const { buildJsonDocument } = await import(new URL('export/json.js', dist).href);
 const { runTui } = await import(new URL('tui/app.js', dist).href);
 
@@ -20,10 +20,10 @@ const fromStdin = file === '-';
 let input = process.stdin;
 if (fromStdin) input = new ReadStream(openSync('/dev/tty', 'r'));
 
-const store = new Store();
+const store = new Correlator();
 const sources = [{ name: fromStdin ? '-' : file, input: fromStdin ? process.stdin : file }];
-const body = (i) => store.messages[i]?.preview ?? null;
-const cut = (t, part) => store.cutFrame(t, part);
+const body = (i) => store.view().messages()[i]?.preview ?? null;
+const cut = (t, part) => store.view().cutFrame(t, part);
 
 let code;
 if (live) {
@@ -32,7 +32,7 @@ if (live) {
     for (const l of listeners) l();
   });
   const tui = runTui({
-    getDocument: () => buildJsonDocument(store),
+    getDocument: () => buildJsonDocument(store.view()),
     subscribe: (fn) => {
       listeners.add(fn);
       return () => listeners.delete(fn);
@@ -48,7 +48,7 @@ if (live) {
   code = await tui;
 } else {
   await runPipeline({ sources, model: store });
-  const doc = buildJsonDocument(store);
+  const doc = buildJsonDocument(store.view());
   code = await runTui({ getDocument: () => doc, input, title: 'msrpscope', getBody: body, getCut: cut });
 }
 if (fromStdin) input.destroy();

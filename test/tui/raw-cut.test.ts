@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildJsonDocument } from '../../src/export/json.js';
 import type { JsonDocument } from '../../src/export/json-types.js';
-import { MAX_CUT_FRAMES, Store } from '../../src/model/store.js';
+import { Correlator, MAX_CUT_FRAMES } from '../../src/model/correlator.js';
 import { lineText } from '../../src/tui/format/line.js';
 import { rawLines, type CutFrameView, type CutLookup } from '../../src/tui/format/raw.js';
 import { CUT_423, CUT_SEND, cutCapture } from '../helpers/cut-capture.js';
@@ -14,14 +14,14 @@ import { feedRequest, feedResponse, tcpConn } from '../helpers/frames.js';
 import { runCapture } from '../helpers/run-pipeline.js';
 import { built, clone, corpusFile, HAVE_CORPUS } from './fixtures.js';
 
-const lookup = (store: Store): CutLookup => (t, part) => store.cutFrame(t, part);
+const lookup = (store: Correlator): CutLookup => (t, part) => store.view().cutFrame(t, part);
 
 describe('raw view of the generated capture with cut frames', () => {
   let doc: JsonDocument;
-  let store: Store;
+  let store: Correlator;
   beforeAll(async () => {
     store = (await runCapture(Readable.from([cutCapture()]), { name: 'cut.pcap' })).store;
-    doc = buildJsonDocument(store, { version: '0.0.0-test' });
+    doc = buildJsonDocument(store.view(), { version: '0.0.0-test' });
   });
 
   it('the 423 cut in its header block shows every byte received, escaped, then why it did not parse', () => {
@@ -63,9 +63,9 @@ describe('raw view of the generated capture with cut frames', () => {
     const t = doc.transactions.find((x) => x.transactionId === 'au0002')!;
     const ok = doc.transactions.find((x) => x.transactionId === 'au0001')!;
     expect(Object.keys(t.response!)).toEqual(Object.keys(ok.response!));
-    expect(store.cutFrame(ok.id, 'response')).toBeUndefined();
-    expect(store.cutFrame(ok.id, 'request')).toBeUndefined();
-    expect(store.cutFrame(t.id, 'response')?.head).toEqual(CUT_423);
+    expect(store.view().cutFrame(ok.id, 'response')).toBeUndefined();
+    expect(store.view().cutFrame(ok.id, 'request')).toBeUndefined();
+    expect(store.view().cutFrame(t.id, 'response')?.head).toEqual(CUT_423);
   });
 });
 
@@ -74,7 +74,7 @@ describe('raw view: why a cut frame did not parse', () => {
   let tx: number;
   beforeAll(async () => {
     const store = (await runCapture(Readable.from([cutCapture()]), { name: 'cut.pcap' })).store;
-    doc = buildJsonDocument(store, { version: '0.0.0-test' });
+    doc = buildJsonDocument(store.view(), { version: '0.0.0-test' });
     tx = doc.transactions.find((x) => x.transactionId === 'au0002')!.id;
   });
   const last = (d: JsonDocument, cut: CutFrameView): string =>
@@ -117,15 +117,15 @@ describe('raw view: why a cut frame did not parse', () => {
   });
 
   it('the model keeps the first MAX_CUT_FRAMES cut frames only', () => {
-    const s = new Store();
+    const s = new Correlator();
     const c = tcpConn(0);
     const cut = { reason: 'end' as const, in: 'headers' as const, length: head.length, bodyLength: 0, head };
     for (let i = 0; i < MAX_CUT_FRAMES + 5; i++) {
       feedRequest(s, c, 0, { tid: `tx${1000 + i}`, method: 'AUTH', headers: [], frame: 2 * i + 1 });
       feedResponse(s, c, 1, { tid: `tx${1000 + i}`, status: 423, frame: 2 * i + 2, truncated: true, cut });
     }
-    expect(s.cutFrame(MAX_CUT_FRAMES - 1, 'response')).toBe(cut);
-    expect(s.cutFrame(MAX_CUT_FRAMES, 'response')).toBeUndefined();
+    expect(s.view().cutFrame(MAX_CUT_FRAMES - 1, 'response')).toBe(cut);
+    expect(s.view().cutFrame(MAX_CUT_FRAMES, 'response')).toBeUndefined();
     expect(MAX_CUT_FRAMES).toBe(256);
   });
 });

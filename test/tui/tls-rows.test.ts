@@ -4,7 +4,7 @@ import { KeyRing } from '../../src/cli/keylog.js';
 import { runPipeline } from '../../src/cli/pipeline.js';
 import { buildJsonDocument } from '../../src/export/json.js';
 import type { JsonDocument } from '../../src/export/json-types.js';
-import { Store } from '../../src/model/store.js';
+import { Correlator } from '../../src/model/correlator.js';
 import { lineText } from '../../src/tui/format/line.js';
 import { sessionRows, type SessionRow } from '../../src/tui/format/session-list.js';
 import { listColumns, listRowLine } from '../../src/tui/format/session-list-lines.js';
@@ -13,11 +13,11 @@ const SAMPLES = 'samples/tls';
 
 async function analyzeTls(name: string, keys: string | undefined): Promise<JsonDocument> {
   const file = `${SAMPLES}/${name}.pcap`;
-  const store = new Store();
+  const store = new Correlator();
   const ring = new KeyRing((d) => store.diagnostic(d));
   if (keys !== undefined) ring.addFile(keys, false);
   await runPipeline({ sources: [{ name: file, input: file }], model: store, keys: ring });
-  return buildJsonDocument(store, { version: '0.0.0-test' });
+  return buildJsonDocument(store.view(), { version: '0.0.0-test' });
 }
 
 describe.skipIf(!existsSync(`${SAMPLES}/tls13_keyupdate.pcap`))('TUI session list: TLS connections say what decryption made of them', () => {

@@ -8,8 +8,8 @@ export const extractOutput: Output<string> = {
   primary: false,
   keeps: { bodies: true, hashes: true },
   requested: (o) => (typeof o.extract === 'string' ? o.extract : undefined),
-  async write(model, dir, sink, settings) {
-    const r = await extractBodies(model, dir);
+  async write(view, dir, sink, settings) {
+    const r = await extractBodies(view, dir);
     for (const f of r.failed) sink.warn(`message ${f.message} not extracted: ${f.error}`);
     if (settings.alone) sink.write(`extracted ${r.files.length} files into ${r.dir} (manifest ${r.manifest})\n`);
   },

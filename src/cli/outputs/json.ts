@@ -11,14 +11,14 @@ export const jsonOutput: Output<string | true> = {
   keeps: { bodies: false, hashes: true },
   requested: (o) => (typeof o.json === 'string' || o.json === true ? o.json : undefined),
   target: (arg) => (typeof arg === 'string' ? arg : undefined),
-  write(model, _arg, sink, settings) {
+  write(view, _arg, sink, settings) {
     if (isEmptyFilter(settings.filter)) {
       // Streamed record by record: the whole document is never held as one string.
-      writeJsonDocument(model, (chunk) => sink.write(terminalSafeJson(chunk)));
+      writeJsonDocument(view, (chunk) => sink.write(terminalSafeJson(chunk)));
       sink.write('\n');
       return;
     }
-    const doc = filterDocument(buildJsonDocument(model), settings.filter);
+    const doc = filterDocument(buildJsonDocument(view), settings.filter);
     sink.write(`${terminalSafeJson(JSON.stringify(doc, null, 2))}\n`);
   },
 };

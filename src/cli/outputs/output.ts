@@ -3,7 +3,7 @@
  * options it adds, whether the command line asks for it, what the model must keep for it, and how it writes.
  * Adding an output is one file like these plus one line in registry.ts.
  */
-import type { Store } from '../../model/store.js';
+import type { ModelView, ObservedModel } from '../../model/view.js';
 import type { RecordFilter } from '../../export/filter.js';
 import type { PipelineResult } from '../pipeline.js';
 
@@ -47,9 +47,9 @@ export interface Output<A> {
   /** A file to write to instead of standard output. */
   target?(arg: A): string | undefined;
   /** Before reading: a streaming output attaches to the model's events. */
-  attach?(model: Store, arg: A, sink: OutputSink, settings: OutputSettings): void;
+  attach?(model: ObservedModel, arg: A, sink: OutputSink, settings: OutputSettings): void;
   /** An output that reads the capture itself (the TUI opens before reading when live); returns its exit code. */
-  drive?(model: Store, arg: A, analysis: AnalysisRun, settings: OutputSettings): Promise<{ result: PipelineResult | undefined; exitCode: number }>;
-  /** After reading: writes what the model holds. */
-  write?(model: Store, arg: A, sink: OutputSink, settings: OutputSettings): Promise<void> | void;
+  drive?(model: ObservedModel, arg: A, analysis: AnalysisRun, settings: OutputSettings): Promise<{ result: PipelineResult | undefined; exitCode: number }>;
+  /** After reading: writes what the model's read-only view holds. */
+  write?(view: ModelView, arg: A, sink: OutputSink, settings: OutputSettings): Promise<void> | void;
 }

@@ -12,10 +12,10 @@ export const summaryOutput: Output<true> = {
   // Body hashes appear in JSON/NDJSON records and verify file transfers; the summary shows neither.
   keeps: { bodies: false, hashes: false },
   requested: (o) => (o.summary === true ? true : undefined),
-  write(model, _arg, sink, settings) {
+  write(view, _arg, sink, settings) {
     const style = { color: settings.color, columns: settings.columns };
     // Unfiltered, it reads straight from the model: the full records of every message and transaction are not needed.
-    if (isEmptyFilter(settings.filter)) sink.write(renderSummary(summaryInput(model), style));
-    else sink.write(renderSummary(filterDocument(buildJsonDocument(model), settings.filter), style));
+    if (isEmptyFilter(settings.filter)) sink.write(renderSummary(summaryInput(view), style));
+    else sink.write(renderSummary(filterDocument(buildJsonDocument(view), settings.filter), style));
   },
 };

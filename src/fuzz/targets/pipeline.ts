@@ -10,7 +10,7 @@ import { runPipeline } from '../../cli/pipeline.js';
 import { buildJsonDocument } from '../../export/json.js';
 import { createNdjsonWriter } from '../../export/ndjson.js';
 import { renderSummary } from '../../export/summary.js';
-import { Store } from '../../model/store.js';
+import { Correlator } from '../../model/correlator.js';
 import { damageFile, mutateRecords, writeRandomCapture } from '../capture-mutate.js';
 import { Checker, unsafeChar } from '../check.js';
 import type { Rng } from '../rng.js';
@@ -35,13 +35,13 @@ function generate(rng: Rng, pool: SeedPool): Buffer {
 
 export const pipelineTarget: FuzzTarget = {
   name: 'pipeline',
-  description: 'runPipeline → Store → JSON / NDJSON / summary: damaged captures end to end',
+  description: 'runPipeline → Correlator → JSON / NDJSON / summary: damaged captures end to end',
   generate,
   async run(input: Buffer, rng: Rng) {
     const check = new Checker();
-    const store = new Store({ keepBodies: rng.chance(0.3), hashBodies: rng.chance(0.5) });
+    const model = new Correlator({ keepBodies: rng.chance(0.3), hashBodies: rng.chance(0.5) });
     const lines: string[] = [];
-    if (rng.chance(0.5)) createNdjsonWriter(store, (l) => lines.push(l));
+    if (rng.chance(0.5)) createNdjsonWriter(model, (l) => lines.push(l));
     const ports = rng.chance(0.3) ? [rng.pick([2855, 5060, 8088, 40000])] : [];
     // Reads of 1 KiB to 64 KiB, as from a file or pipe (byte-sized splits are the parser targets' business;
     // through gunzip each tiny read would cost a thread-pool round trip and only time the harness).
@@ -54,7 +54,7 @@ export const pipelineTarget: FuzzTarget = {
     try {
       await runPipeline({
         sources: [{ name: 'fuzz', input: Readable.from(pieces) }],
-        model: store,
+        model,
         msrpPorts: ports,
         hashBodies: rng.chance(0.5),
       });
@@ -65,8 +65,9 @@ export const pipelineTarget: FuzzTarget = {
       }
       throw e;
     }
-    for (const d of store.diagnosticList) check.diagnostic(d);
-    const doc = buildJsonDocument(store);
+    const view = model.view();
+    for (const d of view.diagnostics()) check.diagnostic(d);
+    const doc = buildJsonDocument(view);
     const json = JSON.stringify(doc);
     const parsed: unknown = JSON.parse(json);
     check.expect(typeof parsed === 'object' && parsed !== null, 'JSON document does not parse back');
