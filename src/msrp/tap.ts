@@ -33,10 +33,8 @@ export interface MsrpTapStats {
   bytesSkipped: number;
   /** Complete requests by method, every occurrence on the wire (each relay leg counts). */
   requests: Map<string, number>;
-  /** Complete responses by status code. */
+  /** Complete responses by status code (frames reported truncated are in neither map). */
   responses: Map<number, number>;
-  /** Frames reported truncated (cut by a gap, the stream end or a missing end-line); not in requests/responses. */
-  truncatedFrames: number;
 }
 
 const DEFAULT_GIVE_UP = 256 * 1024;
@@ -58,15 +56,16 @@ interface ConnTap {
   pendingDiagnostics: Diagnostic[];
 }
 
-/**
- * Finds MSRP in reassembled TCP streams: one MsrpParser per direction of each connection. A connection
- * becomes MSRP when either direction shows a plausible start-line (any port), or at once when one of
- * its ports is in `ports`. TLS is not seen here: the transport layer passes on decrypted bytes only. Connections without a start-line in
- * their first `giveUpAfter` bytes are dropped, and what their parsers skipped is not counted.
- */
 /** Endpoints learned from SDP that are remembered (a bound against hostile SIP traffic). */
 const MAX_EXPECTED = 10_000;
 
+/**
+ * Finds MSRP in reassembled TCP streams: one MsrpParser per direction of each connection. A connection
+ * becomes MSRP when either direction shows a plausible start-line (any port), or at once when one of
+ * its ports is in `ports` or one of its endpoints was announced in SDP (`expectMsrp`). TLS is not seen
+ * here: the transport layer passes on decrypted bytes only. Connections without a start-line in their
+ * first `giveUpAfter` bytes are dropped, and what their parsers skipped is not counted.
+ */
 export class MsrpTap implements TcpSink {
   private readonly conns = new Map<number, ConnTap>();
   private readonly ports: ReadonlySet<number>;
@@ -80,7 +79,6 @@ export class MsrpTap implements TcpSink {
     bytesSkipped: 0,
     requests: new Map(),
     responses: new Map(),
-    truncatedFrames: 0,
   };
 
   constructor(
@@ -212,10 +210,7 @@ export class MsrpTap implements TcpSink {
   }
 
   private count(m: MsrpFrame): void {
-    if (m.truncated) {
-      this.counts.truncatedFrames++;
-      return;
-    }
+    if (m.truncated) return;
     if (m.kind === 'request') {
       const k = m.method ?? '';
       this.counts.requests.set(k, (this.counts.requests.get(k) ?? 0) + 1);
