@@ -26,15 +26,8 @@ export interface MsrpTapOptions {
 }
 
 export interface MsrpTapStats {
-  msrpConnections: number;
-  /** Connections given up on: no plausible start-line within giveUpAfter bytes (SIP, HTTP ...). */
-  droppedConnections: number;
   /** Bytes passed over while resynchronising, on MSRP connections only. */
   bytesSkipped: number;
-  /** Complete requests by method, every occurrence on the wire (each relay leg counts). */
-  requests: Map<string, number>;
-  /** Complete responses by status code (frames reported truncated are in neither map). */
-  responses: Map<number, number>;
 }
 
 const DEFAULT_GIVE_UP = 256 * 1024;
@@ -72,14 +65,8 @@ export class MsrpTap implements TcpSink {
   /** `address port` of MSRP endpoints announced elsewhere (SDP): their connections are MSRP from the first byte. */
   private readonly expected = new Set<string>();
   private readonly giveUpAfter: number;
+  /** Bytes skipped by the parsers of closed MSRP connections. */
   private closedSkipped = 0;
-  private readonly counts: MsrpTapStats = {
-    msrpConnections: 0,
-    droppedConnections: 0,
-    bytesSkipped: 0,
-    requests: new Map(),
-    responses: new Map(),
-  };
 
   constructor(
     private readonly out: MsrpTapSink,
@@ -89,12 +76,11 @@ export class MsrpTap implements TcpSink {
     this.giveUpAfter = opts.giveUpAfter ?? DEFAULT_GIVE_UP;
   }
 
-  /** Counters; bytesSkipped includes connections still open. */
+  /** bytesSkipped includes connections still open. */
   get stats(): MsrpTapStats {
     let open = 0;
     for (const t of this.conns.values()) if (t.mode === MSRP) open += skippedOf(t);
-    this.counts.bytesSkipped = this.closedSkipped + open;
-    return this.counts;
+    return { bytesSkipped: this.closedSkipped + open };
   }
 
   open(conn: TcpConnection): void {
@@ -167,10 +153,7 @@ export class MsrpTap implements TcpSink {
     const conn = t.conn;
     const p = new MsrpParser(
       {
-        message: (m) => {
-          this.count(m);
-          this.out.frame(conn, dir, m);
-        },
+        message: (m) => this.out.frame(conn, dir, m),
         head: this.out.head ? (m) => this.out.head!(conn, dir, m) : undefined,
         body: this.out.body ? (slice, from) => this.out.body!(conn, dir, slice, from) : undefined,
         diagnostic: (d) => {
@@ -196,7 +179,6 @@ export class MsrpTap implements TcpSink {
 
   private toMsrp(t: ConnTap): void {
     t.mode = MSRP;
-    this.counts.msrpConnections++;
     this.out.msrpConnection?.(t.conn);
     for (const d of t.pendingDiagnostics) this.out.diagnostic(d);
     t.pendingDiagnostics = [];
@@ -206,18 +188,6 @@ export class MsrpTap implements TcpSink {
     t.mode = DROPPED;
     t.parsers = [undefined, undefined];
     t.pendingDiagnostics = [];
-    this.counts.droppedConnections++;
-  }
-
-  private count(m: MsrpFrame): void {
-    if (m.truncated) return;
-    if (m.kind === 'request') {
-      const k = m.method ?? '';
-      this.counts.requests.set(k, (this.counts.requests.get(k) ?? 0) + 1);
-    } else {
-      const k = m.status ?? 0;
-      this.counts.responses.set(k, (this.counts.responses.get(k) ?? 0) + 1);
-    }
   }
 }
 
