@@ -89,41 +89,53 @@ const DIGITS = /^\d{1,15}$/;
 const STATUS = /^(\d{3}) (\d{3})(?: (.*))?$/;
 const TOKEN_RE = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 
-/** `digits` at s[i..]: 1 to 15 ASCII digits. Returns the index after them and their value in DIGIT_VALUE, or -1. */
-let DIGIT_VALUE = 0;
-function digitsAt(s: string, i: number): number {
-  let v = 0;
-  let j = i;
-  while (j < s.length) {
-    const c = s.charCodeAt(j);
-    if (c < 0x30 || c > 0x39) break;
-    v = v * 10 + (c - 0x30);
-    j++;
-  }
-  if (j === i || j - i > 15) return -1;
-  DIGIT_VALUE = v;
-  return j;
+/** A read position in a string; each parse has its own, so the readers below are reentrant. */
+interface Cursor {
+  readonly s: string;
+  i: number;
 }
 
-/** `(\d{1,15}|*)` at s[i..]: index after it, the value (null for `*`) in DIGIT_VALUE / STAR; -1 if absent. */
-let STAR = false;
-function valueAt(s: string, i: number): number {
-  STAR = s.charCodeAt(i) === 0x2a;
-  return STAR ? i + 1 : digitsAt(s, i);
+/** 1 to 15 ASCII digits at the cursor: their value, the cursor moved past them; -1 when absent or longer. */
+function readDigits(c: Cursor): number {
+  const { s } = c;
+  const from = c.i;
+  let i = from;
+  let v = 0;
+  while (i < s.length) {
+    const ch = s.charCodeAt(i);
+    if (ch < 0x30 || ch > 0x39) break;
+    v = v * 10 + (ch - 0x30);
+    i++;
+  }
+  if (i === from || i - from > 15) return -1;
+  c.i = i;
+  return v;
+}
+
+/** `\d{1,15}` or `*` at the cursor: the value (null for `*`), the cursor moved past it; -1 when absent. */
+function readValue(c: Cursor): number | null {
+  if (c.s.charCodeAt(c.i) !== 0x2a) return readDigits(c);
+  c.i++;
+  return null;
+}
+
+/** Whether the character at the cursor is `code`; the cursor moves past it when it is. */
+function readChar(c: Cursor, code: number): boolean {
+  if (c.s.charCodeAt(c.i) !== code) return false;
+  c.i++;
+  return true;
 }
 
 /** Byte-Range `start-end/total`: /^(\d{1,15})-(\d{1,15}|\*)\/(\d{1,15}|\*)$/ after trimming, matched without a RegExp. */
 export function parseByteRange(v: string): ByteRange | undefined {
-  const s = v.trim();
-  let i = digitsAt(s, 0);
-  if (i < 0 || s.charCodeAt(i) !== 0x2d) return undefined;
-  const start = DIGIT_VALUE;
-  i = valueAt(s, i + 1);
-  if (i < 0 || s.charCodeAt(i) !== 0x2f) return undefined;
-  const end = STAR ? null : DIGIT_VALUE;
-  i = valueAt(s, i + 1);
-  if (i !== s.length) return undefined;
-  return { start, end, total: STAR ? null : DIGIT_VALUE };
+  const c: Cursor = { s: v.trim(), i: 0 };
+  const start = readDigits(c);
+  if (start < 0 || !readChar(c, 0x2d)) return undefined;
+  const end = readValue(c);
+  if (end === -1 || !readChar(c, 0x2f)) return undefined;
+  const total = readValue(c);
+  if (total === -1 || c.i !== c.s.length) return undefined;
+  return { start, end, total };
 }
 
 export function parseStatus(v: string): StatusValue | undefined {

@@ -26,17 +26,8 @@ export interface MsrpTapOptions {
 }
 
 export interface MsrpTapStats {
-  msrpConnections: number;
-  /** Connections given up on: no plausible start-line within giveUpAfter bytes (SIP, HTTP ...). */
-  droppedConnections: number;
   /** Bytes passed over while resynchronising, on MSRP connections only. */
   bytesSkipped: number;
-  /** Complete requests by method, every occurrence on the wire (each relay leg counts). */
-  requests: Map<string, number>;
-  /** Complete responses by status code. */
-  responses: Map<number, number>;
-  /** Frames reported truncated (cut by a gap, the stream end or a missing end-line); not in requests/responses. */
-  truncatedFrames: number;
 }
 
 const DEFAULT_GIVE_UP = 256 * 1024;
@@ -58,30 +49,24 @@ interface ConnTap {
   pendingDiagnostics: Diagnostic[];
 }
 
-/**
- * Finds MSRP in reassembled TCP streams: one MsrpParser per direction of each connection. A connection
- * becomes MSRP when either direction shows a plausible start-line (any port), or at once when one of
- * its ports is in `ports`. TLS is not seen here: the transport layer passes on decrypted bytes only. Connections without a start-line in
- * their first `giveUpAfter` bytes are dropped, and what their parsers skipped is not counted.
- */
 /** Endpoints learned from SDP that are remembered (a bound against hostile SIP traffic). */
 const MAX_EXPECTED = 10_000;
 
+/**
+ * Finds MSRP in reassembled TCP streams: one MsrpParser per direction of each connection. A connection
+ * becomes MSRP when either direction shows a plausible start-line (any port), or at once when one of
+ * its ports is in `ports` or one of its endpoints was announced in SDP (`expectMsrp`). TLS is not seen
+ * here: the transport layer passes on decrypted bytes only. Connections without a start-line in their
+ * first `giveUpAfter` bytes are dropped, and what their parsers skipped is not counted.
+ */
 export class MsrpTap implements TcpSink {
   private readonly conns = new Map<number, ConnTap>();
   private readonly ports: ReadonlySet<number>;
   /** `address port` of MSRP endpoints announced elsewhere (SDP): their connections are MSRP from the first byte. */
   private readonly expected = new Set<string>();
   private readonly giveUpAfter: number;
+  /** Bytes skipped by the parsers of closed MSRP connections. */
   private closedSkipped = 0;
-  private readonly counts: MsrpTapStats = {
-    msrpConnections: 0,
-    droppedConnections: 0,
-    bytesSkipped: 0,
-    requests: new Map(),
-    responses: new Map(),
-    truncatedFrames: 0,
-  };
 
   constructor(
     private readonly out: MsrpTapSink,
@@ -91,12 +76,11 @@ export class MsrpTap implements TcpSink {
     this.giveUpAfter = opts.giveUpAfter ?? DEFAULT_GIVE_UP;
   }
 
-  /** Counters; bytesSkipped includes connections still open. */
+  /** bytesSkipped includes connections still open. */
   get stats(): MsrpTapStats {
     let open = 0;
     for (const t of this.conns.values()) if (t.mode === MSRP) open += skippedOf(t);
-    this.counts.bytesSkipped = this.closedSkipped + open;
-    return this.counts;
+    return { bytesSkipped: this.closedSkipped + open };
   }
 
   open(conn: TcpConnection): void {
@@ -169,10 +153,7 @@ export class MsrpTap implements TcpSink {
     const conn = t.conn;
     const p = new MsrpParser(
       {
-        message: (m) => {
-          this.count(m);
-          this.out.frame(conn, dir, m);
-        },
+        message: (m) => this.out.frame(conn, dir, m),
         head: this.out.head ? (m) => this.out.head!(conn, dir, m) : undefined,
         body: this.out.body ? (slice, from) => this.out.body!(conn, dir, slice, from) : undefined,
         diagnostic: (d) => {
@@ -198,7 +179,6 @@ export class MsrpTap implements TcpSink {
 
   private toMsrp(t: ConnTap): void {
     t.mode = MSRP;
-    this.counts.msrpConnections++;
     this.out.msrpConnection?.(t.conn);
     for (const d of t.pendingDiagnostics) this.out.diagnostic(d);
     t.pendingDiagnostics = [];
@@ -208,21 +188,6 @@ export class MsrpTap implements TcpSink {
     t.mode = DROPPED;
     t.parsers = [undefined, undefined];
     t.pendingDiagnostics = [];
-    this.counts.droppedConnections++;
-  }
-
-  private count(m: MsrpFrame): void {
-    if (m.truncated) {
-      this.counts.truncatedFrames++;
-      return;
-    }
-    if (m.kind === 'request') {
-      const k = m.method ?? '';
-      this.counts.requests.set(k, (this.counts.requests.get(k) ?? 0) + 1);
-    } else {
-      const k = m.status ?? 0;
-      this.counts.responses.set(k, (this.counts.responses.get(k) ?? 0) + 1);
-    }
   }
 }
 

@@ -8,6 +8,15 @@
 import type { CaptureRecord } from '../capture/types.js';
 import type { DiagnosticSink } from '../util/diagnostics.js';
 import { formatIPv4, formatIPv6 } from './address.js';
+import {
+  NET_IP_MALFORMED,
+  NET_IP_TRUNCATED,
+  NET_LINK_MALFORMED,
+  NET_TCP_MALFORMED,
+  NET_UDP_MALFORMED,
+  NET_UNKNOWN_LINK_TYPE,
+  type NetCode,
+} from './codes.js';
 import { FragmentTable } from './fragments.js';
 import { IP_MALFORMED, IP_OK, IP_SKIP, newIpInfo } from './ip.js';
 import { parseIPv4 } from './ipv4.js';
@@ -59,9 +68,9 @@ export class PacketDecoder {
     this.diags = new DiagnosticLimiter(
       opts.onDiagnostic,
       perCode,
-      new Map([
-        ['ip-truncated', 1],
-        ['unknown-link-type', Number.MAX_SAFE_INTEGER], // already one per interface
+      new Map<NetCode, number>([
+        [NET_IP_TRUNCATED, 1],
+        [NET_UNKNOWN_LINK_TYPE, Number.MAX_SAFE_INTEGER], // already one per interface
       ]),
     );
     this.frags = new FragmentTable(
@@ -92,7 +101,7 @@ export class PacketDecoder {
       // Defensive: every length is checked, so this is not expected; never let one packet stop a capture.
       this.stats.skipped++;
       this.stats.malformed = (this.stats.malformed ?? 0) + 1;
-      this.diags.report('link-malformed', rec.frame, `decoder error: ${e instanceof Error ? e.message : String(e)}`);
+      this.diags.report(NET_LINK_MALFORMED, rec.frame, `decoder error: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
     }
   }
@@ -119,32 +128,26 @@ export class PacketDecoder {
     if (status !== IP_OK) {
       if (status === IP_SKIP) return this.skip();
       const cut = rec.originalLength > d.length;
-      if (status === IP_MALFORMED || !cut) return this.malformed(rec, 'ip-malformed', ip.error);
+      if (status === IP_MALFORMED || !cut) return this.malformed(rec, NET_IP_MALFORMED, ip.error);
       return this.truncatedHeader(rec, ip.error);
     }
     if (ip.missing > 0) this.noteTruncated(rec, ip.missing);
     if (ip.fragment) return this.fragment(rec, d, ip);
-    return this.transport(rec, d, ip.l4, ip.end, ip.missing, ip.proto, ip.version, d, ip.srcOff, ip.dstOff);
+    return this.transport(rec, d, ip, d);
   }
 
-  /** Builds the segment for the upper-layer header at `p` of `buf` (addresses read from `hdr`). */
-  private transport(
-    rec: CaptureRecord,
-    buf: Buffer,
-    p: number,
-    end: number,
-    missing: number,
-    proto: number,
-    version: 4 | 6,
-    hdr: Buffer,
-    srcOff: number,
-    dstOff: number,
-  ): Segment | undefined {
+  /**
+   * Builds the segment for the upper-layer header that `ip` locates in `buf` (at `ip.l4`, datagram end
+   * `ip.end`, `ip.missing` bytes not captured, protocol `ip.proto`); the addresses are read from `hdr`
+   * at `ip.srcOff` / `ip.dstOff` (the packet's IP header, also for a datagram reassembled into `buf`).
+   */
+  private transport(rec: CaptureRecord, buf: Buffer, ip: IpInfo, hdr: Buffer): Segment | undefined {
+    const { l4: p, end, missing, proto, version, srcOff, dstOff } = ip;
     if (proto === IPPROTO_TCP) {
       const hlen = tcpHeaderLength(buf, p, end);
       if (hlen < 0) {
         if (missing > 0 && (hlen === TCP_SHORT || hlen === TCP_OFFSET_BEYOND)) return this.skip();
-        return this.malformed(rec, 'tcp-malformed', tcpErrorText(hlen, buf, p, end));
+        return this.malformed(rec, NET_TCP_MALFORMED, tcpErrorText(hlen, buf, p, end));
       }
       const seg: Segment = {
         frame: rec.frame,
@@ -171,7 +174,7 @@ export class PacketDecoder {
       const len = udpLength(buf, p, end, missing, version === 6);
       if (len < 0) {
         if (missing > 0 && len === UDP_SHORT) return this.skip();
-        return this.malformed(rec, 'udp-malformed', udpErrorText(len, buf, p, end, missing));
+        return this.malformed(rec, NET_UDP_MALFORMED, udpErrorText(len, buf, p, end, missing));
       }
       const payloadEnd = Math.min(p + len, end);
       const seg: Segment = {
@@ -223,17 +226,20 @@ export class PacketDecoder {
     });
     if (done === undefined) return undefined;
     this.stats.reassembled++;
+    // The datagram is whole now: its upper-layer header is looked for in `done.data`, nothing is missing.
     const buf = done.data;
-    const srcOff = ip.srcOff;
-    const dstOff = ip.dstOff;
-    if (v4) return this.transport(rec, buf, 0, buf.length, 0, done.proto, 4, d, srcOff, dstOff);
-    // IPv6: the fragmentable part may start with more extension headers.
     ip.end = buf.length;
     ip.missing = 0;
+    if (v4) {
+      ip.l4 = 0;
+      ip.proto = done.proto;
+      return this.transport(rec, buf, ip, d);
+    }
+    // IPv6: the fragmentable part may start with more extension headers.
     const status = walkIPv6Chain(buf, 0, done.proto, ip, false);
     if (status === IP_SKIP) return this.skip();
-    if (status !== IP_OK) return this.malformed(rec, 'ip-malformed', ip.error);
-    return this.transport(rec, buf, ip.l4, buf.length, 0, ip.proto, 6, d, srcOff, dstOff);
+    if (status !== IP_OK) return this.malformed(rec, NET_IP_MALFORMED, ip.error);
+    return this.transport(rec, buf, ip, d);
   }
 
   private skipLink(rec: CaptureRecord, kind: number): undefined {
@@ -244,7 +250,7 @@ export class PacketDecoder {
       if (!this.unknownLinks.has(key)) {
         this.unknownLinks.add(key);
         this.diags.report(
-          'unknown-link-type',
+          NET_UNKNOWN_LINK_TYPE,
           rec.frame,
           `interface ${rec.interfaceId}: link type ${linkTypeName(rec.linkType)} (${rec.linkType}) is not supported; its packets are skipped`,
         );
@@ -254,7 +260,7 @@ export class PacketDecoder {
     if (kind === NET_MALFORMED) {
       return this.malformed(
         rec,
-        'link-malformed',
+        NET_LINK_MALFORMED,
         `${rec.data.length}-byte frame too short for its ${linkTypeName(rec.linkType)} header`,
       );
     }
@@ -266,7 +272,7 @@ export class PacketDecoder {
     return undefined;
   }
 
-  private malformed(rec: CaptureRecord, code: string, detail: string): undefined {
+  private malformed(rec: CaptureRecord, code: NetCode, detail: string): undefined {
     this.stats.skipped++;
     this.stats.malformed = (this.stats.malformed ?? 0) + 1;
     this.diags.report(code, rec.frame, detail);
@@ -276,14 +282,14 @@ export class PacketDecoder {
   private truncatedHeader(rec: CaptureRecord, detail: string): undefined {
     this.stats.skipped++;
     this.stats.truncated = (this.stats.truncated ?? 0) + 1;
-    this.diags.report('ip-truncated', rec.frame, `${detail} (captured ${rec.data.length} of ${rec.originalLength} bytes)`);
+    this.diags.report(NET_IP_TRUNCATED, rec.frame, `${detail} (captured ${rec.data.length} of ${rec.originalLength} bytes)`);
     return undefined;
   }
 
   private noteTruncated(rec: CaptureRecord, missing: number): void {
     this.stats.truncated = (this.stats.truncated ?? 0) + 1;
     this.diags.report(
-      'ip-truncated',
+      NET_IP_TRUNCATED,
       rec.frame,
       `IP datagram cut: ${missing} byte(s) not captured (captured ${rec.data.length} of ${rec.originalLength} bytes)`,
     );

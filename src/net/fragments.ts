@@ -6,6 +6,14 @@
  */
 
 import type { FrameRef } from '../capture/types.js';
+import {
+  NET_IP_FRAGMENT_INCOMPLETE,
+  NET_IP_FRAGMENT_INVALID,
+  NET_IP_FRAGMENT_OVERFLOW,
+  NET_IP_FRAGMENT_OVERLAP,
+  NET_IP_FRAGMENT_TIMEOUT,
+  type NetCode,
+} from './codes.js';
 
 /** Largest datagram end a fragment may announce (IP lengths are 16-bit). */
 const MAX_DATAGRAM = 65535;
@@ -14,7 +22,7 @@ const MAX_PIECES = 8192;
 
 export interface FragmentEvents {
   /** code is one of ip-fragment-invalid / -overlap / -timeout / -overflow / -incomplete. */
-  report(code: string, frame: number, detail: string): void;
+  report(code: NetCode, frame: number, detail: string): void;
 }
 
 export interface FragmentInput {
@@ -114,7 +122,7 @@ export class FragmentTable {
     for (const [key, p] of this.pending) {
       if (now - p.firstTime > this.timeout) {
         this.events.report(
-          'ip-fragment-timeout',
+          NET_IP_FRAGMENT_TIMEOUT,
           p.firstFrame,
           `${p.label}: ${p.fragments} fragment(s), ${p.held} bytes, not completed within ${this.timeout} s`,
         );
@@ -130,7 +138,7 @@ export class FragmentTable {
   flush(): void {
     for (const [key, p] of this.pending) {
       this.events.report(
-        'ip-fragment-incomplete',
+        NET_IP_FRAGMENT_INCOMPLETE,
         p.firstFrame,
         `${p.label}: ${p.fragments} fragment(s), ${p.held} bytes, capture ended before the datagram was complete`,
       );
@@ -146,12 +154,12 @@ export class FragmentTable {
     const start = f.offset;
     const declaredEnd = start + f.data.length + f.missing;
     if (declaredEnd > MAX_DATAGRAM) {
-      this.events.report('ip-fragment-invalid', f.at.frame, `${f.label}: fragment ends at ${declaredEnd}, beyond 65535`);
+      this.events.report(NET_IP_FRAGMENT_INVALID, f.at.frame, `${f.label}: fragment ends at ${declaredEnd}, beyond 65535`);
       return undefined;
     }
     if (f.more && (f.data.length + f.missing) % 8 !== 0) {
       this.events.report(
-        'ip-fragment-invalid',
+        NET_IP_FRAGMENT_INVALID,
         f.at.frame,
         `${f.label}: fragment of ${f.data.length + f.missing} bytes (not a multiple of 8) with more fragments`,
       );
@@ -182,7 +190,7 @@ export class FragmentTable {
         cutHoles(p.holes, declaredEnd);
       } else if (p.total !== declaredEnd) {
         this.events.report(
-          'ip-fragment-invalid',
+          NET_IP_FRAGMENT_INVALID,
           f.at.frame,
           `${f.label}: last fragment ends at ${declaredEnd}, an earlier one at ${p.total} (first kept)`,
         );
@@ -192,14 +200,14 @@ export class FragmentTable {
     const stored = this.fill(p, start, f.data);
     this.heldPieces += p.pieces.length - piecesBefore;
     if (stored < 0) {
-      this.events.report('ip-fragment-invalid', f.at.frame, `${f.label}: more than ${MAX_PIECES} pieces`);
+      this.events.report(NET_IP_FRAGMENT_INVALID, f.at.frame, `${f.label}: more than ${MAX_PIECES} pieces`);
       this.remove(f.key, p);
       return undefined;
     }
     const usable = p.total >= 0 ? Math.max(0, Math.min(f.data.length, p.total - start)) : f.data.length;
     if (stored < usable) {
       this.events.report(
-        'ip-fragment-overlap',
+        NET_IP_FRAGMENT_OVERLAP,
         f.at.frame,
         `${f.label}: fragment at ${start} (+${f.data.length}) overlaps earlier data; ${usable - stored} byte(s) ignored`,
       );
@@ -260,7 +268,7 @@ export class FragmentTable {
     if (first.done === true) return;
     const [key, p] = first.value;
     this.events.report(
-      'ip-fragment-overflow',
+      NET_IP_FRAGMENT_OVERFLOW,
       frame,
       `${p.label}: dropped incomplete datagram (${p.fragments} fragment(s), ${p.held} bytes): ${why}`,
     );

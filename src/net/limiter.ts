@@ -1,6 +1,6 @@
 import { DiagnosticLimiter as Limiter, GLOBAL_SCOPE } from '../util/diagnostic-limiter.js';
 import type { DiagnosticSink, Severity } from '../util/diagnostics.js';
-import { NET_SEVERITY } from './codes.js';
+import { NET_SEVERITY, type NetCode } from './codes.js';
 
 /**
  * Passes at most `perCode` diagnostics of each code to the sink (one for codes listed in `once`), counts the
@@ -12,18 +12,18 @@ export class DiagnosticLimiter {
   constructor(
     private readonly sink: DiagnosticSink | undefined,
     perCode = 5,
-    limits: ReadonlyMap<string, number> = new Map(),
+    limits: ReadonlyMap<NetCode, number> = new Map(),
   ) {
     this.limiter = new Limiter(perCode, limits);
   }
 
-  report(code: string, frame: number, detail: string): void {
+  report(code: NetCode, frame: number, detail: string): void {
     if (this.limiter.take(GLOBAL_SCOPE, code) === 'drop') return;
     this.sink?.({ code, severity: this.severityOf(code), frame, connection: -1, detail: sanitize(detail) });
   }
 
   /** How many diagnostics of `code` were reported plus suppressed. */
-  count(code: string): number {
+  count(code: NetCode): number {
     return this.limiter.count(GLOBAL_SCOPE, code);
   }
 

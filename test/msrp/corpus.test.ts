@@ -61,19 +61,29 @@ async function analyze(file: string): Promise<Result> {
   const { TransportDemux } = await import('../../src/transport/demux.js');
   const frames: Result['frames'] = [];
   const diagnostics: Diagnostic[] = [];
+  // Every complete (not truncated) request and response on the wire, each relay leg counted.
+  const requests = new Map<string, number>();
+  const responses = new Map<string, number>();
+  let msrpConnections = 0;
   const tap = new MsrpTap({
-    frame: (conn: TcpConnection, dir: Dir, m: MsrpFrame) => frames.push({ conn: conn.id, dir, m }),
+    frame: (conn: TcpConnection, dir: Dir, m: MsrpFrame) => {
+      frames.push({ conn: conn.id, dir, m });
+      if (m.truncated) return;
+      const counts = m.kind === 'request' ? requests : responses;
+      const key = m.kind === 'request' ? (m.method ?? '') : String(m.status ?? 0);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    },
     diagnostic: (d: Diagnostic) => diagnostics.push(d),
+    msrpConnection: () => msrpConnections++,
   });
   // As src/cli/pipeline.ts: TLS is recognised (and, without keys, withheld) before the tap.
   const demux = new TransportDemux(tap);
   await feedTcp(file, demux);
-  const s = tap.stats;
   return {
-    requests: s.requests,
-    responses: new Map([...s.responses].map(([k, v]) => [String(k), v])),
-    skipped: s.bytesSkipped,
-    msrpConnections: s.msrpConnections,
+    requests,
+    responses,
+    skipped: tap.stats.bytesSkipped,
+    msrpConnections,
     tlsConnections: demux.stats.tls,
     frames,
     diagnostics,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildTcp, buildUdp, linkTypeOf, wrapLink, buildIpPacket, buildUdpDatagram } from '../../src/net/build.js';
 import type { LinkKind } from '../../src/net/build.js';
 import { linkTypeName } from '../../src/net/decoder.js';
+import * as netCodes from '../../src/net/codes.js';
 import { NET_CODES } from '../../src/net/codes.js';
 import { TCP_ACK, TCP_PSH } from '../../src/net/types.js';
 import { codes, decodeFrames, decodeOne, record } from './helpers.js';
@@ -185,5 +186,13 @@ describe('link types', () => {
     for (const c of ['unknown-link-type', 'link-malformed', 'ip-malformed', 'ip-truncated', 'tcp-malformed', 'udp-malformed']) {
       expect(known.has(c)).toBe(true);
     }
+  });
+
+  it('the code constants (the NetCode union) and the table of codes list the same codes', () => {
+    const constants = Object.entries(netCodes)
+      .filter(([name, v]) => name.startsWith('NET_') && typeof v === 'string')
+      .map(([, v]) => v as string);
+    expect(constants).toHaveLength(11);
+    expect([...constants].sort()).toEqual(NET_CODES.map((c) => c.code).sort());
   });
 });

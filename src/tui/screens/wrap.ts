@@ -1,6 +1,6 @@
 /** Wrapping styled lines to the screen width (detail, raw and help text). */
 import type { Line, Style } from '../format/line.js';
-import { charWidth } from '../format/text-width.js';
+import { clusters } from '../format/text-width.js';
 
 interface Cell {
   ch: string;
@@ -25,7 +25,7 @@ function toLine(cells: readonly Cell[]): Line {
 export function wrapLine(l: Line, width: number, indent = 4): Line[] {
   if (width <= indent + 1) indent = 0;
   const cells: Cell[] = [];
-  for (const s of l) for (const ch of s.text) cells.push({ ch, style: s.style, w: charWidth(ch.codePointAt(0) ?? 0) });
+  for (const s of l) for (const c of clusters(s.text)) cells.push({ ch: c.text, style: s.style, w: c.width });
   const out: Line[] = [];
   const pad: Cell[] = indent > 0 ? [{ ch: ' '.repeat(indent), style: undefined, w: indent }] : [];
   let start = 0;
