@@ -42,6 +42,24 @@ function rangeText(t: JsonTransaction): string {
   return `${r.start}-${r.end ?? '*'}/${r.total ?? '*'}`;
 }
 
+/** The ladder entry of one request or response of a transaction (an arrow from `e.from` to `e.to`). */
+function partEntry(t: JsonTransaction, part: 'request' | 'response', at: JsonTime, e: Ends, label: Line, fail: boolean, keyPrefix: string): LadderEntry {
+  return {
+    key: `${keyPrefix}t${t.id}${part === 'request' ? 'q' : 'r'}`,
+    at,
+    from: e.from,
+    to: e.to,
+    label,
+    fail,
+    folded: false,
+    sip: false,
+    target: { kind: 'transaction', transaction: t.id, part },
+    transactions: [t.id],
+    expandable: false,
+    children: [],
+  };
+}
+
 function requestEntry(ix: DocIndex, t: JsonTransaction, e: Ends, keyPrefix: string): LadderEntry | undefined {
   const req = t.request;
   if (req === null) return undefined;
@@ -62,20 +80,7 @@ function requestEntry(ix: DocIndex, t: JsonTransaction, e: Ends, keyPrefix: stri
   }
   if (req.truncated) label.push(seg(' (cut)', 'warn'));
   if (t.state === 'unanswered') label.push(seg(' … no response', 'warn'));
-  return {
-    key: `${keyPrefix}t${t.id}q`,
-    at: req.at,
-    from: e.from,
-    to: e.to,
-    label,
-    fail,
-    folded: false,
-    sip: false,
-    target: { kind: 'transaction', transaction: t.id, part: 'request' },
-    transactions: [t.id],
-    expandable: false,
-    children: [],
-  };
+  return partEntry(t, 'request', req.at, e, label, fail, keyPrefix);
 }
 
 function responseEntry(t: JsonTransaction, e: Ends, keyPrefix: string): LadderEntry | undefined {
@@ -87,20 +92,7 @@ function responseEntry(t: JsonTransaction, e: Ends, keyPrefix: string): LadderEn
   if (t.state === 'orphan-response') label.push(seg(' (request not seen)', 'warn'));
   if (t.method !== null && t.method !== 'SEND') label.push(seg(` (${t.method})`, 'dim'));
   if (rsp.truncated) label.push(seg(' (cut)', 'warn'));
-  return {
-    key: `${keyPrefix}t${t.id}r`,
-    at: rsp.at,
-    from: e.to,
-    to: e.from,
-    label,
-    fail,
-    folded: false,
-    sip: false,
-    target: { kind: 'transaction', transaction: t.id, part: 'response' },
-    transactions: [t.id],
-    expandable: false,
-    children: [],
-  };
+  return partEntry(t, 'response', rsp.at, { from: e.to, to: e.from }, label, fail, keyPrefix);
 }
 
 function plainEntries(ix: DocIndex, t: JsonTransaction, e: Ends, out: LadderEntry[], keyPrefix = ''): void {

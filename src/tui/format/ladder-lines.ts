@@ -3,7 +3,7 @@
  * change; formatting is done per visible row only, so a ladder of any length costs what fits on screen.
  */
 import { timeColumn, type TimeMode } from './format.js';
-import { seg, type Line, type Style } from './line.js';
+import { cellsToLine, seg, type Line, type Style } from './line.js';
 import type { Ladder, LadderEntry, Participant } from './ladder.js';
 import { displayWidth, fit, truncate } from './text-width.js';
 
@@ -131,13 +131,7 @@ function diagram(e: LadderEntry, layout: LadderLayout, style: Style | undefined)
       set(xa + 1, '↺');
     }
   }
-  const out: Line = [];
-  for (const c of cells) {
-    const last = out[out.length - 1];
-    if (last !== undefined && last.style === c.style) last.text += c.ch;
-    else out.push(c.style === undefined ? { text: c.ch } : { text: c.ch, style: c.style });
-  }
-  return out;
+  return cellsToLine(cells);
 }
 
 /** One ladder row: time (absolute, or delta to the row above), arrow, label. */

@@ -20,6 +20,17 @@ export function seg(text: string, style?: Style): Seg {
   return style === undefined ? { text: t } : { text: t, style };
 }
 
+/** Styled characters joined into a line: neighbours of one style become one segment. */
+export function cellsToLine(cells: ReadonlyArray<{ ch: string; style: Style | undefined }>): Line {
+  const out: Line = [];
+  for (const c of cells) {
+    const last = out[out.length - 1];
+    if (last !== undefined && last.style === c.style) last.text += c.ch;
+    else out.push(c.style === undefined ? { text: c.ch } : { text: c.ch, style: c.style });
+  }
+  return out;
+}
+
 export function line(text: string, style?: Style): Line {
   return [seg(text, style)];
 }

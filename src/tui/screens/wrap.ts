@@ -1,21 +1,11 @@
 /** Wrapping styled lines to the screen width (detail, raw and help text). */
-import type { Line, Style } from '../format/line.js';
+import { cellsToLine, type Line, type Style } from '../format/line.js';
 import { clusters } from '../format/text-width.js';
 
 interface Cell {
   ch: string;
   style: Style | undefined;
   w: number;
-}
-
-function toLine(cells: readonly Cell[]): Line {
-  const out: Line = [];
-  for (const c of cells) {
-    const last = out[out.length - 1];
-    if (last !== undefined && last.style === c.style) last.text += c.ch;
-    else out.push(c.style === undefined ? { text: c.ch } : { text: c.ch, style: c.style });
-  }
-  return out;
 }
 
 /**
@@ -45,7 +35,7 @@ export function wrapLine(l: Line, width: number, indent = 4): Line[] {
         }
       }
     }
-    out.push(toLine(first ? cells.slice(start, end) : [...pad, ...cells.slice(start, end)]));
+    out.push(cellsToLine(first ? cells.slice(start, end) : [...pad, ...cells.slice(start, end)]));
     start = end;
     first = false;
   }
