@@ -1,8 +1,13 @@
 #!/usr/bin/env node
 // Throughput of each stage on a synthetic capture, and peak RSS of the CLI on a large one. Usage:
 //   npm run bench [-- --mb 200] [-- --file some.pcap] [-- --runs 3] [-- --rss-mb 1000 | --rss-mb 0]
-// --mb: size of the capture for the throughput figures (bench-data/genmsrp-<MB>.pcap, written with
-//   ../shared/tools/genmsrp.py when absent and kept for next time); --file uses a capture of your own.
+// --mb: size of the capture for the throughput figures (bench-data/genmsrp-<MB>mb-seed1.pcap, written with
+//   ../shared/tools/genmsrp.py --sessions 500 --seed 1 when absent and kept); --file uses a capture of your own.
+// First, end to end as a user runs it (`node bin/msrpscope FILE MODE > /dev/null`, one child per run): tshark's
+// time on the same file when tshark is installed (`tshark -r F -d tcp.port==2855,msrp -Y msrp -T fields -e
+// msrp.method`), then per mode (--json, --ndjson, --summary) wall time, MB/s, tshark's time / ours, peak RSS and
+// the share of the run spent in the garbage collector (PerformanceObserver 'gc' in the child, see e2ePreload),
+// then the start on a small capture (samples/chat.pcap --summary, median of 15, beside `node -e 0`).
 // --runs: each throughput figure is the best of this many runs (the machine may be shared: noisy).
 // --rss-mb: size of the capture for the memory figures (default 1000; 0 skips them). Peak RSS is measured
 //   in a child process per mode running the real CLI (`msrpscope FILE --summary` / `--json > /dev/null`).
@@ -15,10 +20,10 @@
 // else process.resourceUsage() in the child), TLS/clear time ratio (target <= 1.5x), and the request/response/
 // message counts of both summaries against the generator's truth. Last, RecordDecrypter.open() alone
 // (dist/transport/tls-record-cipher.js) on records sealed by the generator, MB/s per cipher and record size.
-import { existsSync, mkdirSync, openSync, closeSync, statSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, statSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openCapture } from '../dist/capture/reader.js';
@@ -45,12 +50,12 @@ const tlsSeed = arg('--tls-seed', '7');
 /** bench-data/genmsrp-<MB>.pcap, written when absent. */
 function capture(size) {
   const gen = join(ROOT, '..', 'shared', 'tools', 'genmsrp.py');
-  const file = join(ROOT, 'bench-data', `genmsrp-${size}.pcap`);
+  const file = join(ROOT, 'bench-data', `genmsrp-${size}mb-seed1.pcap`);
   if (!existsSync(file)) {
     if (!existsSync(gen)) { console.error(`bench: no --file given and ${gen} is absent`); process.exit(1); }
     mkdirSync(dirname(file), { recursive: true });
     console.log(`writing ${file} (${size} MB) ...`);
-    execFileSync('python3', [gen, file, '--sessions', '500', '--target-mb', String(size), '--seed', '7'], { stdio: 'inherit' });
+    execFileSync('python3', [gen, file, '--sessions', '500', '--target-mb', String(size), '--seed', '1'], { stdio: 'inherit' });
   }
   return file;
 }
@@ -329,6 +334,85 @@ async function clearStages() {
     }, data.length);
   }
 }
+
+// ---- End to end, as a user runs it ----------------------------------------------------------------------------
+// A preload for the child: sums the GC pauses the process saw and prints them with its peak RSS at exit.
+const PRELOAD = join(tmpdir(), `msrpscope-bench-preload-${process.pid}.cjs`);
+writeFileSync(PRELOAD, [
+  "const { PerformanceObserver, performance } = require('node:perf_hooks');",
+  'let gc = 0;',
+  "new PerformanceObserver((list) => { for (const e of list.getEntries()) gc += e.duration; }).observe({ entryTypes: ['gc'] });",
+  "process.on('exit', () => require('node:fs').writeSync(2, `\\nBENCH-END ${process.resourceUsage().maxRSS} ${gc.toFixed(1)} ${performance.now().toFixed(1)}\\n`));",
+].join('\n'));
+process.on('exit', () => rmSync(PRELOAD, { force: true }));
+const BIN = join(ROOT, 'bin', 'msrpscope');
+
+/** One run of the CLI with stdout to /dev/null: wall seconds, peak RSS (MB), GC ms. */
+function cliRun(args) {
+  const devnull = openSync('/dev/null', 'w');
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--require', PRELOAD, BIN, ...args], { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8' });
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  closeSync(devnull);
+  const m = /BENCH-END (\d+) ([\d.]+)/.exec(r.stderr ?? '');
+  if (r.status !== 0 || m === null) return { s, rss: NaN, gc: NaN, error: `exit ${r.status}: ${(r.stderr ?? '').trim().slice(0, 200)}` };
+  return { s, rss: Number(m[1]) / 1024, gc: Number(m[2]) };
+}
+
+/** tshark's time and peak RSS on the file (once; it takes a while), or undefined when it is not installed. */
+function tsharkRun(f) {
+  if (spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status !== 0) return undefined;
+  const args = ['-r', f, '-d', 'tcp.port==2855,msrp', '-Y', 'msrp', '-T', 'fields', '-e', 'msrp.method'];
+  const devnull = openSync('/dev/null', 'w');
+  const t0 = process.hrtime.bigint();
+  const r = TIME === undefined
+    ? spawnSync('tshark', args, { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8' })
+    : spawnSync(TIME, ['-f', 'BENCH-TIME %M', 'tshark', ...args], { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8' });
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  closeSync(devnull);
+  const m = /BENCH-TIME (\d+)/.exec(r.stderr ?? '');
+  return { s, rss: m === null ? NaN : Number(m[1]) / 1024 };
+}
+
+function median(xs) {
+  const v = [...xs].sort((a, b) => a - b);
+  return v[Math.floor(v.length / 2)];
+}
+
+function endToEnd(f) {
+  const lines = [];
+  const mbytes = statSync(f).size / 1e6;
+  lines.push(`end to end on ${f} (${mbytes.toFixed(1)} MB), best of ${runs}, stdout to /dev/null, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
+  const ts = tsharkRun(f);
+  if (ts === undefined) lines.push('  tshark: not installed (no ratio)');
+  else lines.push(`  ${'tshark -Y msrp -T fields -e msrp.method'.padEnd(40)} ${ts.s.toFixed(2).padStart(6)} s ${(mbytes / ts.s).toFixed(0).padStart(5)} MB/s  ${ts.rss.toFixed(0).padStart(4)} MB peak RSS`);
+  for (const mode of ['--json', '--ndjson', '--summary']) {
+    let best;
+    for (let r = 0; r < runs; r++) {
+      const x = cliRun([f, mode]);
+      if (x.error !== undefined) { lines.push(`  msrpscope ${mode}: failed (${x.error})`); best = undefined; break; }
+      if (best === undefined || x.s < best.s) best = x;
+    }
+    if (best === undefined) continue;
+    const ratio = ts === undefined ? '' : `  ${(ts.s / best.s).toFixed(1).padStart(5)}x tshark`;
+    lines.push(`  ${`msrpscope FILE ${mode}`.padEnd(40)} ${best.s.toFixed(2).padStart(6)} s ${(mbytes / best.s).toFixed(0).padStart(5)} MB/s  ${best.rss.toFixed(0).padStart(4)} MB peak RSS  GC ${(best.gc / 10 / best.s).toFixed(0).padStart(2)}%${ratio}`);
+  }
+  const small = join(ROOT, 'samples', 'chat.pcap');
+  const floor = [];
+  const start = [];
+  for (let i = 0; i < 15; i++) {
+    const t0 = process.hrtime.bigint();
+    spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    floor.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    const t1 = process.hrtime.bigint();
+    spawnSync(process.execPath, [BIN, small, '--summary'], { stdio: 'ignore' });
+    start.push(Number(process.hrtime.bigint() - t1) / 1e6);
+  }
+  lines.push(`  start: msrpscope samples/chat.pcap --summary (${(statSync(small).size / 1e3).toFixed(0)} kB) median ${median(start).toFixed(0)} ms wall; node -e 0 median ${median(floor).toFixed(0)} ms`);
+  return lines;
+}
+const e2eLines = file === undefined ? [] : endToEnd(file);
+for (const line of e2eLines) console.log(line);
 
 const tlsLines = tlsEndToEnd();
 if (file !== undefined) await clearStages();
