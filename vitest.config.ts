@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The command line's bundle (bin/msrpscope loads it), built from src/ once per run.
+    globalSetup: ['test/helpers/bundle-setup.ts'],
   },
 });
