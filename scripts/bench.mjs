@@ -7,7 +7,7 @@
 // time on the same file when tshark is installed (`tshark -r F -d tcp.port==2855,msrp -Y msrp -T fields -e
 // msrp.method`), then per mode (--json, --ndjson, --summary) wall time, MB/s, tshark's time / ours, peak RSS and
 // the share of the run spent in the garbage collector (PerformanceObserver 'gc' in the child, see e2ePreload),
-// then the start on a small capture (samples/chat.pcap --summary, median of 15, beside `node -e 0`).
+// then the start on a small capture (scripts/startup.mjs: --summary on a 14 kB capture, median wall and module load).
 // --runs: each throughput figure is the best of this many runs (the machine may be shared: noisy).
 // --rss-mb: size of the capture for the memory figures (default 1000; 0 skips them). Peak RSS is measured
 //   in a child process per mode running the real CLI (`msrpscope FILE --summary` / `--json > /dev/null`).
@@ -35,6 +35,7 @@ import { runPipeline } from '../dist/cli/pipeline.js';
 import { writeJsonDocument } from '../dist/export/json.js';
 import { renderSummary } from '../dist/export/summary.js';
 import { summaryInput } from '../dist/export/summary-input.js';
+import { formatStartup, measureStartup } from './startup.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -374,11 +375,6 @@ function tsharkRun(f) {
   return { s, rss: m === null ? NaN : Number(m[1]) / 1024 };
 }
 
-function median(xs) {
-  const v = [...xs].sort((a, b) => a - b);
-  return v[Math.floor(v.length / 2)];
-}
-
 function endToEnd(f) {
   const lines = [];
   const mbytes = statSync(f).size / 1e6;
@@ -397,18 +393,8 @@ function endToEnd(f) {
     const ratio = ts === undefined ? '' : `  ${(ts.s / best.s).toFixed(1).padStart(5)}x tshark`;
     lines.push(`  ${`msrpscope FILE ${mode}`.padEnd(40)} ${best.s.toFixed(2).padStart(6)} s ${(mbytes / best.s).toFixed(0).padStart(5)} MB/s  ${best.rss.toFixed(0).padStart(4)} MB peak RSS  GC ${(best.gc / 10 / best.s).toFixed(0).padStart(2)}%${ratio}`);
   }
-  const small = join(ROOT, 'samples', 'chat.pcap');
-  const floor = [];
-  const start = [];
-  for (let i = 0; i < 15; i++) {
-    const t0 = process.hrtime.bigint();
-    spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
-    floor.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    const t1 = process.hrtime.bigint();
-    spawnSync(process.execPath, [BIN, small, '--summary'], { stdio: 'ignore' });
-    start.push(Number(process.hrtime.bigint() - t1) / 1e6);
-  }
-  lines.push(`  start: msrpscope samples/chat.pcap --summary (${(statSync(small).size / 1e3).toFixed(0)} kB) median ${median(start).toFixed(0)} ms wall; node -e 0 median ${median(floor).toFixed(0)} ms`);
+  // The start on a small capture (the corpus's 14 kB relay_text.pcap, else a sample): scripts/startup.mjs.
+  for (const l of formatStartup(measureStartup({ modules: false }))) lines.push(`  ${l}`);
   return lines;
 }
 const e2eLines = file === undefined ? [] : endToEnd(file);
