@@ -394,7 +394,7 @@ function endToEnd(f) {
     lines.push(`  ${`msrpscope FILE ${mode}`.padEnd(40)} ${best.s.toFixed(2).padStart(6)} s ${(mbytes / best.s).toFixed(0).padStart(5)} MB/s  ${best.rss.toFixed(0).padStart(4)} MB peak RSS  GC ${(best.gc / 10 / best.s).toFixed(0).padStart(2)}%${ratio}`);
   }
   // The start on a small capture (the corpus's 14 kB relay_text.pcap, else a sample): scripts/startup.mjs.
-  for (const l of formatStartup(measureStartup({ modules: false }))) lines.push(`  ${l}`);
+  for (const l of formatStartup(measureStartup({ modules: false })).split("\n")) lines.push(`  ${l}`);
   return lines;
 }
 const e2eLines = file === undefined ? [] : endToEnd(file);
