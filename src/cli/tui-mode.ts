@@ -2,7 +2,9 @@ import { openSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
 import type { ObservedModel } from '../model/view.js';
 import { buildJsonDocument } from '../export/json.js';
+import type { JsonDocument } from '../export/json-types.js';
 import { filterDocument, type RecordFilter } from '../export/filter.js';
+import { LiveDocument } from '../export/live-document.js';
 import { runTui } from '../tui/app.js';
 import type { CutLookup } from '../tui/format/raw.js';
 import type { PipelineResult } from './pipeline.js';
@@ -24,6 +26,28 @@ export function openTuiInput(stdinIsCapture: boolean): NodeJS.ReadableStream {
   }
 }
 
+/**
+ * The live viewer's document: follows the model's events (only what changed is mapped again, see
+ * export/live-document.ts) and runs the filter again only when the document changed, so an unchanged
+ * document is the same object and the viewer's caches hold.
+ */
+export function filteredLiveDocument(model: ObservedModel, filter: RecordFilter): { document(): JsonDocument; close(): void } {
+  const live = new LiveDocument(model);
+  let seen: JsonDocument | undefined;
+  let filtered: JsonDocument | undefined;
+  return {
+    document: () => {
+      const d = live.document();
+      if (d !== seen || filtered === undefined) {
+        seen = d;
+        filtered = filterDocument(d, filter);
+      }
+      return filtered;
+    },
+    close: () => live.close(),
+  };
+}
+
 export interface TuiModeOptions {
   live: boolean;
   input: NodeJS.ReadableStream;
@@ -42,7 +66,6 @@ export async function runTuiMode(
   opts: TuiModeOptions,
 ): Promise<{ exitCode: number; result: PipelineResult | undefined }> {
   const view = model.view();
-  const doc = (): ReturnType<typeof buildJsonDocument> => filterDocument(buildJsonDocument(view), opts.filter);
   const getBody = (i: number): Uint8Array | null => view.messages()[i]?.preview ?? null;
   const getCut: CutLookup = (t, part) => view.cutFrame(t, part);
   const closeInput = (): void => {
@@ -50,17 +73,18 @@ export async function runTuiMode(
   };
   if (!opts.live) {
     const result = await run();
-    const snapshot = doc();
+    const snapshot = filterDocument(buildJsonDocument(view), opts.filter);
     const exitCode = await runTui({ getDocument: () => snapshot, input: opts.input, title: opts.title, getBody, getCut });
     closeInput();
     return { exitCode, result };
   }
+  const live = filteredLiveDocument(model, opts.filter);
   const listeners = new Set<() => void>();
   const unsubscribe = model.onEvent(() => {
     for (const l of listeners) l();
   });
   const tui = runTui({
-    getDocument: doc,
+    getDocument: () => live.document(),
     subscribe: (fn) => {
       listeners.add(fn);
       return () => listeners.delete(fn);
@@ -78,6 +102,7 @@ export async function runTuiMode(
   });
   const exitCode = await tui;
   unsubscribe();
+  live.close();
   closeInput();
   // The viewer is closed; a pipe still being read is not waited for.
   await Promise.race([reading.catch(() => undefined), new Promise((r) => setTimeout(r, 0))]);

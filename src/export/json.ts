@@ -4,7 +4,7 @@ import { msrpOverTlsReason, msrpsAuthorities, type TlsHintSources } from '../mod
 import type { ModelView } from '../model/view.js';
 import { computeDelivery } from '../model/delivery.js';
 import { epochSeconds, isoTime } from '../model/frame-time.js';
-import { transactionState } from '../model/transactions.js';
+import { transactionState, type TransactionState } from '../model/transactions.js';
 import type { JsonCapture, JsonDocument, JsonSummary } from './json-types.js';
 import {
   authJson,
@@ -50,15 +50,21 @@ export function toolVersion(): string {
   return cachedVersion;
 }
 
-export function recordContext(view: ModelView): RecordContext {
+/**
+ * The context records are mapped with. `hintSources` gives where MSRP over TLS was announced (by default
+ * gathered from the whole view once, on first use: the live document keeps its own as records arrive).
+ */
+export function recordContext(view: ModelView, hintSources?: () => TlsHintSources): RecordContext {
   let hints: TlsHintSources | undefined;
-  const sources = (): TlsHintSources => {
-    hints ??= {
-      sdpEndpoints: view.msrpEndpoints(),
-      msrpsAuthorities: msrpsAuthorities(view.transactions().flatMap((t) => [t.request?.headers ?? [], t.response?.headers ?? []])),
-    };
-    return hints;
-  };
+  const sources =
+    hintSources ??
+    ((): TlsHintSources => {
+      hints ??= {
+        sdpEndpoints: view.msrpEndpoints(),
+        msrpsAuthorities: msrpsAuthorities(view.transactions().flatMap((t) => [t.request?.headers ?? [], t.response?.headers ?? []])),
+      };
+      return hints;
+    });
   return {
     digits: view.timestampDigits(),
     transport: (c) => {
@@ -91,33 +97,56 @@ export function captureJson(view: ModelView, ctx: RecordContext): JsonCapture {
   };
 }
 
-export function summaryJson(view: ModelView): JsonSummary {
-  let msrp = 0;
-  let tls = 0;
-  let websocket = 0;
-  const connections = view.connections();
-  for (const c of connections) {
-    if (c.msrp) msrp++;
-    if (c.conn.transport === 'tls') tls++;
-    if (c.conn.transport === 'websocket') websocket++;
+/** What the summary counts record by record (the rest it reads from the view's counters). */
+export interface SummaryTallies {
+  connections: { msrp: number; tls: number; websocket: number };
+  messages: { complete: number; aborted: number; incomplete: number };
+  delivery: { delivered: number; failed: number; unknown: number };
+  transactions: { answered: number; unanswered: number; noResponseExpected: number; orphanResponses: number };
+}
+
+export function emptyTallies(): SummaryTallies {
+  return {
+    connections: { msrp: 0, tls: 0, websocket: 0 },
+    messages: { complete: 0, aborted: 0, incomplete: 0 },
+    delivery: { delivered: 0, failed: 0, unknown: 0 },
+    transactions: { answered: 0, unanswered: 0, noResponseExpected: 0, orphanResponses: 0 },
+  };
+}
+
+/** The summary's key of a transaction state. */
+export function transactionTally(s: TransactionState): keyof SummaryTallies['transactions'] {
+  if (s === 'answered') return 'answered';
+  if (s === 'unanswered') return 'unanswered';
+  if (s === 'no-response-expected') return 'noResponseExpected';
+  return 'orphanResponses';
+}
+
+/** Counts every record of the view (one pass over connections, messages and transactions). */
+export function summaryTallies(view: ModelView): SummaryTallies {
+  const t = emptyTallies();
+  for (const c of view.connections()) {
+    if (c.msrp) t.connections.msrp++;
+    if (c.conn.transport === 'tls') t.connections.tls++;
+    if (c.conn.transport === 'websocket') t.connections.websocket++;
   }
-  tls = Math.max(tls, view.facts()?.tlsConnections ?? 0);
-  const states = { total: 0, complete: 0, aborted: 0, incomplete: 0 };
-  const delivery = { delivered: 0, failed: 0, unknown: 0 };
   for (const m of view.messages()) {
-    states.total++;
-    states[m.state()]++;
-    delivery[computeDelivery(m).state]++;
+    t.messages[m.state()]++;
+    t.delivery[computeDelivery(m).state]++;
   }
+  for (const x of view.transactions()) t.transactions[transactionTally(transactionState(x))]++;
+  return t;
+}
+
+export function summaryJson(view: ModelView, tallies: SummaryTallies = summaryTallies(view)): JsonSummary {
+  const connections = view.connections();
+  const { msrp, websocket } = tallies.connections;
+  const tls = Math.max(tallies.connections.tls, view.facts()?.tlsConnections ?? 0);
+  const m = tallies.messages;
+  const states = { total: view.messages().length, complete: m.complete, aborted: m.aborted, incomplete: m.incomplete };
+  const delivery = { ...tallies.delivery };
   const n = view.counts();
-  const tx = { total: n.transactions, answered: 0, unanswered: 0, noResponseExpected: 0, orphanResponses: 0 };
-  for (const t of view.transactions()) {
-    const s = transactionState(t);
-    if (s === 'answered') tx.answered++;
-    else if (s === 'unanswered') tx.unanswered++;
-    else if (s === 'no-response-expected') tx.noResponseExpected++;
-    else tx.orphanResponses++;
-  }
+  const tx = { total: n.transactions, ...tallies.transactions };
   return {
     connections: { total: connections.length, msrp, tls, websocket },
     requests: counts(n.requests),

@@ -49,6 +49,10 @@ export interface RequestSpec {
   ms?: number;
   /** Skip msrpHead (as a parser that only reports whole frames would). */
   noHead?: boolean;
+  /** Called after the head (step 0) and after each body slice (steps 1, 2 ...). */
+  pause?: (step: number) => void;
+  /** Stop before the end-line: the frame stays in progress (the next head on that direction replaces it). */
+  abandon?: boolean;
 }
 
 export interface ResponseSpec {
@@ -96,9 +100,11 @@ export function feedRequest(store: Correlator, c: TcpConnection, dir: Dir, spec:
   );
   m.method = spec.method;
   const body = spec.body === undefined ? undefined : Buffer.isBuffer(spec.body) ? spec.body : Buffer.from(spec.body, 'utf8');
+  let step = 0;
   if (spec.noHead !== true) {
     store.settleClosed(c.id);
     store.msrpHead(c, dir, m);
+    spec.pause?.(step++);
   }
   let sent = 0;
   if (body !== undefined) {
@@ -109,13 +115,16 @@ export function feedRequest(store: Correlator, c: TcpConnection, dir: Dir, spec:
         const part = body.subarray(sent, Math.min(body.length, sent + len));
         store.msrpBody(c, dir, part, first);
         sent += part.length;
+        spec.pause?.(step++);
       }
       if (sent < body.length) {
         store.msrpBody(c, dir, body.subarray(sent), first);
         sent = body.length;
+        spec.pause?.(step++);
       }
     } else sent = body.length;
   }
+  if (spec.abandon === true) return m;
   m.bodyLength = sent;
   m.bodyPreview = body === undefined ? Buffer.alloc(0) : Buffer.from(body.subarray(0, 64));
   m.truncated = spec.truncated === true;
