@@ -33,7 +33,7 @@ export class CaptureParser {
   private readonly onSecrets: CaptureReaderOptions['onSecrets'];
 
   constructor(opts?: CaptureReaderOptions) {
-    this.st = new ReadState(opts?.onDiagnostic);
+    this.st = new ReadState(opts?.onDiagnostic, opts?.reuseRecords === true);
     this.onSecrets = opts?.onSecrets;
     this._info = {
       format: undefined,
@@ -71,6 +71,14 @@ export class CaptureParser {
   /** True once the file header (pcap header, first pcapng section header) has been read. */
   get headerDone(): boolean {
     return this.headerComplete;
+  }
+
+  /**
+   * With reuseRecords: the records of the batches returned so far are consumed, their objects may be
+   * refilled by the next push().
+   */
+  recycle(): void {
+    this.st.recycle();
   }
 
   /** Marks the input as compressed (set by the stream reader). */

@@ -90,15 +90,7 @@ export class PcapDecoder implements FormatDecoder {
         st.firstNsec = nsec;
       }
       bytes += caplen;
-      out.push({
-        frame: packets,
-        tsSec: sec,
-        tsNsec: nsec,
-        linkType,
-        interfaceId: 0,
-        data: buf.subarray(pos + RECORD_HEADER, next),
-        originalLength: orig >= caplen ? orig : caplen,
-      });
+      st.record(out, packets, sec, nsec, linkType, 0, buf.subarray(pos + RECORD_HEADER, next), orig >= caplen ? orig : caplen);
       lastSec = sec;
       lastNsec = nsec;
       pos = next;

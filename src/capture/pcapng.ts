@@ -269,14 +269,6 @@ export class PcapngDecoder implements FormatDecoder {
     }
     st.lastSec = this.tsSec;
     st.lastNsec = this.tsNsec;
-    out.push({
-      frame,
-      tsSec: this.tsSec,
-      tsNsec: this.tsNsec,
-      linkType: itf.linkType,
-      interfaceId: itf.globalId,
-      data,
-      originalLength: orig >= caplen ? orig : caplen,
-    });
+    st.record(out, frame, this.tsSec, this.tsNsec, itf.linkType, itf.globalId, data, orig >= caplen ? orig : caplen);
   }
 }

@@ -209,6 +209,8 @@ export async function openCapture(source: string | NodeJS.ReadableStream | Reada
     try {
       while (pending.length > 0) yield pending.shift() as CaptureRecord[];
       while (!parser.done && !inputDone && !capExceeded) {
+        // The consumer is done with the batches handed out (it asked for the next one).
+        parser.recycle();
         const b = await nextChunk();
         if (b === undefined) break;
         const batch = parser.push(b);

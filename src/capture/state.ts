@@ -24,8 +24,51 @@ export class ReadState {
   stopped = false;
   timestampDigits = 0;
   readonly linkTypes: number[] = [];
+  /** With reuseRecords: the record objects handed out, refilled after recycle(). */
+  private readonly pool: CaptureRecord[] = [];
+  private used = 0;
 
-  constructor(private readonly sink: DiagnosticSink | undefined) {}
+  constructor(
+    private readonly sink: DiagnosticSink | undefined,
+    private readonly reuse = false,
+  ) {}
+
+  /** Appends one packet record to `out`: a new object, or with reuseRecords a pooled one refilled. */
+  record(
+    out: CaptureRecord[],
+    frame: number,
+    tsSec: number,
+    tsNsec: number,
+    linkType: number,
+    interfaceId: number,
+    data: Buffer,
+    originalLength: number,
+  ): void {
+    if (!this.reuse) {
+      out.push({ frame, tsSec, tsNsec, linkType, interfaceId, data, originalLength });
+      return;
+    }
+    let r = this.pool[this.used];
+    if (r === undefined) {
+      r = { frame, tsSec, tsNsec, linkType, interfaceId, data, originalLength };
+      this.pool.push(r);
+    } else {
+      r.frame = frame;
+      r.tsSec = tsSec;
+      r.tsNsec = tsNsec;
+      r.linkType = linkType;
+      r.interfaceId = interfaceId;
+      r.data = data;
+      r.originalLength = originalLength;
+    }
+    this.used++;
+    out.push(r);
+  }
+
+  /** With reuseRecords: the records handed out so far may be refilled (their batches were consumed). */
+  recycle(): void {
+    this.used = 0;
+  }
 
   addLinkType(lt: number): void {
     if (!this.linkTypes.includes(lt)) this.linkTypes.push(lt);

@@ -64,4 +64,10 @@ export interface CaptureReaderOptions {
   onSecrets?: (secrets: CaptureSecrets) => void;
   /** Cap on decompressed bytes for gzip input (default 64 GiB); exceeding it is a CaptureError. */
   maxDecompressedBytes?: number;
+  /**
+   * Refill the record objects of a batch once the next batch is asked for, instead of new ones per packet:
+   * a record (its fields, not its data) is valid only until the reader's iterator is advanced. For a consumer
+   * that copies what it keeps (the pipeline). Default false.
+   */
+  reuseRecords?: boolean;
 }

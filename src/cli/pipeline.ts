@@ -54,7 +54,8 @@ export interface PipelineResult {
 export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
   const model = opts.model;
   const diagnostic = (d: Diagnostic): void => model.diagnostic(d);
-  const decoder = new PacketDecoder({ onDiagnostic: diagnostic });
+  // One Segment object refilled per packet: the reassembler and the SIP datagram parser copy what they keep.
+  const decoder = new PacketDecoder({ onDiagnostic: diagnostic, reuseSegments: true });
   const tap = new MsrpTap(
     {
       frame: (conn: TcpConnection, dir: Dir, m: MsrpFrame) => {
@@ -127,7 +128,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   let bytesBefore = 0;
   for (const source of opts.sources) {
     const base = frameOffset;
+    // Record objects refilled batch after batch: the decoder copies what it keeps.
     const reader = await openCapture(source.input, {
+      reuseRecords: true,
       onDiagnostic: diagnostic,
       onSecrets: (sec) => {
         if (sec.type === SECRETS_TYPE_TLS_KEYLOG) keys?.addSecrets(sec.data, sec.beforeFrame + base);

@@ -32,6 +32,8 @@ export const SCHEMA_ID = 'msrpscope/1';
 
 /** Characters of records gathered before one call of writeJsonDocument's `write` (fewer, larger writes). */
 const BATCH = 64 * 1024;
+/** Records of a list stringified in one call (fewer calls, fewer intermediate strings). */
+const RUN = 128;
 
 function packageVersion(): string {
   try {
@@ -260,6 +262,17 @@ export function writeJsonDocument(view: ModelView, write: (chunk: string) => voi
     const tail = 2 * level + (indent * (level - 1) * level) / 2;
     return s.slice(head, s.length - tail);
   };
+  // A run of consecutive records of a list (at level 2) in one JSON.stringify call: the run wrapped in one
+  // array is `[` pad(1) `[` pad(2) r1 `,` pad(2) r2 ... pad(1) `]` pad(0) `]`; cutting the wrapper's text
+  // off leaves exactly what writing the records one by one as `,` pad(2) str(r, 2) gives.
+  const run = (items: unknown[]): string => {
+    if (indent === 0) {
+      const t = JSON.stringify(items);
+      return t.slice(1, t.length - 1);
+    }
+    const t = JSON.stringify([items], null, indent);
+    return t.slice(3 + indent, t.length - (4 + indent));
+  };
   // Records are passed on in batches of about BATCH characters (one write per section at least).
   let pending = '';
   const flush = (): void => {
@@ -283,7 +296,17 @@ export function writeJsonDocument(view: ModelView, write: (chunk: string) => voi
       continue;
     }
     add(`${name}[`);
-    for (let i = 0; i < s.count; i++) add(`${i === 0 ? '' : ','}${pad(2)}${str(s.item(i), 2)}`);
+    let perRecord = BATCH; // the first record alone gives the estimate
+    for (let i = 0; i < s.count; ) {
+      // As many records as fit the batch at the section's average record length (one at least).
+      const n = Math.max(1, Math.min(RUN, s.count - i, Math.floor((BATCH - pending.length) / perRecord)));
+      const items = new Array<unknown>(n);
+      for (let j = 0; j < n; j++) items[j] = s.item(i + j);
+      const text = run(items);
+      perRecord = Math.max(1, text.length / n);
+      add(i === 0 ? text : `,${text}`);
+      i += n;
+    }
     add(s.count === 0 ? ']' : `${pad(1)}]`);
     flush();
   }

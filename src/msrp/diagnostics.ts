@@ -17,58 +17,88 @@ export const KNOWN_METHODS: ReadonlySet<string> = new Set(['SEND', 'REPORT', 'AU
  */
 export function checkConformance(frame: MsrpFrame, typed?: TypedHeaders, connection = -1): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const add = (code: string, detail: string) => {
+  // The message named in every detail, made only when there is something to report.
+  let whatText: string | undefined;
+  const what = (): string =>
+    (whatText ??= frame.kind === 'request' ? `${frame.method} ${frame.transactionId}` : `${frame.status} ${frame.transactionId}`);
+  const add = (code: string, detail: string): void => {
     out.push(msrpDiagnostic(code, connection, frame.firstFrame.frame, frame.startOffset, printable(detail, 160)));
   };
-  const what = frame.kind === 'request' ? `${frame.method} ${frame.transactionId}` : `${frame.status} ${frame.transactionId}`;
   let t = typed;
   if (!t) {
     const r = parseTypedHeaders(frame.headers);
     t = r.values;
-    for (const p of r.diagnostics) add(p.code, `${what}: ${p.detail}`);
+    for (const p of r.diagnostics) add(p.code, `${what()}: ${p.detail}`);
   }
 
   if (frame.status !== undefined && (frame.status < 200 || frame.status > 699)) {
-    add('invalid-status-code', `${what}: status code outside 200..699`);
+    add('invalid-status-code', `${what()}: status code outside 200..699`);
   }
   if (frame.method !== undefined && !KNOWN_METHODS.has(frame.method)) {
-    add('unknown-method', `${what}: method not in SEND, REPORT, AUTH, NICKNAME`);
+    add('unknown-method', `${what()}: method not in SEND, REPORT, AUTH, NICKNAME`);
   }
 
-  // Header order: To-Path first, From-Path second (RFC 4975 section 7.1).
+  // Header order: To-Path first, From-Path second (RFC 4975 section 7.1). One pass over the names.
   const h = frame.headers;
-  const lower = h.map((x) => lowerName(x.name));
-  const has = (n: string) => lower.includes(n);
-  const name = (i: number) => (i < lower.length ? lower[i]! : '');
-  const hasTo = has('to-path');
-  const hasFrom = has('from-path');
-  if (!hasTo) add('missing-to-path', `${what}: no To-Path header`);
-  else if (name(0) !== 'to-path') add('to-path-not-first', `${what}: first header is ${h[0]!.name}`);
-  if (!hasFrom) add('missing-from-path', `${what}: no From-Path header`);
-  else if (name(1) !== 'from-path') add('from-path-not-second', `${what}: second header is ${h[1]?.name ?? 'missing'}`);
+  let hasTo = false;
+  let hasFrom = false;
+  let hasMessageId = false;
+  let hasByteRange = false;
+  let hasStatus = false;
+  let ctIndex = -1;
+  let name0 = '';
+  let name1 = '';
+  for (let i = 0; i < h.length; i++) {
+    const n = lowerName(h[i]!.name);
+    if (i === 0) name0 = n;
+    else if (i === 1) name1 = n;
+    switch (n) {
+      case 'to-path':
+        hasTo = true;
+        break;
+      case 'from-path':
+        hasFrom = true;
+        break;
+      case 'message-id':
+        hasMessageId = true;
+        break;
+      case 'byte-range':
+        hasByteRange = true;
+        break;
+      case 'status':
+        hasStatus = true;
+        break;
+      case 'content-type':
+        if (ctIndex === -1) ctIndex = i;
+        break;
+    }
+  }
+  if (!hasTo) add('missing-to-path', `${what()}: no To-Path header`);
+  else if (name0 !== 'to-path') add('to-path-not-first', `${what()}: first header is ${h[0]!.name}`);
+  if (!hasFrom) add('missing-from-path', `${what()}: no From-Path header`);
+  else if (name1 !== 'from-path') add('from-path-not-second', `${what()}: second header is ${h[1]?.name ?? 'missing'}`);
 
   // Body and Content-Type.
-  const ctIndex = lower.indexOf('content-type');
   if (frame.hasBody) {
-    if (frame.kind === 'response') add('response-with-body', `${what}: response with a body`);
+    if (frame.kind === 'response') add('response-with-body', `${what()}: response with a body`);
     if (ctIndex === -1) {
-      if (frame.bodyLength > 0) add('body-without-content-type', `${what}: ${frame.bodyLength}-byte body without Content-Type`);
+      if (frame.bodyLength > 0) add('body-without-content-type', `${what()}: ${frame.bodyLength}-byte body without Content-Type`);
     } else if (ctIndex !== h.length - 1) {
-      add('content-type-not-last', `${what}: ${h[h.length - 1]!.name} follows Content-Type`);
+      add('content-type-not-last', `${what()}: ${h[h.length - 1]!.name} follows Content-Type`);
     }
   }
 
   if (frame.method === 'SEND') {
-    if (t.messageId === undefined && !has('message-id')) {
-      add('send-without-message-id', `${what}: no Message-ID`);
+    if (t.messageId === undefined && !hasMessageId) {
+      add('send-without-message-id', `${what()}: no Message-ID`);
     }
-    if (!has('byte-range')) add('send-without-byte-range', `${what}: no Byte-Range`);
+    if (!hasByteRange) add('send-without-byte-range', `${what()}: no Byte-Range`);
   }
-  if (frame.method === 'REPORT' && !has('status')) {
-    add('report-without-status', `${what}: no Status`);
+  if (frame.method === 'REPORT' && !hasStatus) {
+    add('report-without-status', `${what()}: no Status`);
   }
-  if (frame.method !== 'REPORT' && has('status')) {
-    add('status-on-non-report', `${what}: Status header outside a REPORT`);
+  if (frame.method !== 'REPORT' && hasStatus) {
+    add('status-on-non-report', `${what()}: Status header outside a REPORT`);
   }
 
   // Byte-Range against the body: SEND, and any other request that carries a body.
@@ -78,14 +108,14 @@ export function checkConformance(frame: MsrpFrame, typed?: TypedHeaders, connect
     if (br.end !== null && !frame.truncated) {
       const want = br.end - br.start + 1;
       const ok = frame.flag === '#' ? len <= want : len === want;
-      if (!ok) add('byte-range-length-mismatch', `${what}: Byte-Range ${br.start}-${br.end} announces ${want} bytes, body has ${len}`);
+      if (!ok) add('byte-range-length-mismatch', `${what()}: Byte-Range ${br.start}-${br.end} announces ${want} bytes, body has ${len}`);
     }
     if (br.total !== null) {
       const last = br.end ?? (frame.truncated ? null : br.start + len - 1);
       if (last !== null && last > br.total) {
-        add('byte-range-total-mismatch', `${what}: range ends at ${last}, past total ${br.total}`);
+        add('byte-range-total-mismatch', `${what()}: range ends at ${last}, past total ${br.total}`);
       } else if (last !== null && frame.flag === '$' && last !== br.total) {
-        add('byte-range-total-mismatch', `${what}: last chunk ends at ${last}, total is ${br.total}`);
+        add('byte-range-total-mismatch', `${what()}: last chunk ends at ${last}, total is ${br.total}`);
       }
     }
   }

@@ -41,6 +41,11 @@ export interface PacketDecoderOptions {
   maxFragmentPieces?: number;
   /** Diagnostics per code before the rest are only counted; default 5 (ip-truncated: 1). */
   diagnosticsPerCode?: number;
+  /**
+   * Return one Segment object per protocol, refilled on every decode() (valid until the next call), instead
+   * of a new one per packet: for a consumer that copies what it keeps (the pipeline). Default false.
+   */
+  reuseSegments?: boolean;
 }
 
 const IPPROTO_TCP = 6;
@@ -62,9 +67,15 @@ export class PacketDecoder {
   private readonly diags: DiagnosticLimiter;
   private readonly frags: FragmentTable;
   private readonly unknownLinks = new Set<string>();
+  private readonly tcpSeg: Segment | undefined;
+  private readonly udpSeg: Segment | undefined;
 
   constructor(opts: PacketDecoderOptions = {}) {
     const perCode = opts.diagnosticsPerCode ?? 5;
+    if (opts.reuseSegments === true) {
+      this.tcpSeg = newSegment('tcp');
+      this.udpSeg = newSegment('udp');
+    }
     this.diags = new DiagnosticLimiter(
       opts.onDiagnostic,
       perCode,
@@ -149,23 +160,49 @@ export class PacketDecoder {
         if (missing > 0 && (hlen === TCP_SHORT || hlen === TCP_OFFSET_BEYOND)) return this.skip();
         return this.malformed(rec, NET_TCP_MALFORMED, tcpErrorText(hlen, buf, p, end));
       }
-      const seg: Segment = {
-        frame: rec.frame,
-        tsSec: rec.tsSec,
-        tsNsec: rec.tsNsec,
-        interfaceId: rec.interfaceId,
-        proto: 'tcp',
-        ipVersion: version,
-        src: version === 4 ? formatIPv4(hdr, srcOff) : formatIPv6(hdr, srcOff),
-        dst: version === 4 ? formatIPv4(hdr, dstOff) : formatIPv6(hdr, dstOff),
-        srcPort: (buf[p]! << 8) | buf[p + 1]!,
-        dstPort: (buf[p + 2]! << 8) | buf[p + 3]!,
-        seq: ((buf[p + 4]! << 24) | (buf[p + 5]! << 16) | (buf[p + 6]! << 8) | buf[p + 7]!) >>> 0,
-        ack: ((buf[p + 8]! << 24) | (buf[p + 9]! << 16) | (buf[p + 10]! << 8) | buf[p + 11]!) >>> 0,
-        flags: buf[p + 13]!,
-        window: (buf[p + 14]! << 8) | buf[p + 15]!,
-        payload: buf.subarray(p + hlen, end),
-      };
+      const srcPort = (buf[p]! << 8) | buf[p + 1]!;
+      const dstPort = (buf[p + 2]! << 8) | buf[p + 3]!;
+      const seq = ((buf[p + 4]! << 24) | (buf[p + 5]! << 16) | (buf[p + 6]! << 8) | buf[p + 7]!) >>> 0;
+      const ack = ((buf[p + 8]! << 24) | (buf[p + 9]! << 16) | (buf[p + 10]! << 8) | buf[p + 11]!) >>> 0;
+      const src = version === 4 ? formatIPv4(hdr, srcOff) : formatIPv6(hdr, srcOff);
+      const dst = version === 4 ? formatIPv4(hdr, dstOff) : formatIPv6(hdr, dstOff);
+      const payload = buf.subarray(p + hlen, end);
+      let seg = this.tcpSeg;
+      if (seg === undefined) {
+        seg = {
+          frame: rec.frame,
+          tsSec: rec.tsSec,
+          tsNsec: rec.tsNsec,
+          interfaceId: rec.interfaceId,
+          proto: 'tcp',
+          ipVersion: version,
+          src,
+          dst,
+          srcPort,
+          dstPort,
+          seq,
+          ack,
+          flags: buf[p + 13]!,
+          window: (buf[p + 14]! << 8) | buf[p + 15]!,
+          payload,
+        };
+      } else {
+        seg.frame = rec.frame;
+        seg.tsSec = rec.tsSec;
+        seg.tsNsec = rec.tsNsec;
+        seg.interfaceId = rec.interfaceId;
+        seg.ipVersion = version;
+        seg.src = src;
+        seg.dst = dst;
+        seg.srcPort = srcPort;
+        seg.dstPort = dstPort;
+        seg.seq = seq;
+        seg.ack = ack;
+        seg.flags = buf[p + 13]!;
+        seg.window = (buf[p + 14]! << 8) | buf[p + 15]!;
+        seg.payload = payload;
+        seg.payloadMissing = undefined;
+      }
       if (missing > 0) seg.payloadMissing = missing;
       this.stats.tcp++;
       return seg;
@@ -177,23 +214,43 @@ export class PacketDecoder {
         return this.malformed(rec, NET_UDP_MALFORMED, udpErrorText(len, buf, p, end, missing));
       }
       const payloadEnd = Math.min(p + len, end);
-      const seg: Segment = {
-        frame: rec.frame,
-        tsSec: rec.tsSec,
-        tsNsec: rec.tsNsec,
-        interfaceId: rec.interfaceId,
-        proto: 'udp',
-        ipVersion: version,
-        src: version === 4 ? formatIPv4(hdr, srcOff) : formatIPv6(hdr, srcOff),
-        dst: version === 4 ? formatIPv4(hdr, dstOff) : formatIPv6(hdr, dstOff),
-        srcPort: (buf[p]! << 8) | buf[p + 1]!,
-        dstPort: (buf[p + 2]! << 8) | buf[p + 3]!,
-        seq: 0,
-        ack: 0,
-        flags: 0,
-        window: 0,
-        payload: buf.subarray(p + 8, payloadEnd),
-      };
+      const src = version === 4 ? formatIPv4(hdr, srcOff) : formatIPv6(hdr, srcOff);
+      const dst = version === 4 ? formatIPv4(hdr, dstOff) : formatIPv6(hdr, dstOff);
+      const srcPort = (buf[p]! << 8) | buf[p + 1]!;
+      const dstPort = (buf[p + 2]! << 8) | buf[p + 3]!;
+      const payload = buf.subarray(p + 8, payloadEnd);
+      let seg = this.udpSeg;
+      if (seg === undefined) {
+        seg = {
+          frame: rec.frame,
+          tsSec: rec.tsSec,
+          tsNsec: rec.tsNsec,
+          interfaceId: rec.interfaceId,
+          proto: 'udp',
+          ipVersion: version,
+          src,
+          dst,
+          srcPort,
+          dstPort,
+          seq: 0,
+          ack: 0,
+          flags: 0,
+          window: 0,
+          payload,
+        };
+      } else {
+        seg.frame = rec.frame;
+        seg.tsSec = rec.tsSec;
+        seg.tsNsec = rec.tsNsec;
+        seg.interfaceId = rec.interfaceId;
+        seg.ipVersion = version;
+        seg.src = src;
+        seg.dst = dst;
+        seg.srcPort = srcPort;
+        seg.dstPort = dstPort;
+        seg.payload = payload;
+        seg.payloadMissing = undefined;
+      }
       const udpMissing = p + len - payloadEnd;
       if (udpMissing > 0) seg.payloadMissing = udpMissing;
       this.stats.udp++;
@@ -222,7 +279,8 @@ export class PacketDecoder {
       data: d.subarray(ip.l4, ip.end),
       missing: ip.missing,
       proto: ip.proto,
-      at: rec,
+      // A copy: the record object may be refilled for a later packet (CaptureReaderOptions.reuseRecords).
+      at: { frame: rec.frame, tsSec: rec.tsSec, tsNsec: rec.tsNsec },
     });
     if (done === undefined) return undefined;
     this.stats.reassembled++;
@@ -295,3 +353,27 @@ export class PacketDecoder {
     );
   }
 }
+
+/** The object a decoder with reuseSegments refills (all fields present, payloadMissing included: one shape). */
+function newSegment(proto: 'tcp' | 'udp'): Segment {
+  return {
+    frame: 0,
+    tsSec: 0,
+    tsNsec: 0,
+    interfaceId: 0,
+    proto,
+    ipVersion: 4,
+    src: '',
+    dst: '',
+    srcPort: 0,
+    dstPort: 0,
+    seq: 0,
+    ack: 0,
+    flags: 0,
+    window: 0,
+    payload: EMPTY,
+    payloadMissing: undefined,
+  };
+}
+
+const EMPTY = Buffer.alloc(0);
