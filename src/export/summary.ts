@@ -11,6 +11,11 @@ import type {
 import { escapeText } from '../util/escape.js';
 import { renderTable, type Column } from './table.js';
 
+/** Code-point order: the same on every machine (localeCompare follows the user's locale, and starting ICU's collator costs several ms). */
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export interface SummaryOptions {
   color: boolean;
   /** Terminal width; tables shrink their id columns to fit. */
@@ -241,7 +246,7 @@ export function renderSummary(doc: SummaryInput, opts: SummaryOptions): string {
       { title: 'request → response', flexible: true, min: 14 }, { title: 'count', align: 'right' },
       { title: 'RTT p50', align: 'right' }, { title: 'p95', align: 'right' }, { title: 'max', align: 'right' },
     ];
-    const rows = [...byKey.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([k, e]) => {
+    const rows = [...byKey.entries()].sort((a, b) => byText(a[0], b[0])).map(([k, e]) => {
       const sorted = [...e.rtts].sort((a, b) => a - b);
       return [k, String(e.count), fmtMs(percentile(sorted, 50)), fmtMs(percentile(sorted, 95)), fmtMs(sorted[sorted.length - 1])];
     });
@@ -260,7 +265,7 @@ export function renderSummary(doc: SummaryInput, opts: SummaryOptions): string {
       { title: 'code' }, { title: 'severity' }, { title: 'count', align: 'right' }, { title: 'first frame', align: 'right' },
       { title: 'first detail', flexible: true, min: 16 },
     ];
-    const rows = [...byCode.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([code, e]) => [
+    const rows = [...byCode.entries()].sort((a, b) => byText(a[0], b[0])).map(([code, e]) => [
       code, e.severity, String(e.count), String(e.frame), e.detail,
     ]);
     out.push(renderTable(cols, rows, width));
