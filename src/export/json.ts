@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { linkTypeName } from '../net/link.js';
-import { msrpOverTlsReason, msrpsAuthorities, type TlsHintSources } from '../model/tls-hint.js';
+import { msrpOverTlsReason, type TlsHintSources } from '../model/tls-hint.js';
 import type { ModelView } from '../model/view.js';
 import { computeDelivery } from '../model/delivery.js';
 import { epochSeconds, isoTime } from '../model/frame-time.js';
-import { transactionState } from '../model/transactions.js';
 import type { JsonCapture, JsonDocument, JsonSummary } from './json-types.js';
 import {
   authJson,
@@ -55,7 +54,7 @@ export function recordContext(view: ModelView): RecordContext {
   const sources = (): TlsHintSources => {
     hints ??= {
       sdpEndpoints: view.msrpEndpoints(),
-      msrpsAuthorities: msrpsAuthorities(view.transactions().flatMap((t) => [t.request?.headers ?? [], t.response?.headers ?? []])),
+      msrpsAuthorities: view.msrpsAuthorities(),
     };
     return hints;
   };
@@ -110,14 +109,8 @@ export function summaryJson(view: ModelView): JsonSummary {
     delivery[computeDelivery(m).state]++;
   }
   const n = view.counts();
-  const tx = { total: n.transactions, answered: 0, unanswered: 0, noResponseExpected: 0, orphanResponses: 0 };
-  for (const t of view.transactions()) {
-    const s = transactionState(t);
-    if (s === 'answered') tx.answered++;
-    else if (s === 'unanswered') tx.unanswered++;
-    else if (s === 'no-response-expected') tx.noResponseExpected++;
-    else tx.orphanResponses++;
-  }
+  // Counted by the model as transactions come and get answered (they need not be retained).
+  const tx = { total: n.transactions, ...view.transactionTally().states };
   return {
     connections: { total: connections.length, msrp, tls, websocket },
     requests: counts(n.requests),
