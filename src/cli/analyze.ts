@@ -1,5 +1,5 @@
 import { Correlator } from '../model/correlator.js';
-import type { RecordFilter } from '../export/filter.js';
+import { isEmptyFilter, type RecordFilter } from '../export/filter.js';
 import { runPipeline, type PipelineResult, type PipelineSource } from './pipeline.js';
 import { Progress } from './progress.js';
 import { KeyRing } from './keylog.js';
@@ -34,9 +34,13 @@ export interface AnalyzeResult {
 
 /** Runs the pipeline over the sources and hands the model to the chosen outputs. */
 export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
+  const filtered = !isEmptyFilter(opts.filter);
   const model = new Correlator({
     keepBodies: opts.outputs.some((c) => c.output.keeps.bodies),
     hashBodies: opts.outputs.some((c) => c.output.keeps.hashes),
+    // Transaction records are most of what a large capture's model holds: kept only for outputs that read them.
+    retainTransactions: opts.outputs.some((c) => c.output.keeps.transactions === true || (c.output.keeps.transactions === 'filtered' && filtered)),
+    keepPreviews: opts.outputs.some((c) => c.output.keeps.previews === true || (c.output.keeps.previews === 'filtered' && filtered)),
   });
   const settings: OutputSettings = {
     filter: opts.filter,

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { linkTypeName } from '../net/link.js';
-import { msrpOverTlsReason, msrpsAuthorities, type TlsHintSources } from '../model/tls-hint.js';
+import { msrpOverTlsReason, type TlsHintSources } from '../model/tls-hint.js';
 import type { ModelView } from '../model/view.js';
 import { computeDelivery } from '../model/delivery.js';
 import { epochSeconds, isoTime } from '../model/frame-time.js';
-import { transactionState, type TransactionState } from '../model/transactions.js';
 import type { JsonCapture, JsonDocument, JsonSummary } from './json-types.js';
 import {
   authJson,
@@ -61,10 +60,7 @@ export function recordContext(view: ModelView, hintSources?: () => TlsHintSource
   const sources =
     hintSources ??
     ((): TlsHintSources => {
-      hints ??= {
-        sdpEndpoints: view.msrpEndpoints(),
-        msrpsAuthorities: msrpsAuthorities(view.transactions().flatMap((t) => [t.request?.headers ?? [], t.response?.headers ?? []])),
-      };
+      hints ??= { sdpEndpoints: view.msrpEndpoints(), msrpsAuthorities: view.msrpsAuthorities() };
       return hints;
     });
   return {
@@ -104,7 +100,6 @@ export interface SummaryTallies {
   connections: { msrp: number; tls: number; websocket: number };
   messages: { complete: number; aborted: number; incomplete: number };
   delivery: { delivered: number; failed: number; unknown: number };
-  transactions: { answered: number; unanswered: number; noResponseExpected: number; orphanResponses: number };
 }
 
 export function emptyTallies(): SummaryTallies {
@@ -112,19 +107,10 @@ export function emptyTallies(): SummaryTallies {
     connections: { msrp: 0, tls: 0, websocket: 0 },
     messages: { complete: 0, aborted: 0, incomplete: 0 },
     delivery: { delivered: 0, failed: 0, unknown: 0 },
-    transactions: { answered: 0, unanswered: 0, noResponseExpected: 0, orphanResponses: 0 },
   };
 }
 
-/** The summary's key of a transaction state. */
-export function transactionTally(s: TransactionState): keyof SummaryTallies['transactions'] {
-  if (s === 'answered') return 'answered';
-  if (s === 'unanswered') return 'unanswered';
-  if (s === 'no-response-expected') return 'noResponseExpected';
-  return 'orphanResponses';
-}
-
-/** Counts every record of the view (one pass over connections, messages and transactions). */
+/** Counts every record of the view (one pass over connections and messages; transactions are counted by the model). */
 export function summaryTallies(view: ModelView): SummaryTallies {
   const t = emptyTallies();
   for (const c of view.connections()) {
@@ -136,7 +122,6 @@ export function summaryTallies(view: ModelView): SummaryTallies {
     t.messages[m.state()]++;
     t.delivery[computeDelivery(m).state]++;
   }
-  for (const x of view.transactions()) t.transactions[transactionTally(transactionState(x))]++;
   return t;
 }
 
@@ -148,7 +133,8 @@ export function summaryJson(view: ModelView, tallies: SummaryTallies = summaryTa
   const states = { total: view.messages().length, complete: m.complete, aborted: m.aborted, incomplete: m.incomplete };
   const delivery = { ...tallies.delivery };
   const n = view.counts();
-  const tx = { total: n.transactions, ...tallies.transactions };
+  // Counted by the model as transactions come and get answered (they need not be retained).
+  const tx = { total: n.transactions, ...view.transactionTally().states };
   return {
     connections: { total: connections.length, msrp, tls, websocket },
     requests: counts(n.requests),

@@ -35,7 +35,7 @@ import type { ModelEvent } from '../model/events.js';
 import type { MessageRecord } from '../model/messages.js';
 import type { SessionRecord } from '../model/sessions.js';
 import { msrpsAuthorities, type TlsHintSources } from '../model/tls-hint.js';
-import { transactionState, type TransactionRecord, type TransactionState } from '../model/transactions.js';
+import type { TransactionRecord } from '../model/transactions.js';
 import type { ModelView, ObservedModel } from '../model/view.js';
 import type { SipDialog } from '../sip/dialogs.js';
 import type { FrameRef } from '../capture/types.js';
@@ -58,7 +58,6 @@ import {
   SCHEMA_ID,
   summaryJson,
   toolVersion,
-  transactionTally,
   type JsonOptions,
   type SummaryTallies,
 } from './json.js';
@@ -160,7 +159,6 @@ class Derived {
   readonly encrypted = new Set<number>();
   /** Transactions mapped (or tallied, when transactions are omitted), and their states. */
   txCount = 0;
-  readonly txStates: TransactionState[] = [];
   /** msrps: authorities of the transactions mapped so far, and their count when the hint was last used. */
   readonly authorities = new Set<string>();
   hintAuthorities = 0;
@@ -469,13 +467,6 @@ export class LiveDocument {
     const omit = this.opts.omitTransactions === true;
     for (const t of todo) {
       const i = t.index;
-      const state = transactionState(t);
-      const old = d.txStates[i];
-      if (old !== state) {
-        if (old !== undefined) d.tallies.transactions[transactionTally(old)]--;
-        d.tallies.transactions[transactionTally(state)]++;
-        d.txStates[i] = state;
-      }
       for (const a of msrpsAuthorities([t.request?.headers ?? [], t.response?.headers ?? []])) d.authorities.add(a);
       if (t.message !== undefined && t.message.index < 0) {
         const refs = d.unlistedRefs.get(t.message);

@@ -5,10 +5,9 @@
  */
 import type { ModelView } from '../model/view.js';
 import { computeDelivery } from '../model/delivery.js';
-import { transactionState } from '../model/transactions.js';
 import { captureJson, crossCounts, recordContext, summaryJson } from './json.js';
 import { connectionJson, round3, sessionJson } from './records.js';
-import type { SummaryInput, SummaryMessage, SummaryTransaction } from './summary.js';
+import type { SummaryInput, SummaryMessage } from './summary.js';
 
 export function summaryInput(view: ModelView): SummaryInput {
   const ctx = recordContext(view);
@@ -28,23 +27,15 @@ export function summaryInput(view: ModelView): SummaryInput {
       delivery: { state: d.state, code: d.code, latencyMs: d.latencyMs === null ? null : round3(d.latencyMs) },
     };
   });
-  const transactions: SummaryTransaction[] = view.transactions().map((t) => {
-    const rs = t.response;
-    return {
-      method: t.request?.method ?? null,
-      state: transactionState(t),
-      rttMs: rs?.rttMs === null || rs?.rttMs === undefined ? null : round3(rs.rttMs),
-      request: t.request === undefined ? null : t.request,
-      response: rs === undefined ? null : rs,
-    };
-  });
   return {
     capture: captureJson(view, ctx),
     summary: summaryJson(view),
     connections: view.connections().map((c) => connectionJson(c, ctx)),
     sessions: view.sessions().map((s) => sessionJson(s, ctx, sessionBytes.get(s.index) ?? 0)),
     messages,
-    transactions,
+    // Grouped by the model as they came: the transactions need not be retained for the summary.
+    transactions: [],
+    transactionGroups: view.transactionTally().list(),
     diagnostics: view.diagnostics(),
   };
 }

@@ -10,6 +10,7 @@ import type {
 } from './json-types.js';
 import { escapeText } from '../util/escape.js';
 import { renderTable, type Column } from './table.js';
+import type { TallyGroup } from '../model/transaction-tally.js';
 
 /** Code-point order: the same on every machine (localeCompare follows the user's locale, and starting ICU's collator costs several ms). */
 function byText(a: string, b: string): number {
@@ -49,6 +50,11 @@ export interface SummaryInput {
   sessions: readonly JsonSession[];
   messages: readonly SummaryMessage[];
   transactions: readonly SummaryTransaction[];
+  /**
+   * The transactions already grouped (the model's tally): read instead of `transactions` when given, so the
+   * transactions themselves need not be kept.
+   */
+  transactionGroups?: ReadonlyArray<Readonly<TallyGroup>>;
   diagnostics: readonly SummaryDiagnostic[];
 }
 
@@ -123,6 +129,47 @@ export function transactionKey(t: SummaryTransaction): string {
   const method = `${t.method ?? '(response only)'}${t.request?.truncated === true ? ' (cut)' : ''}`;
   const response = t.response ? `${t.response.status}${t.response.truncated ? ' (cut)' : ''}` : t.state === 'unanswered' ? 'none' : '-';
   return `${method} → ${response}`;
+}
+
+/** The Transactions table's row of a group of the model's tally (as transactionKey of its transactions). */
+function groupKey(g: Readonly<TallyGroup>): string {
+  const method = `${g.method ?? '(response only)'}${g.requestTruncated ? ' (cut)' : ''}`;
+  const response = g.status !== null ? `${g.status}${g.responseTruncated ? ' (cut)' : ''}` : g.unansweredGroup ? 'none' : '-';
+  return `${method} → ${response}`;
+}
+
+interface TransactionRow {
+  count: number;
+  rtts: number[];
+  unanswered: number;
+}
+
+/** Transactions by table row, from the records or from the model's tally. */
+function transactionRows(doc: SummaryInput): Map<string, TransactionRow> {
+  const byKey = new Map<string, TransactionRow>();
+  if (doc.transactionGroups !== undefined) {
+    for (const g of doc.transactionGroups) {
+      if (g.count === 0) continue;
+      const key = groupKey(g);
+      const e = byKey.get(key);
+      if (e === undefined) byKey.set(key, { count: g.count, rtts: g.rtts, unanswered: g.unanswered });
+      else {
+        e.count += g.count;
+        e.unanswered += g.unanswered;
+        e.rtts = [...e.rtts, ...g.rtts];
+      }
+    }
+    return byKey;
+  }
+  for (const t of doc.transactions) {
+    const key = transactionKey(t);
+    const e = byKey.get(key) ?? { count: 0, rtts: [], unanswered: 0 };
+    e.count++;
+    if (t.rttMs !== null) e.rtts.push(t.rttMs);
+    if (t.state === 'unanswered') e.unanswered++;
+    byKey.set(key, e);
+  }
+  return byKey;
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -231,17 +278,9 @@ export function renderSummary(doc: SummaryInput, opts: SummaryOptions): string {
     if (more > 0) out.push(`  … ${more} more\n`);
   }
 
-  if (doc.transactions.length > 0) {
+  const byKey = transactionRows(doc);
+  if (byKey.size > 0) {
     out.push(`\n${head('Transactions')}\n`);
-    const byKey = new Map<string, { count: number; rtts: number[]; unanswered: number }>();
-    for (const t of doc.transactions) {
-      const key = transactionKey(t);
-      const e = byKey.get(key) ?? { count: 0, rtts: [], unanswered: 0 };
-      e.count++;
-      if (t.rttMs !== null) e.rtts.push(t.rttMs);
-      if (t.state === 'unanswered') e.unanswered++;
-      byKey.set(key, e);
-    }
     const cols: Column[] = [
       { title: 'request → response', flexible: true, min: 14 }, { title: 'count', align: 'right' },
       { title: 'RTT p50', align: 'right' }, { title: 'p95', align: 'right' }, { title: 'max', align: 'right' },

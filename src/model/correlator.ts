@@ -16,6 +16,7 @@ import { bump, ModelData, ModelDataView } from './model-data.js';
 import type { CaptureFacts, ModelInput } from './model-input.js';
 import { expectationOf, type PendingRequests, type TransactionRecord } from './transactions.js';
 import type { ModelView, ObservedModel } from './view.js';
+import { addMsrpsAuthorities } from './tls-hint.js';
 
 export interface CorrelatorOptions {
   /** Keep message bodies (for --extract). Memory then grows with the bytes carried. Default false. */
@@ -25,6 +26,11 @@ export interface CorrelatorOptions {
    * without it `sha256` is null (unless bodies are kept) and file transfers show `unverified`.
    */
   hashBodies?: boolean;
+  /**
+   * Keep the start of each message body once its content is decoded, for the text preview (default true).
+   * When false, MessageRecord.preview is undefined and no output shows a preview.
+   */
+  keepPreviews?: boolean;
   /** Keep every transaction for transactions() (default true). When false they are counted and matched only. */
   retainTransactions?: boolean;
   /** Diagnostics kept in the list (all are counted). Default 10000. */
@@ -72,7 +78,7 @@ export class Correlator implements ModelInput, ObservedModel {
       followUp: (e) => {
         if (this.listeners.length > 0) this.followUps.push(e);
       },
-    });
+    }, opts.keepPreviews ?? true);
   }
 
   /** The read side: what the outputs read. */
@@ -259,6 +265,8 @@ export class Correlator implements ModelInput, ObservedModel {
       a.add(t);
       a.last = m.lastFrame;
     }
+    data.tally.added(t);
+    addMsrpsAuthorities(data.msrpsAuthorities, t.request?.headers ?? []);
     if (c.pending !== undefined) {
       const prev = c.pending.add(dir, t);
       if (prev !== undefined && prev.expects === 'response') {
@@ -299,7 +307,10 @@ export class Correlator implements ModelInput, ObservedModel {
     };
     if (t !== undefined && t.request !== undefined) {
       part.rttMs = msBetween(t.request.lastFrame, m.firstFrame);
+      data.tally.beforeAnswer(t);
       t.response = part;
+      data.tally.answered(t);
+      addMsrpsAuthorities(data.msrpsAuthorities, part.headers);
       if (m.cut !== undefined) this.keepCut(t, 'response', m.cut);
       const method = t.request.method;
       if (method === 'REPORT') {
@@ -344,6 +355,8 @@ export class Correlator implements ModelInput, ObservedModel {
       `${status} response for ${m.transactionId}, whose request was not seen`,
       m.startOffset,
     );
+    data.tally.added(t);
+    addMsrpsAuthorities(data.msrpsAuthorities, part.headers);
     if (this.retainTransactions) data.transactions.push(t);
     if (m.cut !== undefined) this.keepCut(t, 'response', m.cut);
     this.emit({ type: 'response', transaction: t });

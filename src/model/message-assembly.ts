@@ -46,6 +46,8 @@ export class MessageAssembly {
     private readonly data: ModelData,
     private readonly hashBodies: boolean,
     private readonly hooks: AssemblyHooks,
+    /** Keep the start of each body for the text preview after decoding; else it is dropped then. */
+    private readonly keepPreviews = true,
   ) {}
 
   /** Headers known: resolve the session and, for a SEND, the message leg whose body follows. */
@@ -245,7 +247,8 @@ export class MessageAssembly {
     if (m.contentDecoded) return;
     m.contentDecoded = true;
     decodeContent(m, m.preview ?? EMPTY_BUFFER);
-    m.trimPreview(this.kept);
+    if (this.keepPreviews) m.trimPreview(this.kept);
+    else m.dropPreview();
     this.imdn.link(m);
   }
 }

@@ -190,6 +190,7 @@ export interface DeliveryEvidence {
   at: FrameRef;
 }
 
+const EMPTY_PREVIEW: Buffer = Buffer.alloc(0);
 const NO_REPORTS: readonly ReportNote[] = Object.freeze([]);
 const NO_MESSAGES: readonly MessageRecord[] = Object.freeze([]);
 
@@ -373,6 +374,15 @@ export class MessageRecord {
       const b = this.cpim.body;
       if (b.length > PREVIEW_KEEP) this.cpim.bodyTruncated = true;
       this.cpim.body = arena ? arena.copy(b, PREVIEW_KEEP) : ownCopy(b, PREVIEW_KEEP);
+    }
+  }
+
+  /** Drops the preview and the CPIM body view into it (no output shows a text preview). */
+  dropPreview(): void {
+    this.preview = undefined;
+    if (this.cpim !== undefined) {
+      if (this.cpim.body.length > PREVIEW_KEEP) this.cpim.bodyTruncated = true;
+      this.cpim.body = EMPTY_PREVIEW;
     }
   }
 

@@ -12,6 +12,7 @@ import type { CaptureFacts } from './model-input.js';
 import { SessionTable, type SessionRecord } from './sessions.js';
 import { DialogLinks } from './sip-link.js';
 import type { TransactionRecord } from './transactions.js';
+import { TransactionTally } from './transaction-tally.js';
 import type { ModelCounts, ModelView } from './view.js';
 
 export function bump<K>(m: Map<K, number>, k: K, n = 1): void {
@@ -31,6 +32,10 @@ export class ModelData {
   /** Retained transactions (all of them unless retainTransactions is off). */
   readonly transactions: TransactionRecord[] = [];
   transactionCount = 0;
+  /** Every transaction by state and by summary group (also those not retained). */
+  readonly tally = new TransactionTally();
+  /** `host:port` of the msrps: URIs in the path headers of every transaction's request and response. */
+  readonly msrpsAuthorities = new Set<string>();
   readonly diagnostics: Diagnostic[] = [];
   readonly diagnosticCounts = new Map<string, number>();
   /** Complete requests / responses (end-line seen), every wire occurrence. */
@@ -113,6 +118,14 @@ export class ModelDataView implements ModelView {
 
   transactions(): readonly TransactionRecord[] {
     return this.d.transactions;
+  }
+
+  transactionTally(): TransactionTally {
+    return this.d.tally;
+  }
+
+  msrpsAuthorities(): ReadonlySet<string> {
+    return this.d.msrpsAuthorities;
   }
 
   auths(): readonly AuthRecord[] {

@@ -41,13 +41,16 @@ const MSRPS_AUTHORITY = /msrps:\/\/(?:[^@\s/]{0,256}@)?(\[[0-9A-Fa-f:.]{2,64}\]|
 /** `host:port` of every msrps: URI in the To-Path / From-Path / Use-Path headers given. */
 export function msrpsAuthorities(headerLists: Iterable<ReadonlyArray<{ name: string; value: string }>>): Set<string> {
   const out = new Set<string>();
-  for (const headers of headerLists) {
-    for (const h of headers) {
-      if (!PATH_HEADERS.has(h.name.toLowerCase()) || !h.value.includes('msrps:')) continue;
-      for (const m of h.value.matchAll(MSRPS_AUTHORITY)) {
-        out.add(`${(m[1] ?? '').toLowerCase()}:${m[2] ?? String(MSRP_PORT)}`);
-      }
+  for (const headers of headerLists) addMsrpsAuthorities(out, headers);
+  return out;
+}
+
+/** Adds to `out` the `host:port` of every msrps: URI in the path headers of one header list. */
+export function addMsrpsAuthorities(out: Set<string>, headers: ReadonlyArray<{ name: string; value: string }>): void {
+  for (const h of headers) {
+    if (!h.value.includes('msrps:') || !PATH_HEADERS.has(h.name.toLowerCase())) continue;
+    for (const m of h.value.matchAll(MSRPS_AUTHORITY)) {
+      out.add(`${(m[1] ?? '').toLowerCase()}:${m[2] ?? String(MSRP_PORT)}`);
     }
   }
-  return out;
 }

@@ -10,6 +10,7 @@ import type { MessageRecord } from './messages.js';
 import type { CaptureFacts } from './model-input.js';
 import type { SessionRecord } from './sessions.js';
 import type { TransactionRecord } from './transactions.js';
+import type { TransactionTally } from './transaction-tally.js';
 
 /** Counters of everything seen, including what the lists do not keep. */
 export interface ModelCounts {
@@ -55,6 +56,10 @@ export interface ModelView {
   messages(): readonly MessageRecord[];
   /** Retained transactions, by index (all of them unless the model was told not to retain them). */
   transactions(): readonly TransactionRecord[];
+  /** Every transaction (retained or not) counted by state and grouped as the text summary shows them. */
+  transactionTally(): TransactionTally;
+  /** `host:port` of the msrps: URIs in the path headers of every transaction so far (retained or not). */
+  msrpsAuthorities(): ReadonlySet<string>;
   /** AUTH exchanges per client and relay. */
   auths(): readonly AuthRecord[];
   /** SIP dialogs in order of first sight. */

@@ -219,7 +219,6 @@ export class TlsDecryptor {
   finish(): TlsDecryptionFacts {
     const f = this.facts;
     for (const d of this.dirs) {
-      const s = d.state;
       if (d.state.kind !== 'trial' || d.facts.records > 0) continue;
       // Application keys were tried, and no record opened with them.
       d.facts.state = 'no-keys';

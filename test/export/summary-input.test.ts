@@ -14,7 +14,10 @@ function expectSameSummary(store: Correlator): void {
   const doc = buildJsonDocument(store.view());
   const light = summaryInput(store.view());
   expect(light.messages.length).toBe(doc.messages.length);
-  expect(light.transactions.length).toBe(doc.transactions.length);
+  // The transactions come grouped from the model's tally, which counts every one of them.
+  let grouped = 0;
+  for (const g of light.transactionGroups ?? []) grouped += g.count;
+  expect(grouped).toBe(doc.transactions.length);
   for (const opts of [{ color: false, columns: 120 }, { color: true, columns: 60 }, { color: false, columns: 200, maxRows: 2 }]) {
     expect(renderSummary(light, opts)).toBe(renderSummary(doc, opts));
   }
@@ -30,17 +33,33 @@ describe('summaryInput', () => {
     feedRequest(store, c, 1, { tid: 'aaaa0003', method: 'REPORT', headers: reportHeaders({ id: 'm1', range: '1-11/11', status: '000 200 OK' }), frame: 6, ms: 30.5 });
     feedResponse(store, c, 1, { tid: 'zzzz0009', status: 481, comment: 'No session', frame: 7, ms: 31 });
     finishStore(store);
-    expect(summaryInput(store.view()).transactions.map((t) => [t.method, t.state, t.response?.status ?? null, t.rttMs])).toEqual([
-      ['SEND', 'answered', 200, 1.25],
-      ['SEND', 'unanswered', null, null],
-      ['REPORT', 'no-response-expected', null, null],
-      [null, 'orphan-response', 481, null],
+    // Groups in order of first sight (the first SEND was unanswered until its response came).
+    const groups = (summaryInput(store.view()).transactionGroups ?? []).filter((g) => g.count > 0);
+    expect(groups.map((g) => [g.method, g.status, g.unansweredGroup, g.count, g.unanswered, g.rtts])).toEqual([
+      ['SEND', null, true, 1, 1, []],
+      ['SEND', 200, false, 1, 0, [1.25]],
+      ['REPORT', null, false, 1, 0, []],
+      [null, 481, false, 1, 0, []],
     ]);
+    expect(store.view().transactionTally().states).toEqual({ answered: 1, unanswered: 1, noResponseExpected: 1, orphanResponses: 1 });
     expectSameSummary(store);
   });
 
   it.skipIf(!existsSync(SAMPLES))('the bundled samples', async () => {
     for (const f of readdirSync(SAMPLES).filter((n) => /\.pcap(ng)?$/.test(n))) expectSameSummary((await runCapture(`${SAMPLES}${f}`)).store);
+  });
+
+  it.skipIf(!existsSync(SAMPLES))('the samples read as --summary reads them: transactions and previews not kept', async () => {
+    for (const f of readdirSync(SAMPLES).filter((n) => /\.pcap(ng)?$/.test(n))) {
+      const full = (await runCapture(`${SAMPLES}${f}`)).store;
+      const lean = (await runCapture(`${SAMPLES}${f}`, { retainTransactions: false, keepPreviews: false })).store;
+      expect(lean.view().transactions()).toHaveLength(0);
+      const doc = buildJsonDocument(full.view());
+      expect(buildJsonDocument(lean.view()).summary).toEqual(doc.summary);
+      for (const opts of [{ color: false, columns: 120 }, { color: false, columns: 200, maxRows: 2 }]) {
+        expect(renderSummary(summaryInput(lean.view()), opts)).toBe(renderSummary(doc, opts));
+      }
+    }
   });
 
   it.skipIf(!HAVE_CORPUS)('every corpus capture', async () => {

@@ -6,7 +6,7 @@ export const extractOutput: Output<string> = {
   name: 'extract',
   options: [{ flags: '--extract <dir>', description: 'write each message body (and manifest.json) into DIR' }],
   primary: false,
-  keeps: { bodies: true, hashes: true },
+  keeps: { bodies: true, hashes: true, transactions: false, previews: false },
   requested: (o) => (typeof o.extract === 'string' ? o.extract : undefined),
   async write(view, dir, sink, settings) {
     const r = await extractBodies(view, dir);

@@ -8,7 +8,8 @@ export const ndjsonOutput: Output<true> = {
   name: 'ndjson',
   options: [{ flags: '--ndjson', description: 'write one JSON record per line as soon as it is known' }],
   primary: true,
-  keeps: { bodies: false, hashes: true },
+  // Each record is written as it happens: the lines need no transaction kept afterwards.
+  keeps: { bodies: false, hashes: true, transactions: false, previews: true },
   requested: (o) => (o.ndjson === true ? true : undefined),
   attach(model, _arg, sink, settings) {
     const filtering = !isEmptyFilter(settings.filter);

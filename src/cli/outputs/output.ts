@@ -40,8 +40,11 @@ export interface Output<A> {
   readonly options: readonly CliOption[];
   /** A primary output excludes the other primary ones; an additional one (extraction) goes with any. */
   readonly primary: boolean;
-  /** What the model keeps for it: body bytes, body hashes. */
-  readonly keeps: { bodies: boolean; hashes: boolean };
+  /**
+   * What the model keeps for it: body bytes, body hashes, every transaction record and the text previews of
+   * messages (always, never, or only when a filter is given: filtered outputs read the whole JSON document).
+   */
+  readonly keeps: { bodies: boolean; hashes: boolean; transactions: boolean | 'filtered'; previews: boolean | 'filtered' };
   /** The output's argument when the parsed options ask for it (the --json file, the --extract folder), else undefined. */
   requested(options: Readonly<Record<string, unknown>>): A | undefined;
   /** A file to write to instead of standard output. */

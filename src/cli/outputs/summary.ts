@@ -10,7 +10,8 @@ export const summaryOutput: Output<true> = {
   options: [{ flags: '--summary', description: 'write the text summary (default when stdout is not a terminal)' }],
   primary: true,
   // Body hashes appear in JSON/NDJSON records and verify file transfers; the summary shows neither.
-  keeps: { bodies: false, hashes: false },
+  // Unfiltered, the model's tally of transactions is enough and no preview is shown; a filter reads the whole document.
+  keeps: { bodies: false, hashes: false, transactions: 'filtered', previews: 'filtered' },
   requested: (o) => (o.summary === true ? true : undefined),
   write(view, _arg, sink, settings) {
     const style = { color: settings.color, columns: settings.columns };

@@ -5,7 +5,7 @@ export const tuiOutput: Output<true> = {
   name: 'tui',
   options: [{ flags: '--tui', description: 'open the interactive viewer even when stdout is not a terminal' }],
   primary: true,
-  keeps: { bodies: false, hashes: true },
+  keeps: { bodies: false, hashes: true, transactions: true, previews: true },
   requested: (o) => (o.tui === true ? true : undefined),
   async drive(model, _arg, analysis, settings) {
     // Loaded only here: the other outputs do not pay for the terminal UI's modules.
