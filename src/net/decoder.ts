@@ -148,61 +148,44 @@ export class PacketDecoder {
   }
 
   /**
+   * The segment of one packet with what TCP and UDP share filled in (frame, addresses, ports, payload):
+   * the decoder's reused object of that protocol (reuseSegments), else a new one. The caller adds the rest.
+   */
+  private fill(proto: 'tcp' | 'udp', rec: CaptureRecord, ip: IpInfo, hdr: Buffer, buf: Buffer, payload: Buffer): Segment {
+    const seg = (proto === 'tcp' ? this.tcpSeg : this.udpSeg) ?? newSegment(proto);
+    const p = ip.l4;
+    seg.frame = rec.frame;
+    seg.tsSec = rec.tsSec;
+    seg.tsNsec = rec.tsNsec;
+    seg.interfaceId = rec.interfaceId;
+    seg.ipVersion = ip.version;
+    seg.src = ip.version === 4 ? formatIPv4(hdr, ip.srcOff) : formatIPv6(hdr, ip.srcOff);
+    seg.dst = ip.version === 4 ? formatIPv4(hdr, ip.dstOff) : formatIPv6(hdr, ip.dstOff);
+    seg.srcPort = (buf[p]! << 8) | buf[p + 1]!;
+    seg.dstPort = (buf[p + 2]! << 8) | buf[p + 3]!;
+    seg.payload = payload;
+    seg.payloadMissing = undefined;
+    return seg;
+  }
+
+  /**
    * Builds the segment for the upper-layer header that `ip` locates in `buf` (at `ip.l4`, datagram end
    * `ip.end`, `ip.missing` bytes not captured, protocol `ip.proto`); the addresses are read from `hdr`
    * at `ip.srcOff` / `ip.dstOff` (the packet's IP header, also for a datagram reassembled into `buf`).
    */
   private transport(rec: CaptureRecord, buf: Buffer, ip: IpInfo, hdr: Buffer): Segment | undefined {
-    const { l4: p, end, missing, proto, version, srcOff, dstOff } = ip;
+    const { l4: p, end, missing, proto, version } = ip;
     if (proto === IPPROTO_TCP) {
       const hlen = tcpHeaderLength(buf, p, end);
       if (hlen < 0) {
         if (missing > 0 && (hlen === TCP_SHORT || hlen === TCP_OFFSET_BEYOND)) return this.skip();
         return this.malformed(rec, NET_TCP_MALFORMED, tcpErrorText(hlen, buf, p, end));
       }
-      const srcPort = (buf[p]! << 8) | buf[p + 1]!;
-      const dstPort = (buf[p + 2]! << 8) | buf[p + 3]!;
-      const seq = ((buf[p + 4]! << 24) | (buf[p + 5]! << 16) | (buf[p + 6]! << 8) | buf[p + 7]!) >>> 0;
-      const ack = ((buf[p + 8]! << 24) | (buf[p + 9]! << 16) | (buf[p + 10]! << 8) | buf[p + 11]!) >>> 0;
-      const src = version === 4 ? formatIPv4(hdr, srcOff) : formatIPv6(hdr, srcOff);
-      const dst = version === 4 ? formatIPv4(hdr, dstOff) : formatIPv6(hdr, dstOff);
-      const payload = buf.subarray(p + hlen, end);
-      let seg = this.tcpSeg;
-      if (seg === undefined) {
-        seg = {
-          frame: rec.frame,
-          tsSec: rec.tsSec,
-          tsNsec: rec.tsNsec,
-          interfaceId: rec.interfaceId,
-          proto: 'tcp',
-          ipVersion: version,
-          src,
-          dst,
-          srcPort,
-          dstPort,
-          seq,
-          ack,
-          flags: buf[p + 13]!,
-          window: (buf[p + 14]! << 8) | buf[p + 15]!,
-          payload,
-        };
-      } else {
-        seg.frame = rec.frame;
-        seg.tsSec = rec.tsSec;
-        seg.tsNsec = rec.tsNsec;
-        seg.interfaceId = rec.interfaceId;
-        seg.ipVersion = version;
-        seg.src = src;
-        seg.dst = dst;
-        seg.srcPort = srcPort;
-        seg.dstPort = dstPort;
-        seg.seq = seq;
-        seg.ack = ack;
-        seg.flags = buf[p + 13]!;
-        seg.window = (buf[p + 14]! << 8) | buf[p + 15]!;
-        seg.payload = payload;
-        seg.payloadMissing = undefined;
-      }
+      const seg = this.fill('tcp', rec, ip, hdr, buf, buf.subarray(p + hlen, end));
+      seg.seq = ((buf[p + 4]! << 24) | (buf[p + 5]! << 16) | (buf[p + 6]! << 8) | buf[p + 7]!) >>> 0;
+      seg.ack = ((buf[p + 8]! << 24) | (buf[p + 9]! << 16) | (buf[p + 10]! << 8) | buf[p + 11]!) >>> 0;
+      seg.flags = buf[p + 13]!;
+      seg.window = (buf[p + 14]! << 8) | buf[p + 15]!;
       if (missing > 0) seg.payloadMissing = missing;
       this.stats.tcp++;
       return seg;
@@ -214,43 +197,7 @@ export class PacketDecoder {
         return this.malformed(rec, NET_UDP_MALFORMED, udpErrorText(len, buf, p, end, missing));
       }
       const payloadEnd = Math.min(p + len, end);
-      const src = version === 4 ? formatIPv4(hdr, srcOff) : formatIPv6(hdr, srcOff);
-      const dst = version === 4 ? formatIPv4(hdr, dstOff) : formatIPv6(hdr, dstOff);
-      const srcPort = (buf[p]! << 8) | buf[p + 1]!;
-      const dstPort = (buf[p + 2]! << 8) | buf[p + 3]!;
-      const payload = buf.subarray(p + 8, payloadEnd);
-      let seg = this.udpSeg;
-      if (seg === undefined) {
-        seg = {
-          frame: rec.frame,
-          tsSec: rec.tsSec,
-          tsNsec: rec.tsNsec,
-          interfaceId: rec.interfaceId,
-          proto: 'udp',
-          ipVersion: version,
-          src,
-          dst,
-          srcPort,
-          dstPort,
-          seq: 0,
-          ack: 0,
-          flags: 0,
-          window: 0,
-          payload,
-        };
-      } else {
-        seg.frame = rec.frame;
-        seg.tsSec = rec.tsSec;
-        seg.tsNsec = rec.tsNsec;
-        seg.interfaceId = rec.interfaceId;
-        seg.ipVersion = version;
-        seg.src = src;
-        seg.dst = dst;
-        seg.srcPort = srcPort;
-        seg.dstPort = dstPort;
-        seg.payload = payload;
-        seg.payloadMissing = undefined;
-      }
+      const seg = this.fill('udp', rec, ip, hdr, buf, buf.subarray(p + 8, payloadEnd));
       const udpMissing = p + len - payloadEnd;
       if (udpMissing > 0) seg.payloadMissing = udpMissing;
       this.stats.udp++;
@@ -354,7 +301,7 @@ export class PacketDecoder {
   }
 }
 
-/** The object a decoder with reuseSegments refills (all fields present, payloadMissing included: one shape). */
+/** A segment with every field present (payloadMissing included: one shape), filled per packet by fill(). */
 function newSegment(proto: 'tcp' | 'udp'): Segment {
   return {
     frame: 0,
