@@ -1,5 +1,7 @@
 /** message/cpim (RFC 3862) envelope decoding, from the bounded body preview the store keeps. */
 
+import { ownString } from './strings.js';
+
 export interface CpimHeader {
   name: string;
   value: string;
@@ -31,9 +33,24 @@ export interface CpimEnvelope {
 const MAX_HEADERS = 64;
 const NONE: readonly never[] = Object.freeze([]);
 
-/** `list`, or the shared empty array (a kept envelope holds no empty arrays of its own). */
+/**
+ * `list` in an array of exactly its length (one grown by push keeps spare room for 17 or more), or the
+ * shared empty array: a kept envelope holds no empty arrays or spare capacity of its own.
+ */
 function compact<T>(list: T[]): readonly T[] {
-  return list.length === 0 ? NONE : list;
+  return list.length === 0 ? NONE : list.slice();
+}
+
+/** Header names repeat on every message (From, To, NS, DateTime, imdn.Message-ID): kept once each. */
+const NAMES = new Map<string, string>();
+const MAX_NAMES = 256;
+
+function headerName(s: string): string {
+  const hit = NAMES.get(s);
+  if (hit !== undefined) return hit;
+  const own = ownString(s);
+  if (NAMES.size < MAX_NAMES) NAMES.set(own, own);
+  return own;
 }
 const MAX_VALUE = 1024;
 const IMDN_NS = 'urn:ietf:params:imdn';
@@ -54,13 +71,14 @@ function parseHeaderLines(text: string): CpimHeader[] {
     if (line.length === 0) continue;
     if ((line.startsWith(' ') || line.startsWith('\t')) && out.length > 0) {
       const prev = out[out.length - 1] as CpimHeader;
-      prev.value = `${prev.value} ${line.trim()}`.slice(0, MAX_VALUE);
+      prev.value = ownString(`${prev.value} ${line.trim()}`.slice(0, MAX_VALUE));
       continue;
     }
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     if (out.length >= MAX_HEADERS) break;
-    out.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim().slice(0, MAX_VALUE) });
+    // Values copied flat: a slice would keep the whole header block's text alive with the message.
+    out.push({ name: headerName(line.slice(0, colon).trim()), value: ownString(line.slice(colon + 1).trim().slice(0, MAX_VALUE)) });
   }
   return out;
 }
@@ -69,7 +87,7 @@ function parseHeaderLines(text: string): CpimHeader[] {
 export function decodeCpim(data: Buffer, complete: boolean): CpimEnvelope | undefined {
   const envEnd = headerBlockEnd(data, 0);
   const envText = data.subarray(0, envEnd === undefined ? data.length : envEnd.end).toString('utf8');
-  const headers = parseHeaderLines(envText);
+  const headers = compact(parseHeaderLines(envText));
   if (headers.length === 0) return undefined;
   const env: CpimEnvelope = {
     from: undefined,
@@ -93,7 +111,7 @@ export function decodeCpim(data: Buffer, complete: boolean): CpimEnvelope | unde
   for (const h of headers) {
     if (h.name.toLowerCase() !== 'ns') continue;
     const m = /^\s*([^\s<]*)\s*<([^>]*)>/.exec(h.value);
-    if (m !== null) ns.push({ prefix: m[1] ?? '', uri: m[2] ?? '' });
+    if (m !== null) ns.push({ prefix: ownString(m[1] ?? ''), uri: ownString(m[2] ?? '') });
   }
   env.ns = compact(ns);
   const imdnPrefixes = ns.filter((n) => n.uri.toLowerCase() === IMDN_NS).map((n) => n.prefix.toLowerCase());
