@@ -424,16 +424,22 @@ export class MessageRecord {
 export class MessageTable {
   readonly list: MessageRecord[] = [];
   private all = 0;
-  /** By session (the record itself: no key string to build per lookup), then by Message-ID. */
-  private readonly bySession = new Map<SessionRecord | undefined, Map<string, MessageRecord>>();
+  /**
+   * The latest message per Message-ID: also the per-session lookup while Message-IDs are unique across
+   * sessions (the usual case: one map entry per message, no map per session).
+   */
   private readonly byId = new Map<string, MessageRecord>();
+  /** Messages displaced from `byId` by one with the same Message-ID in another session, by key(). */
+  private shadowed: Map<string, MessageRecord> | undefined;
 
   static key(session: SessionRecord | undefined, messageId: string): string {
     return `${session === undefined ? '-' : session.index}\u0000${messageId}`;
   }
 
   get(session: SessionRecord | undefined, messageId: string): MessageRecord | undefined {
-    return this.bySession.get(session)?.get(messageId);
+    const m = this.byId.get(messageId);
+    if (m !== undefined && m.session === session) return m;
+    return this.shadowed?.get(MessageTable.key(session, messageId));
   }
 
   /** Latest message with this Message-ID in any session. */
@@ -442,12 +448,13 @@ export class MessageTable {
   }
 
   add(m: MessageRecord): void {
-    let ids = this.bySession.get(m.session);
-    if (ids === undefined) {
-      ids = new Map();
-      this.bySession.set(m.session, ids);
+    const prev = this.byId.get(m.messageId);
+    if (prev !== undefined && prev.session !== m.session) {
+      this.shadowed ??= new Map();
+      this.shadowed.set(MessageTable.key(prev.session, m.messageId), prev);
     }
-    ids.set(m.messageId, m);
+    // The new message is this session's own for the id now: an older one shadowed here is replaced.
+    if (this.shadowed !== undefined) this.shadowed.delete(MessageTable.key(m.session, m.messageId));
     this.byId.set(m.messageId, m);
     this.all++;
   }
