@@ -5,9 +5,12 @@
  * `overflowed` is set (coverage is then under-reported, never over-reported).
  */
 export class RangeSet {
-  // Created as one-element literals on first use: most sets hold one interval for their whole life.
-  private starts: number[] = [];
-  private ends: number[] = [];
+  // Most sets hold one interval for their whole life: it is kept in s0/e0 (empty while e0 < s0), and the
+  // arrays are made only when a second disjoint interval comes (they then hold every interval).
+  private s0 = 0;
+  private e0 = -1;
+  private starts: number[] | undefined;
+  private ends: number[] | undefined;
   /** Number of distinct positions covered. */
   covered = 0;
   /** Positions added that were already covered. */
@@ -17,23 +20,46 @@ export class RangeSet {
   constructor(private readonly maxIntervals = 4096) {}
 
   get intervalCount(): number {
-    return this.starts.length;
+    return this.starts !== undefined ? this.starts.length : this.e0 >= this.s0 ? 1 : 0;
+  }
+
+  /** The intervals as arrays (fresh ones for an empty or single-interval set: for reading only). */
+  private lists(): { starts: number[]; ends: number[] } {
+    if (this.starts !== undefined && this.ends !== undefined) return { starts: this.starts, ends: this.ends };
+    return this.e0 >= this.s0 ? { starts: [this.s0], ends: [this.e0] } : { starts: [], ends: [] };
   }
 
   /** Adds [start, end] (inclusive); ignored when end < start. Returns the count of newly covered positions. */
   add(start: number, end: number): number {
     if (!(end >= start)) return 0;
-    const n = this.starts.length;
     const len = end - start + 1;
-    if (n === 0) {
-      this.starts = [start];
-      this.ends = [end];
-      this.covered += len;
-      return len;
+    if (this.starts === undefined) {
+      if (this.e0 < this.s0) {
+        this.s0 = start;
+        this.e0 = end;
+        this.covered += len;
+        return len;
+      }
+      if (start === this.e0 + 1) {
+        this.e0 = end;
+        this.covered += len;
+        return len;
+      }
+      if (start > this.e0 + 1 && 1 >= this.maxIntervals) {
+        this.overflowed = true;
+        return 0;
+      }
+      this.starts = [this.s0];
+      this.ends = [this.e0];
     }
-    const lastEnd = this.ends[n - 1] as number;
+    return this.addToLists(start, end, len, this.starts, this.ends ?? []);
+  }
+
+  private addToLists(start: number, end: number, len: number, starts: number[], ends: number[]): number {
+    const n = starts.length;
+    const lastEnd = ends[n - 1] as number;
     if (start === lastEnd + 1) {
-      this.ends[n - 1] = end;
+      ends[n - 1] = end;
       this.covered += len;
       return len;
     }
@@ -42,8 +68,8 @@ export class RangeSet {
         this.overflowed = true;
         return 0;
       }
-      this.starts.push(start);
-      this.ends.push(end);
+      starts.push(start);
+      ends.push(end);
       this.covered += len;
       return len;
     }
@@ -52,7 +78,7 @@ export class RangeSet {
     let hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.ends[mid] as number) < start - 1) lo = mid + 1;
+      if ((ends[mid] as number) < start - 1) lo = mid + 1;
       else hi = mid;
     }
     const first = lo;
@@ -60,9 +86,9 @@ export class RangeSet {
     let overlap = 0;
     let newStart = start;
     let newEnd = end;
-    while (last < n && (this.starts[last] as number) <= end + 1) {
-      const s = this.starts[last] as number;
-      const e = this.ends[last] as number;
+    while (last < n && (starts[last] as number) <= end + 1) {
+      const s = starts[last] as number;
+      const e = ends[last] as number;
       const os = Math.max(s, start);
       const oe = Math.min(e, end);
       if (oe >= os) overlap += oe - os + 1;
@@ -76,9 +102,9 @@ export class RangeSet {
     }
     const removed = last - first;
     let removedLen = 0;
-    for (let i = first; i < last; i++) removedLen += (this.ends[i] as number) - (this.starts[i] as number) + 1;
-    this.starts.splice(first, removed, newStart);
-    this.ends.splice(first, removed, newEnd);
+    for (let i = first; i < last; i++) removedLen += (ends[i] as number) - (starts[i] as number) + 1;
+    starts.splice(first, removed, newStart);
+    ends.splice(first, removed, newEnd);
     const added = newEnd - newStart + 1 - removedLen;
     this.covered += added;
     this.overlapBytes += overlap;
@@ -88,15 +114,17 @@ export class RangeSet {
   /** True when every position in [from, to] is covered (true for an empty span). */
   coversAll(from: number, to: number): boolean {
     if (to < from) return true;
-    const i = this.indexAtOrAfter(from);
+    if (this.starts === undefined || this.ends === undefined) return this.s0 <= from && this.e0 >= to;
+    const i = this.indexAtOrAfter(from, this.ends);
     if (i >= this.starts.length) return false;
     return (this.starts[i] as number) <= from && (this.ends[i] as number) >= to;
   }
 
   /** Covered intervals as [start, end] pairs (a copy). */
   intervals(): Array<[number, number]> {
+    const { starts, ends } = this.lists();
     const out: Array<[number, number]> = [];
-    for (let i = 0; i < this.starts.length; i++) out.push([this.starts[i] as number, this.ends[i] as number]);
+    for (let i = 0; i < starts.length; i++) out.push([starts[i] as number, ends[i] as number]);
     return out;
   }
 
@@ -104,10 +132,11 @@ export class RangeSet {
   holes(from: number, to: number): Array<[number, number]> {
     const out: Array<[number, number]> = [];
     if (to < from) return out;
+    const { starts, ends } = this.lists();
     let pos = from;
-    for (let i = this.indexAtOrAfter(from); i < this.starts.length && pos <= to; i++) {
-      const s = this.starts[i] as number;
-      const e = this.ends[i] as number;
+    for (let i = this.indexAtOrAfter(from, ends); i < starts.length && pos <= to; i++) {
+      const s = starts[i] as number;
+      const e = ends[i] as number;
       if (s > pos) out.push([pos, Math.min(s - 1, to)]);
       pos = Math.max(pos, e + 1);
     }
@@ -121,12 +150,12 @@ export class RangeSet {
   }
 
   /** Index of the first interval whose end >= pos. */
-  private indexAtOrAfter(pos: number): number {
+  private indexAtOrAfter(pos: number, ends: readonly number[]): number {
     let lo = 0;
-    let hi = this.starts.length;
+    let hi = ends.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.ends[mid] as number) < pos) lo = mid + 1;
+      if ((ends[mid] as number) < pos) lo = mid + 1;
       else hi = mid;
     }
     return lo;
