@@ -17,6 +17,7 @@ import type { CaptureFacts, ModelInput } from './model-input.js';
 import { expectationOf, type PendingRequests, type TransactionRecord } from './transactions.js';
 import type { ModelView, ObservedModel } from './view.js';
 import { addMsrpsAuthorities } from './tls-hint.js';
+import { Interner } from './strings.js';
 
 export interface CorrelatorOptions {
   /** Keep message bodies (for --extract). Memory then grows with the bytes carried. Default false. */
@@ -62,6 +63,8 @@ export class Correlator implements ModelInput, ObservedModel {
   private readonly listeners: ModelListener[] = [];
   /** Header lists of retained transactions, repeated headers shared. */
   private readonly headerTable = new HeaderTable();
+  /** Response comments, kept once per distinct text. */
+  private readonly comments = new Interner(256);
   /** Events caused by a frame, emitted right after the frame's own request/response event. */
   private readonly followUps: ModelEvent[] = [];
 
@@ -298,7 +301,8 @@ export class Correlator implements ModelInput, ObservedModel {
     const part = {
       dir,
       status,
-      comment: m.comment,
+      // One string per distinct comment ("OK" on nearly every response), not one per kept response.
+      comment: this.comments.intern(m.comment),
       firstFrame: m.firstFrame,
       lastFrame: m.lastFrame,
       headers: this.keepHeaders(c, dir, m),

@@ -53,8 +53,9 @@ export class Leg {
   hashOk = true;
   private sha256: Hash | undefined;
   private sha1: Hash | undefined;
-  digest256: string | undefined;
-  digest1: string | undefined;
+  /** The digests once the leg is complete, as one char per byte (latin1): half the size of hex. */
+  private raw256: string | undefined;
+  private raw1: string | undefined;
   /** Responses to this leg's chunks: the first status code seen and its count, other codes in a Map. */
   private firstCode = 0;
   private firstCount = 0;
@@ -63,8 +64,10 @@ export class Leg {
   rttSum = 0;
   rttMin = Number.POSITIVE_INFINITY;
   rttMax = Number.NEGATIVE_INFINITY;
-  /** The response to the chunk that ended with `$`. */
-  finalResponse: ResponseNote | undefined;
+  /** The response to the chunk that ended with `$` (its status; 0 while none), kept without an object of its own. */
+  private finalStatus = 0;
+  private finalFrame: FrameRef | undefined;
+  private finalRtt: number | null = null;
   /** End of the previous chunk, to count out-of-order chunks. */
   private prevEnd = 0;
 
@@ -77,6 +80,21 @@ export class Leg {
     private readonly wantSha1: boolean,
   ) {
     this.last = first;
+  }
+
+  /** Hex sha256 of the leg's body, once complete and hashed in order. */
+  get digest256(): string | undefined {
+    return this.raw256 === undefined ? undefined : Buffer.from(this.raw256, 'latin1').toString('hex');
+  }
+
+  /** Hex sha-1 of the leg's body (file transfers announced with a file-selector). */
+  get digest1(): string | undefined {
+    return this.raw1 === undefined ? undefined : Buffer.from(this.raw1, 'latin1').toString('hex');
+  }
+
+  /** The response to the chunk that ended with `$` (a new object per call). */
+  get finalResponse(): ResponseNote | undefined {
+    return this.finalFrame === undefined ? undefined : { status: this.finalStatus, frame: this.finalFrame, rttMs: this.finalRtt };
   }
 
   state(): MessageState {
@@ -94,7 +112,7 @@ export class Leg {
   /** Called when a chunk starts at `start`: returns how many leading bytes the hashes must skip, or -1. */
   beginChunk(start: number): number {
     if (start !== this.prevEnd + 1) this.outOfOrder++;
-    if (!this.hashOk || this.digest256 !== undefined) return -1;
+    if (!this.hashOk || this.raw256 !== undefined) return -1;
     if (start > this.next) {
       this.hashOk = false;
       this.sha256 = undefined;
@@ -130,10 +148,10 @@ export class Leg {
       this.sawAbort = true;
     }
     const t = this.size();
-    if (this.hashOk && this.digest256 === undefined && this.sawEnd && t !== null && this.next === t + 1) {
+    if (this.hashOk && this.raw256 === undefined && this.sawEnd && t !== null && this.next === t + 1) {
       if (this.coverage.coversAll(1, t)) {
-        this.digest256 = (this.sha256 ?? createHash('sha256')).digest('hex');
-        if (this.wantSha1) this.digest1 = (this.sha1 ?? createHash('sha1')).digest('hex');
+        this.raw256 = (this.sha256 ?? createHash('sha256')).digest('binary');
+        if (this.wantSha1) this.raw1 = (this.sha1 ?? createHash('sha1')).digest('binary');
         this.sha256 = undefined;
         this.sha1 = undefined;
       }
@@ -169,7 +187,11 @@ export class Leg {
       if (rttMs < this.rttMin) this.rttMin = rttMs;
       if (rttMs > this.rttMax) this.rttMax = rttMs;
     }
-    if (toFinalChunk) this.finalResponse = { status, frame, rttMs };
+    if (toFinalChunk) {
+      this.finalStatus = status;
+      this.finalFrame = frame;
+      this.finalRtt = rttMs;
+    }
   }
 }
 
