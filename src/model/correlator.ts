@@ -29,7 +29,8 @@ export interface CorrelatorOptions {
   hashBodies?: boolean;
   /**
    * Keep the start of each message body once its content is decoded, for the text preview (default true).
-   * When false, MessageRecord.preview is undefined and no output shows a preview.
+   * When false, MessageRecord.preview is undefined and no output shows a preview, and CPIM envelopes keep
+   * their single values but not their lists (headers, To, Cc, Subject, NS), which only JSON records show.
    */
   keepPreviews?: boolean;
   /** Keep every transaction for transactions() (default true). When false they are counted and matched only. */

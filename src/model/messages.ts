@@ -215,6 +215,7 @@ export interface DeliveryEvidence {
 const EMPTY_PREVIEW: Buffer = Buffer.alloc(0);
 const NO_REPORTS: readonly ReportNote[] = Object.freeze([]);
 const NO_MESSAGES: readonly MessageRecord[] = Object.freeze([]);
+const NO_LIST: readonly never[] = Object.freeze([]);
 
 /** The first `max` bytes of `b` in an unpooled buffer of exactly that size. */
 function ownCopy(b: Buffer, max: number): Buffer {
@@ -399,12 +400,23 @@ export class MessageRecord {
     }
   }
 
-  /** Drops the preview and the CPIM body view into it (no output shows a text preview). */
+  /**
+   * Drops the preview and the CPIM body view into it (no output shows a text preview), and the envelope's
+   * lists (headers, To, Cc, Subject, NS): only the JSON records show them, and those outputs keep previews.
+   * The single values (From, DateTime, imdn.*, Content-Type) stay.
+   */
   dropPreview(): void {
     this.preview = undefined;
-    if (this.cpim !== undefined) {
-      if (this.cpim.body.length > PREVIEW_KEEP) this.cpim.bodyTruncated = true;
-      this.cpim.body = EMPTY_PREVIEW;
+    const cpim = this.cpim;
+    if (cpim !== undefined) {
+      if (cpim.body.length > PREVIEW_KEEP) cpim.bodyTruncated = true;
+      cpim.body = EMPTY_PREVIEW;
+      cpim.headers = NO_LIST;
+      cpim.contentHeaders = NO_LIST;
+      cpim.to = NO_LIST;
+      cpim.cc = NO_LIST;
+      cpim.subject = NO_LIST;
+      cpim.ns = NO_LIST;
     }
   }
 

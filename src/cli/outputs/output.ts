@@ -42,7 +42,8 @@ export interface Output<A> {
   readonly primary: boolean;
   /**
    * What the model keeps for it: body bytes, body hashes, every transaction record and the text previews of
-   * messages (always, never, or only when a filter is given: filtered outputs read the whole JSON document).
+   * messages with the CPIM envelopes' header lists (always, never, or only when a filter is given: filtered
+   * outputs read the whole JSON document).
    */
   readonly keeps: { bodies: boolean; hashes: boolean; transactions: boolean | 'filtered'; previews: boolean | 'filtered' };
   /** The output's argument when the parsed options ask for it (the --json file, the --extract folder), else undefined. */
