@@ -2,7 +2,37 @@
 import { createNdjsonWriter } from '../../export/ndjson.js';
 import { isEmptyFilter } from '../../export/filter.js';
 import { ndjsonStreamFilter } from '../../export/ndjson-filter.js';
-import type { Output } from './output.js';
+import type { Output, OutputSink } from './output.js';
+
+/** Characters of lines gathered before a write of their own (a write per line costs a system call each). */
+const BATCH = 64 * 1024;
+
+/**
+ * Lines gathered and written together: when BATCH characters are pending, and at the latest once the code
+ * that produced them returns (a microtask), so a live capture's records still show up as its packets are read.
+ */
+function batchedLines(sink: OutputSink): { add: (line: string) => void; flush: () => void } {
+  let pending = '';
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = pending;
+    pending = '';
+    sink.write(text);
+  };
+  return {
+    add(line) {
+      pending += `${line}\n`;
+      if (pending.length >= BATCH) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(flush);
+      }
+    },
+    flush,
+  };
+}
 
 export const ndjsonOutput: Output<true> = {
   name: 'ndjson',
@@ -14,9 +44,14 @@ export const ndjsonOutput: Output<true> = {
   attach(model, _arg, sink, settings) {
     const filtering = !isEmptyFilter(settings.filter);
     const matches = ndjsonStreamFilter(settings.filter);
+    const lines = batchedLines(sink);
     createNdjsonWriter(model, (line) => {
       if (filtering && !matches(line)) return;
-      sink.write(`${line}\n`);
+      lines.add(line);
+    });
+    // The summary is the last line: written out with it, before anything that runs after the analysis.
+    model.onEvent((e) => {
+      if (e.type === 'summary') lines.flush();
     });
   },
 };
