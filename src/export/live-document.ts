@@ -34,7 +34,6 @@ import type { ConnectionRecord } from '../model/connections.js';
 import type { ModelEvent } from '../model/events.js';
 import type { MessageRecord } from '../model/messages.js';
 import type { SessionRecord } from '../model/sessions.js';
-import { msrpsAuthorities, type TlsHintSources } from '../model/tls-hint.js';
 import type { TransactionRecord } from '../model/transactions.js';
 import type { ModelView, ObservedModel } from '../model/view.js';
 import type { SipDialog } from '../sip/dialogs.js';
@@ -159,8 +158,7 @@ class Derived {
   readonly encrypted = new Set<number>();
   /** Transactions mapped (or tallied, when transactions are omitted), and their states. */
   txCount = 0;
-  /** msrps: authorities of the transactions mapped so far, and their count when the hint was last used. */
-  readonly authorities = new Set<string>();
+  /** How many msrps: authorities the model had when the hint was last used. */
   hintAuthorities = 0;
   /** Distinct body bytes per session, summed over listed messages as mapped. */
   readonly sessionBytes = new Map<number, number>();
@@ -323,14 +321,9 @@ export class LiveDocument {
     return doc;
   }
 
-  /** The record context, with the MSRP-over-TLS hint sources kept here as transactions are mapped. */
+  /** The record context (the MSRP-over-TLS hint reads the model's msrps: authorities and SDP endpoints). */
   private context(): RecordContext {
-    const view = this.view;
-    let sources: TlsHintSources | undefined;
-    return recordContext(view, () => {
-      sources ??= { sdpEndpoints: view.msrpEndpoints(), msrpsAuthorities: this.d.authorities };
-      return sources;
-    });
+    return recordContext(this.view);
   }
 
   /**
@@ -378,9 +371,10 @@ export class LiveDocument {
     const d = this.d;
     const list = this.view.connections();
     // The hint's sources grew: encrypted connections may now have a reason.
-    if (this.sipSeen || d.authorities.size !== d.hintAuthorities) {
+    const authorities = this.view.msrpsAuthorities().size;
+    if (this.sipSeen || authorities !== d.hintAuthorities) {
       this.sipSeen = false;
-      d.hintAuthorities = d.authorities.size;
+      d.hintAuthorities = authorities;
       const mapped = new Set(todo);
       for (const i of d.encrypted) if (!mapped.has(i)) todo.push(i);
     }
@@ -467,7 +461,6 @@ export class LiveDocument {
     const omit = this.opts.omitTransactions === true;
     for (const t of todo) {
       const i = t.index;
-      for (const a of msrpsAuthorities([t.request?.headers ?? [], t.response?.headers ?? []])) d.authorities.add(a);
       if (t.message !== undefined && t.message.index < 0) {
         const refs = d.unlistedRefs.get(t.message);
         if (refs === undefined) d.unlistedRefs.set(t.message, new Set([i]));
