@@ -22,6 +22,8 @@ export interface AnalyzeOptions {
   keylogs?: string[];
   /** Re-read the key logs as they grow (a live capture or a pipe). */
   followKeylogs?: boolean;
+  /** Files written by outputs may replace existing ones (--force). */
+  force?: boolean;
   /** Total input size when a progress line should be shown (stderr is a terminal, input is files). */
   progressTotal: number | undefined;
 }
@@ -47,7 +49,9 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     color: opts.color,
     columns: opts.columns,
     alone: !opts.outputs.some((c) => c.output.primary),
+    force: opts.force === true,
   };
+  for (const c of opts.outputs) c.output.check?.(c.arg, settings);
   const sinks = opts.outputs.map((c) => opts.sinkFor(c.output.target?.(c.arg)));
   opts.outputs.forEach((c, i) => c.output.attach?.(model, c.arg, sinks[i] as OutputSink, settings));
   // Key material: the files now (an unreadable one stops here), pcapng secrets as the capture is read.

@@ -39,6 +39,7 @@ interface CliOptions extends FilterFlags {
   debug?: boolean;
   keylog?: string[];
   pref?: string[];
+  force?: boolean;
 }
 
 interface LiveCliOptions extends CliOptions {
@@ -81,6 +82,7 @@ function addCommonOptions(cmd: Command): Command {
   return cmd
     .option('--keylog <file>', 'NSS key log (SSLKEYLOGFILE) to decrypt TLS with (repeatable)', collect)
     .option('-o, --pref <name:value>', 'tshark-style preference: tls.keylog_file:FILE is understood (repeatable)', collect)
+    .option('--force', 'let -w, --html, --csv and --ladder replace a file that exists')
     .option('-q, --quiet', 'no warnings on stderr')
     .option('--no-color', 'no colours in the output')
     .addOption(new Option('--debug', 'show stack traces of internal errors').hideHelp());
@@ -113,6 +115,7 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
     msrpPorts: opts.port ?? [],
     sipPorts: opts.sipPort ?? [],
     filter,
+    force: opts.force === true,
     keylogs,
     // A live capture or a pipe: the key log may still be written while the capture runs.
     followKeylogs: sources.some((src) => typeof src.input !== 'string'),

@@ -20,6 +20,8 @@ export interface OutputSettings {
   columns: number;
   /** No primary output was chosen (only an additional one, e.g. --extract). */
   alone: boolean;
+  /** Files an output writes may replace existing ones (--force). */
+  force: boolean;
 }
 
 /** The analysis as the TUI drives it: reading the sources, and whether they are live (a pipe, an interface). */
@@ -50,6 +52,11 @@ export interface Output<A> {
   requested(options: Readonly<Record<string, unknown>>): A | undefined;
   /** A file to write to instead of standard output. */
   target?(arg: A): string | undefined;
+  /**
+   * Before reading: throws a CliError when the output's own file cannot be written (it exists without
+   * --force, is a directory, its folder is missing), so that no capture is read in vain (output-file.ts).
+   */
+  check?(arg: A, settings: OutputSettings): void;
   /** Before reading: a streaming output attaches to the model's events. */
   attach?(model: ObservedModel, arg: A, sink: OutputSink, settings: OutputSettings): void;
   /** An output that reads the capture itself (the TUI opens before reading when live); returns its exit code. */

@@ -1,0 +1,203 @@
+/**
+ * A file an output writes (a pcap, an HTML report, a CSV, a ladder): written under a temporary name beside
+ * the target and renamed over it only when complete, so a full disk, an error or Ctrl-C never leaves half a
+ * file behind. A target that exists is replaced only when the user said --force. Every failure is one
+ * CliError line with exit code 2.
+ */
+import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { escapeText } from '../util/escape.js';
+import { CliError, EXIT_UNREADABLE } from './errors.js';
+
+export interface OutputFileOptions {
+  /** Replace a target that exists (--force). */
+  force: boolean;
+}
+
+/** Strings and bytes are gathered up to this size before one write. */
+const FLUSH_AT = 256 * 1024;
+
+/** Temporary files still open: removed if the process exits before they are committed. */
+const pending = new Set<string>();
+let cleanupInstalled = false;
+
+function installCleanup(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on('exit', () => {
+    for (const tmp of pending) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // Already gone.
+      }
+    }
+  });
+}
+
+/** The words for a file system error, without the errno noise. */
+function reason(e: unknown): string {
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+  switch (code) {
+    case 'ENOENT':
+      return 'no such directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    case 'ENAMETOOLONG':
+      return 'name too long';
+    case 'EFBIG':
+      return 'file too large';
+    case 'EIO':
+      return 'input/output error';
+    default:
+      return e instanceof Error ? e.message : String(e);
+  }
+}
+
+function fail(path: string, why: string): CliError {
+  return new CliError(`cannot write ${escapeText(path)}: ${why}`, EXIT_UNREADABLE);
+}
+
+/**
+ * Checks that a target can be written before any work is done: not a directory, not an existing file
+ * without --force, its folder exists. (Permission and space are found when the file is opened and written.)
+ */
+export function checkTarget(path: string, opts: OutputFileOptions): void {
+  if (path === '') throw fail(path, 'empty file name');
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    const code = typeof e === 'object' && e !== null && 'code' in e ? (e as { code: unknown }).code : '';
+    if (code !== 'ENOENT') throw fail(path, reason(e));
+  }
+  if (st?.isDirectory()) throw fail(path, 'it is a directory');
+  if (st !== undefined && !st.isFile()) throw fail(path, 'not a regular file');
+  if (st !== undefined && !opts.force) throw fail(path, 'it exists (use --force to overwrite)');
+  let dir;
+  try {
+    dir = statSync(dirname(path));
+  } catch (e) {
+    throw fail(path, reason(e));
+  }
+  if (!dir.isDirectory()) throw fail(path, 'a part of the path is not a directory');
+}
+
+export class OutputFile {
+  private fd: number | undefined;
+  private readonly tmp: string;
+  private parts: Array<string | Uint8Array> = [];
+  private size = 0;
+  private error: unknown;
+  /** Bytes written so far (after the last flush). */
+  written = 0;
+
+  private constructor(
+    readonly path: string,
+    private readonly opts: OutputFileOptions,
+  ) {
+    checkTarget(path, opts);
+    this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+    try {
+      this.fd = openSync(this.tmp, 'wx', 0o666);
+    } catch (e) {
+      throw fail(path, reason(e));
+    }
+    installCleanup();
+    pending.add(this.tmp);
+  }
+
+  /** Opens a temporary file for the target; throws a CliError (exit 2) when it cannot be written. */
+  static open(path: string, opts: OutputFileOptions): OutputFile {
+    return new OutputFile(path, opts);
+  }
+
+  write(chunk: string | Uint8Array): void {
+    if (this.error !== undefined || this.fd === undefined) return;
+    this.parts.push(chunk);
+    this.size += typeof chunk === 'string' ? chunk.length * 3 : chunk.length;
+    if (this.size >= FLUSH_AT) this.flush();
+  }
+
+  private flush(): void {
+    if (this.fd === undefined || this.parts.length === 0) return;
+    const bufs = this.parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p));
+    this.parts = [];
+    this.size = 0;
+    try {
+      for (const b of bufs) {
+        let off = 0;
+        while (off < b.length) {
+          const n = writeSync(this.fd, b, off, b.length - off);
+          if (n <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
+          off += n;
+        }
+        this.written += b.length;
+      }
+    } catch (e) {
+      this.error = e;
+    }
+  }
+
+  /** Finishes the file and renames it over the target; on any earlier write error removes it and throws. */
+  commit(): void {
+    this.flush();
+    if (this.error === undefined && this.fd !== undefined) {
+      try {
+        fsyncSync(this.fd);
+      } catch (e) {
+        this.error = e;
+      }
+    }
+    this.closeFd();
+    if (this.error !== undefined) {
+      this.removeTemp();
+      throw fail(this.path, reason(this.error));
+    }
+    try {
+      // Checked again: the target may have appeared while the capture was read.
+      if (!this.opts.force) checkTarget(this.path, this.opts);
+      renameSync(this.tmp, this.path);
+      pending.delete(this.tmp);
+    } catch (e) {
+      this.removeTemp();
+      throw e instanceof CliError ? e : fail(this.path, reason(e));
+    }
+  }
+
+  /** Drops what was written; the target is left as it was. */
+  abort(): void {
+    this.closeFd();
+    this.removeTemp();
+  }
+
+  private closeFd(): void {
+    if (this.fd === undefined) return;
+    try {
+      closeSync(this.fd);
+    } catch (e) {
+      this.error ??= e;
+    }
+    this.fd = undefined;
+  }
+
+  private removeTemp(): void {
+    try {
+      unlinkSync(this.tmp);
+    } catch {
+      // Already gone.
+    }
+    pending.delete(this.tmp);
+  }
+}

@@ -1,0 +1,89 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkTarget, OutputFile } from '../../src/cli/output-file.js';
+import { CliError } from '../../src/cli/errors.js';
+
+function dir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'msrpscope-outfile-'));
+}
+
+function errorOf(f: () => unknown): CliError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof CliError) return e;
+    throw e;
+  }
+  throw new Error('no error');
+}
+
+describe('OutputFile', () => {
+  it('writes under a temporary name and renames on commit', () => {
+    const d = dir();
+    const target = path.join(d, 'out.txt');
+    const f = OutputFile.open(target, { force: false });
+    f.write('héllo ');
+    f.write(Buffer.from([0x41, 0x42]));
+    expect(readdirSync(d)).toHaveLength(1);
+    expect(readdirSync(d)[0]).not.toBe('out.txt');
+    f.commit();
+    expect(readdirSync(d)).toEqual(['out.txt']);
+    expect(readFileSync(target, 'utf8')).toBe('héllo AB');
+  });
+
+  it('leaves nothing behind on abort, and the old target untouched', () => {
+    const d = dir();
+    const target = path.join(d, 'keep.txt');
+    writeFileSync(target, 'old');
+    const f = OutputFile.open(target, { force: true });
+    f.write('new');
+    f.abort();
+    expect(readdirSync(d)).toEqual(['keep.txt']);
+    expect(readFileSync(target, 'utf8')).toBe('old');
+  });
+
+  it('refuses an existing file without --force and replaces it with --force', () => {
+    const d = dir();
+    const target = path.join(d, 'x.csv');
+    writeFileSync(target, 'old');
+    const e = errorOf(() => OutputFile.open(target, { force: false }));
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toBe(`cannot write ${target}: it exists (use --force to overwrite)`);
+    const f = OutputFile.open(target, { force: true });
+    f.write('new');
+    f.commit();
+    expect(readFileSync(target, 'utf8')).toBe('new');
+  });
+
+  it('gives one line and exit 2 for a directory, a missing folder, an unwritable folder', () => {
+    const d = dir();
+    expect(errorOf(() => checkTarget(d, { force: true })).message).toBe(`cannot write ${d}: it is a directory`);
+    const missing = path.join(d, 'no', 'such.pcapng');
+    const e = errorOf(() => OutputFile.open(missing, { force: false }));
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toBe(`cannot write ${missing}: no such directory`);
+    const ro = path.join(d, 'ro');
+    mkdirSync(ro);
+    chmodSync(ro, 0o500);
+    // root may write anywhere: then the check cannot be made here.
+    if (process.getuid?.() !== 0) {
+      expect(errorOf(() => OutputFile.open(path.join(ro, 'f.html'), { force: false })).message).toBe(`cannot write ${path.join(ro, 'f.html')}: permission denied`);
+    }
+    chmodSync(ro, 0o700);
+  });
+
+  it('reports a full disk at commit and removes the partial file', () => {
+    const d = dir();
+    const target = path.join(d, 'full.bin');
+    const f = OutputFile.open(target, { force: false });
+    // Stand-in for ENOSPC: the first flush fails as a full disk would.
+    (f as unknown as { error: unknown }).error = Object.assign(new Error('nospace'), { code: 'ENOSPC' });
+    f.write('x');
+    const e = errorOf(() => f.commit());
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toBe(`cannot write ${target}: no space left on device`);
+    expect(readdirSync(d)).toEqual([]);
+  });
+});
