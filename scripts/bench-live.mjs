@@ -9,7 +9,7 @@
 //   (about what 10 redraws per second see on a fast link; a smaller number means more calls).
 // Prints, for each way: calls, total and mean ms in document(), ms of the last call (the one over the most
 // records), records mapped (live), and what the TUI then spends on each new document: indexing it
-// (tui/format/doc-index.ts) and making the session list's rows (both still O(records) per changed document).
+// (format/doc-index.ts) and making the session list's rows (both still O(records) per changed document).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,8 +19,8 @@ import { runPipeline } from '../dist/cli/pipeline.js';
 import { buildJsonDocument } from '../dist/export/json.js';
 import { LiveDocument } from '../dist/export/live-document.js';
 import { Correlator } from '../dist/model/correlator.js';
-import { indexDocument } from '../dist/tui/format/doc-index.js';
-import { sessionRows } from '../dist/tui/format/session-list.js';
+import { indexDocument } from '../dist/format/doc-index.js';
+import { sessionRows } from '../dist/format/session-list.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);

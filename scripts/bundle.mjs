@@ -10,7 +10,7 @@
 //   read only when the viewer opens (with blessed behind it); code shared by both is a third chunk.
 // - dist/bundle/ is two levels below the package root, like dist/cli/ and dist/export/: the
 //   `new URL('../../package.json', import.meta.url)` reads in src/cli/version.ts and src/export/json.ts and
-//   createRequire(import.meta.url) in src/tui/format/text-width.ts resolve the same from the bundle.
+//   createRequire(import.meta.url) in src/format/text-width.ts resolve the same from the bundle.
 // - Only whitespace and comments are minified: names stay readable in stack traces, and a source map maps
 //   them to src/ (bin/msrpscope turns source maps on with --debug).
 import { build } from 'esbuild';

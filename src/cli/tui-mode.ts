@@ -6,7 +6,7 @@ import type { JsonDocument } from '../export/json-types.js';
 import { filterDocument, type RecordFilter } from '../export/filter.js';
 import { LiveDocument } from '../export/live-document.js';
 import { runTui } from '../tui/app.js';
-import type { CutLookup } from '../tui/format/raw.js';
+import type { CutLookup } from '../format/raw.js';
 import type { PipelineResult } from './pipeline.js';
 import { CliError, EXIT_USAGE } from './errors.js';
 

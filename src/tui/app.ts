@@ -8,7 +8,7 @@ import type { JsonDocument } from '../export/json-types.js';
 import { escapeText } from '../util/escape.js';
 import { TuiController } from './screens/controller.js';
 import { lineMarkup } from './screens/markup.js';
-import type { CutLookup } from './format/raw.js';
+import type { CutLookup } from '../format/raw.js';
 import { createScreen, type Screen } from './terminal.js';
 
 export interface TuiOptions {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Correlator } from '../../src/model/correlator.js';
 import { runPipeline } from '../../src/cli/pipeline.js';
 import { buildJsonDocument } from '../../src/export/json.js';
-import { sessionRows } from '../../src/tui/format/session-list.js';
+import { sessionRows } from '../../src/format/session-list.js';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
 

@@ -9,7 +9,7 @@ import { decodeImdn } from '../../src/model/imdn.js';
 import type { MessageRecord } from '../../src/model/messages.js';
 import { Correlator } from '../../src/model/correlator.js';
 import { parseXml, XML_MAX_BYTES } from '../../src/model/xml-tree.js';
-import { bodyLines, isTextual } from '../../src/tui/format/body-text.js';
+import { bodyLines, isTextual } from '../../src/format/body-text.js';
 import { feedRequest, finishStore, sendHeaders, tcpConn } from '../helpers/frames.js';
 
 const NS = 'urn:ietf:params:xml:ns:imdn';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JsonDocument } from '../../src/export/json-types.js';
-import { lineText } from '../../src/tui/format/line.js';
+import { lineText } from '../../src/format/line.js';
 import { TuiController, type Frame } from '../../src/tui/screens/controller.js';
 import type { KeyPress } from '../../src/tui/screens/view.js';
 import { built, CHAT, clone, corpusFile, HAVE_CORPUS, syntheticDocument } from './fixtures.js';

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JsonDocument } from '../../src/export/json-types.js';
-import { detailSections, sectionLines, type Section } from '../../src/tui/format/detail.js';
-import { diagnosticItemLine, diagnosticItems, locateFrame } from '../../src/tui/format/diagnostics.js';
-import { helpLines, KEY_SECTIONS } from '../../src/tui/format/help.js';
-import { lineText } from '../../src/tui/format/line.js';
-import { rawLines } from '../../src/tui/format/raw.js';
+import { detailSections, sectionLines, type Section } from '../../src/format/detail.js';
+import { diagnosticItemLine, diagnosticItems, locateFrame } from '../../src/format/diagnostics.js';
+import { helpLines, KEY_SECTIONS } from '../../src/format/help.js';
+import { lineText } from '../../src/format/line.js';
+import { rawLines } from '../../src/format/raw.js';
 import { built, CHAT, clone, corpusFile, HAVE_CORPUS, type Built } from './fixtures.js';
 
 let chat: Built;

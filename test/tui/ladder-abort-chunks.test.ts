@@ -5,13 +5,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JsonDocument, JsonMessage, JsonTransaction } from '../../src/export/json-types.js';
-import { bodyAccount } from '../../src/tui/format/chunks.js';
-import { detailSections, type Section } from '../../src/tui/format/detail.js';
-import { chunkPages, chunksSection } from '../../src/tui/format/detail-chunks.js';
-import { helpLines } from '../../src/tui/format/help.js';
-import { buildLadder, type Ladder, type LadderEntry } from '../../src/tui/format/ladder.js';
-import { flattenLadder, ladderLayout, ladderRowLine, type LadderRow } from '../../src/tui/format/ladder-lines.js';
-import { lineText, seg } from '../../src/tui/format/line.js';
+import { bodyAccount } from '../../src/format/chunks.js';
+import { detailSections, type Section } from '../../src/format/detail.js';
+import { chunkPages, chunksSection } from '../../src/format/detail-chunks.js';
+import { helpLines } from '../../src/format/help.js';
+import { buildLadder, type Ladder, type LadderEntry } from '../../src/format/ladder.js';
+import { flattenLadder, ladderLayout, ladderRowLine, type LadderRow } from '../../src/format/ladder-lines.js';
+import { lineText, seg } from '../../src/format/line.js';
 import { LadderView } from '../../src/tui/screens/ladder-view.js';
 import { DetailView } from '../../src/tui/screens/detail-view.js';
 import type { KeyPress, ViewContext } from '../../src/tui/screens/view.js';

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JsonDocument } from '../../src/export/json-types.js';
-import { buildLadder, type LadderEntry } from '../../src/tui/format/ladder.js';
-import { flattenLadder, ladderHeader, ladderLayout, ladderRowLine } from '../../src/tui/format/ladder-lines.js';
-import { lineText } from '../../src/tui/format/line.js';
-import { displayWidth } from '../../src/tui/format/text-width.js';
+import { buildLadder, type LadderEntry } from '../../src/format/ladder.js';
+import { flattenLadder, ladderHeader, ladderLayout, ladderRowLine } from '../../src/format/ladder-lines.js';
+import { lineText } from '../../src/format/line.js';
+import { displayWidth } from '../../src/format/text-width.js';
 import { built, CHAT, corpusFile, HAVE_CORPUS, syntheticDocument } from './fixtures.js';
 
 let chat: JsonDocument;

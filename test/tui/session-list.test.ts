@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JsonDocument } from '../../src/export/json-types.js';
-import { filterRows, parseFilter, rowMatches } from '../../src/tui/format/filter.js';
-import { lineText } from '../../src/tui/format/line.js';
-import { sessionRows, sortRows, type SessionRow } from '../../src/tui/format/session-list.js';
-import { fitEnd, listColumns, listHeaderLine, listRowLine, listSummaryLines } from '../../src/tui/format/session-list-lines.js';
-import { displayWidth } from '../../src/tui/format/text-width.js';
-import { buildLadder } from '../../src/tui/format/ladder.js';
+import { filterRows, parseFilter, rowMatches } from '../../src/format/filter.js';
+import { lineText } from '../../src/format/line.js';
+import { sessionRows, sortRows, type SessionRow } from '../../src/format/session-list.js';
+import { fitEnd, listColumns, listHeaderLine, listRowLine, listSummaryLines } from '../../src/format/session-list-lines.js';
+import { displayWidth } from '../../src/format/text-width.js';
+import { buildLadder } from '../../src/format/ladder.js';
 import { built, CHAT, clone, corpusFile, HAVE_CORPUS } from './fixtures.js';
 
 let chat: JsonDocument;

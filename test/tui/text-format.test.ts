@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { charWidth, clusters, displayWidth, fit, truncate, truncateMiddle, wrap } from '../../src/tui/format/text-width.js';
+import { charWidth, clusters, displayWidth, fit, truncate, truncateMiddle, wrap } from '../../src/format/text-width.js';
 import {
   clockTime,
   deltaTime,
@@ -13,11 +13,11 @@ import {
   sipIdentity,
   timeColumn,
   uriAuthority,
-} from '../../src/tui/format/format.js';
-import { fitLine, lineText, seg } from '../../src/tui/format/line.js';
-import { coverageBar } from '../../src/tui/format/coverage.js';
-import { hexDump } from '../../src/tui/format/hexdump.js';
-import { escapedTextLines, previewLines } from '../../src/tui/format/body-text.js';
+} from '../../src/format/format.js';
+import { fitLine, lineText, seg } from '../../src/format/line.js';
+import { coverageBar } from '../../src/format/coverage.js';
+import { hexDump } from '../../src/format/hexdump.js';
+import { escapedTextLines, previewLines } from '../../src/format/body-text.js';
 import { lineMarkup, tagSafe } from '../../src/tui/screens/markup.js';
 import { wrapLine } from '../../src/tui/screens/wrap.js';
 import { Viewport } from '../../src/tui/screens/viewport.js';

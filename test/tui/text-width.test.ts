@@ -2,9 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import blessed from 'blessed';
 import { createScreen } from '../../src/tui/terminal.js';
-import { charWidth, clusters, displayWidth, fit, truncate, truncateMiddle, wrap } from '../../src/tui/format/text-width.js';
+import { charWidth, clusters, displayWidth, fit, truncate, truncateMiddle, wrap } from '../../src/format/text-width.js';
 import { wrapLine } from '../../src/tui/screens/wrap.js';
-import { lineText } from '../../src/tui/format/line.js';
+import { lineText } from '../../src/format/line.js';
 import { fakeTerminal } from './fixtures.js';
 
 const FAMILY = '👨\u200d👩\u200d👧';

@@ -5,9 +5,9 @@ import { runPipeline } from '../../src/cli/pipeline.js';
 import { buildJsonDocument } from '../../src/export/json.js';
 import type { JsonDocument } from '../../src/export/json-types.js';
 import { Correlator } from '../../src/model/correlator.js';
-import { lineText } from '../../src/tui/format/line.js';
-import { sessionRows, type SessionRow } from '../../src/tui/format/session-list.js';
-import { listColumns, listRowLine } from '../../src/tui/format/session-list-lines.js';
+import { lineText } from '../../src/format/line.js';
+import { sessionRows, type SessionRow } from '../../src/format/session-list.js';
+import { listColumns, listRowLine } from '../../src/format/session-list-lines.js';
 
 const SAMPLES = 'samples/tls';
 

@@ -4,9 +4,9 @@
  * feeds keys, so every behaviour here is testable with plain function calls.
  */
 import type { JsonDocument } from '../../export/json-types.js';
-import type { TimeMode } from '../format/format.js';
-import { seg, type Line } from '../format/line.js';
-import type { CutLookup } from '../format/raw.js';
+import type { TimeMode } from '../../format/format.js';
+import { seg, type Line } from '../../format/line.js';
+import type { CutLookup } from '../../format/raw.js';
 import { DiagnosticsView } from './diagnostics-view.js';
 import { HelpView } from './help-view.js';
 import { ListView } from './list-view.js';

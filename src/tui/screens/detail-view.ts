@@ -1,10 +1,10 @@
 /** Message detail of one ladder line. */
-import { chunkPages } from '../format/detail-chunks.js';
-import { detailSections, sectionLines } from '../format/detail.js';
-import { indexDocument } from '../format/doc-index.js';
-import type { LadderTarget } from '../format/ladder.js';
-import type { Line } from '../format/line.js';
-import type { Scope } from '../format/session-list.js';
+import { chunkPages } from '../../format/detail-chunks.js';
+import { detailSections, sectionLines } from '../../format/detail.js';
+import { indexDocument } from '../../format/doc-index.js';
+import type { LadderTarget } from '../../format/ladder.js';
+import type { Line } from '../../format/line.js';
+import type { Scope } from '../../format/session-list.js';
 import { RawView } from './raw-view.js';
 import { TextView } from './text-view.js';
 import { HANDLED, type Action, type KeyPress, type ViewContext } from './view.js';

@@ -1,8 +1,8 @@
 /** Diagnostics by code; Enter opens the ladder (and the message) of the diagnostic's frame. */
 import type { JsonDocument } from '../../export/json-types.js';
-import { diagnosticItemLine, diagnosticItems, locateFrame, type DiagnosticItem } from '../format/diagnostics.js';
-import { buildLadder } from '../format/ladder.js';
-import { seg } from '../format/line.js';
+import { diagnosticItemLine, diagnosticItems, locateFrame, type DiagnosticItem } from '../../format/diagnostics.js';
+import { buildLadder } from '../../format/ladder.js';
+import { seg } from '../../format/line.js';
 import { DetailView } from './detail-view.js';
 import { LadderView } from './ladder-view.js';
 import { HANDLED, is, type Action, type KeyPress, type Rendered, type View, type ViewContext } from './view.js';

@@ -1,6 +1,6 @@
 /** The help screen: every key, from the key table. */
-import { helpLines } from '../format/help.js';
-import type { Line } from '../format/line.js';
+import { helpLines } from '../../format/help.js';
+import type { Line } from '../../format/line.js';
 import { TextView } from './text-view.js';
 
 export class HelpView extends TextView {

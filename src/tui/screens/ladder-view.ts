@@ -1,9 +1,9 @@
 /** The ladder of one session: virtualised rows, fold/unfold of message chunks, detail and raw views. */
 import type { JsonDocument } from '../../export/json-types.js';
-import { buildLadder, type Ladder, type LadderEntry } from '../format/ladder.js';
-import { flattenLadder, ladderHeader, ladderLayout, ladderRowLine, type LadderRow } from '../format/ladder-lines.js';
-import { seg } from '../format/line.js';
-import type { Scope } from '../format/session-list.js';
+import { buildLadder, type Ladder, type LadderEntry } from '../../format/ladder.js';
+import { flattenLadder, ladderHeader, ladderLayout, ladderRowLine, type LadderRow } from '../../format/ladder-lines.js';
+import { seg } from '../../format/line.js';
+import type { Scope } from '../../format/session-list.js';
 import { DetailView } from './detail-view.js';
 import { RawView } from './raw-view.js';
 import { HANDLED, is, type Action, type KeyPress, type Rendered, type View, type ViewContext } from './view.js';

@@ -1,9 +1,9 @@
 /** The session list (start screen): sortable rows, incremental filter prompt, follow in live mode. */
 import type { JsonDocument } from '../../export/json-types.js';
-import { filterRows, invalidText, isEmptyFilter, parseFilter } from '../format/filter.js';
-import { seg, type Line } from '../format/line.js';
-import { sessionRows, sortRows, SORT_KEYS, type SessionRow, type Sort } from '../format/session-list.js';
-import { listColumns, listHeaderLine, listRowLine, listSummaryLines, type ListColumn } from '../format/session-list-lines.js';
+import { filterRows, invalidText, isEmptyFilter, parseFilter } from '../../format/filter.js';
+import { seg, type Line } from '../../format/line.js';
+import { sessionRows, sortRows, SORT_KEYS, type SessionRow, type Sort } from '../../format/session-list.js';
+import { listColumns, listHeaderLine, listRowLine, listSummaryLines, type ListColumn } from '../../format/session-list-lines.js';
 import { LadderView } from './ladder-view.js';
 import { HANDLED, is, type Action, type KeyPress, type Rendered, type View, type ViewContext } from './view.js';
 import { applyMovement, movementOf, Viewport } from './viewport.js';

@@ -4,7 +4,7 @@
  * capture can neither reach the terminal raw nor be read as a blessed tag. Styles are the only tags.
  */
 import { escapeText } from '../../util/escape.js';
-import { fitLine, type Line, type Style } from '../format/line.js';
+import { fitLine, type Line, type Style } from '../../format/line.js';
 
 const TAGS: Record<Style, [string, string]> = {
   fail: ['{red-fg}', '{/red-fg}'],

@@ -1,7 +1,7 @@
 /** Raw MSRP text of one ladder line. */
-import type { LadderTarget } from '../format/ladder.js';
-import type { Line } from '../format/line.js';
-import { rawLines } from '../format/raw.js';
+import type { LadderTarget } from '../../format/ladder.js';
+import type { Line } from '../../format/line.js';
+import { rawLines } from '../../format/raw.js';
 import { TextView } from './text-view.js';
 import type { ViewContext } from './view.js';
 

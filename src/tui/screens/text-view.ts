@@ -1,6 +1,6 @@
 /** A scrolling text screen (detail, raw, help): lines are built per document and width, then wrapped. */
 import type { JsonDocument } from '../../export/json-types.js';
-import type { Line } from '../format/line.js';
+import type { Line } from '../../format/line.js';
 import { HANDLED, type Action, type KeyPress, type Rendered, type ScreenKind, type View, type ViewContext } from './view.js';
 import { applyScroll, movementOf, Viewport } from './viewport.js';
 import { wrapLines } from './wrap.js';

@@ -1,8 +1,8 @@
 /** What every screen implements; the controller keeps them on a stack. No terminal in here. */
 import type { JsonDocument } from '../../export/json-types.js';
-import type { TimeMode } from '../format/format.js';
-import type { Line } from '../format/line.js';
-import type { CutLookup } from '../format/raw.js';
+import type { TimeMode } from '../../format/format.js';
+import type { Line } from '../../format/line.js';
+import type { CutLookup } from '../../format/raw.js';
 
 export type ScreenKind = 'list' | 'ladder' | 'detail' | 'raw' | 'diagnostics' | 'help';
 

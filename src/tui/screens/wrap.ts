@@ -1,6 +1,6 @@
 /** Wrapping styled lines to the screen width (detail, raw and help text). */
-import { cellsToLine, type Line, type Style } from '../format/line.js';
-import { clusters } from '../format/text-width.js';
+import { cellsToLine, type Line, type Style } from '../../format/line.js';
+import { clusters } from '../../format/text-width.js';
 
 interface Cell {
   ch: string;

@@ -3,7 +3,7 @@
  * time order), where the sender aborted it, and how the body's bytes split into kept, seen on the wire,
  * never sent and not captured.
  */
-import type { JsonLeg, JsonMessage, JsonTransaction } from '../../export/json-types.js';
+import type { JsonLeg, JsonMessage, JsonTransaction } from '../export/json-types.js';
 
 /** Time order of transactions by their request (or response) time, then frame. */
 export function txTimeOrder(a: JsonTransaction, b: JsonTransaction): number {

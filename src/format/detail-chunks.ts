@@ -2,7 +2,7 @@
  * The Chunks section of a message's detail: every chunk's SEND transaction on every hop (transaction id,
  * Byte-Range, end flag, frames, response and its time), a page at a time for messages of thousands of chunks.
  */
-import type { JsonMessage, JsonTransaction } from '../../export/json-types.js';
+import type { JsonMessage, JsonTransaction } from '../export/json-types.js';
 import { legSends } from './chunks.js';
 import { frames, line1, rangeText, type Section } from './detail-format.js';
 import { fmtMs, isFailure } from './format.js';

@@ -3,9 +3,9 @@
  * transactions of no session that no session ladder shows (AUTH of unknown clients, orphan responses),
  * so every transaction stays reachable.
  */
-import type { JsonAuth, JsonDocument, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../../export/json-types.js';
+import type { JsonAuth, JsonDocument, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../export/json-types.js';
 import { indexDocument, uriKey, type DocIndex } from './doc-index.js';
-import { escapeText } from '../../util/escape.js';
+import { escapeText } from '../util/escape.js';
 import { shortUri, sipIdentity, uriAuthority } from './format.js';
 
 export type RowState = 'active' | 'closed';

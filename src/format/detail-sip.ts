@@ -1,5 +1,5 @@
 /** Detail sections for what is not a message: an AUTH exchange, a SIP dialog with its SDP offer/answer. */
-import type { JsonSipDialog, JsonTransaction } from '../../export/json-types.js';
+import type { JsonSipDialog, JsonTransaction } from '../export/json-types.js';
 import type { DocIndex } from './doc-index.js';
 import { at, kv, type Section } from './detail-format.js';
 import { fmtMs, isFailure } from './format.js';

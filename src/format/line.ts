@@ -1,8 +1,8 @@
 /**
- * What the formatters (tui/format) produce: lines of styled segments. Segment text is plain, already escaped text (never
+ * What the formatters (src/format) produce: lines of styled segments. Segment text is plain, already escaped text (never
  * markup); the renderer decides what a style looks like and escapes again before anything is drawn.
  */
-import { escapeText } from '../../util/escape.js';
+import { escapeText } from '../util/escape.js';
 import { displayWidth, truncate } from './text-width.js';
 
 export type Style = 'fail' | 'ok' | 'warn' | 'dim' | 'head' | 'sip' | 'key' | 'accent';

@@ -1,12 +1,12 @@
 /** Message bodies as screen text: escaped text split at line ends, or a hex dump for binary content. */
-import { isTextualType } from '../../model/body-preview.js';
-import { escapeText } from '../../util/escape.js';
-import type { JsonMessage } from '../../export/json-types.js';
+import { isTextualType } from '../model/body-preview.js';
+import { escapeText } from '../util/escape.js';
+import type { JsonMessage } from '../export/json-types.js';
 import { bodyAccount, bodyRestLines } from './chunks.js';
 import { hexDump } from './hexdump.js';
 
 /** Whether a body reads as text is the model's decision (model/body-preview.ts); this file only lays it out. */
-export { isTextualType as isTextual } from '../../model/body-preview.js';
+export { isTextualType as isTextual } from '../model/body-preview.js';
 
 /** Text split into lines after each line end; every control character is shown escaped (`\r`, `\x1b`). */
 export function escapedTextLines(text: string, maxLines = 60): string[] {

@@ -4,7 +4,7 @@
  * a single entry (with the leg's REPORTs), expandable into its chunks; AUTH exchanges of the endpoints and
  * the SIP INVITE / answer / BYE of the linked dialog share the timeline.
  */
-import type { JsonDocument, JsonSession } from '../../export/json-types.js';
+import type { JsonDocument, JsonSession } from '../export/json-types.js';
 import { indexDocument, type DocIndex } from './doc-index.js';
 import { shortUri, uriAuthority } from './format.js';
 import { Columns, endpointLabel, relayOrder, type Node } from './ladder-columns.js';

@@ -1,5 +1,5 @@
 /** Building blocks of the detail sections: a titled block of lines, key/value lines, frame and time text. */
-import type { JsonRange, JsonTime } from '../../export/json-types.js';
+import type { JsonRange, JsonTime } from '../export/json-types.js';
 import { clockTime } from './format.js';
 import { seg, type Line, type Style } from './line.js';
 import { fit } from './text-width.js';

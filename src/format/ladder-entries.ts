@@ -2,7 +2,7 @@
  * Ladder entries from transactions: SEND chunks folded per message leg with the REPORTs travelling back
  * along it, other requests and responses one arrow each, and the SIP INVITE / answer / BYE.
  */
-import type { JsonDirection, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../../export/json-types.js';
+import type { JsonDirection, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../export/json-types.js';
 import { abortPoint, abortText, txTimeOrder } from './chunks.js';
 import type { DocIndex } from './doc-index.js';
 import { fmtBytes, fmtMs, fmtStatus, isFailure, sipIdentity } from './format.js';

@@ -4,7 +4,7 @@
  * text or hex dump), Byte-Range coverage per leg, the hop table with delays, and the diagnostics raised
  * on its frames. Transactions outside messages (AUTH, NICKNAME) and SIP dialogs get their own sections.
  */
-import type { JsonDiagnostic, JsonDocument, JsonHeader, JsonMessage, JsonTransaction } from '../../export/json-types.js';
+import type { JsonDiagnostic, JsonDocument, JsonHeader, JsonMessage, JsonTransaction } from '../export/json-types.js';
 import { bodyLines } from './body-text.js';
 import { abortPoint, abortText, abortWhere, legSends } from './chunks.js';
 import { coverageBar } from './coverage.js';

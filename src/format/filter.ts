@@ -13,7 +13,7 @@ import {
   type DeliveryTerm,
   type MessageStateTerm,
   type SessionStateTerm,
-} from '../../export/filter-terms.js';
+} from '../export/filter-terms.js';
 import type { SessionRow } from './session-list.js';
 
 export interface ListFilter {

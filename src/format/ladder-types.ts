@@ -1,5 +1,5 @@
 /** The ladder's shapes: columns (participants), entries (arrows) and what an entry leads to. */
-import type { JsonTime } from '../../export/json-types.js';
+import type { JsonTime } from '../export/json-types.js';
 import type { Line } from './line.js';
 import type { Scope } from './session-list.js';
 

@@ -2,7 +2,7 @@
  * The diagnostics screen: diagnostics grouped by code (most frequent first), and where a diagnostic's
  * frame leads — the transaction and message carrying that frame, else the session of its connection.
  */
-import type { JsonDiagnostic, JsonDocument, JsonTransaction } from '../../export/json-types.js';
+import type { JsonDiagnostic, JsonDocument, JsonTransaction } from '../export/json-types.js';
 import { indexDocument } from './doc-index.js';
 import { seg, type Line, type Style } from './line.js';
 import type { Scope } from './session-list.js';

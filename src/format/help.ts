@@ -1,6 +1,6 @@
 /** Every key of the TUI, by screen — the help screen and the status-bar hints come from this table. */
 import { seg, type Line } from './line.js';
-import { FILTER_TERMS } from '../../export/filter-terms.js';
+import { FILTER_TERMS } from '../export/filter-terms.js';
 
 export interface KeyHelp {
   keys: string;

@@ -5,8 +5,8 @@
  * not parse.
  */
 import { isUtf8 } from 'node:buffer';
-import type { JsonConnection, JsonDocument, JsonMessage, JsonTransaction } from '../../export/json-types.js';
-import { escapeText } from '../../util/escape.js';
+import type { JsonConnection, JsonDocument, JsonMessage, JsonTransaction } from '../export/json-types.js';
+import { escapeText } from '../util/escape.js';
 import { escapedTextLines, isTextual, previewLines } from './body-text.js';
 import { indexDocument, type DocIndex } from './doc-index.js';
 import { clockTime, fmtBytes } from './format.js';

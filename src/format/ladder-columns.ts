@@ -3,7 +3,7 @@
  * URI (host, port and session-id), relays by host:port; transport addresses (relays' outgoing ports) are
  * learned from transactions whose paths resolved; anything else becomes an extra "?" column.
  */
-import type { JsonSession, JsonTransaction } from '../../export/json-types.js';
+import type { JsonSession, JsonTransaction } from '../export/json-types.js';
 import { parseMsrpUri, shortUri, uriAuthority } from './format.js';
 import type { Participant } from './ladder-types.js';
 

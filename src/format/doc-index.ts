@@ -10,7 +10,7 @@ import type {
   JsonSession,
   JsonSipDialog,
   JsonTransaction,
-} from '../../export/json-types.js';
+} from '../export/json-types.js';
 
 export interface DocIndex {
   readonly doc: JsonDocument;

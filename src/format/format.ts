@@ -1,5 +1,5 @@
 /** Small formatters shared by the formatters: times, durations, sizes, URIs. Pure, no terminal. */
-import type { JsonStatus, JsonTime } from '../../export/json-types.js';
+import type { JsonStatus, JsonTime } from '../export/json-types.js';
 
 export type TimeMode = 'absolute' | 'delta';
 

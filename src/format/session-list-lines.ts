@@ -1,6 +1,6 @@
 /** Session list → screen lines: column widths for a terminal width, the header, rows, capture totals. */
-import type { JsonDocument } from '../../export/json-types.js';
-import { escapeText } from '../../util/escape.js';
+import type { JsonDocument } from '../export/json-types.js';
+import { escapeText } from '../util/escape.js';
 import { clockTime, datePart, fmtBytesShort } from './format.js';
 import { seg, type Line, type Style } from './line.js';
 import { authFailed, SORT_KEYS, type SessionRow, type Sort, type SortKey } from './session-list.js';
