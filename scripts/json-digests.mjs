@@ -37,11 +37,14 @@ export function captureList() {
   ];
 }
 
-/** sha256 (hex) of the capture's `--json` output, as the command line writes it. */
-export function digestOf(c) {
+/**
+ * sha256 (hex) of the capture's `--json` output, as the command line writes it. `env` is added to the
+ * child's environment (the tests set MSRPSCOPE_READ_CHECK to read in small, poisoned buffers).
+ */
+export function digestOf(c, env = {}) {
   return new Promise((resolve, reject) => {
     const args = [BIN, c.file, '--json', ...(c.keys === null ? [] : ['--keylog', c.keys])];
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ...env } });
     const h = createHash('sha256');
     child.stdout.on('data', (d) => h.update(d));
     child.on('error', reject);

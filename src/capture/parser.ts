@@ -27,6 +27,8 @@ export class CaptureParser {
   private carryLen = 0;
   /** Length of the carried unit once its header is known, else 0. */
   private carryUnit = 0;
+  /** The carry is one buffer of its own (detachCarry), not views into pushed chunks. */
+  private carryOwned = false;
   /** Whether the first unit (pcap file header, first SHB) is complete. */
   private headerComplete = false;
   private ended = false;
@@ -79,6 +81,22 @@ export class CaptureParser {
    */
   recycle(): void {
     this.st.recycle();
+  }
+
+  /**
+   * Copies the pieces of an unfinished unit out of the pushed chunks, so that no earlier chunk is referred
+   * to any more (the reader then refills those chunks with the next reads).
+   */
+  detachCarry(): void {
+    if (this.carryLen === 0 || (this.carryOwned && this.carry.length === 1)) return;
+    const own = Buffer.allocUnsafeSlow(this.carryLen);
+    let at = 0;
+    for (const p of this.carry) {
+      own.set(p, at);
+      at += p.length;
+    }
+    this.carry = [own];
+    this.carryOwned = true;
   }
 
   /** Marks the input as compressed (set by the stream reader). */
@@ -151,6 +169,7 @@ export class CaptureParser {
     this._info.truncated = true;
     const offset = this.total - this.carryLen;
     this.carry = [];
+    this.carryOwned = false;
     this.carryLen = 0;
     const suffix = reason === '' ? '' : ` (${reason})`;
     this.st.report(CAPTURE_TRUNCATED, 'warning', offset, `capture cut short after frame ${this.st.packets}${suffix}`);
@@ -214,6 +233,7 @@ export class CaptureParser {
     if (this.carryLen < this.carryUnit) return pos;
     const unit = this.carry.length === 1 ? (this.carry[0] as Buffer) : joinPieces(this.carry, this.carryLen);
     this.carry = [];
+    this.carryOwned = false;
     this.carryLen = 0;
     this.carryUnit = 0;
     if (decoder.decodeRun(unit, 0, unit.length, out, unitStart) > 0) this.headerComplete = true;

@@ -70,4 +70,14 @@ export interface CaptureReaderOptions {
    * that copies what it keeps (the pipeline). Default false.
    */
   reuseRecords?: boolean;
+  /**
+   * Refill the read buffers of a plain file once the next batch is asked for: a record's data is then valid
+   * only until the reader's iterator is advanced too. For a consumer that copies the bytes it keeps (the
+   * pipeline). Default false.
+   */
+  reuseChunks?: boolean;
+  /** Size of each read from a file (default 256 KiB); tests use small ones. */
+  chunkBytes?: number;
+  /** With reuseChunks: fill a buffer with 0xEE before it is reused (tests: any view kept too long shows). */
+  poisonReusedChunks?: boolean;
 }

@@ -44,6 +44,17 @@ export interface PipelineResult {
 }
 
 /**
+ * MSRPSCOPE_READ_CHECK=<bytes>: read files in chunks of that size and poison each buffer before it is reused,
+ * so that a stage keeping a view of packet bytes past its batch changes the output (the tests run the
+ * pinned outputs this way).
+ */
+function readCheck(): { chunkBytes?: number; poisonReusedChunks?: boolean } {
+  const v = process.env.MSRPSCOPE_READ_CHECK;
+  if (v === undefined || !/^\d+$/.test(v)) return {};
+  return { chunkBytes: Math.max(16, Number(v)), poisonReusedChunks: true };
+}
+
+/**
  * Reads every source in order as one capture and pushes it through the stages into the model:
  * records → decoder → TCP reassembly → transport demux → (MSRP tap, SIP) → model; UDP goes to SIP directly.
  * Open events reach the model first and close events last, so frames the parsers flush at close are
@@ -128,9 +139,11 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   let bytesBefore = 0;
   for (const source of opts.sources) {
     const base = frameOffset;
-    // Record objects refilled batch after batch: the decoder copies what it keeps.
+    // Record objects and read buffers refilled batch after batch: the stages copy what they keep.
     const reader = await openCapture(source.input, {
       reuseRecords: true,
+      reuseChunks: true,
+      ...readCheck(),
       onDiagnostic: diagnostic,
       onSecrets: (sec) => {
         if (sec.type === SECRETS_TYPE_TLS_KEYLOG) keys?.addSecrets(sec.data, sec.beforeFrame + base);
