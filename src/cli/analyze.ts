@@ -42,7 +42,11 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     hashBodies: opts.outputs.some((c) => c.output.keeps.hashes),
     // Transaction records are most of what a large capture's model holds: kept only for outputs that read them.
     retainTransactions: opts.outputs.some((c) => c.output.keeps.transactions === true || (c.output.keeps.transactions === 'filtered' && filtered)),
-    keepPreviews: opts.outputs.some((c) => c.output.keeps.previews === true || (c.output.keeps.previews === 'filtered' && filtered)),
+    keepPreviews: opts.outputs.some((c) => c.output.keeps.previews === true)
+      ? true
+      : opts.outputs.some((c) => c.output.keeps.previews === 'text' || (c.output.keeps.previews === 'filtered' && filtered))
+        ? 'text'
+        : false,
   });
   const settings: OutputSettings = {
     filter: opts.filter,

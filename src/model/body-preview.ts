@@ -58,3 +58,24 @@ export function bodyPreview(m: PreviewSource): BodyPreview {
   }
   return { text, truncated: cut };
 }
+
+/**
+ * How much of a (non-CPIM) message's preview bytes bodyPreview reads, so that an output which shows only the
+ * text preview keeps no more: null when the body is not text (bodyPreview says null then, as for no preview),
+ * else the bytes of the first PREVIEW_CHARS + 1 characters when that many are there and all decode cleanly
+ * (the preview is then cut at PREVIEW_CHARS and marked truncated, as with every byte), else all of them.
+ */
+export function textPreviewLength(contentType: string | undefined, preview: Buffer): number | null {
+  const type = mediaType(contentType);
+  if (type === 'message/cpim' || (type !== undefined && !TEXTUAL.test(type))) return null;
+  const text = preview.toString('utf8');
+  let n = PREVIEW_CHARS + 1;
+  if (text.length <= n) return preview.length;
+  // Whole characters: a surrogate pair is not split.
+  const c = text.charCodeAt(n - 1);
+  if (c >= 0xd800 && c <= 0xdbff) n++;
+  const head = text.slice(0, n);
+  if (head.includes('\ufffd')) return preview.length;
+  return Math.min(preview.length, Buffer.byteLength(head, 'utf8'));
+}
+

@@ -31,8 +31,9 @@ export interface CorrelatorOptions {
    * Keep the start of each message body once its content is decoded, for the text preview (default true).
    * When false, MessageRecord.preview is undefined and no output shows a preview, and CPIM envelopes keep
    * their single values but not their lists (headers, To, Cc, Subject, NS), which only JSON records show.
+   * 'text': keep only the bytes the text preview reads (outputs that show no bytes of the body: JSON, NDJSON).
    */
-  keepPreviews?: boolean;
+  keepPreviews?: boolean | 'text';
   /** Keep every transaction for transactions() (default true). When false they are counted and matched only. */
   retainTransactions?: boolean;
   /** Diagnostics kept in the list (all are counted). Default 10000. */

@@ -46,8 +46,11 @@ export class MessageAssembly {
     private readonly data: ModelData,
     private readonly hashBodies: boolean,
     private readonly hooks: AssemblyHooks,
-    /** Keep the start of each body for the text preview after decoding; else it is dropped then. */
-    private readonly keepPreviews = true,
+    /**
+     * Keep the start of each body after decoding (true), only what the text preview reads ('text'), or
+     * nothing (false).
+     */
+    private readonly keepPreviews: boolean | 'text' = true,
   ) {}
 
   /** Headers known: resolve the session and, for a SEND, the message leg whose body follows. */
@@ -247,7 +250,7 @@ export class MessageAssembly {
     if (m.contentDecoded) return;
     m.contentDecoded = true;
     decodeContent(m, m.preview ?? EMPTY_BUFFER);
-    if (this.keepPreviews) m.trimPreview(this.kept);
+    if (this.keepPreviews !== false) m.trimPreview(this.kept, this.keepPreviews === 'text');
     else m.dropPreview();
     this.imdn.link(m);
   }

@@ -8,6 +8,7 @@ import { RangeSet } from './ranges.js';
 import type { SessionRecord } from './sessions.js';
 import { SparseBody } from './sparse-body.js';
 import type { ByteArena } from './byte-arena.js';
+import { textPreviewLength } from './body-preview.js';
 import type { CpimEnvelope } from './cpim.js';
 import type { ImdnNotification } from './imdn.js';
 import type { ComposingState } from './composing.js';
@@ -391,8 +392,12 @@ export class MessageRecord {
    * Shrinks the preview (and the CPIM body view into it) to at most PREVIEW_KEEP bytes in buffers of
    * their own (or copies in `arena`), so a retained message never pins a larger or shared (pooled) allocation.
    */
-  trimPreview(arena?: ByteArena): void {
-    if (this.preview !== undefined) this.preview = arena ? arena.copy(this.preview, PREVIEW_KEEP) : ownCopy(this.preview, PREVIEW_KEEP);
+  trimPreview(arena?: ByteArena, textOnly = false): void {
+    let keep: number | null = PREVIEW_KEEP;
+    // Only the text preview is shown (JSON, NDJSON): the bytes it reads, none for a body that is not text.
+    if (textOnly && this.preview !== undefined && this.cpim === undefined) keep = textPreviewLength(this.contentType, this.preview.subarray(0, PREVIEW_KEEP));
+    if (keep === null) this.preview = undefined;
+    else if (this.preview !== undefined) this.preview = arena ? arena.copy(this.preview, keep) : ownCopy(this.preview, keep);
     if (this.cpim !== undefined) {
       const b = this.cpim.body;
       if (b.length > PREVIEW_KEEP) this.cpim.bodyTruncated = true;

@@ -8,7 +8,7 @@ export const jsonOutput: Output<string | true> = {
   name: 'json',
   options: [{ flags: '--json [file]', description: 'write the JSON document (to stdout, or to FILE)' }],
   primary: true,
-  keeps: { bodies: false, hashes: true, transactions: true, previews: true },
+  keeps: { bodies: false, hashes: true, transactions: true, previews: 'text' },
   requested: (o) => (typeof o.json === 'string' || o.json === true ? o.json : undefined),
   target: (arg) => (typeof arg === 'string' ? arg : undefined),
   write(view, _arg, sink, settings) {

@@ -39,7 +39,7 @@ export const ndjsonOutput: Output<true> = {
   options: [{ flags: '--ndjson', description: 'write one JSON record per line as soon as it is known' }],
   primary: true,
   // Each record is written as it happens: the lines need no transaction kept afterwards.
-  keeps: { bodies: false, hashes: true, transactions: false, previews: true },
+  keeps: { bodies: false, hashes: true, transactions: false, previews: 'text' },
   requested: (o) => (o.ndjson === true ? true : undefined),
   attach(model, _arg, sink, settings) {
     const filtering = !isEmptyFilter(settings.filter);

@@ -43,11 +43,12 @@ export interface Output<A> {
   /** A primary output excludes the other primary ones; an additional one (extraction) goes with any. */
   readonly primary: boolean;
   /**
-   * What the model keeps for it: body bytes, body hashes, every transaction record and the text previews of
+   * What the model keeps for it: body bytes, body hashes, every transaction record and the previews (true:
+   * the first bytes of each body; 'text': only what the text preview reads; 'filtered': that, with a filter) of
    * messages with the CPIM envelopes' header lists (always, never, or only when a filter is given: filtered
    * outputs read the whole JSON document).
    */
-  readonly keeps: { bodies: boolean; hashes: boolean; transactions: boolean | 'filtered'; previews: boolean | 'filtered' };
+  readonly keeps: { bodies: boolean; hashes: boolean; transactions: boolean | 'filtered'; previews: boolean | 'text' | 'filtered' };
   /** The output's argument when the parsed options ask for it (the --json file, the --extract folder), else undefined. */
   requested(options: Readonly<Record<string, unknown>>): A | undefined;
   /** A file to write to instead of standard output. */
