@@ -14,6 +14,7 @@ import { keylogFromPreferences } from './keylog.js';
 import type { PipelineSource } from './pipeline.js';
 import { VERSION } from './version.js';
 import { keepYoungGenerationSmall } from './heap.js';
+import { schemaText } from '../export/schema-file.js';
 
 const EXAMPLES = `
 Examples:
@@ -40,6 +41,7 @@ interface CliOptions extends FilterFlags {
   keylog?: string[];
   pref?: string[];
   force?: boolean;
+  schema?: boolean;
 }
 
 interface LiveCliOptions extends CliOptions {
@@ -146,6 +148,7 @@ function buildProgram(setExit: (code: Promise<number>) => void): Command {
     .version(VERSION, '--version', 'print the version and exit')
     .argument('[capture...]', "capture files (pcap, pcapng, gzip'd); - reads standard input")
     .option('-r, --read <file>', 'capture file to read (repeatable, like tshark -r)', collect)
+    .option('--schema', 'print the JSON Schema of the --json document and exit (no capture needed)')
     // Options after `live` belong to it (both commands share the output options).
     .enablePositionalOptions();
   addCommonOptions(program)
@@ -155,6 +158,10 @@ function buildProgram(setExit: (code: Promise<number>) => void): Command {
     .showHelpAfterError('(run msrpscope --help for usage)')
     .exitOverride()
     .action((captures: string[], opts: CliOptions) => {
+      if (opts.schema === true) {
+        process.stdout.write(schemaText());
+        return;
+      }
       const files = [...(opts.read ?? []), ...captures];
       if (files.length === 0) throw new CliError('no capture given (a file, or - for standard input; see --help)', EXIT_USAGE);
       if (files.filter((f) => f === '-').length > 1) throw new CliError('standard input (-) can be read only once', EXIT_USAGE);
