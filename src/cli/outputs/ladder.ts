@@ -1,11 +1,11 @@
 /**
  * `--ladder [file]`: every session's ladder as plain text (the TUI's ladder lines with all chunks unfolded,
  * see format/ladder-text.ts), to stdout or to FILE (written whole or not at all, output-file.ts). A primary
- * output, like --json with or without its file.
+ * output, like --json with or without its file. The view models are imported when it writes: they read the
+ * terminal width tables, which the other outputs do not load.
  */
 import { buildJsonDocument } from '../../export/json.js';
 import { filterDocument } from '../../export/filter.js';
-import { documentLadderText } from '../../format/ladder-text.js';
 import { checkTarget, OutputFile } from '../output-file.js';
 import type { Output } from './output.js';
 
@@ -18,7 +18,9 @@ export const ladderOutput: Output<string | true> = {
   check(arg, settings) {
     if (typeof arg === 'string') checkTarget(arg, { force: settings.force });
   },
-  write(view, arg, sink, settings) {
+  async write(view, arg, sink, settings) {
+    // Loaded only here: the text width tables (blessed's unicode module) are not for the other outputs.
+    const { documentLadderText } = await import('../../format/ladder-text.js');
     const text = documentLadderText(filterDocument(buildJsonDocument(view), settings.filter));
     if (text === '') sink.warn('no session to draw');
     if (typeof arg !== 'string') {
