@@ -27,6 +27,9 @@ Examples:
   $ tcpdump -U -w - -i eth0 | msrpscope - --ndjson   one JSON record per line, live from a pipe
   $ msrpscope live -i eth0 -f 'tcp port 2855' --duration 60 --summary
   $ msrpscope rcs.pcap --keylog sslkeys.txt --summary   MSRP inside TLS, decrypted with an SSLKEYLOGFILE
+  $ msrpscope call.pcap --ladder --session 0      the ladder of session 0 as plain text, every chunk shown
+  $ msrpscope call.pcap --csv messages=m.csv      messages as CSV (KIND: sessions, messages, transactions)
+  $ msrpscope --schema                            the JSON Schema of --json (no capture needed)
 
 Exit codes: 0 done, 1 usage error, 2 unreadable input, 3 capture cut short or corrupt part skipped.`;
 
