@@ -25,6 +25,7 @@ describe('schema/msrpscope-1.schema.json', () => {
   it('is in the package', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[]; scripts: Record<string, string> };
     expect(pkg.files).toContain('schema');
+    expect(pkg.files).toContain('docs/json.md');
     expect(pkg.scripts.build).toContain('scripts/write-schema.mjs');
   });
 
