@@ -14,6 +14,7 @@ import { keylogFromPreferences } from './keylog.js';
 import type { PipelineSource } from './pipeline.js';
 import { VERSION } from './version.js';
 import { keepYoungGenerationSmall } from './heap.js';
+import { schemaText } from '../export/schema-file.js';
 
 const EXAMPLES = `
 Examples:
@@ -26,6 +27,9 @@ Examples:
   $ tcpdump -U -w - -i eth0 | msrpscope - --ndjson   one JSON record per line, live from a pipe
   $ msrpscope live -i eth0 -f 'tcp port 2855' --duration 60 --summary
   $ msrpscope rcs.pcap --keylog sslkeys.txt --summary   MSRP inside TLS, decrypted with an SSLKEYLOGFILE
+  $ msrpscope call.pcap --ladder --session 0      the ladder of session 0 as plain text, every chunk shown
+  $ msrpscope call.pcap --csv messages=m.csv      messages as CSV (KIND: sessions, messages, transactions)
+  $ msrpscope --schema                            the JSON Schema of --json (no capture needed)
 
 Exit codes: 0 done, 1 usage error, 2 unreadable input, 3 capture cut short or corrupt part skipped.`;
 
@@ -40,6 +44,7 @@ interface CliOptions extends FilterFlags {
   keylog?: string[];
   pref?: string[];
   force?: boolean;
+  schema?: boolean;
 }
 
 interface LiveCliOptions extends CliOptions {
@@ -146,6 +151,7 @@ function buildProgram(setExit: (code: Promise<number>) => void): Command {
     .version(VERSION, '--version', 'print the version and exit')
     .argument('[capture...]', "capture files (pcap, pcapng, gzip'd); - reads standard input")
     .option('-r, --read <file>', 'capture file to read (repeatable, like tshark -r)', collect)
+    .option('--schema', 'print the JSON Schema of the --json document and exit (no capture needed)')
     // Options after `live` belong to it (both commands share the output options).
     .enablePositionalOptions();
   addCommonOptions(program)
@@ -155,6 +161,10 @@ function buildProgram(setExit: (code: Promise<number>) => void): Command {
     .showHelpAfterError('(run msrpscope --help for usage)')
     .exitOverride()
     .action((captures: string[], opts: CliOptions) => {
+      if (opts.schema === true) {
+        process.stdout.write(schemaText());
+        return;
+      }
       const files = [...(opts.read ?? []), ...captures];
       if (files.length === 0) throw new CliError('no capture given (a file, or - for standard input; see --help)', EXIT_USAGE);
       if (files.filter((f) => f === '-').length > 1) throw new CliError('standard input (-) can be read only once', EXIT_USAGE);

@@ -9,6 +9,7 @@ import { runTui } from '../tui/app.js';
 import type { CutLookup } from '../format/raw.js';
 import type { PipelineResult } from './pipeline.js';
 import { CliError, EXIT_USAGE } from './errors.js';
+import { tuiFileSaver } from './tui-files.js';
 
 /**
  * Where the TUI reads keys: stdin, or the controlling terminal when stdin carries the capture
@@ -74,7 +75,7 @@ export async function runTuiMode(
   if (!opts.live) {
     const result = await run();
     const snapshot = filterDocument(buildJsonDocument(view), opts.filter);
-    const exitCode = await runTui({ getDocument: () => snapshot, input: opts.input, title: opts.title, getBody, getCut });
+    const exitCode = await runTui({ getDocument: () => snapshot, input: opts.input, title: opts.title, getBody, getCut, files: tuiFileSaver });
     closeInput();
     return { exitCode, result };
   }
@@ -94,6 +95,7 @@ export async function runTuiMode(
     title: opts.title,
     getBody,
     getCut,
+    files: tuiFileSaver,
   });
   let result: PipelineResult | undefined;
   const reading = run().then((r) => {

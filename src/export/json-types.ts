@@ -1,5 +1,5 @@
 /**
- * The JSON document (`msrpscope/1`, see JSON-CONTRACT.md) as TypeScript types, each the static type of its
+ * The JSON document (`msrpscope/1`, see docs/json.md) as TypeScript types, each the static type of its
  * TypeBox declaration in ./document/ (the same declarations make the JSON Schema, src/export/schema.ts).
  * Type-only: importing these loads nothing at run time.
  */

@@ -214,7 +214,7 @@ function sectionList(view: ModelView, opts: JsonOptions): Array<[string, AnySect
   return Object.entries(documentSections(view, opts));
 }
 
-/** The whole JSON document per JSON-CONTRACT.md. Call after the model's finish(). */
+/** The whole JSON document (docs/json.md). Call after the model's finish(). */
 export function buildJsonDocument(view: ModelView, opts: JsonOptions = {}): JsonDocument {
   const doc: Record<string, unknown> = {};
   for (const [key, s] of sectionList(view, opts)) {

@@ -41,6 +41,7 @@ export const KEY_SECTIONS: readonly KeySection[] = [
       { keys: 'Enter', what: 'open the ladder of the session' },
       { keys: '/', what: 'filter by ends, URIs, Call-ID, Message-ID, content type' },
       { keys: 's S', what: 'sort by the next column / reverse the order' },
+      { keys: 'W', what: 'save the ladder of the session as text (asks for a file name)' },
       { keys: 'Esc', what: 'clear the filter' },
     ],
   },
@@ -61,6 +62,7 @@ export const KEY_SECTIONS: readonly KeySection[] = [
       { keys: 'Space → ←', what: 'unfold / fold the chunks of a message (▸ ▾)' },
       { keys: 'x', what: 'unfold or fold every message' },
       { keys: 'r', what: 'raw MSRP text of the arrow' },
+      { keys: 'W', what: 'save this ladder as text, chunks unfolded (asks for a file name)' },
     ],
   },
   {

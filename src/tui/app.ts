@@ -7,6 +7,7 @@ import blessed from 'blessed';
 import type { JsonDocument } from '../export/json-types.js';
 import { escapeText } from '../util/escape.js';
 import { TuiController } from './screens/controller.js';
+import type { FileSaver } from './screens/file-prompt.js';
 import { lineMarkup } from './screens/markup.js';
 import type { CutLookup } from '../format/raw.js';
 import { createScreen, type Screen } from './terminal.js';
@@ -28,6 +29,8 @@ export interface TuiOptions {
   getBody?: (message: number) => Uint8Array | null | undefined;
   /** A request/response cut before its end-line: why, where, and its start-line and header block as received. */
   getCut?: CutLookup;
+  /** Writes the files the save keys ask for (W); without it they say the viewer cannot. */
+  files?: FileSaver;
 }
 
 /** Redraws after document changes are spaced at least this far apart (≤ 10 per second). */
@@ -54,6 +57,7 @@ export function startTui(opts: TuiOptions): TuiSession {
     title: escapeText(opts.title ?? 'msrpscope'),
     body: opts.getBody,
     cut: opts.getCut,
+    files: opts.files,
   });
   const input = opts.input ?? process.stdin;
   const output = opts.output ?? process.stdout;

@@ -19,6 +19,11 @@ export interface Def<T extends TSchema> {
   readonly ref: TUnsafe<Static<T>>;
 }
 
+/** A schema with a description (a `$ref` too: draft 2020-12 allows annotations beside it). */
+export function described<T extends TSchema>(schema: T, description: string): T {
+  return { ...schema, description };
+}
+
 /** Declares a named record: document.ts lists every Def in the schema's `$defs`. */
 export function def<T extends TSchema>(name: string, schema: T): Def<T> {
   return { name, schema, ref: Type.Unsafe<Static<T>>(Type.Ref(`#/$defs/${name}`)) };

@@ -8,6 +8,7 @@ import type { TimeMode } from '../../format/format.js';
 import { seg, type Line } from '../../format/line.js';
 import type { CutLookup } from '../../format/raw.js';
 import { DiagnosticsView } from './diagnostics-view.js';
+import type { FilePrompt, FileSaver } from './file-prompt.js';
 import { HelpView } from './help-view.js';
 import { ListView } from './list-view.js';
 import { movementOf } from './viewport.js';
@@ -20,6 +21,8 @@ export interface ControllerOptions {
   body?: (message: number) => Uint8Array | null | undefined;
   /** What the model kept of a request/response cut before its end-line (raw view). */
   cut?: CutLookup;
+  /** Writes the files the save keys ask for (the command line passes one on cli/output-file.ts). */
+  files?: FileSaver;
 }
 
 export interface Frame {
@@ -39,6 +42,8 @@ export class TuiController {
   follow: boolean;
   readonly live: boolean;
   private status: { text: string; until: number } | undefined;
+  /** A file name prompt in the status line: it gets every key while open. */
+  private prompt: FilePrompt | undefined;
   private readonly opts: ControllerOptions;
 
   constructor(opts: ControllerOptions) {
@@ -66,7 +71,7 @@ export class TuiController {
   }
 
   context(): ViewContext {
-    return { doc: this.doc, timeMode: this.timeMode, follow: this.follow, live: this.live, body: this.opts.body, cut: this.opts.cut };
+    return { doc: this.doc, timeMode: this.timeMode, follow: this.follow, live: this.live, body: this.opts.body, cut: this.opts.cut, files: this.opts.files };
   }
 
   private say(text: string): void {
@@ -76,6 +81,14 @@ export class TuiController {
   /** Handles one key; returns the exit code when the TUI should end. */
   key(k: KeyPress): number | undefined {
     if (k.name === 'C-c') return 130;
+    if (this.prompt !== undefined) {
+      const r = this.prompt.key(k);
+      if (r.done) {
+        this.prompt = undefined;
+        this.say(r.status);
+      }
+      return undefined;
+    }
     const view = this.top;
     // Moving by hand ends follow (typing in the filter prompt is not moving).
     const editing = view instanceof ListView && view.isEditing;
@@ -93,6 +106,10 @@ export class TuiController {
           return undefined;
         case 'status':
           this.say(a.text);
+          return undefined;
+        case 'prompt':
+          this.prompt = a.prompt;
+          this.status = undefined;
           return undefined;
         case 'handled':
           return undefined;
@@ -140,7 +157,8 @@ export class TuiController {
     const top: Line = [seg(`${name} · ${view.title(ctx)}`, 'head')];
     if (flags.length > 0) top.push(seg(`  [${flags.join(' · ')}]`, 'accent'));
     let bottom: Line;
-    if (this.status !== undefined && now < this.status.until) bottom = [seg(this.status.text, 'warn')];
+    if (this.prompt !== undefined) bottom = this.prompt.line();
+    else if (this.status !== undefined && now < this.status.until) bottom = [seg(this.status.text, 'warn')];
     else if (r.prompt !== undefined) bottom = r.prompt;
     else bottom = [seg(view.hints(), 'dim')];
     return { top, rows, bottom };

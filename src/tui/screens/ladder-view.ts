@@ -3,11 +3,26 @@ import type { JsonDocument } from '../../export/json-types.js';
 import { buildLadder, type Ladder, type LadderEntry } from '../../format/ladder.js';
 import { flattenLadder, ladderHeader, ladderLayout, ladderRowLine, type LadderRow } from '../../format/ladder-lines.js';
 import { seg } from '../../format/line.js';
+import { documentLadderText } from '../../format/ladder-text.js';
 import type { Scope } from '../../format/session-list.js';
 import { DetailView } from './detail-view.js';
+import { FilePrompt } from './file-prompt.js';
 import { RawView } from './raw-view.js';
 import { HANDLED, is, type Action, type KeyPress, type Rendered, type View, type ViewContext } from './view.js';
 import { applyMovement, movementOf, Viewport } from './viewport.js';
+
+/** `W`: a prompt that saves the ladder of `scope` as text (all chunks unfolded, as `--ladder` writes it). */
+export function saveLadderAction(scope: Scope, ctx: ViewContext): Action {
+  const name = scope.kind === 'session' ? `session ${scope.session}` : `connection ${scope.connection}`;
+  const doc = ctx.doc;
+  const prompt = new FilePrompt({
+    what: `the ladder of ${name}`,
+    initial: `${name.replace(' ', '-')}-ladder.txt`,
+    content: () => documentLadderText(doc, [scope]),
+    saver: ctx.files,
+  });
+  return { type: 'prompt', prompt };
+}
 
 export class LadderView implements View {
   readonly kind = 'ladder' as const;
@@ -134,6 +149,7 @@ export class LadderView implements View {
       this.setExpanded(group.key, open, ctx);
       return HANDLED;
     }
+    if (k.ch === 'W') return saveLadderAction(this.scope, ctx);
     if (k.ch === 'x') {
       const l = this.ladder;
       if (l === undefined) return HANDLED;

@@ -4,7 +4,7 @@ import { filterRows, invalidText, isEmptyFilter, parseFilter } from '../../forma
 import { seg, type Line } from '../../format/line.js';
 import { sessionRows, sortRows, SORT_KEYS, type SessionRow, type Sort } from '../../format/session-list.js';
 import { listColumns, listHeaderLine, listRowLine, listSummaryLines, type ListColumn } from '../../format/session-list-lines.js';
-import { LadderView } from './ladder-view.js';
+import { LadderView, saveLadderAction } from './ladder-view.js';
 import { HANDLED, is, type Action, type KeyPress, type Rendered, type View, type ViewContext } from './view.js';
 import { applyMovement, movementOf, Viewport } from './viewport.js';
 
@@ -151,6 +151,10 @@ export class ListView implements View {
     if (is(k, 'enter')) {
       const r = this.shown[this.vp.cursor];
       return r === undefined ? HANDLED : { type: 'push', views: [new LadderView(r.scope)] };
+    }
+    if (k.ch === 'W') {
+      const r = this.shown[this.vp.cursor];
+      return r === undefined ? HANDLED : saveLadderAction(r.scope, ctx);
     }
     if (is(k, '/')) {
       this.editing = this.filterText;

@@ -3,6 +3,7 @@ import type { JsonDocument } from '../../export/json-types.js';
 import type { TimeMode } from '../../format/format.js';
 import type { Line } from '../../format/line.js';
 import type { CutLookup } from '../../format/raw.js';
+import type { FilePrompt, FileSaver } from './file-prompt.js';
 
 export type ScreenKind = 'list' | 'ladder' | 'detail' | 'raw' | 'diagnostics' | 'help';
 
@@ -22,6 +23,8 @@ export interface ViewContext {
   body: ((message: number) => Uint8Array | null | undefined) | undefined;
   /** What the caller kept of a request/response cut before its end-line (raw view). */
   cut?: CutLookup | undefined;
+  /** Writes files for the keys that save (W); undefined when the viewer cannot. */
+  files?: FileSaver | undefined;
 }
 
 export interface Row {
@@ -43,6 +46,8 @@ export type Action =
   | { type: 'pop' }
   | { type: 'quit'; code: number }
   | { type: 'status'; text: string }
+  /** Opens a file name prompt in the status line (file-prompt.ts). */
+  | { type: 'prompt'; prompt: FilePrompt }
   | { type: 'handled' };
 
 export interface View {

@@ -1,0 +1,52 @@
+/**
+ * `--csv <kind[=file]>`: the sessions, messages or transactions as RFC 4180 CSV (export/csv.ts), to stdout or,
+ * with `=FILE`, to a file written whole or not at all (output-file.ts). Columns come from the schema file the
+ * package ships, so TypeBox is not loaded. A primary output, like --json.
+ */
+import { buildJsonDocument } from '../../export/json.js';
+import { filterDocument } from '../../export/filter.js';
+import { CSV_KINDS, writeCsv, type CsvKind } from '../../export/csv.js';
+import { schemaObject } from '../../export/schema-file.js';
+import { escapeText } from '../../util/escape.js';
+import { CliError, EXIT_USAGE } from '../errors.js';
+import { checkTarget, OutputFile } from '../output-file.js';
+import type { Output } from './output.js';
+
+export interface CsvRequest {
+  kind: CsvKind;
+  file: string | undefined;
+}
+
+/** `sessions`, `messages=out.csv` …; a usage error (exit 1) for anything else. */
+export function parseCsvArgument(value: string): CsvRequest {
+  const eq = value.indexOf('=');
+  const kind = (eq < 0 ? value : value.slice(0, eq)).trim().toLowerCase();
+  const file = eq < 0 ? undefined : value.slice(eq + 1);
+  if (!(CSV_KINDS as readonly string[]).includes(kind)) {
+    throw new CliError(`invalid --csv kind "${escapeText(eq < 0 ? value : value.slice(0, eq))}" (expected ${CSV_KINDS.join(', ')}; then =FILE to write a file)`, EXIT_USAGE);
+  }
+  if (file === '') throw new CliError(`--csv ${kind}=: the file name is empty`, EXIT_USAGE);
+  return { kind: kind as CsvKind, file };
+}
+
+export const csvOutput: Output<CsvRequest> = {
+  name: 'csv',
+  options: [{ flags: '--csv <kind[=file]>', description: 'write the sessions, messages or transactions as CSV (KIND to stdout, KIND=FILE to a file)' }],
+  primary: true,
+  keeps: { bodies: false, hashes: true, transactions: true, previews: true },
+  requested: (o) => (typeof o.csv === 'string' ? parseCsvArgument(o.csv) : undefined),
+  check(arg, settings) {
+    if (arg.file !== undefined) checkTarget(arg.file, { force: settings.force });
+  },
+  write(view, arg, sink, settings) {
+    const doc = filterDocument(buildJsonDocument(view), settings.filter);
+    const schema = schemaObject();
+    if (arg.file === undefined) {
+      writeCsv(doc, arg.kind, schema, (t) => sink.write(t));
+      return;
+    }
+    const file = OutputFile.open(arg.file, { force: settings.force });
+    writeCsv(doc, arg.kind, schema, (t) => file.write(t));
+    file.commit();
+  },
+};

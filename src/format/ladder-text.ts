@@ -1,0 +1,118 @@
+/**
+ * The ladder as plain text (`--ladder`, and `W` in the TUI): the TUI's ladder lines (ladder-lines.ts) with every
+ * message unfolded into its chunks, absolute times, no style. Lines are as wide as the widest one needs (the
+ * legend on one line, no label cut, never narrower than 80 columns), so nothing depends on a terminal; trailing
+ * spaces are dropped. Capture text is escaped by the view models (seg), so no control character gets through.
+ */
+import type { JsonDocument, JsonTime } from '../export/json-types.js';
+import { escapeText } from '../util/escape.js';
+import { clockTime, datePart, fmtBytes } from './format.js';
+import { buildLadder, type Ladder } from './ladder.js';
+import { flattenLadder, ladderHeader, ladderLayout, ladderRowLine, type LadderLayout, type LadderRow } from './ladder-lines.js';
+import { lineText, seg, type Line } from './line.js';
+import { sessionRows, type Scope, type SessionRow } from './session-list.js';
+import { displayWidth } from './text-width.js';
+
+/** The narrowest text ladder. */
+export const MIN_TEXT_WIDTH = 80;
+
+/** Shown instead of rows when a ladder has none (as on the TUI's screen). */
+export const EMPTY_LADDER_LINE: Line = [seg('  nothing on this ladder yet', 'dim')];
+
+/** Every message of the ladder unfolded (the keys `x` opens in the TUI). */
+export function allUnfolded(l: Ladder): Set<string> {
+  return new Set(l.entries.filter((e) => e.expandable).map((e) => e.key));
+}
+
+function rowMarkerWidth(r: LadderRow): number {
+  return r.depth === 1 ? 4 : 2;
+}
+
+/** A width in which no line of the ladder is cut: the legend on one line, every label whole. */
+export function ladderTextWidth(l: Ladder, rows: readonly LadderRow[]): number {
+  const n = Math.max(1, l.participants.length);
+  // ladderLayout spaces columns 10 cells apart once the width leaves 40 cells of label beside them.
+  const base = Math.max(MIN_TEXT_WIDTH, 12 + 1 + 3 + 40 + 10 * (n - 1));
+  const labelStart = ladderLayout(n, base).labelStart;
+  let need = base;
+  for (const r of rows) {
+    let w = rowMarkerWidth(r);
+    for (const s of r.entry.label) w += displayWidth(s.text);
+    need = Math.max(need, labelStart + w);
+  }
+  const legend = l.participants.map((p) => `${p.short} ${p.label}`).join('  ');
+  return Math.max(need, displayWidth(legend));
+}
+
+/** The ladder's lines as the TUI draws them for `layout` with every message unfolded (styles kept). */
+export function ladderLines(l: Ladder, rows: readonly LadderRow[], layout: LadderLayout): Line[] {
+  const out = ladderHeader(l, layout, 'absolute');
+  rows.forEach((r, i) => out.push(ladderRowLine(r, rows[i - 1], layout, 'absolute')));
+  if (rows.length === 0) out.push(EMPTY_LADDER_LINE);
+  return out;
+}
+
+/** The text of one ladder: its lines with every message unfolded, without trailing spaces. */
+export function ladderText(l: Ladder): string[] {
+  const rows = flattenLadder(l, allUnfolded(l));
+  const layout = ladderLayout(l.participants.length, ladderTextWidth(l, rows));
+  return ladderLines(l, rows, layout).map((x) => lineText(x).trimEnd());
+}
+
+/** The header line of a list row's ladder: who, when, what it counts. */
+export function ladderTitleLine(doc: JsonDocument, row: SessionRow, ladder: Ladder): string {
+  const parts: string[] = [];
+  // The span of what the ladder shows (its SIP rows too), not only the session's MSRP.
+  let first: JsonTime | undefined;
+  let last: JsonTime | undefined;
+  for (const e of ladder.entries) {
+    if (e.at.time === '') continue;
+    if (first === undefined || e.at.epoch < first.epoch) first = e.at;
+    if (last === undefined || e.at.epoch > last.epoch) last = e.at;
+    for (const c of e.expandable ? e.children : []) if (c.at.time !== '' && c.at.epoch > last.epoch) last = c.at;
+  }
+  const span = first === undefined || last === undefined ? undefined : `${datePart(first.time)} ${clockTime(first.time)}–${clockTime(last.time)} UTC`;
+  if (row.scope.kind === 'session') {
+    const id = row.scope.session;
+    const s = doc.sessions.find((x) => x.id === id);
+    parts.push(`session ${id}: ${row.ends[0]} ↔ ${row.ends[1]}`);
+    if (s !== undefined) {
+      parts.push(`${s.endpoints[0].uri} ↔ ${s.endpoints[1].uri}`);
+      if (s.relays.length > 0) parts.push(`relays ${s.relays.join(' ')}`);
+      const requests = Object.values(s.requests).reduce((a, b) => a + b, 0);
+      if (span !== undefined) parts.push(span);
+      parts.push(`${s.messages} messages (${fmtBytes(s.bytes)})`, `delivered ${row.delivered} failed ${row.failed} unknown ${row.unknown}`);
+      parts.push(`${requests} requests${row.unanswered > 0 ? ` (${row.unanswered} unanswered)` : ''}`);
+      parts.push(`connections ${s.connections.join(' ')}`);
+      if (s.sip !== null) parts.push(`Call-ID ${s.sip.callId}`);
+    }
+  } else {
+    parts.push(`connection ${row.scope.connection} (no session): ${row.ends[0]} ↔ ${row.ends[1]}`);
+    if (span !== undefined) parts.push(span);
+    if (row.unanswered > 0) parts.push(`${row.unanswered} unanswered`);
+  }
+  parts.push(`state ${row.state}`);
+  return escapeText(`=== ${parts.join(' · ')}`);
+}
+
+/** The list rows (sessions, then connections outside any session) whose ladders `scopes` name, or all. */
+function rowsOf(doc: JsonDocument, scopes: readonly Scope[] | undefined): SessionRow[] {
+  const rows = sessionRows(doc);
+  if (scopes === undefined) return rows;
+  const same = (a: Scope, b: Scope): boolean =>
+    a.kind === 'session' ? b.kind === 'session' && a.session === b.session : b.kind === 'connection' && a.connection === b.connection;
+  return rows.filter((r) => scopes.some((s) => same(s, r.scope)));
+}
+
+/**
+ * The ladders of the document (or of `scopes`) one after another, in the session list's order: a header
+ * line per ladder, its lines, an empty line between ladders. Ends with a newline ('' when there is none).
+ */
+export function documentLadderText(doc: JsonDocument, scopes?: readonly Scope[]): string {
+  const blocks: string[] = [];
+  for (const row of rowsOf(doc, scopes)) {
+    const ladder = buildLadder(doc, row.scope);
+    blocks.push([ladderTitleLine(doc, row, ladder), ...ladderText(ladder)].join('\n'));
+  }
+  return blocks.length === 0 ? '' : `${blocks.join('\n\n')}\n`;
+}
