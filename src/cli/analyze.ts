@@ -5,6 +5,7 @@ import { Progress } from './progress.js';
 import { KeyRing } from './keylog.js';
 import type { OutputSink, OutputSettings } from './outputs/output.js';
 import type { ChosenOutput } from './outputs/registry.js';
+import { FrameLog } from './frame-log.js';
 
 export interface AnalyzeOptions {
   sources: PipelineSource[];
@@ -44,18 +45,24 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     retainTransactions: opts.outputs.some((c) => c.output.keeps.transactions === true || (c.output.keeps.transactions === 'filtered' && filtered)),
     keepPreviews: opts.outputs.some((c) => c.output.keeps.previews === true || (c.output.keeps.previews === 'filtered' && filtered)),
   });
+  const keys = new KeyRing((d) => model.diagnostic(d));
+  // Files can be read again (-w); standard input and a live capture cannot.
+  const files = opts.sources.map((s) => s.input).filter((i): i is string => typeof i === 'string' && i !== '-');
+  const rereadable = files.length === opts.sources.length;
+  const frameLog = rereadable && opts.outputs.some((c) => c.output.keeps.frames === true) ? new FrameLog() : undefined;
   const settings: OutputSettings = {
     filter: opts.filter,
     color: opts.color,
     columns: opts.columns,
     alone: !opts.outputs.some((c) => c.output.primary),
     force: opts.force === true,
+    capture: frameLog === undefined ? undefined : { files, frames: frameLog, keys },
+    rereadable,
   };
   for (const c of opts.outputs) c.output.check?.(c.arg, settings);
   const sinks = opts.outputs.map((c) => opts.sinkFor(c.output.target?.(c.arg)));
   opts.outputs.forEach((c, i) => c.output.attach?.(model, c.arg, sinks[i] as OutputSink, settings));
   // Key material: the files now (an unreadable one stops here), pcapng secrets as the capture is read.
-  const keys = new KeyRing((d) => model.diagnostic(d));
   for (const f of opts.keylogs ?? []) keys.addFile(f, opts.followKeylogs === true);
   const progress = opts.progressTotal !== undefined && opts.progressTotal > 20e6 ? new Progress(opts.progressTotal, process.stderr) : undefined;
   const run = async (): Promise<PipelineResult> => {
@@ -67,6 +74,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         sipPorts: opts.sipPorts,
         hashBodies: false,
         keys,
+        frameLog,
         onProgress: progress ? (bytes) => progress.update(bytes) : undefined,
       });
     } finally {
