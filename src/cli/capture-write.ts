@@ -8,7 +8,7 @@
 import { openCapture } from '../capture/reader.js';
 import { PcapngStreamWriter, PcapStreamWriter } from '../capture/writer.js';
 import { linkTypeName } from '../net/decoder.js';
-import type { WriteSelection } from '../export/frame-selection.js';
+import { selectionText, type WriteSelection } from '../export/frame-selection.js';
 import { keyLogLines } from '../transport/tls-keylog.js';
 import { escapeText } from '../util/escape.js';
 import { CliError, EXIT_UNREADABLE } from './errors.js';
@@ -38,6 +38,12 @@ export interface WriteFramesResult {
   secrets: number;
   /** One-line warnings (a classic pcap cannot carry the secrets). */
   warnings: string[];
+}
+
+/** `wrote 123 frames of 2 connections and 1 SIP dialog to out.pcapng (with 4 TLS secrets)` */
+export function writeResultText(r: WriteFramesResult, path: string): string {
+  const secrets = r.secrets > 0 ? ` (with ${r.secrets} TLS secrets)` : '';
+  return `wrote ${r.frames} frames of ${selectionText(r.connections, r.dialogs)} to ${escapeText(path)}${secrets}`;
 }
 
 /** Classic pcap when the name ends in .pcap, else pcapng. */

@@ -10,6 +10,7 @@ import { TuiController } from './screens/controller.js';
 import { lineMarkup } from './screens/markup.js';
 import type { CutLookup } from '../format/raw.js';
 import { createScreen, type Screen } from './terminal.js';
+import type { CaptureWriter } from './screens/write-prompt.js';
 
 export interface TuiOptions {
   /** The current analysis; called again after each change in live mode. */
@@ -28,6 +29,8 @@ export interface TuiOptions {
   getBody?: (message: number) => Uint8Array | null | undefined;
   /** A request/response cut before its end-line: why, where, and its start-line and header block as received. */
   getCut?: CutLookup;
+  /** Writes the frames of a session, connection or message (`w`); absent when the capture cannot be read again. */
+  writer?: CaptureWriter;
 }
 
 /** Redraws after document changes are spaced at least this far apart (≤ 10 per second). */
@@ -54,6 +57,7 @@ export function startTui(opts: TuiOptions): TuiSession {
     title: escapeText(opts.title ?? 'msrpscope'),
     body: opts.getBody,
     cut: opts.getCut,
+    writer: opts.writer,
   });
   const input = opts.input ?? process.stdin;
   const output = opts.output ?? process.stdout;
@@ -151,6 +155,13 @@ export function startTui(opts: TuiOptions): TuiSession {
     }
   });
   input.on('end', onEnd);
+  controller.onUpdate = () => {
+    try {
+      draw();
+    } catch (err) {
+      fail(err);
+    }
+  };
   try {
     if (opts.subscribe !== undefined) unsubscribe = opts.subscribe(changed);
     draw();

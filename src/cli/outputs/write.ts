@@ -1,10 +1,9 @@
 /** `-w FILE`: the frames of what the filters select, as pcapng (or classic pcap), TLS secrets included. */
 import { buildJsonDocument } from '../../export/json.js';
-import { selectionOfFilter, selectionText } from '../../export/frame-selection.js';
-import { writeSelectedFrames } from '../capture-write.js';
+import { selectionOfFilter } from '../../export/frame-selection.js';
+import { writeResultText, writeSelectedFrames } from '../capture-write.js';
 import { CliError, EXIT_USAGE } from '../errors.js';
 import { checkTarget } from '../output-file.js';
-import { escapeText } from '../../util/escape.js';
 import type { Output } from './output.js';
 
 export const writeOutput: Output<string> = {
@@ -29,7 +28,6 @@ export const writeOutput: Output<string> = {
     const selection = selectionOfFilter(buildJsonDocument(view), settings.filter);
     const r = await writeSelectedFrames(access, selection, path, { force: settings.force, timestampDigits: view.timestampDigits() });
     for (const w of r.warnings) sink.warn(w);
-    const line = `wrote ${r.frames} frames of ${selectionText(r.connections, r.dialogs)} to ${escapeText(path)}${r.secrets > 0 ? ` (with ${r.secrets} TLS secrets)` : ''}`;
-    if (settings.alone) sink.write(`${line}\n`);
+    if (settings.alone) sink.write(`${writeResultText(r, path)}\n`);
   },
 };
