@@ -94,6 +94,11 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     };
     const { exitCode, result } = await driver.output.drive(model, driver.arg, analysis, settings);
     cutShort(result);
+    // The additional outputs (-w, --extract) write once the viewer is closed, when the capture was read to its end.
+    if (result !== undefined) {
+      const view = model.view();
+      for (const [i, c] of opts.outputs.entries()) if (c !== driver) await c.output.write?.(view, c.arg, sinks[i] as OutputSink, settings);
+    }
     return { damaged: result?.damaged ?? false, exitCode };
   }
   const result = await run();

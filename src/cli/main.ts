@@ -26,6 +26,7 @@ Examples:
   $ tcpdump -U -w - -i eth0 | msrpscope - --ndjson   one JSON record per line, live from a pipe
   $ msrpscope live -i eth0 -f 'tcp port 2855' --duration 60 --summary
   $ msrpscope rcs.pcap --keylog sslkeys.txt --summary   MSRP inside TLS, decrypted with an SSLKEYLOGFILE
+  $ msrpscope call.pcap --session 0 -w s0.pcapng  the frames of session 0 and its SIP, for Wireshark
 
 Exit codes: 0 done, 1 usage error, 2 unreadable input, 3 capture cut short or corrupt part skipped.`;
 

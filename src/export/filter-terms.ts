@@ -110,9 +110,9 @@ export const FILTER_TERMS: readonly FilterTerm[] = [
   },
   {
     key: 'connection',
-    tui: 'connection:N',
+    tui: 'connection:3',
     values: [],
-    tuiMeaning: 'sessions with connection N, or its own row',
+    tuiMeaning: 'sessions with that connection (0-based, as connections[].id), or its own row',
     cli: '--connection <n>',
     cliMeaning: 'only connection N (0-based, as `connections[].id` and tshark\'s tcp.stream) and what it carries',
   },

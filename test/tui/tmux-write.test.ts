@@ -47,6 +47,16 @@ describe.skipIf(!HAVE_TMUX || !HAVE_BUILD)('TUI w under tmux', () => {
     expect(await exitCode(code)).toBe(0);
   });
 
+  it('-w with the viewer: the file is written when the viewer is closed', async () => {
+    const out = h.file('with-tui.pcapng');
+    const code = launch('tui-w', `node bin/msrpscope samples/chat.pcap --tui -w '${out}'`);
+    await waitForText('tui-w', 'rows 1');
+    expect(existsSync(out)).toBe(false);
+    keys('tui-w', 'q');
+    expect(await exitCode(code)).toBe(0);
+    expect((await readAllRecords(out)).records).toHaveLength(47);
+  });
+
   it('from standard input: w says the capture cannot be read again', async () => {
     const code = launch('pipe', `cat samples/chat.pcap | node bin/msrpscope -`);
     await waitForText('pipe', 'rows 1');
