@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { Correlator } from '../model/correlator.js';
 import { isEmptyFilter, type RecordFilter } from '../export/filter.js';
 import { runPipeline, type PipelineResult, type PipelineSource } from './pipeline.js';
@@ -35,6 +36,15 @@ export interface AnalyzeResult {
   exitCode?: number;
 }
 
+/** A regular file (or one that is missing: reading it fails with its own message); a FIFO cannot be read twice. */
+function rereadableFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return true;
+  }
+}
+
 /** Runs the pipeline over the sources and hands the model to the chosen outputs. */
 export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const filtered = !isEmptyFilter(opts.filter);
@@ -47,7 +57,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   });
   const keys = new KeyRing((d) => model.diagnostic(d));
   // Files can be read again (-w); standard input and a live capture cannot.
-  const files = opts.sources.map((s) => s.input).filter((i): i is string => typeof i === 'string' && i !== '-');
+  const files = opts.sources.map((s) => s.input).filter((i): i is string => typeof i === 'string' && i !== '-' && rereadableFile(i));
   const rereadable = files.length === opts.sources.length;
   const frameLog = rereadable && opts.outputs.some((c) => c.output.keeps.frames === true) ? new FrameLog() : undefined;
   const settings: OutputSettings = {
