@@ -1,6 +1,7 @@
 /**
  * Deterministic pcap / pcapng writers (no clocks, no randomness). Used by tests and sample generation to
- * build captures of any variant the reader understands.
+ * build captures of any variant the reader understands; the stream writers at the end write `-w` files
+ * block by block.
  */
 
 import { joinPieces } from '../util/bytes.js';
@@ -257,4 +258,104 @@ export function writePcapng(records: WriteRecord[], opts: WritePcapngOptions): B
   }
   secretsBefore(records.length);
   return joinPieces(blocks);
+}
+
+/**
+ * A pcapng written block by block (little-endian, one section), for captures too large to hold: the section
+ * header goes out at once, then each interface, secrets block and packet as it is added. `out` receives each
+ * block's bytes (a new buffer each time).
+ */
+export class PcapngStreamWriter {
+  private readonly resolutions: number[] = [];
+  /** Packet blocks written. */
+  packets = 0;
+
+  constructor(private readonly out: (block: Buffer) => void) {
+    const shb = new BlockBuilder(false);
+    shb.u32(0x1a2b3c4d);
+    shb.u16(1);
+    shb.u16(0);
+    shb.i64(-1n);
+    out(pcapngBlock(0x0a0d0d0a, shb.body()));
+  }
+
+  /** An Interface Description Block; returns its index for packet(). */
+  addInterface(itf: WriteInterface): number {
+    const idb = new BlockBuilder(false);
+    idb.u16(itf.linkType);
+    idb.u16(0);
+    idb.u32(itf.snaplen ?? 262144);
+    if (itf.tsresol !== undefined) {
+      idb.option(9, Buffer.from([itf.tsresol & 0xff]));
+      idb.endOfOptions();
+    }
+    this.out(pcapngBlock(1, idb.body()));
+    this.resolutions.push(itf.tsresol ?? 6);
+    return this.resolutions.length - 1;
+  }
+
+  /** A Decryption Secrets Block (default type TLSK: NSS key log text). */
+  secrets(data: Buffer, type = SECRETS_TLSK): void {
+    const b = new BlockBuilder(false);
+    b.u32(type);
+    b.u32(data.length);
+    b.bytes(data);
+    this.out(pcapngBlock(0x0a, b.body()));
+  }
+
+  /** An Enhanced Packet Block on interface `ifId` (from addInterface). */
+  packet(ifId: number, tsSec: number, tsNsec: number, data: Uint8Array, originalLength: number): void {
+    const tsresol = this.resolutions[ifId];
+    if (tsresol === undefined) throw new RangeError(`no interface ${ifId}`);
+    const tps = ticksPerSecond(tsresol);
+    const ticks = BigInt(tsSec) * tps + (BigInt(tsNsec) * tps) / NS_PER_SEC;
+    const pad = (4 - (data.length % 4)) % 4;
+    const len = 32 + data.length + pad;
+    const b = Buffer.alloc(len);
+    b.writeUInt32LE(6, 0);
+    b.writeUInt32LE(len, 4);
+    b.writeUInt32LE(ifId, 8);
+    b.writeUInt32LE(Number((ticks >> 32n) & 0xffffffffn), 12);
+    b.writeUInt32LE(Number(ticks & 0xffffffffn), 16);
+    b.writeUInt32LE(data.length, 20);
+    b.writeUInt32LE(Math.max(originalLength, data.length), 24);
+    b.set(data, 28);
+    b.writeUInt32LE(len, len - 4);
+    this.out(b);
+    this.packets++;
+  }
+}
+
+/** A classic pcap written record by record (little-endian, one link type, µs or ns timestamps). */
+export class PcapStreamWriter {
+  /** Records written. */
+  packets = 0;
+
+  constructor(
+    private readonly out: (bytes: Buffer) => void,
+    private readonly opts: WritePcapOptions,
+  ) {
+    const h = Buffer.alloc(24);
+    h.writeUInt32LE(opts.nanosecond === true ? 0xa1b23c4d : 0xa1b2c3d4, 0);
+    h.writeUInt16LE(2, 4);
+    h.writeUInt16LE(4, 6);
+    h.writeUInt32LE(opts.snaplen ?? 262144, 16);
+    h.writeUInt32LE(opts.linkType, 20);
+    out(h);
+  }
+
+  get linkType(): number {
+    return this.opts.linkType;
+  }
+
+  packet(tsSec: number, tsNsec: number, data: Uint8Array, originalLength: number): void {
+    const b = Buffer.alloc(16 + data.length);
+    b.writeUInt32LE(tsSec >>> 0, 0);
+    b.writeUInt32LE(this.opts.nanosecond === true ? tsNsec : Math.floor(tsNsec / 1000), 4);
+    b.writeUInt32LE(data.length, 8);
+    b.writeUInt32LE(Math.max(originalLength, data.length), 12);
+    b.set(data, 16);
+    this.out(b);
+    this.packets++;
+  }
 }

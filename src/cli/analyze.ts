@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { Correlator } from '../model/correlator.js';
 import { isEmptyFilter, type RecordFilter } from '../export/filter.js';
 import { runPipeline, type PipelineResult, type PipelineSource } from './pipeline.js';
@@ -5,6 +6,7 @@ import { Progress } from './progress.js';
 import { KeyRing } from './keylog.js';
 import type { OutputSink, OutputSettings } from './outputs/output.js';
 import type { ChosenOutput } from './outputs/registry.js';
+import { FrameLog } from './frame-log.js';
 
 export interface AnalyzeOptions {
   sources: PipelineSource[];
@@ -34,6 +36,15 @@ export interface AnalyzeResult {
   exitCode?: number;
 }
 
+/** A regular file (or one that is missing: reading it fails with its own message); a FIFO cannot be read twice. */
+function rereadableFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return true;
+  }
+}
+
 /** Runs the pipeline over the sources and hands the model to the chosen outputs. */
 export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const filtered = !isEmptyFilter(opts.filter);
@@ -48,18 +59,24 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         ? 'text'
         : false,
   });
+  const keys = new KeyRing((d) => model.diagnostic(d));
+  // Files can be read again (-w); standard input and a live capture cannot.
+  const files = opts.sources.map((s) => s.input).filter((i): i is string => typeof i === 'string' && i !== '-' && rereadableFile(i));
+  const rereadable = files.length === opts.sources.length;
+  const frameLog = rereadable && opts.outputs.some((c) => c.output.keeps.frames === true) ? new FrameLog() : undefined;
   const settings: OutputSettings = {
     filter: opts.filter,
     color: opts.color,
     columns: opts.columns,
     alone: !opts.outputs.some((c) => c.output.primary),
     force: opts.force === true,
+    capture: frameLog === undefined ? undefined : { files, frames: frameLog, keys },
+    rereadable,
   };
   for (const c of opts.outputs) c.output.check?.(c.arg, settings);
   const sinks = opts.outputs.map((c) => opts.sinkFor(c.output.target?.(c.arg)));
   opts.outputs.forEach((c, i) => c.output.attach?.(model, c.arg, sinks[i] as OutputSink, settings));
   // Key material: the files now (an unreadable one stops here), pcapng secrets as the capture is read.
-  const keys = new KeyRing((d) => model.diagnostic(d));
   for (const f of opts.keylogs ?? []) keys.addFile(f, opts.followKeylogs === true);
   const progress = opts.progressTotal !== undefined && opts.progressTotal > 20e6 ? new Progress(opts.progressTotal, process.stderr) : undefined;
   const run = async (): Promise<PipelineResult> => {
@@ -71,6 +88,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         sipPorts: opts.sipPorts,
         hashBodies: false,
         keys,
+        frameLog,
         onProgress: progress ? (bytes) => progress.update(bytes) : undefined,
       });
     } finally {
@@ -90,6 +108,11 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     };
     const { exitCode, result } = await driver.output.drive(model, driver.arg, analysis, settings);
     cutShort(result);
+    // The additional outputs (-w, --extract) write once the viewer is closed, when the capture was read to its end.
+    if (result !== undefined) {
+      const view = model.view();
+      for (const [i, c] of opts.outputs.entries()) if (c !== driver) await c.output.write?.(view, c.arg, sinks[i] as OutputSink, settings);
+    }
     return { damaged: result?.damaged ?? false, exitCode };
   }
   const result = await run();

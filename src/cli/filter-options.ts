@@ -17,11 +17,12 @@ export interface FilterFlags {
   message?: string;
   method?: string;
   address?: string;
+  connection?: string;
   state?: string;
   delivery?: string;
 }
 
-/** Turns --session/--message/--method/--address/--state/--delivery into a record filter (usage error when malformed). */
+/** Turns --session/--message/--method/--address/--connection/--state/--delivery into a record filter (usage error when malformed). */
 export function parseFilterOptions(o: FilterFlags): FilterOptions {
   const f: FilterOptions = {};
   if (o.state !== undefined) f.states = termList('--state', o.state, MESSAGE_STATES);
@@ -31,6 +32,11 @@ export function parseFilterOptions(o: FilterFlags): FilterOptions {
   if (o.method !== undefined) {
     if (!/^[A-Za-z]{1,32}$/.test(o.method)) throw new CliError(`invalid method "${escapeText(o.method)}"`, EXIT_USAGE);
     f.method = o.method.toUpperCase();
+  }
+  if (o.connection !== undefined) {
+    const c = o.connection.trim();
+    if (!/^\d{1,9}$/.test(c)) throw new CliError(`invalid connection "${escapeText(o.connection)}" (expected a connection number: 0, 1, ... as connections[].id)`, EXIT_USAGE);
+    f.connection = Number(c);
   }
   if (o.address !== undefined) {
     const a = o.address.trim();

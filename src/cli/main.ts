@@ -30,6 +30,7 @@ Examples:
   $ msrpscope call.pcap --ladder --session 0      the ladder of session 0 as plain text, every chunk shown
   $ msrpscope call.pcap --csv messages=m.csv      messages as CSV (KIND: sessions, messages, transactions)
   $ msrpscope --schema                            the JSON Schema of --json (no capture needed)
+  $ msrpscope call.pcap --session 0 -w s0.pcapng  the frames of session 0 and its SIP, for Wireshark
 
 Exit codes: 0 done, 1 usage error, 2 unreadable input, 3 capture cut short or corrupt part skipped.`;
 

@@ -13,6 +13,7 @@ import type { Diagnostic } from '../util/diagnostics.js';
 import { mergeCaptureInfo } from './capture-merge.js';
 import { SECRETS_TYPE_TLS_KEYLOG } from '../capture/types.js';
 import type { KeyRing } from './keylog.js';
+import type { FrameLog } from './frame-log.js';
 
 export interface PipelineSource {
   /** Shown in the JSON `capture.files`; '-' for stdin. */
@@ -32,6 +33,8 @@ export interface PipelineOptions {
   hashBodies?: boolean;
   /** Key material for TLS decryption; pcapng Decryption Secrets Blocks are added to it as they are read. */
   keys?: KeyRing;
+  /** Remembers the frames of every TCP connection and SIP dialog (for -w); absent, nothing is remembered. */
+  frameLog?: FrameLog;
   /** Called after each batch of records with the (approximate) count of input bytes consumed so far. */
   onProgress?: (bytes: number) => void;
 }
@@ -89,10 +92,21 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   );
   // MSRP endpoints announced in SDP are parsed as MSRP from their first byte (mid-stream captures).
   model.onMsrpEndpoint((ep) => tap.expectMsrp(ep.address, ep.port));
-  const sip = new SipTraffic((msg) => model.sipMessage(msg), {
-    onDiagnostic: diagnostic,
-    sipPorts: [5060, ...(opts.sipPorts ?? [])],
-  });
+  const frameLog = opts.frameLog;
+  /** The frames of the UDP datagram being parsed as SIP (its fragments, or its one frame). */
+  let udpFrames: readonly number[] = [];
+  const sip = new SipTraffic(
+    frameLog === undefined
+      ? (msg) => model.sipMessage(msg)
+      : (msg) => {
+          if (msg.callId !== undefined) frameLog.sipMessage(msg.callId, msg.connection, udpFrames);
+          model.sipMessage(msg);
+        },
+    {
+      onDiagnostic: diagnostic,
+      sipPorts: [5060, ...(opts.sipPorts ?? [])],
+    },
+  );
   // Behind the transport demux: clear-text streams as they are, WebSocket payloads deframed, TLS withheld.
   const parsers: TcpSink = {
     open(conn) {
@@ -155,8 +169,15 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         if (frameOffset !== 0) rec.frame += frameOffset;
         const seg = decoder.decode(rec);
         if (seg === undefined) continue;
-        if (seg.proto === 'tcp') tcp.push(seg);
-        else sip.udp(seg);
+        if (frameLog === undefined) {
+          if (seg.proto === 'tcp') tcp.push(seg);
+          else sip.udp(seg);
+        } else if (seg.proto === 'tcp') {
+          frameLog.tcpFrame(tcp.push(seg), seg.frame, decoder.fragmentFrames);
+        } else {
+          udpFrames = decoder.fragmentFrames ?? [seg.frame];
+          sip.udp(seg);
+        }
       }
       // Record headers are ~16 bytes in pcap and ~32 in pcapng: close enough for a progress meter.
       opts.onProgress?.(bytesBefore + reader.info.bytes + reader.info.packets * 24);

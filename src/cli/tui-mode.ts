@@ -1,4 +1,4 @@
-import { openSync } from 'node:fs';
+import { existsSync, openSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
 import type { ObservedModel } from '../model/view.js';
 import { buildJsonDocument } from '../export/json.js';
@@ -10,6 +10,10 @@ import type { CutLookup } from '../format/raw.js';
 import type { PipelineResult } from './pipeline.js';
 import { CliError, EXIT_USAGE } from './errors.js';
 import { tuiFileSaver } from './tui-files.js';
+import type { ModelView } from '../model/view.js';
+import { selectionOfScope } from '../export/frame-selection.js';
+import type { CaptureWriter } from '../tui/screens/write-prompt.js';
+import { writeResultText, writeSelectedFrames, type CaptureAccess } from './capture-write.js';
 
 /**
  * Where the TUI reads keys: stdin, or the controlling terminal when stdin carries the capture
@@ -54,6 +58,24 @@ export interface TuiModeOptions {
   input: NodeJS.ReadableStream;
   filter: RecordFilter;
   title: string;
+  /** The capture files and the frames of the first pass, for `w`; absent for standard input and live captures. */
+  capture?: CaptureAccess;
+}
+
+/** `w` in the viewer: the frames of a session, connection or message into a file, as -w writes them. */
+export function tuiCaptureWriter(access: CaptureAccess | undefined, view: ModelView): CaptureWriter | undefined {
+  if (access === undefined) return undefined;
+  return {
+    exists: (p) => existsSync(p),
+    write: async (doc, scope, path, force) => {
+      try {
+        const r = await writeSelectedFrames(access, selectionOfScope(doc, scope), path, { force, timestampDigits: view.timestampDigits() });
+        return [writeResultText(r, path), ...r.warnings].join('; ');
+      } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+      }
+    },
+  };
 }
 
 /**
@@ -75,7 +97,8 @@ export async function runTuiMode(
   if (!opts.live) {
     const result = await run();
     const snapshot = filterDocument(buildJsonDocument(view), opts.filter);
-    const exitCode = await runTui({ getDocument: () => snapshot, input: opts.input, title: opts.title, getBody, getCut, files: tuiFileSaver });
+    const writer = tuiCaptureWriter(opts.capture, view);
+    const exitCode = await runTui({ getDocument: () => snapshot, input: opts.input, title: opts.title, getBody, getCut, files: tuiFileSaver, writer });
     closeInput();
     return { exitCode, result };
   }

@@ -108,6 +108,14 @@ export const FILTER_TERMS: readonly FilterTerm[] = [
     cli: '--address <ip[:port]>',
     cliMeaning: 'only connections with this address (and port)',
   },
+  {
+    key: 'connection',
+    tui: 'connection:3',
+    values: [],
+    tuiMeaning: 'sessions with that connection (0-based, as connections[].id), or its own row',
+    cli: '--connection <n>',
+    cliMeaning: 'only connection N (0-based, as `connections[].id` and tshark\'s tcp.stream) and what it carries',
+  },
 ];
 
 /** Every value a structured TUI key takes, from the table (`state` → active closed aborted incomplete complete). */

@@ -12,6 +12,8 @@ export interface RecordFilter {
   /** Connection address (either end), optionally with a port. */
   address?: string;
   port?: number;
+  /** Connection id (as `connections[].id`, tshark's tcp.stream). */
+  connection?: number;
   /** Message states (alternatives): only such messages, their transactions and sessions. */
   states?: MessageStateTerm[];
   /** Delivery outcomes (alternatives): only messages with such a delivery, their transactions and sessions. */
@@ -30,7 +32,14 @@ function hasMessageTerms(f: RecordFilter): boolean {
 }
 
 export function isEmptyFilter(f: RecordFilter): boolean {
-  return f.session === undefined && f.message === undefined && f.method === undefined && f.address === undefined && !hasMessageTerms(f);
+  return (
+    f.session === undefined &&
+    f.message === undefined &&
+    f.method === undefined &&
+    f.address === undefined &&
+    f.connection === undefined &&
+    !hasMessageTerms(f)
+  );
 }
 
 function sessionMatches(s: JsonSession, want: string): boolean {
@@ -52,6 +61,7 @@ export function filterDocument(doc: JsonDocument, f: RecordFilter): JsonDocument
   const connOk = new Set<number>();
   for (const c of doc.connections) {
     const ends = [c.client, c.server];
+    if (f.connection !== undefined && c.id !== f.connection) continue;
     if (f.address === undefined || ends.some((e) => e.address === f.address && (f.port === undefined || e.port === f.port))) connOk.add(c.id);
   }
   const sessOk = new Set<number>();
@@ -93,7 +103,7 @@ export function filterDocument(doc: JsonDocument, f: RecordFilter): JsonDocument
     if (t.request !== null && t.method !== null) bump(t.request.truncated ? cutRequests : requests, t.method);
     if (t.response !== null) bump(t.response.truncated ? cutResponses : responses, String(t.response.status));
   }
-  const diagnostics = doc.diagnostics.filter((d) => d.connection < 0 ? !narrowsConnections && f.address === undefined : keptConns.has(d.connection));
+  const diagnostics = doc.diagnostics.filter((d) => d.connection < 0 ? !narrowsConnections && f.address === undefined && f.connection === undefined : keptConns.has(d.connection));
   const diagCounts = new Map<string, number>();
   for (const d of diagnostics) bump(diagCounts, d.code);
   const toCounts = (m: Map<string, number>): CountMap => Object.fromEntries(m);

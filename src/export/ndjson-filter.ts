@@ -46,6 +46,17 @@ function recordMatches(r: Record<string, unknown>, line: string, f: RecordFilter
       if (!hit(field(tu, 'src'), field(tu, 'srcPort')) && !hit(field(tu, 'dst'), field(tu, 'dstPort'))) return false;
     }
   }
+  if (f.connection !== undefined) {
+    if (type === 'connection') {
+      if (field(r, 'id') !== f.connection) return false;
+    } else if (type === 'session') {
+      const cs = field(r, 'connections');
+      if (Array.isArray(cs) && !cs.includes(f.connection)) return false;
+    } else {
+      const c = field(r, 'connection');
+      if (typeof c === 'number' && c >= 0 && c !== f.connection) return false;
+    }
+  }
   if (f.session !== undefined && (type === 'request' || type === 'message' || type === 'session')) {
     const s = type === 'session' ? field(r, 'id') : field(r, 'session');
     if (/^\d+$/.test(f.session)) {

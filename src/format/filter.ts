@@ -2,7 +2,7 @@
  * The list filter: free words (all must occur, case-insensitive, in a row's ends, URIs, Call-ID,
  * Message-IDs or content types) and the structured terms of the filter table (src/export/filter-terms.ts):
  * `method:SEND`, `status:481` / `status:4xx`, `state:active|closed` (the session), `state:aborted|incomplete|complete`
- * (a message of the session), `delivery:delivered|failed|unknown`.
+ * (a message of the session), `delivery:delivered|failed|unknown`, `connection:N`.
  */
 import {
   DELIVERY_STATES,
@@ -25,6 +25,8 @@ export interface ListFilter {
   /** Message states (`state:aborted`, ...): the session has at least one such message. */
   messageStates: MessageStateTerm[];
   delivery: DeliveryTerm[];
+  /** Connection ids (`connection:3`): the session uses one of them, or it is the row's own. */
+  connections: number[];
   /** Terms that were not understood (shown to the user). */
   invalid: string[];
 }
@@ -38,7 +40,7 @@ function pushNew<T>(list: T[], v: T): void {
 }
 
 export function parseFilter(text: string): ListFilter {
-  const f: ListFilter = { words: [], methods: [], statuses: [], states: [], messageStates: [], delivery: [], invalid: [] };
+  const f: ListFilter = { words: [], methods: [], statuses: [], states: [], messageStates: [], delivery: [], connections: [], invalid: [] };
   for (const raw of text.split(/\s+/)) {
     if (raw === '') continue;
     const colon = raw.indexOf(':');
@@ -50,6 +52,7 @@ export function parseFilter(text: string): ListFilter {
     else if (key === 'state' && pick(SESSION_STATES, lower) !== undefined) pushNew(f.states, pick(SESSION_STATES, lower) as SessionStateTerm);
     else if (key === 'state' && pick(MESSAGE_STATES, lower) !== undefined) pushNew(f.messageStates, pick(MESSAGE_STATES, lower) as MessageStateTerm);
     else if (key === 'delivery' && pick(DELIVERY_STATES, lower) !== undefined) pushNew(f.delivery, pick(DELIVERY_STATES, lower) as DeliveryTerm);
+    else if (key === 'connection' && /^\d{1,9}$/.test(value)) pushNew(f.connections, Number(value));
     else if (STRUCTURED_KEYS.includes(key)) f.invalid.push(raw);
     else if (key === 'type' && value !== '') f.words.push(lower);
     else f.words.push(raw.toLowerCase());
@@ -68,7 +71,7 @@ export function invalidText(f: ListFilter): string {
 }
 
 export function isEmptyFilter(f: ListFilter): boolean {
-  return f.words.length + f.methods.length + f.statuses.length + f.states.length + f.messageStates.length + f.delivery.length === 0;
+  return f.words.length + f.methods.length + f.statuses.length + f.states.length + f.messageStates.length + f.delivery.length + f.connections.length === 0;
 }
 
 function statusMatches(pattern: string, code: number): boolean {
@@ -85,6 +88,7 @@ export function rowMatches(r: SessionRow, f: ListFilter): boolean {
   if (f.statuses.length > 0 && !r.statuses.some((s) => f.statuses.some((p) => statusMatches(p, s)))) return false;
   if (f.states.length > 0 && !f.states.includes(r.state)) return false;
   if (f.messageStates.length > 0 && !r.messageStates.some((s) => f.messageStates.includes(s))) return false;
+  if (f.connections.length > 0 && !r.connections.some((c) => f.connections.includes(c))) return false;
   if (f.delivery.length > 0) {
     const has = (d: DeliveryTerm): boolean => (d === 'delivered' ? r.delivered > 0 : d === 'failed' ? r.failed > 0 : r.unknown > 0);
     if (!f.delivery.some(has)) return false;

@@ -30,6 +30,7 @@ export const KEY_SECTIONS: readonly KeySection[] = [
       { keys: 'd', what: 'diagnostics by code' },
       { keys: 't', what: 'time: absolute clock or delta to the row above' },
       { keys: 'f', what: 'follow: keep the newest row in view (live capture)' },
+      { keys: 'w', what: 'write the frames of the session, connection or message shown to a pcapng file (as -w)' },
       { keys: '↑ ↓ k j', what: 'move one row' },
       { keys: 'PgUp PgDn', what: 'move one page' },
       { keys: 'Home End g G', what: 'first / last row' },

@@ -39,6 +39,8 @@ export interface SessionRow {
   methods: string[];
   /** Response and REPORT status codes seen. */
   statuses: number[];
+  /** Connections of the session, or the row's own (for the `connection:N` filter). */
+  connections: number[];
   /** Lower-cased text the free-text filter searches: ends, URIs, Call-ID, Message-IDs, content types. */
   haystack: string;
 }
@@ -150,6 +152,7 @@ function sessionRow(ix: DocIndex, s: JsonSession): SessionRow {
     messageStates,
     methods: Object.keys(s.requests),
     statuses: [...statuses].sort((a, b) => a - b),
+    connections: [...s.connections],
     haystack: hay.join('\n').toLowerCase(),
   };
 }
@@ -205,6 +208,7 @@ function connectionRow(ix: DocIndex, connection: number): SessionRow {
     messageStates: [],
     methods: [...methods],
     statuses: [...statuses].sort((a, b) => a - b),
+    connections: [connection],
     haystack: hay.join('\n').toLowerCase(),
   };
 }

@@ -69,6 +69,7 @@ export class PacketDecoder {
   private readonly unknownLinks = new Set<string>();
   private readonly tcpSeg: Segment | undefined;
   private readonly udpSeg: Segment | undefined;
+  private fragFrames: readonly number[] | undefined;
 
   constructor(opts: PacketDecoderOptions = {}) {
     const perCode = opts.diagnosticsPerCode ?? 5;
@@ -92,6 +93,14 @@ export class PacketDecoder {
       },
       { report: (code, frame, detail) => this.diags.report(code, frame, detail) },
     );
+  }
+
+  /**
+   * After decode(): the frame numbers of every IP fragment of the datagram the last segment came from (the
+   * decoded record's frame among them), or undefined when it was not reassembled from fragments.
+   */
+  get fragmentFrames(): readonly number[] | undefined {
+    return this.fragFrames;
   }
 
   /** Bytes currently held for IP reassembly. */
@@ -128,6 +137,7 @@ export class PacketDecoder {
 
   private decodeRecord(rec: CaptureRecord): Segment | undefined {
     const d = rec.data;
+    this.fragFrames = undefined;
     if (this.frags.size > 0) this.frags.expire(rec.tsSec + rec.tsNsec / 1e9);
     const kind = locateNetwork(rec.linkType, d, this.link);
     const ip = this.ip;
@@ -231,6 +241,7 @@ export class PacketDecoder {
     });
     if (done === undefined) return undefined;
     this.stats.reassembled++;
+    this.fragFrames = done.frames;
     // The datagram is whole now: its upper-layer header is looked for in `done.data`, nothing is missing.
     const buf = done.data;
     ip.end = buf.length;

@@ -45,6 +45,8 @@ export interface Reassembled {
   data: Buffer;
   /** Upper-layer protocol (IPv4 protocol / next header of the offset-0 IPv6 fragment). */
   proto: number;
+  /** Frame numbers of the fragments that made it, in arrival order (the last one completed it). */
+  frames: number[];
 }
 
 interface Piece {
@@ -65,6 +67,8 @@ interface Pending {
   held: number;
   proto: number;
   fragments: number;
+  /** Frame numbers of the fragments received (at most MAX_PIECES). */
+  frames: number[];
 }
 
 export interface FragmentTableOptions {
@@ -178,11 +182,13 @@ export class FragmentTable {
         held: 0,
         proto: -1,
         fragments: 0,
+        frames: [],
       };
       this.pending.set(f.key, p);
       if (time + this.timeout < this.nextExpiry) this.nextExpiry = time + this.timeout;
     }
     p.fragments++;
+    if (p.frames.length < MAX_PIECES) p.frames.push(f.at.frame);
     if (start === 0 && p.proto < 0) p.proto = f.proto;
     if (!f.more) {
       if (p.total < 0) {
@@ -221,7 +227,7 @@ export class FragmentTable {
         if (piece.off < p.total) out.set(piece.data.subarray(0, p.total - piece.off), piece.off);
       }
       this.remove(f.key, p);
-      return { data: out, proto: p.proto };
+      return { data: out, proto: p.proto, frames: p.frames };
     }
     // Keep within the memory bound: drop the oldest datagrams (possibly this one) until it fits.
     while (this.heldBytes > this.maxBytes && this.pending.size > 0) {

@@ -111,8 +111,9 @@ export class TcpReassembler {
     };
   }
 
-  push(seg: Segment): void {
-    if (seg.proto !== 'tcp') return;
+  /** Takes one segment; returns the id of the connection it belongs to (-1 for a segment that is not TCP). */
+  push(seg: Segment): number {
+    if (seg.proto !== 'tcp') return -1;
     this.stats.segments++;
     const flags = seg.flags;
     const pureSyn = (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
@@ -132,10 +133,10 @@ export class TcpReassembler {
     ds.packets++;
     ds.bytes += seg.payload.length;
     const dirs = st.dirs;
-    if (dirs === undefined) return;
+    if (dirs === undefined) return conn.id;
     if ((flags & TCP_RST) !== 0) {
       this.close(st, 'rst', from);
-      return;
+      return conn.id;
     }
     const d = dirs[dir];
     const peer = dirs[dir ^ 1]!;
@@ -156,6 +157,7 @@ export class TcpReassembler {
     d.window = seg.window;
     if (d.finished && peer.finished) this.close(st, 'fin', from);
     if (this.overBound()) this.relieve(from);
+    return conn.id;
   }
 
   /** Closes every open connection ('fin' when both FINs were seen, else 'capture-end'), in id order. */

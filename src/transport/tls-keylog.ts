@@ -237,3 +237,13 @@ export class KeyLog {
     this.versionN++;
   }
 }
+
+/** The NSS key log lines of one connection's secrets (what a pcapng Decryption Secrets Block carries). */
+export function keyLogLines(clientRandom: string, s: ConnectionSecrets): string[] {
+  const out: string[] = [];
+  for (const [label, { field }] of LABELS) {
+    const secret = s[field];
+    if (secret !== undefined) out.push(`${label} ${clientRandom.toLowerCase()} ${secret.toString('hex')}`);
+  }
+  return out;
+}

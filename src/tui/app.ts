@@ -11,6 +11,7 @@ import type { FileSaver } from './screens/file-prompt.js';
 import { lineMarkup } from './screens/markup.js';
 import type { CutLookup } from '../format/raw.js';
 import { createScreen, type Screen } from './terminal.js';
+import type { CaptureWriter } from './screens/write-prompt.js';
 
 export interface TuiOptions {
   /** The current analysis; called again after each change in live mode. */
@@ -31,6 +32,8 @@ export interface TuiOptions {
   getCut?: CutLookup;
   /** Writes the files the save keys ask for (W); without it they say the viewer cannot. */
   files?: FileSaver;
+  /** Writes the frames of a session, connection or message (`w`); absent when the capture cannot be read again. */
+  writer?: CaptureWriter;
 }
 
 /** Redraws after document changes are spaced at least this far apart (≤ 10 per second). */
@@ -58,6 +61,7 @@ export function startTui(opts: TuiOptions): TuiSession {
     body: opts.getBody,
     cut: opts.getCut,
     files: opts.files,
+    writer: opts.writer,
   });
   const input = opts.input ?? process.stdin;
   const output = opts.output ?? process.stdout;
@@ -155,6 +159,13 @@ export function startTui(opts: TuiOptions): TuiSession {
     }
   });
   input.on('end', onEnd);
+  controller.onUpdate = () => {
+    try {
+      draw();
+    } catch (err) {
+      fail(err);
+    }
+  };
   try {
     if (opts.subscribe !== undefined) unsubscribe = opts.subscribe(changed);
     draw();

@@ -64,7 +64,7 @@ describe('filter table', () => {
   it('gives --help every command-line filter option with its values', () => {
     const help = run(['--help']).stdout.replace(/\s+/g, ' ');
     const options = FILTER_TERMS.filter((t) => t.cli !== null).map((t) => t.cli);
-    expect(options).toEqual(['--method <method>', '--state <list>', '--delivery <list>', '--session <id>', '--message <id>', '--address <ip[:port]>']);
+    expect(options).toEqual(['--method <method>', '--state <list>', '--delivery <list>', '--session <id>', '--message <id>', '--address <ip[:port]>', '--connection <n>']);
     for (const o of options) expect(help).toContain(o as string);
     expect(help).toContain('--state <list> only messages in this state, their transactions and sessions (aborted, incomplete, complete; comma separated)');
     expect(help).toContain('--delivery <list> only messages of this delivery outcome, their transactions and sessions (delivered, failed, unknown; comma separated)');

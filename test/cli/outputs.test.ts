@@ -8,8 +8,8 @@ const names = (o: Record<string, unknown>, tty = false): string[] => chooseOutpu
 
 describe('output registry', () => {
   it('lists each output once, with its options', () => {
-    expect(OUTPUTS.map((o) => o.name)).toEqual(['json', 'ndjson', 'summary', 'extract', 'tui', 'ladder', 'csv']);
-    expect(OUTPUTS.flatMap((o) => o.options.map((x) => x.flags))).toEqual(['--json [file]', '--ndjson', '--summary', '--extract <dir>', '--tui', '--ladder [file]', '--csv <kind[=file]>']);
+    expect(OUTPUTS.map((o) => o.name)).toEqual(['json', 'ndjson', 'summary', 'extract', 'write', 'tui', 'ladder', 'csv']);
+    expect(OUTPUTS.flatMap((o) => o.options.map((x) => x.flags))).toEqual(['--json [file]', '--ndjson', '--summary', '--extract <dir>', '-w, --write <file>', '--tui', '--ladder [file]', '--csv <kind[=file]>']);
   });
 
   it('chooses the asked outputs, or the TUI on a terminal and the summary elsewhere', () => {
@@ -31,7 +31,7 @@ describe('output registry', () => {
 
   it('keeps bodies only for extraction and hashes for all but the summary and the ladder', () => {
     const keeps = Object.fromEntries(OUTPUTS.map((o) => [o.name, `${o.keeps.bodies ? 'B' : '-'}${o.keeps.hashes ? 'H' : '-'}`]));
-    expect(keeps).toEqual({ json: '-H', ndjson: '-H', summary: '--', extract: 'BH', tui: '-H', ladder: '--', csv: '-H' });
+    expect(keeps).toEqual({ json: '-H', ndjson: '-H', summary: '--', extract: 'BH', write: '--', tui: '-H', ladder: '--', csv: '-H' });
   });
 
   it('every output option is in --help', () => {

@@ -101,6 +101,7 @@ describe('list filter', () => {
       states: ['active'],
       messageStates: [],
       delivery: ['failed'],
+      connections: [],
       invalid: ['state:bogus'],
     });
   });

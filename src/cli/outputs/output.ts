@@ -6,6 +6,7 @@
 import type { ModelView, ObservedModel } from '../../model/view.js';
 import type { RecordFilter } from '../../export/filter.js';
 import type { PipelineResult } from '../pipeline.js';
+import type { CaptureAccess } from '../capture-write.js';
 
 /** Where an output writes text, and where warnings go. */
 export interface OutputSink {
@@ -22,6 +23,14 @@ export interface OutputSettings {
   alone: boolean;
   /** Files an output writes may replace existing ones (--force). */
   force: boolean;
+  /**
+   * The capture files to read again and the frames the first pass remembered, for outputs that write frames
+   * (-w, the TUI's `w`); undefined when no output keeps frames or the input cannot be read again (a pipe, an
+   * interface).
+   */
+  capture?: CaptureAccess;
+  /** The input can be read a second time: files only, no standard input or live interface. */
+  rereadable: boolean;
 }
 
 /** The analysis as the TUI drives it: reading the sources, and whether they are live (a pipe, an interface). */
@@ -48,7 +57,14 @@ export interface Output<A> {
    * messages with the CPIM envelopes' header lists (always, never, or only when a filter is given: filtered
    * outputs read the whole JSON document).
    */
-  readonly keeps: { bodies: boolean; hashes: boolean; transactions: boolean | 'filtered'; previews: boolean | 'text' | 'filtered' };
+  readonly keeps: {
+    bodies: boolean;
+    hashes: boolean;
+    transactions: boolean | 'filtered';
+    previews: boolean | 'text' | 'filtered';
+    /** The frame numbers of every TCP connection and SIP dialog (cli/frame-log.ts), to write them again. */
+    frames?: boolean;
+  };
   /** The output's argument when the parsed options ask for it (the --json file, the --extract folder), else undefined. */
   requested(options: Readonly<Record<string, unknown>>): A | undefined;
   /** A file to write to instead of standard output. */

@@ -8,8 +8,9 @@ import { ndjsonOutput } from './ndjson.js';
 import type { Output } from './output.js';
 import { summaryOutput } from './summary.js';
 import { tuiOutput } from './tui.js';
+import { writeOutput } from './write.js';
 
-export const OUTPUTS: ReadonlyArray<Output<unknown>> = [jsonOutput, ndjsonOutput, summaryOutput, extractOutput, tuiOutput, ladderOutput, csvOutput];
+export const OUTPUTS: ReadonlyArray<Output<unknown>> = [jsonOutput, ndjsonOutput, summaryOutput, extractOutput, writeOutput, tuiOutput, ladderOutput, csvOutput];
 
 /** One output the command line asked for, with its argument. */
 export interface ChosenOutput {

@@ -5,12 +5,13 @@ export const tuiOutput: Output<true> = {
   name: 'tui',
   options: [{ flags: '--tui', description: 'open the interactive viewer even when stdout is not a terminal' }],
   primary: true,
-  keeps: { bodies: false, hashes: true, transactions: true, previews: true },
+  // Frames are remembered for `w` (write a session's frames to a file) when the input is files.
+  keeps: { bodies: false, hashes: true, transactions: true, previews: true, frames: true },
   requested: (o) => (o.tui === true ? true : undefined),
   async drive(model, _arg, analysis, settings) {
     // Loaded only here: the other outputs do not pay for the terminal UI's modules.
     const { openTuiInput, runTuiMode } = await import('../tui-mode.js');
     const input = openTuiInput(analysis.stdinIsCapture);
-    return runTuiMode(model, analysis.run, { live: analysis.live, input, filter: settings.filter, title: 'msrpscope' });
+    return runTuiMode(model, analysis.run, { live: analysis.live, input, filter: settings.filter, title: 'msrpscope', capture: settings.capture });
   },
 };

@@ -13,6 +13,7 @@ import { HelpView } from './help-view.js';
 import { ListView } from './list-view.js';
 import { movementOf } from './viewport.js';
 import type { KeyPress, Row, View, ViewContext } from './view.js';
+import { WritePrompt, writeScopeOf, type CaptureWriter } from './write-prompt.js';
 
 export interface ControllerOptions {
   getDocument: () => JsonDocument;
@@ -23,6 +24,8 @@ export interface ControllerOptions {
   cut?: CutLookup;
   /** Writes the files the save keys ask for (the command line passes one on cli/output-file.ts). */
   files?: FileSaver;
+  /** Writes frames for `w`; absent when the capture cannot be read again (standard input, live). */
+  writer?: CaptureWriter;
 }
 
 export interface Frame {
@@ -45,6 +48,10 @@ export class TuiController {
   /** A file name prompt in the status line: it gets every key while open. */
   private prompt: FilePrompt | undefined;
   private readonly opts: ControllerOptions;
+  /** The `w` prompt while it is open. */
+  private writing: WritePrompt | undefined;
+  /** Called when something changes outside a key press (a file written in the background): redraw. */
+  onUpdate: (() => void) | undefined;
 
   constructor(opts: ControllerOptions) {
     this.opts = opts;
@@ -89,6 +96,10 @@ export class TuiController {
       }
       return undefined;
     }
+    if (this.writing !== undefined) {
+      this.writeKey(k, this.writing);
+      return undefined;
+    }
     const view = this.top;
     // Moving by hand ends follow (typing in the filter prompt is not moving).
     const editing = view instanceof ListView && view.isEditing;
@@ -128,6 +139,10 @@ export class TuiController {
       this.say(this.timeMode === 'absolute' ? 'time: absolute (UTC)' : 'time: delta to the row above');
       return undefined;
     }
+    if (k.ch === 'w') {
+      this.startWrite(view);
+      return undefined;
+    }
     if (k.ch === 'f') {
       this.follow = !this.follow;
       this.say(this.follow ? 'follow on: the newest row stays in view' : 'follow off');
@@ -139,6 +154,38 @@ export class TuiController {
       return undefined;
     }
     return undefined;
+  }
+
+  /** `w`: asks for a file name for what the screen shows (list row, ladder, message). */
+  private startWrite(view: View): void {
+    const writer = this.opts.writer;
+    if (writer === undefined) {
+      this.say('w: cannot write frames: the capture came from a pipe or an interface and cannot be read again');
+      return;
+    }
+    const scope = writeScopeOf(view, this.context());
+    if (scope === undefined) {
+      this.say('w: nothing selected to write');
+      return;
+    }
+    this.writing = new WritePrompt(scope, (p) => writer.exists(p));
+  }
+
+  private writeKey(k: KeyPress, prompt: WritePrompt): void {
+    const r = prompt.key(k);
+    if (r.type === 'cancel') this.writing = undefined;
+    if (r.type !== 'write') return;
+    this.writing = undefined;
+    const writer = this.opts.writer;
+    if (writer === undefined) return;
+    this.say(`writing ${r.path} ...`);
+    void writer
+      .write(this.doc, prompt.scope, r.path, r.force)
+      .catch((e: unknown) => (e instanceof Error ? e.message : String(e)))
+      .then((text) => {
+        this.say(text);
+        this.onUpdate?.();
+      });
   }
 
   /** The frame for a terminal of `width` × `height` cells. */
@@ -158,6 +205,8 @@ export class TuiController {
     if (flags.length > 0) top.push(seg(`  [${flags.join(' · ')}]`, 'accent'));
     let bottom: Line;
     if (this.prompt !== undefined) bottom = this.prompt.line();
+    // The `w` prompt is answered before any status message is shown.
+    else if (this.writing !== undefined) bottom = this.writing.line();
     else if (this.status !== undefined && now < this.status.until) bottom = [seg(this.status.text, 'warn')];
     else if (r.prompt !== undefined) bottom = r.prompt;
     else bottom = [seg(view.hints(), 'dim')];

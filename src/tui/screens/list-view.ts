@@ -31,6 +31,11 @@ export class ListView implements View {
     return 'Enter ladder  / filter  s/S sort  d diagnostics  t time  ? help  q quit';
   }
 
+  /** Index of the selected row in visibleRows(). */
+  get cursor(): number {
+    return this.vp.cursor;
+  }
+
   /** Rows after filter and sort (for tests and the controller). */
   visibleRows(ctx: ViewContext): readonly SessionRow[] {
     this.sync(ctx);

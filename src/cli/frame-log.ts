@@ -1,0 +1,132 @@
+/**
+ * Which frames carried what, remembered during the first pass for `-w` (and the TUI's `w`): every frame of
+ * every TCP connection (by connection id, IP fragments included), and the frames of each SIP dialog's
+ * messages (UDP datagrams with their fragments; SIP over TCP by the connections that carried it). Frame
+ * numbers are kept as runs (first frame, count) in growing Uint32Arrays, so a connection whose packets follow
+ * each other costs a few bytes, and an interleaved one four to eight bytes a packet.
+ */
+
+/** Growing list of runs of consecutive frame numbers: [start0, count0, start1, count1, ...]. */
+class FrameRuns {
+  private data = new Uint32Array(8);
+  private n = 0;
+
+  add(frame: number): void {
+    const n = this.n;
+    if (n > 0) {
+      const start = this.data[n - 2]!;
+      const count = this.data[n - 1]!;
+      if (frame === start + count) {
+        this.data[n - 1] = count + 1;
+        return;
+      }
+      if (frame >= start && frame < start + count) return;
+    }
+    if (n + 2 > this.data.length) {
+      const bigger = new Uint32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[n] = frame;
+    this.data[n + 1] = 1;
+    this.n = n + 2;
+  }
+
+  /** Calls `fn` for every frame (in the order added, runs expanded). */
+  forEach(fn: (frame: number) => void): void {
+    for (let i = 0; i < this.n; i += 2) {
+      const start = this.data[i]!;
+      const count = this.data[i + 1]!;
+      for (let k = 0; k < count; k++) fn(start + k);
+    }
+  }
+
+  get frames(): number {
+    let t = 0;
+    for (let i = 1; i < this.n; i += 2) t += this.data[i]!;
+    return t;
+  }
+}
+
+/** SIP messages a dialog may have frames remembered for (its retransmissions and hops included). */
+const MAX_SIP_FRAMES_PER_DIALOG = 65536;
+
+export class FrameLog {
+  private readonly tcp: FrameRuns[] = [];
+  private readonly sipUdp = new Map<string, FrameRuns>();
+  private readonly sipTcp = new Map<string, Set<number>>();
+
+  /** A TCP packet of connection `id` (with the frames of its IP fragments when it was reassembled). */
+  tcpFrame(id: number, frame: number, fragments: readonly number[] | undefined): void {
+    if (id < 0) return;
+    let runs = this.tcp[id];
+    if (runs === undefined) {
+      runs = new FrameRuns();
+      this.tcp[id] = runs;
+    }
+    if (fragments !== undefined) for (const f of fragments) runs.add(f);
+    else runs.add(frame);
+  }
+
+  /** A SIP message of dialog `callId`: over UDP the frames of its datagram, over TCP its connection. */
+  sipMessage(callId: string, connection: number, udpFrames: readonly number[]): void {
+    if (connection >= 0) {
+      let set = this.sipTcp.get(callId);
+      if (set === undefined) {
+        set = new Set();
+        this.sipTcp.set(callId, set);
+      }
+      set.add(connection);
+      return;
+    }
+    let runs = this.sipUdp.get(callId);
+    if (runs === undefined) {
+      runs = new FrameRuns();
+      this.sipUdp.set(callId, runs);
+    }
+    if (runs.frames >= MAX_SIP_FRAMES_PER_DIALOG) return;
+    for (const f of udpFrames) runs.add(f);
+  }
+
+  /** Frames of a TCP connection, in the order seen (fragments of a datagram before its completing frame). */
+  connectionFrames(id: number, fn: (frame: number) => void): void {
+    this.tcp[id]?.forEach(fn);
+  }
+
+  /** The TCP connections that carried SIP messages of this dialog. */
+  sipConnections(callId: string): readonly number[] {
+    return [...(this.sipTcp.get(callId) ?? [])];
+  }
+
+  /** Frames of the dialog's SIP messages over UDP. */
+  sipUdpFrames(callId: string, fn: (frame: number) => void): void {
+    this.sipUdp.get(callId)?.forEach(fn);
+  }
+
+  /**
+   * The frames of the given connections and SIP dialogs (over TCP: every frame of the connections that carried
+   * them), sorted, each once.
+   */
+  select(connections: Iterable<number>, callIds: Iterable<string>): Uint32Array {
+    const conns = new Set<number>(connections);
+    let out = new Uint32Array(1024);
+    let n = 0;
+    const add = (f: number): void => {
+      if (n === out.length) {
+        const bigger = new Uint32Array(out.length * 2);
+        bigger.set(out);
+        out = bigger;
+      }
+      out[n++] = f;
+    };
+    for (const id of callIds) {
+      for (const c of this.sipConnections(id)) conns.add(c);
+      this.sipUdpFrames(id, add);
+    }
+    for (const c of conns) this.connectionFrames(c, add);
+    const sorted = out.subarray(0, n).sort();
+    let w = 0;
+    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[w - 1]) sorted[w++] = sorted[i]!;
+    return sorted.slice(0, w);
+  }
+}
