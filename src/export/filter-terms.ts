@@ -90,7 +90,7 @@ export const FILTER_TERMS: readonly FilterTerm[] = [
     values: [],
     tuiMeaning: null,
     cli: '--session <id>',
-    cliMeaning: 'only this session (index, or part of a session-id / URI)',
+    cliMeaning: 'only this session (its index; or a session-id, or part of a URI)',
   },
   {
     key: '',

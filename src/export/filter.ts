@@ -3,7 +3,7 @@ import type { DeliveryTerm, MessageStateTerm } from './filter-terms.js';
 
 /** The record filters of the command line; every field narrows, absent fields do not. */
 export interface RecordFilter {
-  /** Session index, or a part of one of its endpoint URIs / session-ids. */
+  /** Session index (a number: only that index, or a session-id of those digits), or a part of an endpoint URI / session-id. */
   session?: string;
   /** Message-ID, exactly. */
   message?: string;
@@ -43,7 +43,8 @@ export function isEmptyFilter(f: RecordFilter): boolean {
 }
 
 function sessionMatches(s: JsonSession, want: string): boolean {
-  if (/^\d+$/.test(want) && s.id === Number(want)) return true;
+  // A number is the session's index (or a session-id of digits, whole): `--session 7` is not every URI with a 7.
+  if (/^\d+$/.test(want)) return s.id === Number(want) || s.endpoints.some((e) => e.sessionId === want);
   return s.endpoints.some((e) => e.uri.includes(want) || e.sessionId === want);
 }
 

@@ -154,3 +154,13 @@ describe.skipIf(!existsSync(RELAY))('--state and --delivery on relay_abort_fail.
     expect(failed.filter((x) => x.type === 'message')).toEqual([]);
   });
 });
+
+describe('--session', () => {
+  it('a number is the session index only, not every URI holding that digit; a word is part of a URI or session-id', () => {
+    expect(json([CHAT, '--session', '0']).sessions.map((s) => s.id)).toEqual([0]);
+    // Both URIs of session 0 hold a 2 (port 2855): before, --session 2 kept it.
+    expect(json([CHAT, '--session', '2']).sessions.map((s) => s.id)).toEqual([]);
+    expect(json([CHAT, '--session', 'b0bS3ss']).sessions.map((s) => s.id)).toEqual([0]);
+    expect(json([CHAT, '--session', 'a1iceS3ss']).sessions.map((s) => s.id)).toEqual([0]);
+  });
+});
