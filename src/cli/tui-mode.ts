@@ -12,7 +12,7 @@ import { CliError, EXIT_USAGE } from './errors.js';
 import { tuiFileSaver } from './tui-files.js';
 import type { ModelView } from '../model/view.js';
 import { selectionOfScope } from '../export/frame-selection.js';
-import type { CaptureWriter } from '../tui/screens/write-prompt.js';
+import type { CaptureWriter } from '../tui/screens/write-scope.js';
 import { writeResultText, writeSelectedFrames, type CaptureAccess } from './capture-write.js';
 
 /**

@@ -11,7 +11,7 @@ import type { FileSaver } from './screens/file-prompt.js';
 import { lineMarkup } from './screens/markup.js';
 import type { CutLookup } from '../format/raw.js';
 import { createScreen, type Screen } from './terminal.js';
-import type { CaptureWriter } from './screens/write-prompt.js';
+import type { CaptureWriter } from './screens/write-scope.js';
 
 export interface TuiOptions {
   /** The current analysis; called again after each change in live mode. */

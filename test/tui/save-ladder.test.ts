@@ -58,7 +58,7 @@ describe('W saves the ladder as text', () => {
     c.key(k('C-u'));
     type(c, target);
     c.key(ENTER);
-    expect(bottom(c)).toBe(`${target} exists: overwrite it? y/n`);
+    expect(bottom(c)).toBe(`${target} exists: replace it? y/n`);
     c.key(k('n'));
     expect(bottom(c)).toContain(`to: ${target}█`);
     c.key(ENTER);

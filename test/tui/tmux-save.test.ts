@@ -37,7 +37,7 @@ describe.skipIf(!HAVE_TMUX || !HAVE_BUILD)('W saves the ladder (tmux)', () => {
     keys('save', 'W', 'C-u');
     type('save', target);
     keys('save', 'Enter');
-    await waitForText('save', `${target} exists: overwrite it? y/n`);
+    await waitForText('save', `${target} exists: replace it? y/n`);
     keys('save', 'y');
     await waitForText('save', `saved the ladder of session 0 to ${target} (`);
     expect(readFileSync(target, 'utf8')).toBe(expected);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAllRecords } from '../../src/capture/reader.js';
 import { createTmuxHarness, HAVE_TMUX, haveBuild } from './tmux-harness.js';
 
-const HAVE_BUILD = haveBuild('cli/capture-write.js', 'tui/screens/write-prompt.js');
+const HAVE_BUILD = haveBuild('cli/capture-write.js', 'tui/screens/write-scope.js');
 
 const h = createTmuxHarness('write', { width: 120, height: 24 });
 const { launch, keys, type, waitForText, exitCode } = h;
@@ -22,7 +22,7 @@ describe.skipIf(!HAVE_TMUX || !HAVE_BUILD)('TUI w under tmux', () => {
     const code = launch('w', `node bin/msrpscope samples/chat.pcap`);
     await waitForText('w', 'rows 1');
     keys('w', 'w');
-    await waitForText('w', 'write to: session-0.pcapng█');
+    await waitForText('w', 'write the frames of session 0 to: session-0.pcapng█');
     keys('w', 'C-u');
     type('w', out);
     keys('w', 'Enter');

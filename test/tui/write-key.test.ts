@@ -8,7 +8,7 @@ import { defaultWriteName, selectionOfScope, type WriteScope } from '../../src/e
 import { lineText } from '../../src/format/line.js';
 import { TuiController } from '../../src/tui/screens/controller.js';
 import type { KeyPress } from '../../src/tui/screens/view.js';
-import type { CaptureWriter } from '../../src/tui/screens/write-prompt.js';
+import type { CaptureWriter } from '../../src/tui/screens/write-scope.js';
 import { built, CHAT, corpusFile, HAVE_CORPUS } from './fixtures.js';
 
 let chat: JsonDocument;
@@ -78,7 +78,7 @@ describe('the w prompt', () => {
     let updated = 0;
     c.onUpdate = () => updated++;
     c.key(k('w'));
-    expect(bottom(c)).toBe('write to: session-0.pcapng█  Enter write · Esc cancel');
+    expect(bottom(c)).toBe('write the frames of session 0 to: session-0.pcapng█  Enter write · Esc cancel');
     // Keys go to the prompt: q types a q, it does not quit.
     expect(c.key(k('q'))).toBeUndefined();
     c.key(k('backspace'));
@@ -99,15 +99,15 @@ describe('the w prompt', () => {
     c.key(ENTER);
     expect(bottom(c)).toBe('chat.pcapng exists: replace it? y/n');
     c.key(k('n'));
-    expect(bottom(c)).toBe('write to: chat.pcapng█  Enter write · Esc cancel');
+    expect(bottom(c)).toBe('write the frames of session 0 to: chat.pcapng█  Enter write · Esc cancel');
     expect(calls).toEqual([]);
     c.key(ENTER);
     c.key(k('y'));
     expect(calls).toEqual([{ scope: { kind: 'session', session: 0 }, path: 'chat.pcapng', force: true }]);
     c.key(k('w'));
-    expect(bottom(c)).toContain('write to: session-0.pcapng');
+    expect(bottom(c)).toContain('write the frames of session 0 to: session-0.pcapng');
     c.key(ESC);
-    expect(bottom(c)).not.toContain('write to:');
+    expect(bottom(c)).not.toContain(' to: ');
     expect(calls).toHaveLength(1);
   });
 
@@ -117,7 +117,7 @@ describe('the w prompt', () => {
     c.key(ENTER);
     expect(c.top.kind).toBe('ladder');
     c.key(k('w'));
-    expect(bottom(c)).toBe('write to: session-0.pcapng█  Enter write · Esc cancel');
+    expect(bottom(c)).toBe('write the frames of session 0 to: session-0.pcapng█  Enter write · Esc cancel');
     c.key(ESC);
     // The first arrows are SIP; move to the first SEND and open its detail.
     for (let i = 0; i < 10 && !(c.top.kind === 'detail' && bottom(c) !== ''); i++) {
@@ -128,7 +128,7 @@ describe('the w prompt', () => {
     }
     expect(lineText(c.frame(100, 24).top)).toContain('Message 0');
     c.key(k('w'));
-    expect(bottom(c)).toBe('write to: message-0.pcapng█  Enter write · Esc cancel');
+    expect(bottom(c)).toBe('write the frames of message 0 to: message-0.pcapng█  Enter write · Esc cancel');
     c.key(ENTER);
     expect(calls).toEqual([{ scope: { kind: 'message', message: 0 }, path: 'message-0.pcapng', force: false }]);
   });

@@ -8,12 +8,13 @@ import type { TimeMode } from '../../format/format.js';
 import { seg, type Line } from '../../format/line.js';
 import type { CutLookup } from '../../format/raw.js';
 import { DiagnosticsView } from './diagnostics-view.js';
-import type { FilePrompt, FileSaver } from './file-prompt.js';
+import { FilePrompt, type FileSaver } from './file-prompt.js';
 import { HelpView } from './help-view.js';
 import { ListView } from './list-view.js';
 import { movementOf } from './viewport.js';
 import type { KeyPress, Row, View, ViewContext } from './view.js';
-import { WritePrompt, writeScopeOf, type CaptureWriter } from './write-prompt.js';
+import { scopeName, writeScopeOf, type CaptureWriter } from './write-scope.js';
+import { defaultWriteName } from '../../export/frame-selection.js';
 
 export interface ControllerOptions {
   getDocument: () => JsonDocument;
@@ -48,8 +49,6 @@ export class TuiController {
   /** A file name prompt in the status line: it gets every key while open. */
   private prompt: FilePrompt | undefined;
   private readonly opts: ControllerOptions;
-  /** The `w` prompt while it is open. */
-  private writing: WritePrompt | undefined;
   /** Called when something changes outside a key press (a file written in the background): redraw. */
   onUpdate: (() => void) | undefined;
 
@@ -93,11 +92,11 @@ export class TuiController {
       if (r.done) {
         this.prompt = undefined;
         this.say(r.status);
+        void r.later?.then((text) => {
+          this.say(text);
+          this.onUpdate?.();
+        });
       }
-      return undefined;
-    }
-    if (this.writing !== undefined) {
-      this.writeKey(k, this.writing);
       return undefined;
     }
     const view = this.top;
@@ -156,7 +155,7 @@ export class TuiController {
     return undefined;
   }
 
-  /** `w`: asks for a file name for what the screen shows (list row, ladder, message). */
+  /** `w`: asks for a file name for what the screen shows (list row, ladder, message), then writes its frames. */
   private startWrite(view: View): void {
     const writer = this.opts.writer;
     if (writer === undefined) {
@@ -168,24 +167,15 @@ export class TuiController {
       this.say('w: nothing selected to write');
       return;
     }
-    this.writing = new WritePrompt(scope, (p) => writer.exists(p));
-  }
-
-  private writeKey(k: KeyPress, prompt: WritePrompt): void {
-    const r = prompt.key(k);
-    if (r.type === 'cancel') this.writing = undefined;
-    if (r.type !== 'write') return;
-    this.writing = undefined;
-    const writer = this.opts.writer;
-    if (writer === undefined) return;
-    this.say(`writing ${r.path} ...`);
-    void writer
-      .write(this.doc, prompt.scope, r.path, r.force)
-      .catch((e: unknown) => (e instanceof Error ? e.message : String(e)))
-      .then((text) => {
-        this.say(text);
-        this.onUpdate?.();
-      });
+    const doc = this.doc;
+    this.prompt = new FilePrompt({
+      action: `write the frames of ${scopeName(scope)}`,
+      verb: 'write',
+      initial: defaultWriteName(scope),
+      check: (path) => ({ ok: true, exists: writer.exists(path) }),
+      submit: (path, force) => writer.write(doc, scope, path, force),
+    });
+    this.status = undefined;
   }
 
   /** The frame for a terminal of `width` × `height` cells. */
@@ -205,8 +195,6 @@ export class TuiController {
     if (flags.length > 0) top.push(seg(`  [${flags.join(' · ')}]`, 'accent'));
     let bottom: Line;
     if (this.prompt !== undefined) bottom = this.prompt.line();
-    // The `w` prompt is answered before any status message is shown.
-    else if (this.writing !== undefined) bottom = this.writing.line();
     else if (this.status !== undefined && now < this.status.until) bottom = [seg(this.status.text, 'warn')];
     else if (r.prompt !== undefined) bottom = r.prompt;
     else bottom = [seg(view.hints(), 'dim')];

@@ -1,8 +1,8 @@
 /**
- * "Save to which file?": a prompt in the status line that any screen can open (the controller routes keys to it
- * while it is open and draws its line). Enter writes the file through the caller's FileSaver (the command line
- * passes one built on cli/output-file.ts: written whole or not at all); an existing file is replaced only after
- * `y`. The result or the error goes to the status line.
+ * "To which file?": a prompt in the status line that any screen can open (the controller routes keys to it while
+ * it is open and draws its line): `W` saves a ladder as text, `w` writes frames to a capture file. Enter hands the
+ * name to the opener's submit (the command line writes through cli/output-file.ts: whole or not at all); an
+ * existing file is replaced only after `y`. The result or the error goes to the status line.
  */
 import { seg, type Line } from '../../format/line.js';
 import type { KeyPress } from './view.js';
@@ -16,18 +16,23 @@ export interface FileSaver {
 }
 
 export interface FilePromptOptions {
-  /** What is saved, for the prompt and the result (`the ladder of session 0`). */
-  what: string;
+  /** What Enter does, for the prompt (`save the ladder of session 0`, `write the frames of session 0`). */
+  action: string;
+  /** The verb of the hint (`Enter save`, `Enter write`). */
+  verb: string;
   /** The file name the prompt starts with. */
   initial: string;
-  /** The content, made when the file is written. */
-  content: () => string | Uint8Array;
-  /** undefined: this viewer cannot write files (the prompt says so at once). */
-  saver: FileSaver | undefined;
+  /** Whether `path` can be written: `exists` when a regular file is there (replaced only after `y`). */
+  check(path: string): { ok: true; exists: boolean } | { ok: false; error: string };
+  /**
+   * Writes the file (replacing it when `force`) and returns the status line's text; a Promise when the writing
+   * goes on in the background (the status line says so, then shows what it resolves to).
+   */
+  submit(path: string, force: boolean): string | Promise<string>;
 }
 
-/** What a key did: the prompt stays open, or it is done (with a status line message). */
-export type PromptResult = { done: false } | { done: true; status: string };
+/** What a key did: the prompt stays open, or it is done (with a status line message, and maybe one to follow). */
+export type PromptResult = { done: false } | { done: true; status: string; later?: Promise<string> };
 
 const OPEN: PromptResult = { done: false };
 /** Longest file name typed. */
@@ -49,29 +54,29 @@ export class FilePrompt {
   /** The status line while the prompt is open. */
   line(): Line {
     if (this.confirming !== undefined) {
-      return [seg(`${this.confirming} exists: overwrite it? `, 'warn'), seg('y', 'key'), seg('/'), seg('n', 'key')];
+      return [seg(`${this.confirming} exists: replace it? `, 'warn'), seg('y', 'key'), seg('/'), seg('n', 'key')];
     }
-    return [seg(`save ${this.opts.what} to: `, 'key'), seg(`${this.text}█`), seg('  Enter save · Esc cancel', 'dim')];
+    return [seg(`${this.opts.action} to: `, 'key'), seg(`${this.text}█`), seg(`  Enter ${this.opts.verb} · Esc cancel`, 'dim')];
   }
 
   key(k: KeyPress): PromptResult {
-    if (this.opts.saver === undefined) return { done: true, status: 'this viewer cannot write files' };
     if (this.confirming !== undefined) {
-      if (k.ch === 'y' || k.ch === 'Y') return this.save(this.confirming, true);
-      if (k.ch === 'n' || k.ch === 'N' || k.name === 'escape') this.confirming = undefined;
+      if (k.ch === 'y' || k.ch === 'Y') return this.submit(this.confirming, true);
+      if (k.ch === 'n' || k.ch === 'N' || k.name === 'escape' || k.name === 'enter') this.confirming = undefined;
       return OPEN;
     }
-    if (k.name === 'escape') return { done: true, status: 'not saved' };
+    if (k.name === 'escape') return { done: true, status: `not ${this.opts.verb === 'save' ? 'saved' : 'written'}` };
     if (k.name === 'enter') {
       const path = this.text.trim();
       if (path === '') return OPEN;
-      const c = this.opts.saver.check(path);
-      if (!c.ok) return { done: true, status: `not saved: ${c.error}` };
+      this.text = path;
+      const c = this.opts.check(path);
+      if (!c.ok) return { done: true, status: `not ${this.opts.verb === 'save' ? 'saved' : 'written'}: ${c.error}` };
       if (c.exists) {
         this.confirming = path;
         return OPEN;
       }
-      return this.save(path, false);
+      return this.submit(path, false);
     }
     if (k.name === 'backspace') this.text = [...this.text].slice(0, -1).join('');
     else if (k.name === 'C-u') this.text = '';
@@ -79,14 +84,14 @@ export class FilePrompt {
     return OPEN;
   }
 
-  private save(path: string, force: boolean): PromptResult {
-    const saver = this.opts.saver;
-    if (saver === undefined) return { done: true, status: 'this viewer cannot write files' };
+  private submit(path: string, force: boolean): PromptResult {
     try {
-      const bytes = saver.write(path, this.opts.content(), force);
-      return { done: true, status: `saved ${this.opts.what} to ${path} (${bytes} bytes)` };
+      const r = this.opts.submit(path, force);
+      if (typeof r === 'string') return { done: true, status: r };
+      const later = r.catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
+      return { done: true, status: `${this.opts.verb === 'save' ? 'saving' : 'writing'} ${path} ...`, later };
     } catch (e) {
-      return { done: true, status: `not saved: ${e instanceof Error ? e.message : String(e)}` };
+      return { done: true, status: `not ${this.opts.verb === 'save' ? 'saved' : 'written'}: ${e instanceof Error ? e.message : String(e)}` };
     }
   }
 }

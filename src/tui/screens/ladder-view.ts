@@ -15,11 +15,15 @@ import { applyMovement, movementOf, Viewport } from './viewport.js';
 export function saveLadderAction(scope: Scope, ctx: ViewContext): Action {
   const name = scope.kind === 'session' ? `session ${scope.session}` : `connection ${scope.connection}`;
   const doc = ctx.doc;
+  const saver = ctx.files;
+  if (saver === undefined) return { type: 'status', text: 'this viewer cannot write files' };
+  const what = `the ladder of ${name}`;
   const prompt = new FilePrompt({
-    what: `the ladder of ${name}`,
+    action: `save ${what}`,
+    verb: 'save',
     initial: `${name.replace(' ', '-')}-ladder.txt`,
-    content: () => documentLadderText(doc, [scope]),
-    saver: ctx.files,
+    check: (path) => saver.check(path),
+    submit: (path, force) => `saved ${what} to ${path} (${saver.write(path, documentLadderText(doc, [scope]), force)} bytes)`,
   });
   return { type: 'prompt', prompt };
 }

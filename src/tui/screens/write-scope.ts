@@ -1,0 +1,46 @@
+/**
+ * The `w` key: what it writes (the selected session, connection or message) on each screen, and the writer the
+ * command line offers (it reads the capture files again, as `-w` does). The file name is asked by file-prompt.ts.
+ */
+import type { JsonDocument } from '../../export/json-types.js';
+import type { WriteScope } from '../../export/frame-selection.js';
+import { indexDocument } from '../../format/doc-index.js';
+import { DetailView } from './detail-view.js';
+import { LadderView } from './ladder-view.js';
+import { ListView } from './list-view.js';
+import type { View, ViewContext } from './view.js';
+
+/** What the viewer's caller offers for `w`: undefined when the capture cannot be read again (a pipe, live). */
+export interface CaptureWriter {
+  exists(path: string): boolean;
+  /** Writes the scope's frames; resolves with the line for the status bar (the result, or the error). */
+  write(doc: JsonDocument, scope: WriteScope, path: string, force: boolean): Promise<string>;
+}
+
+/** What `w` writes on this screen: the list's selected row, the ladder's session, the detail's message. */
+export function writeScopeOf(view: View, ctx: ViewContext): WriteScope | undefined {
+  if (view instanceof ListView) {
+    const rows = view.visibleRows(ctx);
+    const r = rows[view.cursor];
+    if (r === undefined) return undefined;
+    return r.scope.kind === 'session' ? { kind: 'session', session: r.scope.session } : { kind: 'connection', connection: r.scope.connection };
+  }
+  if (view instanceof DetailView) {
+    const t = view.target;
+    const message = t.kind === 'message' ? t.message : t.kind === 'transaction' ? (indexDocument(ctx.doc).transaction(t.transaction)?.message ?? null) : null;
+    if (message !== null) return { kind: 'message', message };
+    const s = view.scope;
+    if (s === undefined) return undefined;
+    return s.kind === 'session' ? { kind: 'session', session: s.session } : { kind: 'connection', connection: s.connection };
+  }
+  if (view instanceof LadderView) {
+    const s = view.scope;
+    return s.kind === 'session' ? { kind: 'session', session: s.session } : { kind: 'connection', connection: s.connection };
+  }
+  return undefined;
+}
+
+/** How the prompt names a scope: `session 0`, `connection 3`, `message 12`. */
+export function scopeName(scope: WriteScope): string {
+  return scope.kind === 'session' ? `session ${scope.session}` : scope.kind === 'connection' ? `connection ${scope.connection}` : `message ${scope.message}`;
+}
