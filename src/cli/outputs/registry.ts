@@ -1,13 +1,14 @@
 /** Every output of the command line, in the order their options are listed in --help. */
 import { CliError, EXIT_USAGE } from '../errors.js';
 import { extractOutput } from './extract.js';
+import { htmlOutput } from './html.js';
 import { jsonOutput } from './json.js';
 import { ndjsonOutput } from './ndjson.js';
 import type { Output } from './output.js';
 import { summaryOutput } from './summary.js';
 import { tuiOutput } from './tui.js';
 
-export const OUTPUTS: ReadonlyArray<Output<unknown>> = [jsonOutput, ndjsonOutput, summaryOutput, extractOutput, tuiOutput];
+export const OUTPUTS: ReadonlyArray<Output<unknown>> = [jsonOutput, ndjsonOutput, summaryOutput, extractOutput, htmlOutput, tuiOutput];
 
 /** One output the command line asked for, with its argument. */
 export interface ChosenOutput {
