@@ -137,7 +137,7 @@ export function reportMain(): void {
     const st = (state[id] ??= { open: {}, page: 0 });
     const v = ladderSvg(d, st.open, st.page, PER_PAGE);
     st.page = v.page;
-    const folds = d.r.some((r) => r.c !== undefined);
+    const folds = d.r.some((r) => r.k !== undefined);
     let bar = '<div class="pager">';
     if (folds) bar += '<button data-act="unfold">unfold all</button><button data-act="fold">fold all</button> ';
     if (v.pages > 1) bar += `<button data-act="prev"${v.page === 0 ? ' disabled' : ''}>‹ earlier</button><button data-act="next"${v.page >= v.pages - 1 ? ' disabled' : ''}>later ›</button> `;
@@ -168,7 +168,7 @@ export function reportMain(): void {
       if (btn !== null) {
         const act = btn.getAttribute('data-act');
         const d = data<LadderData>(`ladder-${box.id}`);
-        if (act === 'unfold' && d !== undefined) for (const r of d.r) if (r.c !== undefined) st.open[r.k] = true;
+        if (act === 'unfold' && d !== undefined) for (const r of d.r) if (r.k !== undefined) st.open[r.k] = true;
         if (act === 'fold') st.open = {};
         if (act === 'prev') st.page--;
         if (act === 'next') st.page++;
@@ -249,7 +249,7 @@ export function reportMain(): void {
     if (m[2] !== undefined) {
       const d = data<LadderData>(`ladder-${id}`);
       const st = (state[id] ??= { open: {}, page: 0 });
-      if (d !== undefined) for (const r of d.r) if (r.c !== undefined) st.open[r.k] = true;
+      if (d !== undefined) for (const r of d.r) if (r.k !== undefined) st.open[r.k] = true;
     }
     box.open = true;
     drawLadder(box);

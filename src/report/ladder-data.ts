@@ -16,10 +16,6 @@ function segments(l: Line): Array<[string, string]> {
   return l.map((s) => [s.text, s.style ?? '']);
 }
 
-function txText(t: JsonTransaction): string {
-  return `${t.method ?? '?'} ${t.transactionId} on connection ${t.connection} (${t.from} → ${t.to})`;
-}
-
 function rttText(t: JsonTransaction): string {
   if (t.rttMs !== null) return `RTT ${fmtMs(t.rttMs)}`;
   if (t.state === 'unanswered') return 'no response';
@@ -27,14 +23,14 @@ function rttText(t: JsonTransaction): string {
   return t.response === null ? 'no response' : 'request not seen';
 }
 
+/** Hover text: short, since a long capture has tens of thousands of rows. */
 function hover(ix: DocIndex, e: LadderEntry): string {
   const target = e.target;
-  if (target.kind === 'sip') return `SIP, frame ${target.frame} at ${e.at.time}`;
+  if (target.kind === 'sip') return `SIP · frame ${target.frame}`;
   if (target.kind === 'transaction') {
     const t = ix.transaction(target.transaction);
     if (t === undefined) return `frame ${e.at.frame}`;
-    const part = target.part === 'request' ? 'request' : `response ${t.response?.status ?? ''}`.trim();
-    return `${txText(t)}\n${part}, frame ${e.at.frame} at ${e.at.time}\n${rttText(t)}`;
+    return `${t.method ?? '?'} ${t.transactionId} · conn ${t.connection} · frame ${e.at.frame} · ${rttText(t)}`;
   }
   const m = ix.message(target.message);
   const rtts: number[] = [];
@@ -45,33 +41,34 @@ function hover(ix: DocIndex, e: LadderEntry): string {
     if (t.method === 'SEND') sends++;
     if (t.rttMs !== null) rtts.push(t.rttMs);
   }
-  const lines = [`message ${m?.messageId ?? target.message}: ${sends} chunk${sends === 1 ? '' : 's'}, ${e.transactions.length} transaction${e.transactions.length === 1 ? '' : 's'}`];
-  lines.push(`first frame ${e.at.frame} at ${e.at.time}`);
+  const parts = [`${m?.messageId ?? target.message}`, `${sends} chunk${sends === 1 ? '' : 's'}`, `frame ${e.at.frame}`];
   if (rtts.length > 0) {
     const min = rtts.reduce((a, b) => Math.min(a, b));
     const max = rtts.reduce((a, b) => Math.max(a, b));
-    lines.push(rtts.length === 1 ? `RTT ${fmtMs(min)}` : `RTT ${fmtMs(min)} … ${fmtMs(max)} (${rtts.length} responses)`);
-  } else lines.push('no response');
-  if (m !== undefined) lines.push(`delivery ${m.delivery.state}${m.delivery.code === null ? '' : ` ${m.delivery.code}`}${m.delivery.latencyMs === null ? '' : ` in ${fmtMs(m.delivery.latencyMs)}`}`);
-  lines.push('click to unfold the chunks');
-  return lines.join('\n');
+    parts.push(min === max ? `RTT ${fmtMs(min)}` : `RTT ${fmtMs(min)} … ${fmtMs(max)}`);
+  } else parts.push('no response');
+  if (m !== undefined) parts.push(`${m.delivery.state}${m.delivery.code === null ? '' : ` ${m.delivery.code}`}${m.delivery.latencyMs === null ? '' : ` in ${fmtMs(m.delivery.latencyMs)}`}`);
+  return parts.join(' · ');
 }
 
-function rowData(ix: DocIndex, e: LadderEntry): LadderRowData {
+function rowData(ix: DocIndex, e: LadderEntry, base: number): LadderRowData {
   const r: LadderRowData = {
-    k: e.key,
     t: clockTime(e.at.time),
-    e: e.at.epoch,
+    e: Math.round((e.at.epoch - base) * 1e6),
     n: e.at.frame,
     f: e.from,
     o: e.to,
     l: segments(e.label),
-    x: e.fail ? 1 : 0,
-    s: e.sip ? 2 : e.folded ? 1 : 0,
     h: hover(ix, e),
     q: e.transactions,
   };
-  if (e.expandable) r.c = e.children.map((c) => rowData(ix, c));
+  if (e.fail) r.x = 1;
+  if (e.sip) r.s = 2;
+  else if (e.folded) r.s = 1;
+  if (e.expandable) {
+    r.k = e.key;
+    r.c = e.children.map((c) => rowData(ix, c, base));
+  }
   return r;
 }
 
@@ -79,6 +76,7 @@ function rowData(ix: DocIndex, e: LadderEntry): LadderRowData {
 export function ladderData(doc: JsonDocument, scope: Scope): LadderData {
   const ix = indexDocument(doc);
   const l = buildLadder(doc, scope);
+  const base = Math.floor(l.entries[0]?.at.epoch ?? 0);
   const sip: Array<[string, string, string]> = [];
   const s = scope.kind === 'session' ? ix.session(scope.session) : undefined;
   const d = s?.sip === null || s?.sip === undefined ? undefined : ix.dialog(s.sip.dialog);
@@ -94,8 +92,9 @@ export function ladderData(doc: JsonDocument, scope: Scope): LadderData {
   return {
     id: scope.kind === 'session' ? `session-${scope.session}` : `connection-${scope.connection}`,
     title: l.title,
+    b: base,
     p: l.participants.map((p) => ({ s: p.short, l: p.label, k: p.kind })),
-    r: l.entries.map((e) => rowData(ix, e)),
+    r: l.entries.map((e) => rowData(ix, e, base)),
     sip,
   };
 }

@@ -34,7 +34,7 @@ export function ladderRows(d: LadderData, open: Readonly<Record<string, boolean>
   const out: DrawnRow[] = [];
   let opened = false;
   for (const r of d.r) {
-    const isOpen = r.c !== undefined && open[r.k] === true;
+    const isOpen = r.c !== undefined && r.k !== undefined && open[r.k] === true;
     out.push({ row: r, depth: 0, open: isOpen });
     if (isOpen && r.c !== undefined) {
       opened = true;
@@ -87,8 +87,10 @@ export function ladderSvg(d: LadderData, open: Readonly<Record<string, boolean>>
     const r = dr.row;
     const y = top + i * ROW_H + ROW_H / 2;
     const cls = ['arrow', r.x === 1 ? 'fail' : 'ok', r.s === 1 ? 'folded' : r.s === 2 ? 'sip' : 'plain', dr.depth === 1 ? 'child' : ''].join(' ').trim();
-    const fold = r.c !== undefined ? ` data-fold="${escapeHtml(r.k)}" tabindex="0" role="button" aria-expanded="${dr.open ? 'true' : 'false'}"` : '';
-    o.push(`<g class="${cls}" data-tx="${r.q.join(' ')}"${fold}><title>${escapeHtml(r.h)}</title>`);
+    const foldable = r.c !== undefined && r.k !== undefined;
+    const fold = foldable ? ` data-fold="${escapeHtml(r.k ?? '')}" tabindex="0" role="button" aria-expanded="${dr.open ? 'true' : 'false'}"` : '';
+    const title = foldable ? `${r.h}\n(click to ${dr.open ? 'fold' : 'unfold'} the chunks)` : r.h;
+    o.push(`<g class="${cls}" data-tx="${r.q.join(' ')}"${fold}><title>${escapeHtml(title)}</title>`);
     o.push(`<rect class="hit" x="0" y="${y - ROW_H / 2}" width="${width}" height="${ROW_H}"/>`);
     o.push(`<text class="time" x="6" y="${y + 4}">${escapeHtml(r.t)}</text>`);
     const x1 = xOf(r.f);
@@ -106,7 +108,7 @@ export function ladderSvg(d: LadderData, open: Readonly<Record<string, boolean>>
       o.push(`<path class="head" d="M${x2} ${y} L${end} ${y - 5} L${end} ${y + 5} Z"/>`);
     }
     let label = '';
-    if (r.c !== undefined) label += `<tspan class="fold">${dr.open ? '▾ ' : '▸ '}</tspan>`;
+    if (foldable) label += `<tspan class="fold">${dr.open ? '▾ ' : '▸ '}</tspan>`;
     else if (dr.depth === 1) label += '<tspan class="dim">  ↳ </tspan>';
     for (const s of r.l) label += s[1] === '' ? `<tspan>${escapeHtml(s[0])}</tspan>` : `<tspan class="st-${escapeHtml(s[1])}">${escapeHtml(s[0])}</tspan>`;
     o.push(`<text class="label" x="${labelX}" y="${y + 4}">${label}</text></g>`);

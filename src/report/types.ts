@@ -27,11 +27,11 @@ export interface LadderParticipant {
 }
 
 export interface LadderRowData {
-  /** Key (unique in the ladder): what a fold is opened by. */
-  k: string;
+  /** Key of a folded message leg (unique in the ladder): what a fold is opened by. */
+  k?: string;
   /** Clock time (UTC). */
   t: string;
-  /** Epoch seconds and frame: the order rows are shown in. */
+  /** Microseconds since the ladder's base time, and the frame: the order rows are shown in. */
   e: number;
   n: number;
   /** From and to column. */
@@ -39,11 +39,11 @@ export interface LadderRowData {
   o: number;
   /** Label: segments of text and style (`''`, `fail`, `ok`, `warn`, `dim`, `head`, `sip`). */
   l: Array<[string, string]>;
-  /** 1 when the request/response or message failed (non-2xx, aborted, cut). */
-  x: 0 | 1;
-  /** 0 a request or response, 1 a folded message leg, 2 SIP. */
-  s: 0 | 1 | 2;
-  /** Hover text (round-trip times, frames). */
+  /** 1 when the request/response or message failed (non-2xx, aborted, cut); absent otherwise. */
+  x?: 1;
+  /** 1 a folded message leg, 2 SIP; absent for a request or response. */
+  s?: 1 | 2;
+  /** Hover text (transaction, frame, round-trip time). */
   h: string;
   /** Transactions the arrow stands for. */
   q: number[];
@@ -56,6 +56,8 @@ export interface LadderData {
   /** `session-3`, `connection-1`. */
   id: string;
   title: string;
+  /** Epoch seconds the rows' times count from. */
+  b: number;
   p: LadderParticipant[];
   r: LadderRowData[];
   /** Lines of the SIP dialog: [key, value, style]. */
