@@ -144,7 +144,7 @@ export function reportMain(): void {
     bar += `<span class="pos">${escapeHtml(pos(v.page * PER_PAGE, Math.min(PER_PAGE, v.rows - v.page * PER_PAGE), v.rows, 'rows'))}</span></div>`;
     let sip = '';
     if (d.sip.length > 0) {
-      sip = '<h4>SIP dialog</h4><table class="kv sip">';
+      sip = '<table class="kv sip">';
       for (const [k, val, cls] of d.sip) {
         sip += k === '' && cls === 'head' ? `<tr><th colspan="2">${escapeHtml(val)}</th></tr>` : `<tr><td class="dim">${escapeHtml(k)}</td><td${cls === '' ? '' : ` class="${escapeHtml(cls)}"`}>${escapeHtml(val)}</td></tr>`;
       }

@@ -8,8 +8,8 @@ const names = (o: Record<string, unknown>, tty = false): string[] => chooseOutpu
 
 describe('output registry', () => {
   it('lists each output once, with its options', () => {
-    expect(OUTPUTS.map((o) => o.name)).toEqual(['json', 'ndjson', 'summary', 'extract', 'tui']);
-    expect(OUTPUTS.flatMap((o) => o.options.map((x) => x.flags))).toEqual(['--json [file]', '--ndjson', '--summary', '--extract <dir>', '--tui']);
+    expect(OUTPUTS.map((o) => o.name)).toEqual(['json', 'ndjson', 'summary', 'extract', 'html', 'tui']);
+    expect(OUTPUTS.flatMap((o) => o.options.map((x) => x.flags))).toEqual(['--json [file]', '--ndjson', '--summary', '--extract <dir>', '--html <file>', '--tui']);
   });
 
   it('chooses the asked outputs, or the TUI on a terminal and the summary elsewhere', () => {
@@ -20,6 +20,8 @@ describe('output registry', () => {
     expect(chooseOutputs({ json: 'out.json' }, false)[0]?.output.target?.('out.json')).toBe('out.json');
     expect(names({ extract: 'dir' }, true)).toEqual(['extract']);
     expect(names({ ndjson: true, extract: 'dir' })).toEqual(['ndjson', 'extract']);
+    expect(names({ html: 'r.html' }, true)).toEqual(['html']);
+    expect(names({ summary: true, html: 'r.html' })).toEqual(['summary', 'html']);
   });
 
   it('refuses two primary outputs with one line naming them', () => {
@@ -31,7 +33,7 @@ describe('output registry', () => {
 
   it('keeps bodies only for extraction and hashes for all but the summary', () => {
     const keeps = Object.fromEntries(OUTPUTS.map((o) => [o.name, `${o.keeps.bodies ? 'B' : '-'}${o.keeps.hashes ? 'H' : '-'}`]));
-    expect(keeps).toEqual({ json: '-H', ndjson: '-H', summary: '--', extract: 'BH', tui: '-H' });
+    expect(keeps).toEqual({ json: '-H', ndjson: '-H', summary: '--', extract: 'BH', html: '--', tui: '-H' });
   });
 
   it('every output option is in --help', () => {
