@@ -22,7 +22,7 @@ export function tableRowsHtml(t: TableData, rows: readonly Row[], from: number, 
     o.push(r[0] === '' ? '<tr>' : `<tr class="${escapeHtml(r[0])}">`);
     for (let j = 1; j < r.length; j++) {
       const c: Cell | undefined = r[j];
-      const num = t.numeric.indexOf(j - 1) >= 0 ? ' class="num"' : t.wrap.indexOf(j - 1) >= 0 ? '' : ' class="nw"';
+      const num = t.numeric.indexOf(j - 1) >= 0 ? ' class="num"' : t.wrap.indexOf(j - 1) >= 0 ? ' class="w"' : ' class="nw"';
       if (c === undefined || c === null) o.push(`<td${num}></td>`);
       else if (typeof c === 'string' || typeof c === 'number') o.push(`<td${num}>${escapeHtml(String(c))}</td>`);
       else {

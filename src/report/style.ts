@@ -22,6 +22,7 @@ table.grid tr.row-fail { background: #fdf3f3; }
 table.grid tr.row-warn td:first-child { box-shadow: inset 3px 0 0 var(--warn); }
 table.grid tr.row-group td { background: var(--alt); font-weight: 600; }
 td.nw { white-space: nowrap; }
+td.w { min-width: 12em; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.kv td { padding: 2px 14px 2px 0; vertical-align: top; overflow-wrap: anywhere; }
 table.kv td:first-child { color: var(--dim); white-space: nowrap; }

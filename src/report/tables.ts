@@ -82,7 +82,7 @@ export function messageTable(doc: JsonDocument): TableData {
   return {
     columns: ['#', 'Session', 'First', 'Message-ID', 'From → To', 'Content-Type', 'Size', 'Chunks', 'Hops', 'State', 'Delivery', 'Latency', 'Txs', 'Preview'],
     numeric: [0, 6, 7, 8, 11, 12],
-    wrap: [3, 4, 5, 10, 13],
+    wrap: [4, 5, 9, 10, 13],
     rows,
   };
 }
