@@ -86,6 +86,7 @@ export function reportMain(): void {
     total === 0 ? `no ${what}` : `${from + 1}–${from + shown} of ${total} ${what}`;
 
   // Tables: a page of rows at a time, with a filter on the rows' text.
+  const tables: Record<string, (page: number) => void> = {};
   each(doc.querySelectorAll('[data-table]'), (box) => {
     const name = box.getAttribute('data-table') ?? '';
     const size = Number(box.getAttribute('data-page-size') ?? '200');
@@ -114,6 +115,11 @@ export function reportMain(): void {
         draw();
       });
     });
+    tables[name] = (p: number): void => {
+      page = p;
+      draw();
+      box.scrollIntoView();
+    };
     if (input !== null) {
       input.addEventListener('input', () => {
         const t = data<TableData>(`data-${name}`);
@@ -232,8 +238,15 @@ export function reportMain(): void {
   }
 
   // `#session-3` opens that diagram (`#session-3/unfold` with every message unfolded); `#open=session-3`
-  // opens it without scrolling there.
+  // opens it without scrolling there; `#messages/3` shows page 3 of that table.
   const follow = (scroll: boolean): void => {
+    // `#messages/3`: page 3 of the messages table.
+    const t = /^#([a-z]+)\/([0-9]+)$/.exec(g.location.hash);
+    const go = t === null ? undefined : tables[t[1] ?? ''];
+    if (t !== null && go !== undefined) {
+      go(Number(t[2]) - 1);
+      return;
+    }
     const m = /^#(?:open=)?((?:session|connection)-[0-9]+)(\/unfold)?$/.exec(g.location.hash);
     if (m === null || m[1] === undefined) return;
     const id = m[1];

@@ -40,5 +40,11 @@ describe('report of 10,000 messages', () => {
     expect(arrows).toBeGreaterThan(0);
     expect(arrows).toBeLessThanOrEqual(400);
     expect(open).toMatch(/1–400 of 10000 rows/);
+    // A later page of the messages table, drawn by the page's script from the embedded rows.
+    const page = dumpDom(html, '#messages/3');
+    expect(page).toMatch(/401–600 of 10000 messages/);
+    expect(page).toMatch(/<tr><td class="num">400<\/td>/);
+    expect(page).not.toMatch(/<tr><td class="num">399<\/td>/);
+    expect(count(page, /<tr[ >]/)).toBeLessThan(2000);
   }, 180_000);
 });
