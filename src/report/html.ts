@@ -53,6 +53,8 @@ function pagedTable(write: (s: string) => void, name: string, what: string, t: T
 /** Writes the report page through `write`; returns what it shows. */
 export function writeHtmlReport(doc: JsonDocument, write: (s: string) => void, opts: ReportOptions = {}): ReportCounts {
   const script = clientScript();
+  // The script's own text must not end its element early (nor enter the parser's escaped states).
+  if (/<\/script|<!--/i.test(script)) throw new Error('the report script contains </script or <!--');
   const css = REPORT_CSS;
   const csp = `default-src 'none'; script-src ${hash(script)}; style-src ${hash(css)}; img-src 'none'; base-uri 'none'; form-action 'none'`;
   const files = doc.capture.files.join(', ');

@@ -101,4 +101,13 @@ describe('SVG ladder', () => {
     expect(svg).toMatch(/<g class="arrow fail folded"(?:(?!<\/g>).)*✗ 481/);
     expect(svg).toMatch(/<g class="arrow fail folded"(?:(?!<\/g>).)*✗ 415/);
   });
+
+  it.skipIf(!HAVE_CORPUS)('draws a response cut before its end-line red (relay_abort_fail, the 423 of connection 1)', async () => {
+    const { doc } = await built(corpusFile('relay_abort_fail.pcap'));
+    const d = ladderData(doc, { kind: 'connection', connection: 1 });
+    const row = d.r.find((r) => r.l.some(([t]) => t.includes('(cut)')));
+    expect(row?.l.map(([t]) => t).join('')).toMatch(/^423 .*\(cut\)/);
+    expect(row?.x).toBe(1);
+    expect(ladderSvg(d, {}, 0, 100).svg).toMatch(/<g class="arrow fail plain"(?:(?!<\/g>).)*423 /);
+  });
 });
