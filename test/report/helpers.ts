@@ -50,13 +50,19 @@ function withProfile<T>(f: (profile: string) => T): T {
   }
 }
 
-/** The DOM of a page after its scripts ran (`hash` like `#session-0`). */
+/**
+ * The DOM of a page after its scripts ran (`hash` like `#session-0`). The page's console is logged to stderr:
+ * an uncaught error or a Content-Security-Policy refusal fails the call.
+ */
 export function dumpDom(file: string, hash = ''): string {
   const bin = chromium();
   if (bin === undefined) throw new Error('no chromium');
   return withProfile((profile) => {
-    const r = spawnSync(bin, [...chromiumArgs(profile), '--dump-dom', `${pathToFileURL(file).href}${hash}`], { encoding: 'utf8', maxBuffer: 512 << 20, timeout: 120_000 });
+    const args = [...chromiumArgs(profile), '--enable-logging=stderr', '--v=0', '--dump-dom', `${pathToFileURL(file).href}${hash}`];
+    const r = spawnSync(bin, args, { encoding: 'utf8', maxBuffer: 512 << 20, timeout: 120_000 });
     if (r.status !== 0) throw new Error(`chromium exited ${r.status}: ${r.stderr.slice(-2000)}`);
+    const bad = r.stderr.split('\n').filter((l) => /CONSOLE.*(Uncaught|Refused to|Content Security Policy)/i.test(l));
+    if (bad.length > 0) throw new Error(`the page logged errors:\n${bad.join('\n')}`);
     return r.stdout;
   });
 }
