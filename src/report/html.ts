@@ -85,7 +85,9 @@ export function writeHtmlReport(doc: JsonDocument, write: (s: string) => void, o
   write(`<section id="diagrams"><h2>Sequence diagrams</h2><p class="dim">Open a session to draw it. A double arrow is a message's chunks on one hop (click it to unfold them); red is a failure (a response ≥ 300, a failure REPORT, an aborted message, a cut frame); hover an arrow for its frames and round-trip time.</p>`);
   write('<noscript><p class="warn">The diagrams and the further table pages are drawn by the page\'s script (JavaScript is off): the first page of each table is shown.</p></noscript>');
   write(`<div id="ladders" data-page-size="${LADDER_LIST_PAGE}">`);
-  if (list.length > LADDER_LIST_PAGE) write('<div class="pager list-pager"><button data-act="prev" disabled>‹</button><button data-act="next">›</button><span class="list-pos"></span></div>');
+  if (list.length > LADDER_LIST_PAGE) {
+    write(`<div class="pager list-pager"><button data-act="prev" disabled>‹</button><button data-act="next">›</button><span class="list-pos">1–${LADDER_LIST_PAGE} of ${list.length} diagrams</span></div>`);
+  }
   write('<div class="items">');
   for (const [id, text, cls] of list.slice(0, LADDER_LIST_PAGE)) {
     write(`<details class="ladder" id="${id}" data-ladder=""><summary${cls === '' ? '' : ` class="${cls}"`}>${escapeHtml(text)}</summary><div class="diagram"></div></details>`);
