@@ -64,7 +64,6 @@ export function reportMain(): void {
   interface Doc {
     getElementById(id: string): El | null;
     querySelectorAll(s: string): ArrayLike<El>;
-    createElement(tag: string): El;
   }
   const g = globalThis as unknown as { document: Doc; location: { hash: string }; addEventListener(t: string, f: () => void): void };
   const doc = g.document;
