@@ -8,6 +8,9 @@
 //   at run time) and is loaded from node_modules by the TUI only.
 // - The TUI is imported dynamically by src/cli/outputs/tui.ts: with splitting it is a chunk of its own,
 //   read only when the viewer opens (with blessed behind it); code shared by both is a third chunk.
+// - The HTML report (src/report) is imported dynamically by src/cli/outputs/html.ts: a chunk read only by --html.
+//   Its page script is made from its functions' source text, so the names esbuild gives them must stay
+//   consistent inside that chunk (test/report/cli.test.ts checks the script of a report the bundle wrote).
 // - dist/bundle/ is two levels below the package root, like dist/cli/ and dist/export/: the
 //   `new URL('../../package.json', import.meta.url)` reads in src/cli/version.ts and src/export/json.ts and
 //   createRequire(import.meta.url) in src/format/text-width.ts resolve the same from the bundle.

@@ -8,8 +8,8 @@ const names = (o: Record<string, unknown>, tty = false): string[] => chooseOutpu
 
 describe('output registry', () => {
   it('lists each output once, with its options', () => {
-    expect(OUTPUTS.map((o) => o.name)).toEqual(['json', 'ndjson', 'summary', 'extract', 'write', 'tui', 'ladder', 'csv']);
-    expect(OUTPUTS.flatMap((o) => o.options.map((x) => x.flags))).toEqual(['--json [file]', '--ndjson', '--summary', '--extract <dir>', '-w, --write <file>', '--tui', '--ladder [file]', '--csv <kind[=file]>']);
+    expect(OUTPUTS.map((o) => o.name)).toEqual(['json', 'ndjson', 'summary', 'extract', 'write', 'html', 'tui', 'ladder', 'csv']);
+    expect(OUTPUTS.flatMap((o) => o.options.map((x) => x.flags))).toEqual(['--json [file]', '--ndjson', '--summary', '--extract <dir>', '-w, --write <file>', '--html <file>', '--tui', '--ladder [file]', '--csv <kind[=file]>']);
   });
 
   it('chooses the asked outputs, or the TUI on a terminal and the summary elsewhere', () => {
@@ -20,6 +20,8 @@ describe('output registry', () => {
     expect(chooseOutputs({ json: 'out.json' }, false)[0]?.output.target?.('out.json')).toBe('out.json');
     expect(names({ extract: 'dir' }, true)).toEqual(['extract']);
     expect(names({ ndjson: true, extract: 'dir' })).toEqual(['ndjson', 'extract']);
+    expect(names({ html: 'r.html' }, true)).toEqual(['html']);
+    expect(names({ summary: true, html: 'r.html' })).toEqual(['summary', 'html']);
   });
 
   it('refuses two primary outputs with one line naming them', () => {
@@ -31,7 +33,7 @@ describe('output registry', () => {
 
   it('keeps bodies only for extraction and hashes for all but the summary and the ladder', () => {
     const keeps = Object.fromEntries(OUTPUTS.map((o) => [o.name, `${o.keeps.bodies ? 'B' : '-'}${o.keeps.hashes ? 'H' : '-'}`]));
-    expect(keeps).toEqual({ json: '-H', ndjson: '-H', summary: '--', extract: 'BH', write: '--', tui: '-H', ladder: '--', csv: '-H' });
+    expect(keeps).toEqual({ json: '-H', ndjson: '-H', summary: '--', extract: 'BH', write: '--', html: '--', tui: '-H', ladder: '--', csv: '-H' });
   });
 
   it('every output option is in --help', () => {

@@ -2,6 +2,7 @@
 import { CliError, EXIT_USAGE } from '../errors.js';
 import { csvOutput } from './csv.js';
 import { extractOutput } from './extract.js';
+import { htmlOutput } from './html.js';
 import { jsonOutput } from './json.js';
 import { ladderOutput } from './ladder.js';
 import { ndjsonOutput } from './ndjson.js';
@@ -10,7 +11,7 @@ import { summaryOutput } from './summary.js';
 import { tuiOutput } from './tui.js';
 import { writeOutput } from './write.js';
 
-export const OUTPUTS: ReadonlyArray<Output<unknown>> = [jsonOutput, ndjsonOutput, summaryOutput, extractOutput, writeOutput, tuiOutput, ladderOutput, csvOutput];
+export const OUTPUTS: ReadonlyArray<Output<unknown>> = [jsonOutput, ndjsonOutput, summaryOutput, extractOutput, writeOutput, htmlOutput, tuiOutput, ladderOutput, csvOutput];
 
 /** One output the command line asked for, with its argument. */
 export interface ChosenOutput {
