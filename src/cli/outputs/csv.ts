@@ -33,7 +33,7 @@ export const csvOutput: Output<CsvRequest> = {
   name: 'csv',
   options: [{ flags: '--csv <kind[=file]>', description: 'write the sessions, messages or transactions as CSV (KIND to stdout, KIND=FILE to a file)' }],
   primary: true,
-  keeps: { bodies: false, hashes: true, transactions: true, previews: true },
+  keeps: { bodies: false, hashes: true, transactions: true, previews: 'text' },
   requested: (o) => (typeof o.csv === 'string' ? parseCsvArgument(o.csv) : undefined),
   check(arg, settings) {
     if (arg.file !== undefined) checkTarget(arg.file, { force: settings.force });

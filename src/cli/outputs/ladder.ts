@@ -13,7 +13,7 @@ export const ladderOutput: Output<string | true> = {
   name: 'ladder',
   options: [{ flags: '--ladder [file]', description: 'write every session ladder as plain text, chunks unfolded (to stdout, or to FILE)' }],
   primary: true,
-  keeps: { bodies: false, hashes: false, transactions: true, previews: true },
+  keeps: { bodies: false, hashes: false, transactions: true, previews: 'text' },
   requested: (o) => (typeof o.ladder === 'string' || o.ladder === true ? o.ladder : undefined),
   check(arg, settings) {
     if (typeof arg === 'string') checkTarget(arg, { force: settings.force });
