@@ -5,12 +5,14 @@
  */
 import { buildJsonDocument } from '../../export/json.js';
 import { filterDocument } from '../../export/filter.js';
-import { CSV_KINDS, writeCsv, type CsvKind } from '../../export/csv.js';
-import { schemaObject } from '../../export/schema-file.js';
+import type { CsvKind } from '../../export/csv.js';
 import { escapeText } from '../../util/escape.js';
 import { CliError, EXIT_USAGE } from '../errors.js';
 import { checkTarget, OutputFile } from '../output-file.js';
 import type { Output } from './output.js';
+
+/** export/csv.ts's kinds (that module and the schema file are loaded only when CSV is written). */
+const CSV_KINDS: readonly CsvKind[] = ['sessions', 'messages', 'transactions'];
 
 export interface CsvRequest {
   kind: CsvKind;
@@ -38,7 +40,8 @@ export const csvOutput: Output<CsvRequest> = {
   check(arg, settings) {
     if (arg.file !== undefined) checkTarget(arg.file, { force: settings.force });
   },
-  write(view, arg, sink, settings) {
+  async write(view, arg, sink, settings) {
+    const [{ writeCsv }, { schemaObject }] = await Promise.all([import('../../export/csv.js'), import('../../export/schema-file.js')]);
     const doc = filterDocument(buildJsonDocument(view), settings.filter);
     const schema = schemaObject();
     if (arg.file === undefined) {

@@ -1,7 +1,5 @@
 /** `-w FILE`: the frames of what the filters select, as pcapng (or classic pcap), TLS secrets included. */
 import { buildJsonDocument } from '../../export/json.js';
-import { selectionOfFilter } from '../../export/frame-selection.js';
-import { writeResultText, writeSelectedFrames } from '../capture-write.js';
 import { CliError, EXIT_USAGE } from '../errors.js';
 import { checkTarget } from '../output-file.js';
 import type { Output } from './output.js';
@@ -25,6 +23,8 @@ export const writeOutput: Output<string> = {
   async write(view, path, sink, settings) {
     const access = settings.capture;
     if (access === undefined) throw new CliError('-w needs capture files, not standard input or a live interface', EXIT_USAGE);
+    // Loaded only when frames are written.
+    const [{ selectionOfFilter }, { writeResultText, writeSelectedFrames }] = await Promise.all([import('../../export/frame-selection.js'), import('../capture-write.js')]);
     const selection = selectionOfFilter(buildJsonDocument(view), settings.filter);
     const r = await writeSelectedFrames(access, selection, path, { force: settings.force, timestampDigits: view.timestampDigits() });
     for (const w of r.warnings) sink.warn(w);
