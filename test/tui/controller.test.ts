@@ -3,16 +3,13 @@ import type { JsonDocument } from '../../src/export/json-types.js';
 import { lineText } from '../../src/format/line.js';
 import { TuiController, type Frame } from '../../src/tui/screens/controller.js';
 import type { KeyPress } from '../../src/tui/screens/view.js';
-import { built, CHAT, clone, corpusFile, HAVE_CORPUS, syntheticDocument } from './fixtures.js';
+import { built, CHAT, clone, corpusFile, HAVE_CORPUS, syntheticDocument, k, ENTER, ESC } from './fixtures.js';
 
 let chat: JsonDocument;
 beforeAll(async () => {
   chat = (await built(CHAT)).doc;
 });
 
-const k = (name: string, ch?: string): KeyPress => ({ name, ch: ch ?? (name.length === 1 ? name : undefined) });
-const ENTER = k('enter', '\r');
-const ESC = k('escape', '\x1b');
 const DOWN = k('down');
 
 function rows(f: Frame): string[] {

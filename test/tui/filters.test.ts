@@ -13,11 +13,8 @@ import { helpLines } from '../../src/format/help.js';
 import { lineText } from '../../src/format/line.js';
 import { sessionRows } from '../../src/format/session-list.js';
 import { TuiController, type Frame } from '../../src/tui/screens/controller.js';
-import type { KeyPress } from '../../src/tui/screens/view.js';
-import { built, CHAT, corpusFile, HAVE_CORPUS, ROOT } from './fixtures.js';
+import { built, CHAT, corpusFile, HAVE_CORPUS, ROOT, k, ENTER } from './fixtures.js';
 
-const k = (name: string, ch?: string): KeyPress => ({ name, ch: ch ?? (name.length === 1 ? name : undefined) });
-const ENTER = k('enter', '\r');
 
 function rows(f: Frame): string[] {
   return f.rows.map((r) => lineText(r.line));

@@ -10,6 +10,7 @@ import { PassThrough } from 'node:stream';
 import { buildJsonDocument } from '../../src/export/json.js';
 import type { JsonDocument, JsonMessage, JsonSession, JsonTransaction } from '../../src/export/json-types.js';
 import type { Correlator } from '../../src/model/correlator.js';
+import type { KeyPress } from '../../src/tui/screens/view.js';
 import { runCapture } from '../helpers/run-pipeline.js';
 
 export const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -185,3 +186,8 @@ export async function press(term: FakeTerminal, ...keys: string[]): Promise<void
     await tick();
   }
 }
+
+/** A key press as blessed reports it: `k('q')`, `k('enter', '\r')`. */
+export const k = (name: string, ch?: string): KeyPress => ({ name, ch: ch ?? (name.length === 1 ? name : undefined) });
+export const ENTER = k('enter', '\r');
+export const ESC = k('escape', '\x1b');

@@ -13,17 +13,13 @@ import { documentLadderText } from '../../src/format/ladder-text.js';
 import { lineText } from '../../src/format/line.js';
 import { tuiFileSaver } from '../../src/cli/tui-files.js';
 import { TuiController } from '../../src/tui/screens/controller.js';
-import type { KeyPress } from '../../src/tui/screens/view.js';
-import { built, CHAT } from './fixtures.js';
+import { built, CHAT, k, ENTER, ESC } from './fixtures.js';
 
 let chat: JsonDocument;
 beforeAll(async () => {
   chat = (await built(CHAT)).doc;
 });
 
-const k = (name: string, ch?: string): KeyPress => ({ name, ch: ch ?? (name.length === 1 ? name : undefined) });
-const ENTER = k('enter', '\r');
-const ESC = k('escape', '\x1b');
 const W = k('S-w', 'W');
 
 function type(c: TuiController, text: string): void {

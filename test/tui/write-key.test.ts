@@ -7,18 +7,14 @@ import type { JsonDocument } from '../../src/export/json-types.js';
 import { defaultWriteName, selectionOfScope, type WriteScope } from '../../src/export/frame-selection.js';
 import { lineText } from '../../src/format/line.js';
 import { TuiController } from '../../src/tui/screens/controller.js';
-import type { KeyPress } from '../../src/tui/screens/view.js';
 import type { CaptureWriter } from '../../src/tui/screens/write-scope.js';
-import { built, CHAT, corpusFile, HAVE_CORPUS } from './fixtures.js';
+import { built, CHAT, corpusFile, HAVE_CORPUS, k, ENTER, ESC } from './fixtures.js';
 
 let chat: JsonDocument;
 beforeAll(async () => {
   chat = (await built(CHAT)).doc;
 });
 
-const k = (name: string, ch?: string): KeyPress => ({ name, ch: ch ?? (name.length === 1 ? name : undefined) });
-const ENTER = k('enter', '\r');
-const ESC = k('escape', '\x1b');
 
 interface Call {
   scope: WriteScope;
