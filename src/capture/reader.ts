@@ -4,7 +4,7 @@
  */
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { zlib } from '../util/builtins.js';
 import type { CaptureInfo, CaptureReaderOptions, CaptureRecord } from './types.js';
 import { CaptureError } from './errors.js';
 import { CAPTURE_GZIP_CORRUPT } from './codes.js';
@@ -171,7 +171,7 @@ export async function openCapture(source: string | NodeJS.ReadableStream | Reada
   let input: ChunkIterator;
   let cap = Infinity;
   if (compressed) {
-    const gunzip = createGunzip();
+    const gunzip = zlib().createGunzip();
     pipeline(Readable.from(prepend(head, raw)), gunzip, () => {
       // errors surface through the gunzip iterator
     });

@@ -1,5 +1,4 @@
-import { PerformanceObserver } from 'node:perf_hooks';
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { perfHooks, v8 } from '../util/builtins.js';
 
 /** New-space size (V8's `new_space` space_size) at which its growth is stopped. */
 const YOUNG_GENERATION_BYTES = 4 * 1024 * 1024;
@@ -16,7 +15,8 @@ const YOUNG_GENERATION_BYTES = 4 * 1024 * 1024;
 export function keepYoungGenerationSmall(): void {
   const major = Number(process.versions.v8.split('.')[0]);
   if (major !== 11 && major !== 12) return;
-  const observer = new PerformanceObserver(() => {
+  const { getHeapSpaceStatistics, setFlagsFromString } = v8();
+  const observer = new (perfHooks().PerformanceObserver)(() => {
     const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
     if (young !== undefined && young.space_size >= YOUNG_GENERATION_BYTES) {
       setFlagsFromString('--semi-space-growth-factor=1');

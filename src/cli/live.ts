@@ -1,4 +1,5 @@
-import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
+import { childProcess } from '../util/builtins.js';
 import type { Readable } from 'node:stream';
 import { CliError, EXIT_UNREADABLE } from './errors.js';
 
@@ -17,7 +18,7 @@ export interface LiveCapture {
 }
 
 function onPath(cmd: string): boolean {
-  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+  const r = childProcess().spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
   return r.status === 0;
 }
 
@@ -38,7 +39,7 @@ export function startLive(opts: LiveOptions): LiveCapture {
   const { cmd, args } = captureCommand(opts);
   let child: ChildProcessByStdio<null, Readable, Readable>;
   try {
-    child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = childProcess().spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   } catch {
     throw new CliError(`cannot start ${cmd}: install tcpdump (apt-get install tcpdump) or read a capture file`, EXIT_UNREADABLE);
   }

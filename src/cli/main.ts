@@ -101,7 +101,12 @@ const SAFE_OUTPUT = {
   outputError: (s: string, write: (t: string) => void) => write(s),
 };
 
+/** Captures smaller than this (files) are read before the young generation would grow: no GC tuning then. */
+const TUNE_GC_FROM_BYTES = 16 * 1024 * 1024;
+
 async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalBytes: number | undefined): Promise<number> {
+  // A pipe, a live interface or a large file: hold V8's young generation at a few MiB (heap.ts).
+  if (totalBytes === undefined || totalBytes >= TUNE_GC_FROM_BYTES) keepYoungGenerationSmall();
   const outputs = chooseOutputs(opts as Readonly<Record<string, unknown>>, process.stdout.isTTY === true);
   const keylogs = [...(opts.keylog ?? []), ...keylogFromPreferences(opts.pref ?? [], (m) => new CliError(m, EXIT_USAGE))];
   const filter: FilterOptions = parseFilterOptions(opts);
@@ -215,7 +220,6 @@ function stdinWithInterrupt(): Readable {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  keepYoungGenerationSmall();
   let pending: Promise<number> = Promise.resolve(EXIT_OK);
   const program = buildProgram((p) => (pending = p));
   const debug = argv.includes('--debug');

@@ -1,4 +1,5 @@
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { crypto } from '../util/builtins.js';
 import type { FrameRef } from '../capture/types.js';
 import type { Dir } from '../tcp/types.js';
 import type { EndFlag } from '../msrp/types.js';
@@ -124,10 +125,10 @@ export class Leg {
   }
 
   hash(part: Buffer): void {
-    this.sha256 ??= createHash('sha256');
+    this.sha256 ??= crypto().createHash('sha256');
     this.sha256.update(part);
     if (this.wantSha1) {
-      this.sha1 ??= createHash('sha1');
+      this.sha1 ??= crypto().createHash('sha1');
       this.sha1.update(part);
     }
   }
@@ -151,8 +152,8 @@ export class Leg {
     const t = this.size();
     if (this.hashOk && this.raw256 === undefined && this.sawEnd && t !== null && this.next === t + 1) {
       if (this.coverage.coversAll(1, t)) {
-        this.raw256 = (this.sha256 ?? createHash('sha256')).digest('binary');
-        if (this.wantSha1) this.raw1 = (this.sha1 ?? createHash('sha1')).digest('binary');
+        this.raw256 = (this.sha256 ?? crypto().createHash('sha256')).digest('binary');
+        if (this.wantSha1) this.raw1 = (this.sha1 ?? crypto().createHash('sha1')).digest('binary');
         this.sha256 = undefined;
         this.sha1 = undefined;
       }

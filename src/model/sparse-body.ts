@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../util/builtins.js';
 import { RangeSet } from './ranges.js';
 
 interface Piece {
@@ -53,7 +53,7 @@ export class SparseBody {
   /** Hex digest of positions 1..total when all are stored, else undefined. */
   digest(algorithm: 'sha256' | 'sha1', total: number): string | undefined {
     if (!this.isComplete(total)) return undefined;
-    const h = createHash(algorithm);
+    const h = crypto().createHash(algorithm);
     for (const p of this.list()) {
       if (p.start > total) break;
       const take = Math.min(p.data.length, total - p.start + 1);

@@ -1,4 +1,5 @@
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { crypto } from '../util/builtins.js';
 import type { FrameRef } from '../capture/types.js';
 import { CR, CR_BUF } from './bytes.js';
 
@@ -31,7 +32,7 @@ export class BodyAccumulator {
     this.heldCR = false;
     this.heldRef = undefined;
     this.previewLen = 0;
-    this.hash = this.hashBodies ? createHash('sha256') : undefined;
+    this.hash = this.hashBodies ? crypto().createHash('sha256') : undefined;
   }
 
   /** Releases buf[s..e) as body bytes (a view is handed up), holding back a final CR. */

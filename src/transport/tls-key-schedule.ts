@@ -1,5 +1,5 @@
 /** TLS 1.3 traffic keys from traffic secrets (RFC 8446 sections 7.1 to 7.3); HKDF-Expand per RFC 5869. */
-import { createHmac } from 'node:crypto';
+import { crypto } from '../util/builtins.js';
 import type { CipherSuiteInfo } from './tls-cipher-suites.js';
 import type { DirKeys } from './tls-prf.js';
 
@@ -15,7 +15,7 @@ function hkdfExpand(hash: 'sha256' | 'sha384', prk: Buffer, info: Buffer, length
   let t: Buffer = EMPTY;
   let off = 0;
   for (let i = 1; off < length; i++) {
-    t = createHmac(hash, prk).update(t).update(info).update(Buffer.of(i)).digest();
+    t = crypto().createHmac(hash, prk).update(t).update(info).update(Buffer.of(i)).digest();
     off += t.copy(out, off);
   }
   return out;

@@ -1,5 +1,5 @@
 /** TLS 1.2 PRF (RFC 5246 section 5) and the key block split (RFC 5246 section 6.3, RFC 5288 section 3). */
-import { createHmac } from 'node:crypto';
+import { crypto } from '../util/builtins.js';
 import type { CipherSuiteInfo } from './tls-cipher-suites.js';
 
 /** Keys of one direction of a connection. */
@@ -20,8 +20,8 @@ export function prf12(hash: 'sha256' | 'sha384', secret: Buffer, label: string, 
   let a: Buffer = labelSeed;
   let off = 0;
   while (off < length) {
-    a = createHmac(hash, secret).update(a).digest();
-    off += createHmac(hash, secret).update(a).update(labelSeed).digest().copy(out, off);
+    a = crypto().createHmac(hash, secret).update(a).digest();
+    off += crypto().createHmac(hash, secret).update(a).update(labelSeed).digest().copy(out, off);
   }
   return out;
 }

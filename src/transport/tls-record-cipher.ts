@@ -3,7 +3,7 @@
  * ChaCha20-Poly1305 (RFC 7905), AES-CBC MAC-then-encrypt (RFC 5246 6.2.3.2) and encrypt-then-MAC (RFC 7366);
  * TLS 1.3 AEAD records (RFC 8446 5.2 to 5.4). Every length is checked; a bad record gives ok:false, never a throw.
  */
-import { createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
+import { crypto } from '../util/builtins.js';
 import type { CipherGCMTypes, DecipherChaCha20Poly1305, DecipherGCM } from 'node:crypto';
 import type { CipherSuiteInfo } from './tls-cipher-suites.js';
 import type { DirKeys } from './tls-prf.js';
@@ -22,8 +22,8 @@ const SEQ_MASK = (1n << 64n) - 1n;
 /** An AEAD decipher (16-byte tag) of a GCM or ChaCha20-Poly1305 suite. */
 function aeadDecipher(cipher: string, key: Buffer, nonce: Buffer): DecipherGCM | DecipherChaCha20Poly1305 {
   return cipher === 'chacha20-poly1305'
-    ? createDecipheriv(cipher, key, nonce, AEAD_OPTS)
-    : createDecipheriv(cipher as CipherGCMTypes, key, nonce, AEAD_OPTS);
+    ? crypto().createDecipheriv(cipher, key, nonce, AEAD_OPTS)
+    : crypto().createDecipheriv(cipher as CipherGCMTypes, key, nonce, AEAD_OPTS);
 }
 
 function fail(reason: string): OpenResult {
@@ -135,7 +135,7 @@ export class RecordDecrypter {
 
   /** AES-CBC with padding checks done here (all pad bytes equal the pad length); undefined for bad padding. */
   private cbcDecrypt(iv: Buffer, ct: Buffer): Buffer | undefined {
-    const d = createDecipheriv(this.suite.cipher, this.keys.key, iv);
+    const d = crypto().createDecipheriv(this.suite.cipher, this.keys.key, iv);
     d.setAutoPadding(false);
     const out = d.update(ct);
     const rest = d.final();
@@ -148,7 +148,7 @@ export class RecordDecrypter {
   }
 
   private mac(header: Buffer, ...parts: Buffer[]): Buffer {
-    const h = createHmac(this.suite.macHash!, this.keys.macKey).update(header);
+    const h = crypto().createHmac(this.suite.macHash!, this.keys.macKey).update(header);
     for (const p of parts) h.update(p);
     return h.digest();
   }
@@ -163,7 +163,7 @@ export class RecordDecrypter {
     const contentLen = pt.length - macLen;
     const content = pt.subarray(0, contentLen);
     const want = this.mac(this.header12(seq, type, version, contentLen), content);
-    if (!timingSafeEqual(want, pt.subarray(contentLen))) return fail('bad MAC');
+    if (!crypto().timingSafeEqual(want, pt.subarray(contentLen))) return fail('bad MAC');
     return { ok: true, type, plaintext: content };
   }
 
@@ -175,7 +175,7 @@ export class RecordDecrypter {
     if (ctEnd % BLOCK !== 0) return fail('record not a multiple of the block size');
     const sealed = body.subarray(0, ctEnd);
     const want = this.mac(this.header12(seq, type, version, ctEnd), sealed);
-    if (!timingSafeEqual(want, body.subarray(ctEnd))) return fail('bad MAC');
+    if (!crypto().timingSafeEqual(want, body.subarray(ctEnd))) return fail('bad MAC');
     const pt = this.cbcDecrypt(body.subarray(0, BLOCK), body.subarray(BLOCK, ctEnd));
     if (pt === undefined) return fail('bad padding');
     return { ok: true, type, plaintext: pt };

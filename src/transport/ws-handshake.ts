@@ -3,7 +3,7 @@
  * `Upgrade: websocket` and the server's `HTTP/1.1 101`. Heads are parsed once complete; header names are
  * compared case-insensitively and never become object keys.
  */
-import { createHash } from 'node:crypto';
+import { crypto } from '../util/builtins.js';
 import { escapeText } from '../util/escape.js';
 
 /** Largest HTTP head accepted while looking for an upgrade (beyond it the connection is plain bytes). */
@@ -108,5 +108,5 @@ export function parseUpgradeResponse(b: Buffer): UpgradeResponse {
 
 /** Sec-WebSocket-Accept for a key: base64(SHA-1(key + GUID)). */
 export function expectedAccept(key: string): string {
-  return createHash('sha1').update(key.trim() + WS_GUID, 'latin1').digest('base64');
+  return crypto().createHash('sha1').update(key.trim() + WS_GUID, 'latin1').digest('base64');
 }
