@@ -66,6 +66,8 @@ const CHUNKS_PER_TURN = 16;
 class ChunkPool {
   private readonly free: Buffer[] = [];
   private readonly lent: Buffer[] = [];
+  /** Buffers are tracked for reuse only once the reader knows it will give them back (reuse()). */
+  private reusing = true;
 
   constructor(
     readonly size: number,
@@ -75,8 +77,14 @@ class ChunkPool {
 
   take(): Buffer {
     const b = this.free.pop() ?? Buffer.allocUnsafeSlow(this.size);
-    this.lent.push(b);
+    if (this.reusing) this.lent.push(b);
     return b;
+  }
+
+  /** Whether buffers are given back (a plain file read for a consumer that copies what it keeps). */
+  reuse(on: boolean): void {
+    this.reusing = on;
+    if (!on) this.lent.length = 0;
   }
 
   reclaim(): void {
@@ -224,6 +232,8 @@ export async function openCapture(source: string | NodeJS.ReadableStream | Reada
 
   // Buffers of a plain file are reused when the consumer copies what it keeps (gzip's input is read by zlib).
   const reuseChunks = opts?.reuseChunks === true && !compressed;
+  // Otherwise every read keeps a buffer of its own, freed with the records that refer to it.
+  pool.reuse(reuseChunks);
   const pending: CaptureRecord[][] = [];
   try {
     // Sniff the (decompressed) capture: the magic and the file header must be readable at open time.

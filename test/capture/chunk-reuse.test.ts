@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import fc from 'fast-check';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { openCapture } from '../../src/capture/reader.js';
 import type { CaptureReaderOptions } from '../../src/capture/types.js';
@@ -45,5 +47,32 @@ describe('reused read buffers', () => {
     // Views of reused buffers (all but those in the last read, and those assembled across reads) now read 0xEE.
     const poisoned = kept.filter((d) => d.length > 0 && d.every((b) => b === 0xee)).length;
     expect(poisoned).toBeGreaterThan(kept.length / 3);
+  });
+});
+
+describe('read buffers without reuse', () => {
+  it('are not kept by the reader once the records that use them are gone', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const file = path.join(SAMPLES, 'chat.pcapng');
+    const reader = await openCapture(file, { chunkBytes: 1024 });
+    const seen = new Set<ArrayBufferLike>();
+    const refs: Array<WeakRef<ArrayBufferLike>> = [];
+    for await (const batch of reader) {
+      for (const r of batch) {
+        if (!seen.has(r.data.buffer)) {
+          seen.add(r.data.buffer);
+          refs.push(new WeakRef(r.data.buffer));
+        }
+      }
+    }
+    seen.clear();
+    expect(refs.length).toBeGreaterThan(5);
+    gc();
+    // The reader is still referenced here: before, its pool held on to every buffer it had read.
+    expect(reader.info.packets).toBeGreaterThan(0);
+    const alive = refs.filter((r) => r.deref() !== undefined).length;
+    // The last read and the shared small-buffer slab may stay; before, every one of them did.
+    expect(alive).toBeLessThan(refs.length / 3);
   });
 });
