@@ -72,8 +72,9 @@ function fail(path: string, why: string): CliError {
 /**
  * Checks that a target can be written before any work is done: not a directory, not an existing file
  * without --force, its folder exists. (Permission and space are found when the file is opened and written.)
+ * Returns whether a file is there (then replaced only with force).
  */
-export function checkTarget(path: string, opts: OutputFileOptions): void {
+export function checkTarget(path: string, opts: OutputFileOptions): boolean {
   if (path === '') throw fail(path, 'empty file name');
   let st;
   try {
@@ -92,6 +93,7 @@ export function checkTarget(path: string, opts: OutputFileOptions): void {
     throw fail(path, reason(e));
   }
   if (!dir.isDirectory()) throw fail(path, 'a part of the path is not a directory');
+  return st !== undefined;
 }
 
 export class OutputFile {
