@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
 import { Correlator } from '../model/correlator.js';
-import { isEmptyFilter, type RecordFilter } from '../export/filter.js';
+import { filterDocument, isEmptyFilter, type RecordFilter } from '../export/filter.js';
+import { buildJsonDocument } from '../export/json.js';
+import type { JsonDocument } from '../export/json-types.js';
 import { runPipeline, type PipelineResult, type PipelineSource } from './pipeline.js';
 import { Progress } from './progress.js';
 import { KeyRing } from './keylog.js';
@@ -60,10 +62,11 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         : false,
   });
   const keys = new KeyRing((d) => model.diagnostic(d));
+  let full: JsonDocument | undefined;
+  let filteredDoc: JsonDocument | undefined;
   // Files can be read again (-w); standard input and a live capture cannot.
   const files = opts.sources.map((s) => s.input).filter((i): i is string => typeof i === 'string' && i !== '-' && rereadableFile(i));
-  const rereadable = files.length === opts.sources.length;
-  const frameLog = rereadable && opts.outputs.some((c) => c.output.keeps.frames === true) ? new FrameLog() : undefined;
+  const frameLog = files.length === opts.sources.length && opts.outputs.some((c) => c.output.keeps.frames === true) ? new FrameLog() : undefined;
   const settings: OutputSettings = {
     filter: opts.filter,
     color: opts.color,
@@ -71,7 +74,10 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     alone: !opts.outputs.some((c) => c.output.primary),
     force: opts.force === true,
     capture: frameLog === undefined ? undefined : { files, frames: frameLog, keys },
-    rereadable,
+    documents: {
+      full: () => (full ??= buildJsonDocument(model.view())),
+      filtered: () => (filtered ? (filteredDoc ??= filterDocument(settings.documents.full(), opts.filter)) : settings.documents.full()),
+    },
   };
   for (const c of opts.outputs) c.output.check?.(c.arg, settings);
   const sinks = opts.outputs.map((c) => opts.sinkFor(c.output.target?.(c.arg)));

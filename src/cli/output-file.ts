@@ -7,6 +7,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { escapeText } from '../util/escape.js';
+import { joinPieces } from '../util/bytes.js';
 import { CliError, EXIT_UNREADABLE } from './errors.js';
 
 export interface OutputFileOptions {
@@ -96,6 +97,23 @@ export function checkTarget(path: string, opts: OutputFileOptions): boolean {
   return st !== undefined;
 }
 
+/**
+ * Writes a whole output file: `fill` gets the write function; the file replaces the target when `fill`
+ * returns, and is removed when it throws (the error goes on).
+ */
+export async function writeOutputFile<R>(path: string, opts: OutputFileOptions, fill: (write: (chunk: string | Uint8Array) => void) => R | Promise<R>): Promise<R> {
+  const file = OutputFile.open(path, opts);
+  let result: R;
+  try {
+    result = await fill((chunk) => file.write(chunk));
+  } catch (e) {
+    file.abort();
+    throw e;
+  }
+  file.commit();
+  return result;
+}
+
 export class OutputFile {
   private fd: number | undefined;
   private readonly tmp: string;
@@ -134,19 +152,18 @@ export class OutputFile {
 
   private flush(): void {
     if (this.fd === undefined || this.parts.length === 0) return;
-    const bufs = this.parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p));
+    // One write for what was gathered (a -w file gathers one part per packet).
+    const b = joinPieces(this.parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p.buffer, p.byteOffset, p.byteLength))));
     this.parts = [];
     this.size = 0;
     try {
-      for (const b of bufs) {
-        let off = 0;
-        while (off < b.length) {
-          const n = writeSync(this.fd, b, off, b.length - off);
-          if (n <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
-          off += n;
-        }
-        this.written += b.length;
+      let off = 0;
+      while (off < b.length) {
+        const n = writeSync(this.fd, b, off, b.length - off);
+        if (n <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
+        off += n;
       }
+      this.written += b.length;
     } catch (e) {
       this.error = e;
     }

@@ -31,6 +31,27 @@ function hasMessageTerms(f: RecordFilter): boolean {
   return f.states !== undefined || f.delivery !== undefined;
 }
 
+/** Each filter field as the command line writes it; a key for every field, so a new filter cannot be left out. */
+const FILTER_FLAGS: { [K in keyof Required<RecordFilter>]: (f: RecordFilter) => string | undefined } = {
+  session: (f) => f.session === undefined ? undefined : `--session ${f.session}`,
+  message: (f) => f.message === undefined ? undefined : `--message ${f.message}`,
+  method: (f) => f.method === undefined ? undefined : `--method ${f.method}`,
+  address: (f) => f.address === undefined ? undefined : `--address ${f.address}${f.port === undefined ? '' : `:${f.port}`}`,
+  // Written with the address.
+  port: () => undefined,
+  connection: (f) => f.connection === undefined ? undefined : `--connection ${f.connection}`,
+  states: (f) => f.states === undefined ? undefined : `--state ${f.states.join(',')}`,
+  delivery: (f) => f.delivery === undefined ? undefined : `--delivery ${f.delivery.join(',')}`,
+};
+
+/** The filter in words, as the command line options (`--method SEND --state aborted`); '' without one. */
+export function filterText(f: RecordFilter): string {
+  return Object.values(FILTER_FLAGS)
+    .map((flag) => flag(f))
+    .filter((t): t is string => t !== undefined)
+    .join(' ');
+}
+
 export function isEmptyFilter(f: RecordFilter): boolean {
   return (
     f.session === undefined &&

@@ -4,7 +4,6 @@
  * secrets go into a Decryption Secrets Block. Which frames those are is known to the reading side (cli).
  */
 import type { JsonDocument } from './json-types.js';
-import { filterDocument, isEmptyFilter, type RecordFilter } from './filter.js';
 
 export interface WriteSelection {
   /** Connection ids (as `connections[].id`, tshark's tcp.stream), ascending. */
@@ -39,16 +38,16 @@ function dialogsOf(doc: JsonDocument, sessions: ReadonlySet<number>): Set<string
 }
 
 /**
- * The selection of the command line: the connections the filter leaves in the document with the SIP
- * dialogs of its sessions; without a filter, every MSRP connection (also encrypted ones that look like MSRP)
- * and every SIP dialog of the document.
+ * The selection of the command line: the connections the filter leaves in the document (`filtered`, the
+ * document filterDocument made) with the SIP dialogs of its sessions; without a filter (undefined), every
+ * MSRP connection (also encrypted ones that look like MSRP) and every SIP dialog of the document.
  */
-export function selectionOfFilter(doc: JsonDocument, filter: RecordFilter): WriteSelection {
-  if (isEmptyFilter(filter)) {
+export function selectionOfFilter(doc: JsonDocument, filtered: JsonDocument | undefined): WriteSelection {
+  if (filtered === undefined) {
     const conns = new Set(doc.connections.filter((c) => c.msrp || c.msrpOverTls !== null).map((c) => c.id));
     return finish(doc, conns, new Set(doc.sip.map((d) => d.callId)));
   }
-  const f = filterDocument(doc, filter);
+  const f = filtered;
   const conns = new Set(f.connections.map((c) => c.id));
   return finish(doc, conns, dialogsOf(f, new Set(f.sessions.map((s) => s.id))));
 }

@@ -3,12 +3,10 @@
  * with `=FILE`, to a file written whole or not at all (output-file.ts). Columns come from the schema file the
  * package ships, so TypeBox is not loaded. A primary output, like --json.
  */
-import { buildJsonDocument } from '../../export/json.js';
-import { filterDocument } from '../../export/filter.js';
 import type { CsvKind } from '../../export/csv.js';
 import { escapeText } from '../../util/escape.js';
 import { CliError, EXIT_USAGE } from '../errors.js';
-import { checkTarget, OutputFile } from '../output-file.js';
+import { checkTarget, writeOutputFile } from '../output-file.js';
 import type { Output } from './output.js';
 
 /** export/csv.ts's kinds (that module and the schema file are loaded only when CSV is written). */
@@ -40,16 +38,11 @@ export const csvOutput: Output<CsvRequest> = {
   check(arg, settings) {
     if (arg.file !== undefined) checkTarget(arg.file, { force: settings.force });
   },
-  async write(view, arg, sink, settings) {
+  async write(_view, arg, sink, settings) {
     const [{ writeCsv }, { schemaObject }] = await Promise.all([import('../../export/csv.js'), import('../../export/schema-file.js')]);
-    const doc = filterDocument(buildJsonDocument(view), settings.filter);
+    const doc = settings.documents.filtered();
     const schema = schemaObject();
-    if (arg.file === undefined) {
-      writeCsv(doc, arg.kind, schema, (t) => sink.write(t));
-      return;
-    }
-    const file = OutputFile.open(arg.file, { force: settings.force });
-    writeCsv(doc, arg.kind, schema, (t) => file.write(t));
-    file.commit();
+    if (arg.file === undefined) writeCsv(doc, arg.kind, schema, (t) => sink.write(t));
+    else await writeOutputFile(arg.file, { force: settings.force }, (write) => writeCsv(doc, arg.kind, schema, write));
   },
 };

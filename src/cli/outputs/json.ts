@@ -1,7 +1,7 @@
 /** `--json [file]`: the JSON document, streamed record by record when unfiltered. */
-import { buildJsonDocument, writeJsonDocument } from '../../export/json.js';
+import { writeJsonDocument } from '../../export/json.js';
 import { terminalSafeJson } from '../../export/json-safe.js';
-import { filterDocument, isEmptyFilter } from '../../export/filter.js';
+import { isEmptyFilter } from '../../export/filter.js';
 import type { Output } from './output.js';
 
 export const jsonOutput: Output<string | true> = {
@@ -18,7 +18,7 @@ export const jsonOutput: Output<string | true> = {
       sink.write('\n');
       return;
     }
-    const doc = filterDocument(buildJsonDocument(view), settings.filter);
+    const doc = settings.documents.filtered();
     sink.write(`${terminalSafeJson(JSON.stringify(doc, null, 2))}\n`);
   },
 };

@@ -4,9 +4,7 @@
  * output, like --json with or without its file. The view models are imported when it writes: they read the
  * terminal width tables, which the other outputs do not load.
  */
-import { buildJsonDocument } from '../../export/json.js';
-import { filterDocument } from '../../export/filter.js';
-import { checkTarget, OutputFile } from '../output-file.js';
+import { checkTarget, writeOutputFile } from '../output-file.js';
 import type { Output } from './output.js';
 
 export const ladderOutput: Output<string | true> = {
@@ -18,17 +16,15 @@ export const ladderOutput: Output<string | true> = {
   check(arg, settings) {
     if (typeof arg === 'string') checkTarget(arg, { force: settings.force });
   },
-  async write(view, arg, sink, settings) {
+  async write(_view, arg, sink, settings) {
     // Loaded only here: the text width tables (blessed's unicode module) are not for the other outputs.
     const { documentLadderText } = await import('../../format/ladder-text.js');
-    const text = documentLadderText(filterDocument(buildJsonDocument(view), settings.filter));
+    const text = documentLadderText(settings.documents.filtered());
     if (text === '') sink.warn('no session to draw');
     if (typeof arg !== 'string') {
       sink.write(text);
       return;
     }
-    const file = OutputFile.open(arg, { force: settings.force });
-    file.write(text);
-    file.commit();
+    await writeOutputFile(arg, { force: settings.force }, (write) => write(text));
   },
 };

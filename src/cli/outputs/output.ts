@@ -5,6 +5,7 @@
  */
 import type { ModelView, ObservedModel } from '../../model/view.js';
 import type { RecordFilter } from '../../export/filter.js';
+import type { JsonDocument } from '../../export/json-types.js';
 import type { PipelineResult } from '../pipeline.js';
 import type { CaptureAccess } from '../capture-write.js';
 
@@ -29,8 +30,11 @@ export interface OutputSettings {
    * interface).
    */
   capture?: CaptureAccess;
-  /** The input can be read a second time: files only, no standard input or live interface. */
-  rereadable: boolean;
+  /**
+   * After reading: the JSON document of the whole capture, built once for every output that reads it, and
+   * the document the filters leave (the same object without a filter).
+   */
+  documents: { full(): JsonDocument; filtered(): JsonDocument };
 }
 
 /** The analysis as the TUI drives it: reading the sources, and whether they are live (a pipe, an interface). */

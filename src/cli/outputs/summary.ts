@@ -1,6 +1,5 @@
 /** `--summary`: the text tables (the default when standard output is not a terminal). */
-import { buildJsonDocument } from '../../export/json.js';
-import { filterDocument, isEmptyFilter } from '../../export/filter.js';
+import { isEmptyFilter } from '../../export/filter.js';
 import { renderSummary } from '../../export/summary.js';
 import { summaryInput } from '../../export/summary-input.js';
 import type { Output } from './output.js';
@@ -17,6 +16,6 @@ export const summaryOutput: Output<true> = {
     const style = { color: settings.color, columns: settings.columns };
     // Unfiltered, it reads straight from the model: the full records of every message and transaction are not needed.
     if (isEmptyFilter(settings.filter)) sink.write(renderSummary(summaryInput(view), style));
-    else sink.write(renderSummary(filterDocument(buildJsonDocument(view), settings.filter), style));
+    else sink.write(renderSummary(settings.documents.filtered(), style));
   },
 };

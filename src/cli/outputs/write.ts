@@ -1,8 +1,15 @@
 /** `-w FILE`: the frames of what the filters select, as pcapng (or classic pcap), TLS secrets included. */
-import { buildJsonDocument } from '../../export/json.js';
+import { isEmptyFilter } from '../../export/filter.js';
+import type { CaptureAccess } from '../capture-write.js';
 import { CliError, EXIT_USAGE } from '../errors.js';
 import { checkTarget } from '../output-file.js';
-import type { Output } from './output.js';
+import type { Output, OutputSettings } from './output.js';
+
+/** The capture files to read again: there only when every input is a file (not standard input, not live). */
+function captureOf(settings: OutputSettings): CaptureAccess {
+  if (settings.capture === undefined) throw new CliError('-w needs capture files, not standard input or a live interface', EXIT_USAGE);
+  return settings.capture;
+}
 
 export const writeOutput: Output<string> = {
   name: 'write',
@@ -17,15 +24,14 @@ export const writeOutput: Output<string> = {
   keeps: { bodies: false, hashes: false, transactions: 'filtered', previews: false, frames: true },
   requested: (o) => (typeof o.write === 'string' ? o.write : undefined),
   check(path, settings) {
-    if (!settings.rereadable) throw new CliError('-w needs capture files, not standard input or a live interface', EXIT_USAGE);
+    captureOf(settings);
     checkTarget(path, { force: settings.force });
   },
   async write(view, path, sink, settings) {
-    const access = settings.capture;
-    if (access === undefined) throw new CliError('-w needs capture files, not standard input or a live interface', EXIT_USAGE);
+    const access = captureOf(settings);
     // Loaded only when frames are written.
     const [{ selectionOfFilter }, { writeResultText, writeSelectedFrames }] = await Promise.all([import('../../export/frame-selection.js'), import('../capture-write.js')]);
-    const selection = selectionOfFilter(buildJsonDocument(view), settings.filter);
+    const selection = selectionOfFilter(settings.documents.full(), isEmptyFilter(settings.filter) ? undefined : settings.documents.filtered());
     const r = await writeSelectedFrames(access, selection, path, { force: settings.force, timestampDigits: view.timestampDigits() });
     for (const w of r.warnings) sink.warn(w);
     if (settings.alone) sink.write(`${writeResultText(r, path)}\n`);
