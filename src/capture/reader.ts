@@ -5,6 +5,7 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { zlib } from '../util/builtins.js';
+import { errnoText } from '../util/errno.js';
 import type { CaptureInfo, CaptureReaderOptions, CaptureRecord } from './types.js';
 import { CaptureError } from './errors.js';
 import { CAPTURE_GZIP_CORRUPT } from './codes.js';
@@ -25,23 +26,6 @@ function toBuffer(chunk: unknown): Buffer {
   if (Buffer.isBuffer(chunk)) return chunk;
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   return Buffer.from(String(chunk), 'latin1');
-}
-
-function errnoText(e: unknown): string {
-  const code = (e as { code?: unknown } | null)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    default: {
-      const msg = e instanceof Error ? e.message : String(e);
-      return (msg.split('\n')[0] ?? msg).replace(/[\x00-\x1f\x7f]/g, ' ');
-    }
-  }
 }
 
 function isZlibError(e: unknown): boolean {

@@ -4,10 +4,14 @@ import type { KeySource } from '../transport/tls-keys.js';
 import type { ConnectionSecrets } from '../transport/tls-keylog.js';
 import type { Diagnostic } from '../util/diagnostics.js';
 import { escapeText } from '../util/escape.js';
+import { errnoText } from '../util/errno.js';
 import { CliError, EXIT_UNREADABLE } from './errors.js';
 
 /** Bytes read from a key log file per refresh (a live file is read in steps; a huge one is bounded). */
 const READ_STEP = 1 << 20;
+/** Something to wait on for a few milliseconds (Atomics.wait) while a pipe has nothing to read yet. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 /** Least time between two refreshes asked for by a decryptor that found no keys (the timer polls too). */
 const REFRESH_MS = 50;
 
@@ -72,7 +76,7 @@ export class KeyRing implements KeySource {
       const code = (e as NodeJS.ErrnoException).code ?? 'error';
       // A live capture may start before the client writes its first key: the file is opened when it appears.
       if (!(follow && code === 'ENOENT')) {
-        throw new CliError(`cannot read key log ${escapeText(path)}: ${code === 'ENOENT' ? 'no such file' : code}`, EXIT_UNREADABLE);
+        throw new CliError(`cannot read key log ${escapeText(path)}: ${errnoText(e)}`, EXIT_UNREADABLE);
       }
     }
     const reader = this.log.reader(path);
@@ -139,6 +143,7 @@ export class KeyRing implements KeySource {
     }
   }
 
+  /** Reads a pipe to its end (the writer may still be starting). */
   private readPipe(f: FollowedFile): void {
     const buf = Buffer.allocUnsafe(READ_STEP);
     for (;;) {
@@ -146,8 +151,12 @@ export class KeyRing implements KeySource {
       try {
         n = readSync(f.fd, buf, 0, buf.length, null);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
-        throw new CliError(`cannot read key log ${escapeText(f.path)}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, EXIT_UNREADABLE);
+        // A non-blocking pipe with nothing in it yet: wait a little for its writer instead of spinning.
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+          Atomics.wait(PAUSE, 0, 0, 10);
+          continue;
+        }
+        throw new CliError(`cannot read key log ${escapeText(f.path)}: ${errnoText(e)}`, EXIT_UNREADABLE);
       }
       if (n <= 0) break;
       f.push(buf.subarray(0, n));

@@ -8,6 +8,7 @@ import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, write
 import { basename, dirname, join } from 'node:path';
 import { escapeText } from '../util/escape.js';
 import { joinPieces } from '../util/bytes.js';
+import { errnoText } from '../util/errno.js';
 import { CliError, EXIT_UNREADABLE } from './errors.js';
 
 export interface OutputFileOptions {
@@ -36,36 +37,6 @@ function installCleanup(): void {
   });
 }
 
-/** The words for a file system error, without the errno noise. */
-function reason(e: unknown): string {
-  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
-  switch (code) {
-    case 'ENOENT':
-      return 'no such directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOSPC':
-      return 'no space left on device';
-    case 'EDQUOT':
-      return 'disk quota exceeded';
-    case 'EROFS':
-      return 'read-only file system';
-    case 'EISDIR':
-      return 'is a directory';
-    case 'ENOTDIR':
-      return 'a part of the path is not a directory';
-    case 'ENAMETOOLONG':
-      return 'name too long';
-    case 'EFBIG':
-      return 'file too large';
-    case 'EIO':
-      return 'input/output error';
-    default:
-      return e instanceof Error ? e.message : String(e);
-  }
-}
-
 function fail(path: string, why: string): CliError {
   return new CliError(`cannot write ${escapeText(path)}: ${why}`, EXIT_UNREADABLE);
 }
@@ -81,8 +52,7 @@ export function checkTarget(path: string, opts: OutputFileOptions): boolean {
   try {
     st = statSync(path);
   } catch (e) {
-    const code = typeof e === 'object' && e !== null && 'code' in e ? (e as { code: unknown }).code : '';
-    if (code !== 'ENOENT') throw fail(path, reason(e));
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fail(path, errnoText(e, 'no such directory'));
   }
   if (st?.isDirectory()) throw fail(path, 'it is a directory');
   if (st !== undefined && !st.isFile()) throw fail(path, 'not a regular file');
@@ -91,7 +61,7 @@ export function checkTarget(path: string, opts: OutputFileOptions): boolean {
   try {
     dir = statSync(dirname(path));
   } catch (e) {
-    throw fail(path, reason(e));
+    throw fail(path, errnoText(e, 'no such directory'));
   }
   if (!dir.isDirectory()) throw fail(path, 'a part of the path is not a directory');
   return st !== undefined;
@@ -132,7 +102,7 @@ export class OutputFile {
     try {
       this.fd = openSync(this.tmp, 'wx', 0o666);
     } catch (e) {
-      throw fail(path, reason(e));
+      throw fail(path, errnoText(e, 'no such directory'));
     }
     installCleanup();
     pending.add(this.tmp);
@@ -182,7 +152,7 @@ export class OutputFile {
     this.closeFd();
     if (this.error !== undefined) {
       this.removeTemp();
-      throw fail(this.path, reason(this.error));
+      throw fail(this.path, errnoText(this.error, 'no such directory'));
     }
     try {
       // Checked again: the target may have appeared while the capture was read.
@@ -191,7 +161,7 @@ export class OutputFile {
       pending.delete(this.tmp);
     } catch (e) {
       this.removeTemp();
-      throw e instanceof CliError ? e : fail(this.path, reason(e));
+      throw e instanceof CliError ? e : fail(this.path, errnoText(e, 'no such directory'));
     }
   }
 
