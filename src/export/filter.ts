@@ -1,5 +1,6 @@
 import type { CountMap, JsonDocument, JsonMessage, JsonSession, JsonTransaction } from './json-types.js';
 import type { DeliveryTerm, MessageStateTerm } from './filter-terms.js';
+import { tallyConnection } from './json.js';
 
 /** The record filters of the command line; every field narrows, absent fields do not. */
 export interface RecordFilter {
@@ -134,17 +135,14 @@ export function filterDocument(doc: JsonDocument, f: RecordFilter): JsonDocument
   const sip = doc.sip.filter(
     (d) => (f.session === undefined || d.sessions.some((s) => sessOk.has(s))) && (!hasMessageTerms(f) || d.sessions.some((s) => usedSessions.has(s))),
   );
+  const connectionTallies = { msrp: 0, tls: 0, websocket: 0 };
+  for (const c of connections) tallyConnection(connectionTallies, c.msrp, c.transport, 1);
   const txCount = (state: JsonTransaction['state']): number => transactions.filter((t) => t.state === state).length;
   return {
     ...doc,
     summary: {
       ...doc.summary,
-      connections: {
-        total: connections.length,
-        msrp: connections.filter((c) => c.msrp).length,
-        tls: connections.filter((c) => c.transport === 'tls').length,
-        websocket: connections.filter((c) => c.transport === 'websocket').length,
-      },
+      connections: { total: connections.length, ...connectionTallies },
       requests: toCounts(requests),
       responses: toCounts(responses),
       truncated: { ...doc.summary.truncated, requests: toCounts(cutRequests), responses: toCounts(cutResponses) },

@@ -110,14 +110,17 @@ export function emptyTallies(): SummaryTallies {
   };
 }
 
+/** Counts a connection in (by 1) or out of (by -1) the summary's connection tallies. */
+export function tallyConnection(t: SummaryTallies['connections'], msrp: boolean, transport: string | null | undefined, by: 1 | -1): void {
+  if (msrp) t.msrp += by;
+  if (transport === 'tls') t.tls += by;
+  if (transport === 'websocket') t.websocket += by;
+}
+
 /** Counts every record of the view (one pass over connections and messages; transactions are counted by the model). */
 export function summaryTallies(view: ModelView): SummaryTallies {
   const t = emptyTallies();
-  for (const c of view.connections()) {
-    if (c.msrp) t.connections.msrp++;
-    if (c.conn.transport === 'tls') t.connections.tls++;
-    if (c.conn.transport === 'websocket') t.connections.websocket++;
-  }
+  for (const c of view.connections()) tallyConnection(t.connections, c.msrp, c.conn.transport, 1);
   for (const m of view.messages()) {
     t.messages[m.state()]++;
     t.delivery[computeDelivery(m).state]++;

@@ -59,6 +59,7 @@ import {
   toolVersion,
   type JsonOptions,
   type SummaryTallies,
+  tallyConnection,
 } from './json.js';
 import {
   authJson,
@@ -392,14 +393,8 @@ export class LiveDocument {
       const kept = d.connections.put(i, json);
       if (kept === old) continue;
       const t = d.tallies.connections;
-      if (old !== undefined) {
-        if (old.msrp) t.msrp--;
-        if (old.transport === 'tls') t.tls--;
-        if (old.transport === 'websocket') t.websocket--;
-      }
-      if (kept.msrp) t.msrp++;
-      if (kept.transport === 'tls') t.tls++;
-      if (kept.transport === 'websocket') t.websocket++;
+      if (old !== undefined) tallyConnection(t, old.msrp, old.transport, -1);
+      tallyConnection(t, kept.msrp, kept.transport, 1);
     }
   }
 
