@@ -45,8 +45,8 @@ describe('stream writers', () => {
     w.packet(a, 1_800_000_000, 123_456_789, Buffer.from([1, 2, 3]), 60);
     const b = w.addInterface({ linkType: 101 });
     w.packet(b, 1_800_000_001, 5_000, Buffer.from([4, 5, 6, 7, 8]), 5);
-    expect(w.packets).toBe(2);
     const got = await readAllRecords(Readable.from([joinPieces(blocks)]), { onSecrets: (s) => secrets.push(s.data) });
+    expect(got.info.packets).toBe(2);
     expect(secrets.map((s) => s.toString())).toEqual(['CLIENT_RANDOM aa bb\n']);
     expect(got.records.map((r) => [r.frame, r.linkType, r.interfaceId, r.tsSec, r.tsNsec, [...r.data], r.originalLength])).toEqual([
       [1, 1, 0, 1_800_000_000, 123_456_789, [1, 2, 3], 60],
