@@ -55,6 +55,17 @@ export class FrameLog {
   private readonly tcp: FrameRuns[] = [];
   private readonly sipUdp = new Map<string, FrameRuns>();
   private readonly sipTcp = new Map<string, Set<number>>();
+  private readonly perFile: number[] = [];
+
+  /** The first pass read a whole capture file of `packets` frames (called for each file, in order). */
+  fileRead(packets: number): void {
+    this.perFile.push(packets);
+  }
+
+  /** Frames of each capture file the first pass read, in order (frame numbers continue across them). */
+  get filePackets(): readonly number[] {
+    return this.perFile;
+  }
 
   /** A TCP packet of connection `id` (with the frames of its IP fragments when it was reassembled). */
   tcpFrame(id: number, frame: number, fragments: readonly number[] | undefined): void {

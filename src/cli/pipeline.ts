@@ -188,6 +188,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       if (info.last) info.last = { ...info.last, frame: info.last.frame + frameOffset };
     }
     frameOffset += info.packets;
+    frameLog?.fileRead(info.packets);
     bytesBefore += info.bytes + info.packets * 24;
     infos.push(info);
   }
