@@ -10,6 +10,8 @@
 class FrameRuns {
   private data = new Uint32Array(8);
   private n = 0;
+  /** Frames in the runs (the sum of the counts). */
+  private total = 0;
 
   add(frame: number): void {
     const n = this.n;
@@ -18,6 +20,7 @@ class FrameRuns {
       const count = this.data[n - 1]!;
       if (frame === start + count) {
         this.data[n - 1] = count + 1;
+        this.total++;
         return;
       }
       if (frame >= start && frame < start + count) return;
@@ -30,6 +33,7 @@ class FrameRuns {
     this.data[n] = frame;
     this.data[n + 1] = 1;
     this.n = n + 2;
+    this.total++;
   }
 
   /** Calls `fn` for every frame (in the order added, runs expanded). */
@@ -42,9 +46,7 @@ class FrameRuns {
   }
 
   get frames(): number {
-    let t = 0;
-    for (let i = 1; i < this.n; i += 2) t += this.data[i]!;
-    return t;
+    return this.total;
   }
 }
 
@@ -120,22 +122,19 @@ export class FrameLog {
    */
   select(connections: Iterable<number>, callIds: Iterable<string>): Uint32Array {
     const conns = new Set<number>(connections);
-    let out = new Uint32Array(1024);
+    const ids = [...callIds];
+    for (const id of ids) for (const c of this.sipConnections(id)) conns.add(c);
+    let total = 0;
+    for (const id of ids) total += this.sipUdp.get(id)?.frames ?? 0;
+    for (const c of conns) total += this.tcp[c]?.frames ?? 0;
+    const out = new Uint32Array(total);
     let n = 0;
     const add = (f: number): void => {
-      if (n === out.length) {
-        const bigger = new Uint32Array(out.length * 2);
-        bigger.set(out);
-        out = bigger;
-      }
       out[n++] = f;
     };
-    for (const id of callIds) {
-      for (const c of this.sipConnections(id)) conns.add(c);
-      this.sipUdpFrames(id, add);
-    }
+    for (const id of ids) this.sipUdpFrames(id, add);
     for (const c of conns) this.connectionFrames(c, add);
-    const sorted = out.subarray(0, n).sort();
+    const sorted = out.sort();
     let w = 0;
     for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[w - 1]) sorted[w++] = sorted[i]!;
     return sorted.slice(0, w);
