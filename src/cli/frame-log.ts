@@ -81,8 +81,11 @@ export class FrameLog {
     else runs.add(frame);
   }
 
-  /** A SIP message of dialog `callId`: over UDP the frames of its datagram, over TCP its connection. */
-  sipMessage(callId: string, connection: number, udpFrames: readonly number[]): void {
+  /**
+   * A SIP message of dialog `callId`: over UDP the frames of its datagram (`frame`, or the frames of its IP
+   * fragments when it was reassembled), over TCP its connection.
+   */
+  sipMessage(callId: string, connection: number, frame: number, fragments: readonly number[] | undefined): void {
     if (connection >= 0) {
       let set = this.sipTcp.get(callId);
       if (set === undefined) {
@@ -98,7 +101,8 @@ export class FrameLog {
       this.sipUdp.set(callId, runs);
     }
     if (runs.frames >= MAX_SIP_FRAMES_PER_DIALOG) return;
-    for (const f of udpFrames) runs.add(f);
+    if (fragments !== undefined) for (const f of fragments) runs.add(f);
+    else runs.add(frame);
   }
 
   /** Frames of a TCP connection, in the order seen (fragments of a datagram before its completing frame). */

@@ -15,9 +15,9 @@ describe('FrameLog', () => {
     log.tcpFrame(2, 11, undefined);
     log.tcpFrame(-1, 99, undefined);
     // SIP: over UDP its datagrams (one of them fragmented), over TCP the connection that carried it.
-    log.sipMessage('call-a', -1, [13]);
-    log.sipMessage('call-a', -1, [14, 15]);
-    log.sipMessage('call-b', 1, []);
+    log.sipMessage('call-a', -1, 13, undefined);
+    log.sipMessage('call-a', -1, 15, [14, 15]);
+    log.sipMessage('call-b', 1, 9, undefined);
     expect([...log.select([0], [])]).toEqual([1, 2, 3, 7, 8, 20]);
     expect([...log.select([2], [])]).toEqual([10, 11, 12]);
     expect([...log.select([0, 2], ['call-a'])]).toEqual([1, 2, 3, 7, 8, 10, 11, 12, 13, 14, 15, 20]);
