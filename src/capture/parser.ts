@@ -89,13 +89,8 @@ export class CaptureParser {
    */
   detachCarry(): void {
     if (this.carryLen === 0 || (this.carryOwned && this.carry.length === 1)) return;
-    const own = Buffer.allocUnsafeSlow(this.carryLen);
-    let at = 0;
-    for (const p of this.carry) {
-      own.set(p, at);
-      at += p.length;
-    }
-    this.carry = [own];
+    // joinPieces copies into a new buffer even for one piece: the carry no longer refers to a pushed chunk.
+    this.carry = [joinPieces(this.carry, this.carryLen)];
     this.carryOwned = true;
   }
 

@@ -77,14 +77,7 @@ export class ReadState {
   /** Reports an impossible unit at file offset `offset` and stops reading. */
   corrupt(offset: number, detail: string): void {
     this.stopped = true;
-    this.sink?.({
-      code: CAPTURE_CORRUPT_RECORD,
-      severity: 'error',
-      frame: this.packets + 1,
-      connection: -1,
-      offset,
-      detail: `frame ${this.packets + 1} at offset ${offset}: ${detail}`,
-    });
+    this.damaged(offset, detail);
   }
 
   /**

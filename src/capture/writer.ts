@@ -25,6 +25,25 @@ export interface WritePcapOptions {
 
 const NS_PER_SEC = 1_000_000_000n;
 
+/** The 24-byte classic pcap file header (version 2.4, µs or ns magic) in the given byte order. */
+function pcapFileHeader(opts: WritePcapOptions, be: boolean): Buffer {
+  const h = Buffer.alloc(24);
+  if (be) {
+    h.writeUInt32BE(opts.nanosecond === true ? 0xa1b23c4d : 0xa1b2c3d4, 0);
+    h.writeUInt16BE(2, 4);
+    h.writeUInt16BE(4, 6);
+    h.writeUInt32BE((opts.snaplen ?? 262144) >>> 0, 16);
+    h.writeUInt32BE(opts.linkType >>> 0, 20);
+  } else {
+    h.writeUInt32LE(opts.nanosecond === true ? 0xa1b23c4d : 0xa1b2c3d4, 0);
+    h.writeUInt16LE(2, 4);
+    h.writeUInt16LE(4, 6);
+    h.writeUInt32LE((opts.snaplen ?? 262144) >>> 0, 16);
+    h.writeUInt32LE(opts.linkType >>> 0, 20);
+  }
+  return h;
+}
+
 /** Classic pcap (µs or ns timestamps, either byte order). */
 export function writePcap(records: WriteRecord[], opts: WritePcapOptions): Buffer {
   const be = opts.bigEndian === true;
@@ -32,21 +51,11 @@ export function writePcap(records: WriteRecord[], opts: WritePcapOptions): Buffe
   let total = 24;
   for (const r of records) total += 16 + r.data.length;
   const out = Buffer.alloc(total);
+  out.set(pcapFileHeader(opts, be), 0);
   const u32 = (v: number, off: number): void => {
     if (be) out.writeUInt32BE(v >>> 0, off);
     else out.writeUInt32LE(v >>> 0, off);
   };
-  const u16 = (v: number, off: number): void => {
-    if (be) out.writeUInt16BE(v & 0xffff, off);
-    else out.writeUInt16LE(v & 0xffff, off);
-  };
-  u32(ns ? 0xa1b23c4d : 0xa1b2c3d4, 0);
-  u16(2, 4);
-  u16(4, 6);
-  u32(0, 8);
-  u32(0, 12);
-  u32(opts.snaplen ?? 262144, 16);
-  u32(opts.linkType, 20);
   let off = 24;
   for (const r of records) {
     u32(r.tsSec, off);
@@ -165,46 +174,62 @@ function ticksPerSecond(tsresol: number): bigint {
   return (tsresol & 0x80) !== 0 ? 2n ** exp : 10n ** exp;
 }
 
-/** pcapng with one section: SHB, one IDB per interface, then one packet block per record. */
-export function writePcapng(records: WriteRecord[], opts: WritePcapngOptions): Buffer {
-  const be = opts.bigEndian === true;
-  const blocks: Buffer[] = [];
-
+/** Section Header Block (version 1.0, section length unknown), with opt_comment when given. */
+function shbBlock(be: boolean, comment?: string): Buffer {
   const shb = new BlockBuilder(be);
   shb.u32(0x1a2b3c4d);
   shb.u16(1);
   shb.u16(0);
   shb.i64(-1n);
-  if (opts.comment !== undefined) {
-    shb.option(1, Buffer.from(opts.comment, 'utf8'));
+  if (comment !== undefined) {
+    shb.option(1, Buffer.from(comment, 'utf8'));
     shb.endOfOptions();
   }
-  blocks.push(pcapngBlock(0x0a0d0d0a, shb.body(), be));
+  return pcapngBlock(0x0a0d0d0a, shb.body(), be);
+}
 
-  for (const itf of opts.interfaces) {
-    const idb = new BlockBuilder(be);
-    idb.u16(itf.linkType);
-    idb.u16(0);
-    idb.u32(itf.snaplen ?? 262144);
-    let hasOptions = false;
-    if (itf.name !== undefined) {
-      idb.option(2, Buffer.from(itf.name, 'utf8'));
-      hasOptions = true;
-    }
-    if (itf.tsresol !== undefined) {
-      idb.option(9, Buffer.from([itf.tsresol & 0xff]));
-      hasOptions = true;
-    }
-    if (itf.tsoffset !== undefined) {
-      const b = Buffer.alloc(8);
-      if (be) b.writeBigInt64BE(BigInt(itf.tsoffset), 0);
-      else b.writeBigInt64LE(BigInt(itf.tsoffset), 0);
-      idb.option(14, b);
-      hasOptions = true;
-    }
-    if (hasOptions) idb.endOfOptions();
-    blocks.push(pcapngBlock(1, idb.body(), be));
+/** Interface Description Block with the options the interface gives (if_name, if_tsresol, if_tsoffset). */
+function idbBlock(itf: WriteInterface, be: boolean): Buffer {
+  const idb = new BlockBuilder(be);
+  idb.u16(itf.linkType);
+  idb.u16(0);
+  idb.u32(itf.snaplen ?? 262144);
+  let hasOptions = false;
+  if (itf.name !== undefined) {
+    idb.option(2, Buffer.from(itf.name, 'utf8'));
+    hasOptions = true;
   }
+  if (itf.tsresol !== undefined) {
+    idb.option(9, Buffer.from([itf.tsresol & 0xff]));
+    hasOptions = true;
+  }
+  if (itf.tsoffset !== undefined) {
+    const b = Buffer.alloc(8);
+    if (be) b.writeBigInt64BE(BigInt(itf.tsoffset), 0);
+    else b.writeBigInt64LE(BigInt(itf.tsoffset), 0);
+    idb.option(14, b);
+    hasOptions = true;
+  }
+  if (hasOptions) idb.endOfOptions();
+  return pcapngBlock(1, idb.body(), be);
+}
+
+/** Decryption Secrets Block: type, length, the data padded to 32 bits. */
+function dsbBlock(data: Buffer, type: number, be: boolean): Buffer {
+  const b = new BlockBuilder(be);
+  b.u32(type);
+  b.u32(data.length);
+  b.bytes(data);
+  return pcapngBlock(0x0a, b.body(), be);
+}
+
+/** pcapng with one section: SHB, one IDB per interface, then one packet block per record. */
+export function writePcapng(records: WriteRecord[], opts: WritePcapngOptions): Buffer {
+  const be = opts.bigEndian === true;
+  const blocks: Buffer[] = [];
+
+  blocks.push(shbBlock(be, opts.comment));
+  for (const itf of opts.interfaces) blocks.push(idbBlock(itf, be));
 
   const secrets = opts.secrets ?? [];
   for (const s of secrets) {
@@ -214,12 +239,7 @@ export function writePcapng(records: WriteRecord[], opts: WritePcapngOptions): B
   }
   const secretsBefore = (index: number): void => {
     for (const s of secrets) {
-      if (s.beforeRecord !== index) continue;
-      const b = new BlockBuilder(be);
-      b.u32(s.type ?? SECRETS_TLSK);
-      b.u32(s.data.length);
-      b.bytes(s.data);
-      blocks.push(pcapngBlock(0x0a, b.body(), be));
+      if (s.beforeRecord === index) blocks.push(dsbBlock(s.data, s.type ?? SECRETS_TLSK, be));
     }
   };
 
@@ -266,52 +286,33 @@ export function writePcapng(records: WriteRecord[], opts: WritePcapngOptions): B
  * block's bytes (a new buffer each time).
  */
 export class PcapngStreamWriter {
-  private readonly resolutions: number[] = [];
-  /** Packet blocks written. */
-  packets = 0;
+  /** Timestamp ticks per second of each interface added. */
+  private readonly ticks: bigint[] = [];
 
   constructor(private readonly out: (block: Buffer) => void) {
-    const shb = new BlockBuilder(false);
-    shb.u32(0x1a2b3c4d);
-    shb.u16(1);
-    shb.u16(0);
-    shb.i64(-1n);
-    out(pcapngBlock(0x0a0d0d0a, shb.body()));
+    out(shbBlock(false));
   }
 
-  /** An Interface Description Block; returns its index for packet(). */
-  addInterface(itf: WriteInterface): number {
-    const idb = new BlockBuilder(false);
-    idb.u16(itf.linkType);
-    idb.u16(0);
-    idb.u32(itf.snaplen ?? 262144);
-    if (itf.tsresol !== undefined) {
-      idb.option(9, Buffer.from([itf.tsresol & 0xff]));
-      idb.endOfOptions();
-    }
-    this.out(pcapngBlock(1, idb.body()));
-    this.resolutions.push(itf.tsresol ?? 6);
-    return this.resolutions.length - 1;
+  /** An Interface Description Block (link type, snaplen, if_tsresol); returns its index for packet(). */
+  addInterface(itf: Pick<WriteInterface, 'linkType' | 'snaplen' | 'tsresol'>): number {
+    this.out(idbBlock({ linkType: itf.linkType, snaplen: itf.snaplen, tsresol: itf.tsresol }, false));
+    this.ticks.push(ticksPerSecond(itf.tsresol ?? 6));
+    return this.ticks.length - 1;
   }
 
   /** A Decryption Secrets Block (default type TLSK: NSS key log text). */
   secrets(data: Buffer, type = SECRETS_TLSK): void {
-    const b = new BlockBuilder(false);
-    b.u32(type);
-    b.u32(data.length);
-    b.bytes(data);
-    this.out(pcapngBlock(0x0a, b.body()));
+    this.out(dsbBlock(data, type, false));
   }
 
   /** An Enhanced Packet Block on interface `ifId` (from addInterface). */
   packet(ifId: number, tsSec: number, tsNsec: number, data: Uint8Array, originalLength: number): void {
-    const tsresol = this.resolutions[ifId];
-    if (tsresol === undefined) throw new RangeError(`no interface ${ifId}`);
-    const tps = ticksPerSecond(tsresol);
+    const tps = this.ticks[ifId];
+    if (tps === undefined) throw new RangeError(`no interface ${ifId}`);
     const ticks = BigInt(tsSec) * tps + (BigInt(tsNsec) * tps) / NS_PER_SEC;
     const pad = (4 - (data.length % 4)) % 4;
     const len = 32 + data.length + pad;
-    const b = Buffer.alloc(len);
+    const b = Buffer.allocUnsafe(len);
     b.writeUInt32LE(6, 0);
     b.writeUInt32LE(len, 4);
     b.writeUInt32LE(ifId, 8);
@@ -320,28 +321,19 @@ export class PcapngStreamWriter {
     b.writeUInt32LE(data.length, 20);
     b.writeUInt32LE(Math.max(originalLength, data.length), 24);
     b.set(data, 28);
+    if (pad > 0) b.fill(0, 28 + data.length, len - 4);
     b.writeUInt32LE(len, len - 4);
     this.out(b);
-    this.packets++;
   }
 }
 
 /** A classic pcap written record by record (little-endian, one link type, µs or ns timestamps). */
 export class PcapStreamWriter {
-  /** Records written. */
-  packets = 0;
-
   constructor(
     private readonly out: (bytes: Buffer) => void,
     private readonly opts: WritePcapOptions,
   ) {
-    const h = Buffer.alloc(24);
-    h.writeUInt32LE(opts.nanosecond === true ? 0xa1b23c4d : 0xa1b2c3d4, 0);
-    h.writeUInt16LE(2, 4);
-    h.writeUInt16LE(4, 6);
-    h.writeUInt32LE(opts.snaplen ?? 262144, 16);
-    h.writeUInt32LE(opts.linkType, 20);
-    out(h);
+    out(pcapFileHeader(opts, false));
   }
 
   get linkType(): number {
@@ -349,13 +341,12 @@ export class PcapStreamWriter {
   }
 
   packet(tsSec: number, tsNsec: number, data: Uint8Array, originalLength: number): void {
-    const b = Buffer.alloc(16 + data.length);
+    const b = Buffer.allocUnsafe(16 + data.length);
     b.writeUInt32LE(tsSec >>> 0, 0);
     b.writeUInt32LE(this.opts.nanosecond === true ? tsNsec : Math.floor(tsNsec / 1000), 4);
     b.writeUInt32LE(data.length, 8);
     b.writeUInt32LE(Math.max(originalLength, data.length), 12);
     b.set(data, 16);
     this.out(b);
-    this.packets++;
   }
 }

@@ -1,9 +1,9 @@
 /**
  * Writes the frames of a selection (connections, SIP dialogs) to a pcapng or classic pcap file: the capture
- * files are read a second time and the frames the first pass remembered (frame-log.ts) are copied as they
- * were (captured and original length, timestamp, link type; one interface block per input interface), block
- * by block into an OutputFile (never the whole capture in memory). TLS secrets of the selected connections
- * go into a Decryption Secrets Block before the first packet.
+ * files that hold selected frames are read a second time and the frames the first pass remembered
+ * (frame-log.ts) are copied as they were (captured and original length, timestamp, link type; one interface
+ * block per input interface), block by block into an OutputFile (never the whole capture in memory). TLS
+ * secrets of the selected connections go into a Decryption Secrets Block before the first packet.
  */
 import { openCapture } from '../capture/reader.js';
 import { PcapngStreamWriter, PcapStreamWriter } from '../capture/writer.js';
@@ -47,7 +47,7 @@ export function writeResultText(r: WriteFramesResult, path: string): string {
 }
 
 /** Classic pcap when the name ends in .pcap, else pcapng. */
-export function isClassicPcap(path: string): boolean {
+function isClassicPcap(path: string): boolean {
   return path.toLowerCase().endsWith('.pcap');
 }
 
@@ -84,9 +84,17 @@ export async function writeSelectedFrames(access: CaptureAccess, sel: WriteSelec
     const interfaces = new Map<string, number>();
     let next = 0;
     let offset = 0;
+    const counts = access.frames.filePackets;
     for (const [fileIndex, name] of access.files.entries()) {
       if (next >= wanted.length) break;
-      const reader = await openCapture(name, { reuseRecords: true });
+      const count = counts[fileIndex];
+      // A file that holds none of the wanted frames is not read again.
+      if (count !== undefined && wanted[next]! > offset + count) {
+        offset += count;
+        continue;
+      }
+      // Record objects and read buffers refilled batch after batch: the writers copy the packet bytes.
+      const reader = await openCapture(name, { reuseRecords: true, reuseChunks: true });
       for await (const batch of reader) {
         for (const rec of batch) {
           const frame = rec.frame + offset;
@@ -113,7 +121,7 @@ export async function writeSelectedFrames(access: CaptureAccess, sel: WriteSelec
         }
         if (next >= wanted.length) break;
       }
-      offset += reader.info.packets;
+      offset += count ?? reader.info.packets;
     }
     if (next < wanted.length) {
       throw new CliError(`cannot write ${escapeText(path)}: the capture changed since it was read (frame ${wanted[next]} not found)`, EXIT_UNREADABLE);

@@ -10,6 +10,8 @@
 class FrameRuns {
   private data = new Uint32Array(8);
   private n = 0;
+  /** Frames in the runs (the sum of the counts). */
+  private total = 0;
 
   add(frame: number): void {
     const n = this.n;
@@ -18,6 +20,7 @@ class FrameRuns {
       const count = this.data[n - 1]!;
       if (frame === start + count) {
         this.data[n - 1] = count + 1;
+        this.total++;
         return;
       }
       if (frame >= start && frame < start + count) return;
@@ -30,6 +33,7 @@ class FrameRuns {
     this.data[n] = frame;
     this.data[n + 1] = 1;
     this.n = n + 2;
+    this.total++;
   }
 
   /** Calls `fn` for every frame (in the order added, runs expanded). */
@@ -42,9 +46,7 @@ class FrameRuns {
   }
 
   get frames(): number {
-    let t = 0;
-    for (let i = 1; i < this.n; i += 2) t += this.data[i]!;
-    return t;
+    return this.total;
   }
 }
 
@@ -55,6 +57,17 @@ export class FrameLog {
   private readonly tcp: FrameRuns[] = [];
   private readonly sipUdp = new Map<string, FrameRuns>();
   private readonly sipTcp = new Map<string, Set<number>>();
+  private readonly perFile: number[] = [];
+
+  /** The first pass read a whole capture file of `packets` frames (called for each file, in order). */
+  fileRead(packets: number): void {
+    this.perFile.push(packets);
+  }
+
+  /** Frames of each capture file the first pass read, in order (frame numbers continue across them). */
+  get filePackets(): readonly number[] {
+    return this.perFile;
+  }
 
   /** A TCP packet of connection `id` (with the frames of its IP fragments when it was reassembled). */
   tcpFrame(id: number, frame: number, fragments: readonly number[] | undefined): void {
@@ -68,8 +81,11 @@ export class FrameLog {
     else runs.add(frame);
   }
 
-  /** A SIP message of dialog `callId`: over UDP the frames of its datagram, over TCP its connection. */
-  sipMessage(callId: string, connection: number, udpFrames: readonly number[]): void {
+  /**
+   * A SIP message of dialog `callId`: over UDP the frames of its datagram (`frame`, or the frames of its IP
+   * fragments when it was reassembled), over TCP its connection.
+   */
+  sipMessage(callId: string, connection: number, frame: number, fragments: readonly number[] | undefined): void {
     if (connection >= 0) {
       let set = this.sipTcp.get(callId);
       if (set === undefined) {
@@ -85,7 +101,8 @@ export class FrameLog {
       this.sipUdp.set(callId, runs);
     }
     if (runs.frames >= MAX_SIP_FRAMES_PER_DIALOG) return;
-    for (const f of udpFrames) runs.add(f);
+    if (fragments !== undefined) for (const f of fragments) runs.add(f);
+    else runs.add(frame);
   }
 
   /** Frames of a TCP connection, in the order seen (fragments of a datagram before its completing frame). */
@@ -109,22 +126,19 @@ export class FrameLog {
    */
   select(connections: Iterable<number>, callIds: Iterable<string>): Uint32Array {
     const conns = new Set<number>(connections);
-    let out = new Uint32Array(1024);
+    const ids = [...callIds];
+    for (const id of ids) for (const c of this.sipConnections(id)) conns.add(c);
+    let total = 0;
+    for (const id of ids) total += this.sipUdp.get(id)?.frames ?? 0;
+    for (const c of conns) total += this.tcp[c]?.frames ?? 0;
+    const out = new Uint32Array(total);
     let n = 0;
     const add = (f: number): void => {
-      if (n === out.length) {
-        const bigger = new Uint32Array(out.length * 2);
-        bigger.set(out);
-        out = bigger;
-      }
       out[n++] = f;
     };
-    for (const id of callIds) {
-      for (const c of this.sipConnections(id)) conns.add(c);
-      this.sipUdpFrames(id, add);
-    }
+    for (const id of ids) this.sipUdpFrames(id, add);
     for (const c of conns) this.connectionFrames(c, add);
-    const sorted = out.subarray(0, n).sort();
+    const sorted = out.sort();
     let w = 0;
     for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[w - 1]) sorted[w++] = sorted[i]!;
     return sorted.slice(0, w);

@@ -93,15 +93,14 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   // MSRP endpoints announced in SDP are parsed as MSRP from their first byte (mid-stream captures).
   model.onMsrpEndpoint((ep) => tap.expectMsrp(ep.address, ep.port));
   const frameLog = opts.frameLog;
-  /** The frames of the UDP datagram being parsed as SIP (its fragments, or its one frame). */
-  let udpFrames: readonly number[] = [];
   const sip = new SipTraffic(
-    frameLog === undefined
-      ? (msg) => model.sipMessage(msg)
-      : (msg) => {
-          if (msg.callId !== undefined) frameLog.sipMessage(msg.callId, msg.connection, udpFrames);
-          model.sipMessage(msg);
-        },
+    (msg) => {
+      // A message over UDP is parsed while its datagram is the decoder's latest: its fragments are the decoder's.
+      if (frameLog !== undefined && msg.callId !== undefined) {
+        frameLog.sipMessage(msg.callId, msg.connection, msg.firstFrame.frame, decoder.fragmentFrames);
+      }
+      model.sipMessage(msg);
+    },
     {
       onDiagnostic: diagnostic,
       sipPorts: [5060, ...(opts.sipPorts ?? [])],
@@ -169,13 +168,10 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         if (frameOffset !== 0) rec.frame += frameOffset;
         const seg = decoder.decode(rec);
         if (seg === undefined) continue;
-        if (frameLog === undefined) {
-          if (seg.proto === 'tcp') tcp.push(seg);
-          else sip.udp(seg);
-        } else if (seg.proto === 'tcp') {
-          frameLog.tcpFrame(tcp.push(seg), seg.frame, decoder.fragmentFrames);
+        if (seg.proto === 'tcp') {
+          const id = tcp.push(seg);
+          frameLog?.tcpFrame(id, seg.frame, decoder.fragmentFrames);
         } else {
-          udpFrames = decoder.fragmentFrames ?? [seg.frame];
           sip.udp(seg);
         }
       }
@@ -188,6 +184,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       if (info.last) info.last = { ...info.last, frame: info.last.frame + frameOffset };
     }
     frameOffset += info.packets;
+    frameLog?.fileRead(info.packets);
     bytesBefore += info.bytes + info.packets * 24;
     infos.push(info);
   }

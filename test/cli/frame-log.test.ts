@@ -15,9 +15,9 @@ describe('FrameLog', () => {
     log.tcpFrame(2, 11, undefined);
     log.tcpFrame(-1, 99, undefined);
     // SIP: over UDP its datagrams (one of them fragmented), over TCP the connection that carried it.
-    log.sipMessage('call-a', -1, [13]);
-    log.sipMessage('call-a', -1, [14, 15]);
-    log.sipMessage('call-b', 1, []);
+    log.sipMessage('call-a', -1, 13, undefined);
+    log.sipMessage('call-a', -1, 15, [14, 15]);
+    log.sipMessage('call-b', 1, 9, undefined);
     expect([...log.select([0], [])]).toEqual([1, 2, 3, 7, 8, 20]);
     expect([...log.select([2], [])]).toEqual([10, 11, 12]);
     expect([...log.select([0, 2], ['call-a'])]).toEqual([1, 2, 3, 7, 8, 10, 11, 12, 13, 14, 15, 20]);
@@ -45,8 +45,8 @@ describe('stream writers', () => {
     w.packet(a, 1_800_000_000, 123_456_789, Buffer.from([1, 2, 3]), 60);
     const b = w.addInterface({ linkType: 101 });
     w.packet(b, 1_800_000_001, 5_000, Buffer.from([4, 5, 6, 7, 8]), 5);
-    expect(w.packets).toBe(2);
     const got = await readAllRecords(Readable.from([joinPieces(blocks)]), { onSecrets: (s) => secrets.push(s.data) });
+    expect(got.info.packets).toBe(2);
     expect(secrets.map((s) => s.toString())).toEqual(['CLIENT_RANDOM aa bb\n']);
     expect(got.records.map((r) => [r.frame, r.linkType, r.interfaceId, r.tsSec, r.tsNsec, [...r.data], r.originalLength])).toEqual([
       [1, 1, 0, 1_800_000_000, 123_456_789, [1, 2, 3], 60],
