@@ -88,7 +88,7 @@ export class FilePrompt {
     try {
       const r = this.opts.submit(path, force);
       if (typeof r === 'string') return { done: true, status: r };
-      const later = r.catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
+      const later = r.catch((e: unknown) => `not ${this.opts.verb === 'save' ? 'saved' : 'written'}: ${e instanceof Error ? e.message : String(e)}`);
       return { done: true, status: `${this.opts.verb === 'save' ? 'saving' : 'writing'} ${path} ...`, later };
     } catch (e) {
       return { done: true, status: `not ${this.opts.verb === 'save' ? 'saved' : 'written'}: ${e instanceof Error ? e.message : String(e)}` };

@@ -12,8 +12,7 @@ import type { View, ViewContext } from './view.js';
 
 /** What the viewer's caller offers for `w`: undefined when the capture cannot be read again (a pipe, live). */
 export interface CaptureWriter {
-  exists(path: string): boolean;
-  /** Writes the scope's frames; resolves with the line for the status bar (the result, or the error). */
+  /** Writes the scope's frames; resolves with the line for the status bar, rejects with an Error when not written. */
   write(doc: JsonDocument, scope: WriteScope, path: string, force: boolean): Promise<string>;
 }
 
