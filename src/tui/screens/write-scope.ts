@@ -19,23 +19,15 @@ export interface CaptureWriter {
 /** What `w` writes on this screen: the list's selected row, the ladder's session, the detail's message. */
 export function writeScopeOf(view: View, ctx: ViewContext): WriteScope | undefined {
   if (view instanceof ListView) {
-    const rows = view.visibleRows(ctx);
-    const r = rows[view.cursor];
-    if (r === undefined) return undefined;
-    return r.scope.kind === 'session' ? { kind: 'session', session: r.scope.session } : { kind: 'connection', connection: r.scope.connection };
+    return view.visibleRows(ctx)[view.cursor]?.scope;
   }
   if (view instanceof DetailView) {
     const t = view.target;
     const message = t.kind === 'message' ? t.message : t.kind === 'transaction' ? (indexDocument(ctx.doc).transaction(t.transaction)?.message ?? null) : null;
     if (message !== null) return { kind: 'message', message };
-    const s = view.scope;
-    if (s === undefined) return undefined;
-    return s.kind === 'session' ? { kind: 'session', session: s.session } : { kind: 'connection', connection: s.connection };
+    return view.scope;
   }
-  if (view instanceof LadderView) {
-    const s = view.scope;
-    return s.kind === 'session' ? { kind: 'session', session: s.session } : { kind: 'connection', connection: s.connection };
-  }
+  if (view instanceof LadderView) return view.scope;
   return undefined;
 }
 
