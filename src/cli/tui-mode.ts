@@ -1,4 +1,4 @@
-import { existsSync, openSync } from 'node:fs';
+import { openSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
 import type { ObservedModel } from '../model/view.js';
 import { buildJsonDocument } from '../export/json.js';
@@ -66,14 +66,9 @@ export interface TuiModeOptions {
 export function tuiCaptureWriter(access: CaptureAccess | undefined, view: ModelView): CaptureWriter | undefined {
   if (access === undefined) return undefined;
   return {
-    exists: (p) => existsSync(p),
     write: async (doc, scope, path, force) => {
-      try {
-        const r = await writeSelectedFrames(access, selectionOfScope(doc, scope), path, { force, timestampDigits: view.timestampDigits() });
-        return [writeResultText(r, path), ...r.warnings].join('; ');
-      } catch (e) {
-        return e instanceof Error ? e.message : String(e);
-      }
+      const r = await writeSelectedFrames(access, selectionOfScope(doc, scope), path, { force, timestampDigits: view.timestampDigits() });
+      return [writeResultText(r, path), ...r.warnings].join('; ');
     },
   };
 }

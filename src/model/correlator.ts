@@ -240,6 +240,7 @@ export class Correlator implements ModelInput, ObservedModel {
       f.session?.countRequest(method);
     }
     const fields = f.fields;
+    const headers = this.keepHeaders(c, dir, m);
     const t: TransactionRecord = {
       index: data.transactionCount++,
       connection: c.id,
@@ -249,7 +250,7 @@ export class Correlator implements ModelInput, ObservedModel {
         method,
         firstFrame: m.firstFrame,
         lastFrame: m.lastFrame,
-        headers: this.keepHeaders(c, dir, m),
+        headers,
         bodyLength: m.bodyLength,
         flag: m.flag,
         truncated: m.truncated,
@@ -270,8 +271,6 @@ export class Correlator implements ModelInput, ObservedModel {
       a.add(t);
       a.last = m.lastFrame;
     }
-    data.tally.added(t);
-    addMsrpsAuthorities(data.msrpsAuthorities, t.request?.headers ?? []);
     if (c.pending !== undefined) {
       const prev = c.pending.add(dir, t);
       if (prev !== undefined && prev.expects === 'response') {
@@ -284,8 +283,7 @@ export class Correlator implements ModelInput, ObservedModel {
         );
       }
     }
-    if (this.retainTransactions) data.transactions.push(t);
-    if (m.cut !== undefined) this.keepCut(t, 'request', m.cut);
+    this.register(t, headers, 'request', m.cut);
     if (this.listeners.length > 0 || this.followUps.length > 0) this.emitWithFollowUps({ type: 'request', transaction: t, fields });
   }
 
@@ -361,11 +359,17 @@ export class Correlator implements ModelInput, ObservedModel {
       `${status} response for ${m.transactionId}, whose request was not seen`,
       m.startOffset,
     );
-    data.tally.added(t);
-    addMsrpsAuthorities(data.msrpsAuthorities, part.headers);
-    if (this.retainTransactions) data.transactions.push(t);
-    if (m.cut !== undefined) this.keepCut(t, 'response', m.cut);
+    this.register(t, part.headers, 'response', m.cut);
     this.emit({ type: 'response', transaction: t });
+  }
+
+  /** A new transaction: tallied, its msrps: authorities noted, kept (with its cut frame) when transactions are. */
+  private register(t: TransactionRecord, headers: readonly RawHeader[], part: 'request' | 'response', cut: CutFrame | undefined): void {
+    const data = this.data;
+    data.tally.added(t);
+    addMsrpsAuthorities(data.msrpsAuthorities, headers);
+    if (this.retainTransactions) data.transactions.push(t);
+    if (cut !== undefined) this.keepCut(t, part, cut);
   }
 
   /** Keeps a cut frame of a retained transaction, while fewer than MAX_CUT_FRAMES are kept. */

@@ -175,7 +175,6 @@ export class MessageAssembly {
     }
     const msg = ch.message;
     if (!m.truncated && this.data.messages.confirm(msg) && msg.session !== undefined) msg.session.messages++;
-    msg.chunkCount++;
     msg.touch(m.lastFrame);
     if (f.session !== undefined) f.session.wireBytes += received;
     t.message = msg;

@@ -43,7 +43,6 @@ export class Leg {
   total: number | null = null;
   /** Last byte position of the chunk that ended with `$`. */
   endAt: number | null = null;
-  sawEnd = false;
   sawAbort = false;
   lastFlag: EndFlag | undefined;
   /** Chunks that did not start where the previous one ended. */
@@ -99,8 +98,13 @@ export class Leg {
     return this.finalFrame === undefined ? undefined : { status: this.finalStatus, frame: this.finalFrame, rttMs: this.finalRtt };
   }
 
+  /** Whether a chunk ended with `$`. */
+  get sawEnd(): boolean {
+    return this.endAt !== null;
+  }
+
   state(): MessageState {
-    const t = this.total ?? this.endAt;
+    const t = this.size();
     if (this.sawEnd && t !== null && this.coverage.coversAll(1, t)) return 'complete';
     if (this.sawAbort) return 'aborted';
     return 'incomplete';
@@ -143,7 +147,6 @@ export class Leg {
     this.lastFlag = flag;
     if (truncated) this.truncatedChunks++;
     if (flag === '$') {
-      this.sawEnd = true;
       const end = start + received - 1;
       this.endAt = this.endAt === null ? end : Math.max(this.endAt, end);
     } else if (flag === '#') {
@@ -219,13 +222,9 @@ const NO_REPORTS: readonly ReportNote[] = Object.freeze([]);
 const NO_MESSAGES: readonly MessageRecord[] = Object.freeze([]);
 const NO_LIST: readonly never[] = Object.freeze([]);
 
-/** The first `max` bytes of `b` in an unpooled buffer of exactly that size. */
-function ownCopy(b: Buffer, max: number): Buffer {
-  const n = Math.min(b.length, max);
-  if (b.byteOffset === 0 && b.buffer.byteLength === n && b.length === n) return b;
-  const out = Buffer.allocUnsafeSlow(n);
-  out.set(b.subarray(0, n), 0);
-  return out;
+/** Notes that the CPIM body goes beyond what a preview keeps (before the preview is trimmed or dropped). */
+function noteCpimTruncated(cpim: CpimEnvelope): void {
+  if (cpim.body.length > PREVIEW_KEEP) cpim.bodyTruncated = true;
 }
 
 /** One message (a Message-ID carried by SEND within a session), with its legs, REPORTs and content. */
@@ -242,8 +241,6 @@ export class MessageRecord {
   successReport: ReportFlag | undefined;
   failureReport: ReportFlag | undefined;
   last: FrameRef;
-  /** Chunks on all legs. */
-  chunkCount = 0;
   preview: Buffer | undefined;
   body: SparseBody | undefined;
   // REPORTs
@@ -390,19 +387,18 @@ export class MessageRecord {
   }
 
   /**
-   * Shrinks the preview (and the CPIM body view into it) to at most PREVIEW_KEEP bytes in buffers of
-   * their own (or copies in `arena`), so a retained message never pins a larger or shared (pooled) allocation.
+   * Shrinks the preview (and the CPIM body view into it) to at most PREVIEW_KEEP bytes copied into `arena`,
+   * so a retained message never pins a larger or shared (pooled) allocation.
    */
-  trimPreview(arena?: ByteArena, textOnly = false): void {
+  trimPreview(arena: ByteArena, textOnly = false): void {
     let keep: number | null = PREVIEW_KEEP;
     // Only the text preview is shown (JSON, NDJSON): the bytes it reads, none for a body that is not text.
     if (textOnly && this.preview !== undefined && this.cpim === undefined) keep = textPreviewLength(this.contentType, this.preview.subarray(0, PREVIEW_KEEP));
     if (keep === null) this.preview = undefined;
-    else if (this.preview !== undefined) this.preview = arena ? arena.copy(this.preview, keep) : ownCopy(this.preview, keep);
+    else if (this.preview !== undefined) this.preview = arena.copy(this.preview, keep);
     if (this.cpim !== undefined) {
-      const b = this.cpim.body;
-      if (b.length > PREVIEW_KEEP) this.cpim.bodyTruncated = true;
-      this.cpim.body = arena ? arena.copy(b, PREVIEW_KEEP) : ownCopy(b, PREVIEW_KEEP);
+      noteCpimTruncated(this.cpim);
+      this.cpim.body = arena.copy(this.cpim.body, PREVIEW_KEEP);
     }
   }
 
@@ -415,7 +411,7 @@ export class MessageRecord {
     this.preview = undefined;
     const cpim = this.cpim;
     if (cpim !== undefined) {
-      if (cpim.body.length > PREVIEW_KEEP) cpim.bodyTruncated = true;
+      noteCpimTruncated(cpim);
       cpim.body = EMPTY_PREVIEW;
       cpim.headers = NO_LIST;
       cpim.contentHeaders = NO_LIST;

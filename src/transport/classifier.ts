@@ -16,16 +16,15 @@ import { WsConnection } from './ws-connection.js';
  * - `plain-watch`: plain, but the other direction's first bytes may still show TLS (capture started
  *   mid-connection, or a gap came first); that direction's calls are held;
  * - `http`: a `GET ` was seen, the upgrade heads are being read (calls held);
- * - `websocket`: upgraded, both directions deframed;
- * - `tls`: TLS records (decrypted when keys are known).
+ * - `stage`: decided for a stage of its own, which gets every call: WebSocket (upgraded, both directions
+ *   deframed) or TLS (records, decrypted when keys are known).
  */
 type State =
   | { kind: 'sniff'; held: HeldCalls }
   | { kind: 'plain' }
   | { kind: 'plain-watch'; plainDir: Dir; held: HeldCalls }
   | { kind: 'http'; held: HeldCalls; upgrade: HttpUpgrade }
-  | { kind: 'websocket'; ws: WsConnection }
-  | { kind: 'tls'; tls: TlsStage };
+  | { kind: 'stage'; sink: StreamSink };
 
 const PLAIN: State = { kind: 'plain' };
 
@@ -64,11 +63,8 @@ export class StreamClassifier implements StreamSink {
       case 'plain':
         this.next.data(dir, bytes, from);
         return;
-      case 'websocket':
-        s.ws.push(dir, bytes, from);
-        return;
-      case 'tls':
-        s.tls.push(dir, bytes, from);
+      case 'stage':
+        s.sink.data(dir, bytes, from);
         return;
       case 'http':
         s.held.data(dir, bytes, from);
@@ -89,11 +85,8 @@ export class StreamClassifier implements StreamSink {
       case 'plain':
         this.next.gap(dir, length, at);
         return;
-      case 'websocket':
-        s.ws.gap(dir, length, at);
-        return;
-      case 'tls':
-        s.tls.gap(dir, length, at);
+      case 'stage':
+        s.sink.gap(dir, length, at);
         return;
       case 'plain-watch':
         // The watched direction's first bytes were cut: it cannot show TLS any more.
@@ -123,11 +116,8 @@ export class StreamClassifier implements StreamSink {
       case 'plain-watch':
         this.toPlain(s.held);
         break;
-      case 'tls':
-        s.tls.close(at);
-        break;
-      case 'websocket':
-        s.ws.close(at);
+      case 'stage':
+        s.sink.close(at);
         break;
       case 'plain':
         break;
@@ -200,13 +190,10 @@ export class StreamClassifier implements StreamSink {
     const ctx = this.ctx;
     ctx.conn.transport = 'tls';
     const tls = new TlsStage(ctx, this.next, this.midStream);
-    this.state = { kind: 'tls', tls };
+    this.state = { kind: 'stage', sink: tls };
     ctx.stats.tls++;
     if (unframedDir !== undefined) tls.unframe(unframedDir);
-    for (const h of held.take()) {
-      if (h.bytes !== undefined) tls.push(h.dir, h.bytes, h.from);
-      else tls.gap(h.dir, h.gap, h.from);
-    }
+    for (const h of held.take()) replay(tls, h);
   }
 
   // ---- WebSocket opening handshake ------------------------------------------------------------------
@@ -247,7 +234,7 @@ export class StreamClassifier implements StreamSink {
         ctx.stats.brokenWs++;
       },
     });
-    this.state = { kind: 'websocket', ws };
+    this.state = { kind: 'stage', sink: ws };
     // Replay what followed each head (the heads themselves are consumed).
     const pos: [number, number] = [0, 0];
     for (const h of held.take()) {
@@ -258,7 +245,7 @@ export class StreamClassifier implements StreamSink {
       const start = pos[h.dir];
       pos[h.dir] = start + h.bytes.length;
       const skip = Math.max(0, base[h.dir] - start);
-      if (skip < h.bytes.length) ws.push(h.dir, h.bytes.subarray(skip), h.from);
+      if (skip < h.bytes.length) ws.data(h.dir, h.bytes.subarray(skip), h.from);
     }
   }
 }

@@ -10,7 +10,7 @@ import { TlsTracker } from './tls.js';
  * material a TlsDecryptor whose plaintext goes through a classifier of its own (WebSocket inside TLS is
  * recognised there) to the next stage. Without keys nothing is passed on.
  */
-export class TlsStage {
+export class TlsStage implements StreamSink {
   readonly tracker: TlsTracker;
   private inner: StreamClassifier | undefined;
 
@@ -33,7 +33,7 @@ export class TlsStage {
     return (this.inner ??= new StreamClassifier(ctx, next, { allowTls: false }));
   }
 
-  push(dir: Dir, bytes: Buffer, from: FrameRef): void {
+  data(dir: Dir, bytes: Buffer, from: FrameRef): void {
     this.tracker.push(dir, bytes, from);
   }
 

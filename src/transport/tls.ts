@@ -13,6 +13,7 @@ import {
   TLS_CHANGE_CIPHER_SPEC,
   TLS_HANDSHAKE,
   TLS_HEARTBEAT,
+  TLS_MAX_RECORD,
   TlsRecordReader,
 } from './tls-records.js';
 import type { TlsDirFacts, TlsFacts, TransportStats } from './types.js';
@@ -77,9 +78,14 @@ class TlsDirection {
   encrypted = false;
   gathering = false;
   version = 0;
-  /** The record's body: the input view when it came in one piece, else a copy of its pieces. */
+  /** The record's body: the input view when it came in one piece, else its pieces copied into `gathered`. */
   body: Buffer | undefined = undefined;
   bodyLen = 0;
+  /**
+   * Where a record that came in pieces is gathered, reused for every such record of the direction: open() is
+   * synchronous and its plaintext is a buffer of its own, so nothing keeps a view of it.
+   */
+  private gathered: Buffer | undefined;
 
   constructor(
     readonly tracker: TlsTracker,
@@ -149,7 +155,7 @@ class TlsDirection {
     });
   }
 
-  /** Gathers the current encrypted record: one record per direction at most is held (TLS_MAX_RECORD bytes). */
+  /** Gathers the current encrypted record: one record per direction at most is held (TLS_MAX_RECORD bytes, reused). */
   private gather(bytes: Buffer): void {
     if (this.body === undefined) {
       if (bytes.length === this.length) {
@@ -158,7 +164,7 @@ class TlsDirection {
         this.bodyLen = bytes.length;
         return;
       }
-      this.body = Buffer.allocUnsafe(this.length);
+      this.body = this.gathered ??= Buffer.allocUnsafeSlow(TLS_MAX_RECORD);
     }
     this.bodyLen += bytes.copy(this.body, this.bodyLen);
   }

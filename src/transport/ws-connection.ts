@@ -171,7 +171,7 @@ function opcodeName(op: number): string {
  * An upgraded WebSocket connection: both directions deframed, data payloads passed on to `next` as the
  * connection's byte stream, facts kept in the shared WebSocketFacts.
  */
-export class WsConnection {
+export class WsConnection implements StreamSink {
   private readonly dirs: [WsDirection, WsDirection];
 
   static newDirFacts(): WsDirFacts {
@@ -208,7 +208,7 @@ export class WsConnection {
     ];
   }
 
-  push(dir: Dir, bytes: Buffer, from: FrameRef): void {
+  data(dir: Dir, bytes: Buffer, from: FrameRef): void {
     this.dirs[dir].deframer.push(bytes, from);
   }
 

@@ -119,6 +119,16 @@ export function startTui(opts: TuiOptions): TuiSession {
 
   const onEnd = (): void => stop(0);
 
+  /** Runs a step of the viewer (a key, a redraw); an error in it ends the viewer with that error. */
+  const safely = (step: () => void): void => {
+    try {
+      step();
+    } catch (err) {
+      fail(err);
+    }
+  };
+  const safeDraw = (): void => safely(draw);
+
   /** A document change: redraw now if the last one was long enough ago, else once the interval is up. */
   const changed = (): void => {
     if (finished || timer !== undefined) return;
@@ -128,12 +138,10 @@ export function startTui(opts: TuiOptions): TuiSession {
       if (finished) return;
       lastRedraw = Date.now();
       redraws++;
-      try {
+      safely(() => {
         controller.refresh();
         draw();
-      } catch (err) {
-        fail(err);
-      }
+      });
     }, wait);
   };
 
@@ -143,29 +151,15 @@ export function startTui(opts: TuiOptions): TuiSession {
     // blessed reports "\r" twice (return, then enter); "\n" as linefeed.
     if (name === 'return') return;
     if (name === 'linefeed') name = 'enter';
-    try {
+    safely(() => {
       const code = controller.key({ name, ch: ch ?? undefined });
       if (code !== undefined) stop(code);
       else draw();
-    } catch (err) {
-      fail(err);
-    }
+    });
   });
-  screen.on('resize', () => {
-    try {
-      draw();
-    } catch (err) {
-      fail(err);
-    }
-  });
+  screen.on('resize', safeDraw);
   input.on('end', onEnd);
-  controller.onUpdate = () => {
-    try {
-      draw();
-    } catch (err) {
-      fail(err);
-    }
-  };
+  controller.onUpdate = safeDraw;
   try {
     if (opts.subscribe !== undefined) unsubscribe = opts.subscribe(changed);
     draw();

@@ -8,6 +8,7 @@ import { defaultWriteName, selectionOfScope, type WriteScope } from '../../src/e
 import { lineText } from '../../src/format/line.js';
 import { TuiController } from '../../src/tui/screens/controller.js';
 import type { CaptureWriter } from '../../src/tui/screens/write-scope.js';
+import type { FileSaver } from '../../src/tui/screens/file-prompt.js';
 import { built, CHAT, corpusFile, HAVE_CORPUS, k, ENTER, ESC } from './fixtures.js';
 
 let chat: JsonDocument;
@@ -22,12 +23,15 @@ interface Call {
   force: boolean;
 }
 
-function fakeWriter(existing: string[]): { writer: CaptureWriter; calls: Call[] } {
+function fakeWriter(existing: string[]): { writer: CaptureWriter; files: FileSaver; calls: Call[] } {
   const calls: Call[] = [];
   return {
     calls,
+    files: {
+      check: (p) => ({ ok: true, exists: existing.includes(p) }),
+      write: () => 0,
+    },
     writer: {
-      exists: (p) => existing.includes(p),
       write: (_doc, scope, path, force) => {
         calls.push({ scope, path, force });
         return Promise.resolve(`wrote 47 frames of 1 connection and 1 SIP dialog to ${path}`);
@@ -69,8 +73,8 @@ describe('what w writes', () => {
 
 describe('the w prompt', () => {
   it('on the list: prefilled with the selected session, Enter writes it, the status line shows the result', async () => {
-    const { writer, calls } = fakeWriter([]);
-    const c = new TuiController({ getDocument: () => chat, writer });
+    const { writer, files, calls } = fakeWriter([]);
+    const c = new TuiController({ getDocument: () => chat, writer, files });
     let updated = 0;
     c.onUpdate = () => updated++;
     c.key(k('w'));
@@ -87,8 +91,8 @@ describe('the w prompt', () => {
   });
 
   it('an existing file: asks y/n; n goes back to the name, y replaces it; Esc cancels', () => {
-    const { writer, calls } = fakeWriter(['chat.pcapng']);
-    const c = new TuiController({ getDocument: () => chat, writer });
+    const { writer, files, calls } = fakeWriter(['chat.pcapng']);
+    const c = new TuiController({ getDocument: () => chat, writer, files });
     c.key(k('w'));
     c.key(k('C-u'));
     typeText(c, 'chat.pcapng');
@@ -108,8 +112,8 @@ describe('the w prompt', () => {
   });
 
   it('in the ladder the session, in a message detail the message', () => {
-    const { writer, calls } = fakeWriter([]);
-    const c = new TuiController({ getDocument: () => chat, writer });
+    const { writer, files, calls } = fakeWriter([]);
+    const c = new TuiController({ getDocument: () => chat, writer, files });
     c.key(ENTER);
     expect(c.top.kind).toBe('ladder');
     c.key(k('w'));
@@ -136,8 +140,8 @@ describe('the w prompt', () => {
   });
 
   it('w typed in the filter prompt is text', () => {
-    const { writer, calls } = fakeWriter([]);
-    const c = new TuiController({ getDocument: () => chat, writer });
+    const { writer, files, calls } = fakeWriter([]);
+    const c = new TuiController({ getDocument: () => chat, writer, files });
     c.key(k('/'));
     c.key(k('w'));
     expect(bottom(c)).toContain('/w█');

@@ -162,6 +162,11 @@ export class TuiController {
       this.say('w: cannot write frames: the capture came from a pipe or an interface and cannot be read again');
       return;
     }
+    const files = this.opts.files;
+    if (files === undefined) {
+      this.say('w: this viewer cannot write files');
+      return;
+    }
     const scope = writeScopeOf(view, this.context());
     if (scope === undefined) {
       this.say('w: nothing selected to write');
@@ -172,7 +177,7 @@ export class TuiController {
       action: `write the frames of ${scopeName(scope)}`,
       verb: 'write',
       initial: defaultWriteName(scope),
-      check: (path) => ({ ok: true, exists: writer.exists(path) }),
+      check: (path) => files.check(path),
       submit: (path, force) => writer.write(doc, scope, path, force),
     });
     this.status = undefined;

@@ -5,7 +5,7 @@
  * existing file is replaced only after `y`. The result or the error goes to the status line.
  */
 import { seg, type Line } from '../../format/line.js';
-import type { KeyPress } from './view.js';
+import { editLine, type KeyPress } from './view.js';
 
 /** Writing files for the TUI; the command line provides it (the TUI does not import cli/). */
 export interface FileSaver {
@@ -18,8 +18,8 @@ export interface FileSaver {
 export interface FilePromptOptions {
   /** What Enter does, for the prompt (`save the ladder of session 0`, `write the frames of session 0`). */
   action: string;
-  /** The verb of the hint (`Enter save`, `Enter write`). */
-  verb: string;
+  /** The verb of the hint (`Enter save`, `Enter write`), and of the status lines (`saving`, `not written`). */
+  verb: 'save' | 'write';
   /** The file name the prompt starts with. */
   initial: string;
   /** Whether `path` can be written: `exists` when a regular file is there (replaced only after `y`). */
@@ -38,17 +38,19 @@ const OPEN: PromptResult = { done: false };
 /** Longest file name typed. */
 const MAX_NAME = 1024;
 
-function isTyped(k: KeyPress): k is KeyPress & { ch: string } {
-  return k.ch !== undefined && k.ch.length > 0 && !k.name.startsWith('C-') && !k.name.startsWith('M-') && /^[^\u0000-\u001f\u007f-\u009f]+$/u.test(k.ch);
-}
-
 export class FilePrompt {
   private text: string;
   /** The path waiting for y/n because it exists. */
   private confirming: string | undefined;
+  /** `not saved` / `not written`. */
+  private readonly notDone: string;
+  /** `saving` / `writing`. */
+  private readonly going: string;
 
   constructor(private readonly opts: FilePromptOptions) {
     this.text = opts.initial;
+    this.notDone = opts.verb === 'save' ? 'not saved' : 'not written';
+    this.going = opts.verb === 'save' ? 'saving' : 'writing';
   }
 
   /** The status line while the prompt is open. */
@@ -65,33 +67,31 @@ export class FilePrompt {
       if (k.ch === 'n' || k.ch === 'N' || k.name === 'escape' || k.name === 'enter') this.confirming = undefined;
       return OPEN;
     }
-    if (k.name === 'escape') return { done: true, status: `not ${this.opts.verb === 'save' ? 'saved' : 'written'}` };
+    if (k.name === 'escape') return { done: true, status: this.notDone };
     if (k.name === 'enter') {
       const path = this.text.trim();
       if (path === '') return OPEN;
       this.text = path;
       const c = this.opts.check(path);
-      if (!c.ok) return { done: true, status: `not ${this.opts.verb === 'save' ? 'saved' : 'written'}: ${c.error}` };
+      if (!c.ok) return { done: true, status: `${this.notDone}: ${c.error}` };
       if (c.exists) {
         this.confirming = path;
         return OPEN;
       }
       return this.submit(path, false);
     }
-    if (k.name === 'backspace') this.text = [...this.text].slice(0, -1).join('');
-    else if (k.name === 'C-u') this.text = '';
-    else if (isTyped(k) && this.text.length < MAX_NAME) this.text += k.ch;
+    this.text = editLine(this.text, k, MAX_NAME) ?? this.text;
     return OPEN;
   }
 
   private submit(path: string, force: boolean): PromptResult {
+    const failed = (e: unknown): string => `${this.notDone}: ${e instanceof Error ? e.message : String(e)}`;
     try {
       const r = this.opts.submit(path, force);
       if (typeof r === 'string') return { done: true, status: r };
-      const later = r.catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
-      return { done: true, status: `${this.opts.verb === 'save' ? 'saving' : 'writing'} ${path} ...`, later };
+      return { done: true, status: `${this.going} ${path} ...`, later: r.catch(failed) };
     } catch (e) {
-      return { done: true, status: `not ${this.opts.verb === 'save' ? 'saved' : 'written'}: ${e instanceof Error ? e.message : String(e)}` };
+      return { done: true, status: failed(e) };
     }
   }
 }

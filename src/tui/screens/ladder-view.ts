@@ -10,10 +10,11 @@ import { FilePrompt } from './file-prompt.js';
 import { RawView } from './raw-view.js';
 import { HANDLED, is, type Action, type KeyPress, type Rendered, type View, type ViewContext } from './view.js';
 import { applyMovement, movementOf, Viewport } from './viewport.js';
+import { scopeName } from './write-scope.js';
 
 /** `W`: a prompt that saves the ladder of `scope` as text (all chunks unfolded, as `--ladder` writes it). */
 export function saveLadderAction(scope: Scope, ctx: ViewContext): Action {
-  const name = scope.kind === 'session' ? `session ${scope.session}` : `connection ${scope.connection}`;
+  const name = scopeName(scope);
   const doc = ctx.doc;
   const saver = ctx.files;
   if (saver === undefined) return { type: 'status', text: 'this viewer cannot write files' };

@@ -5,8 +5,11 @@ import { seg, type Line } from '../../format/line.js';
 import { sessionRows, sortRows, SORT_KEYS, type SessionRow, type Sort } from '../../format/session-list.js';
 import { listColumns, listHeaderLine, listRowLine, listSummaryLines, type ListColumn } from '../../format/session-list-lines.js';
 import { LadderView, saveLadderAction } from './ladder-view.js';
-import { HANDLED, is, type Action, type KeyPress, type Rendered, type View, type ViewContext } from './view.js';
+import { editLine, HANDLED, is, type Action, type KeyPress, type Rendered, type View, type ViewContext } from './view.js';
 import { applyMovement, movementOf, Viewport } from './viewport.js';
+
+/** Longest filter typed. */
+const MAX_FILTER = 200;
 
 export class ListView implements View {
   readonly kind = 'list' as const;
@@ -126,19 +129,15 @@ export class ListView implements View {
       this.editing = undefined;
     } else if (k.name === 'escape') {
       this.editing = undefined;
-    } else if (k.name === 'backspace') {
-      this.editing = [...text].slice(0, -1).join('');
-    } else if (k.name === 'C-u') {
-      this.editing = '';
     } else if (k.name === 'up' || k.name === 'down' || k.name === 'pageup' || k.name === 'pagedown') {
       const m = movementOf(k.name, undefined);
       if (m !== undefined) applyMovement(this.vp, m, this.shown.length, this.height);
       this.selectedKey = this.shown[this.vp.cursor]?.key;
       return HANDLED;
-    } else if (k.ch !== undefined && k.ch.length > 0 && !k.name.startsWith('C-') && !k.name.startsWith('M-') && /^[^\u0000-\u001f\u007f-\u009f]+$/u.test(k.ch)) {
-      if (text.length < 200) this.editing = text + k.ch;
     } else {
-      return HANDLED;
+      const next = editLine(text, k, MAX_FILTER);
+      if (next === undefined) return HANDLED;
+      this.editing = next;
     }
     this.recompute(ctx);
     return HANDLED;

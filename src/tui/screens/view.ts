@@ -67,3 +67,17 @@ export function is(k: KeyPress, ...names: string[]): boolean {
 }
 
 export const HANDLED: Action = { type: 'handled' };
+
+/**
+ * A one-line text prompt's editing keys (the filter, a file name): backspace drops the last character (a code
+ * point), C-u clears, a typed character is added while the text is shorter than `max`. Undefined when `k` is
+ * not one of them.
+ */
+export function editLine(text: string, k: KeyPress, max: number): string | undefined {
+  if (k.name === 'backspace') return [...text].slice(0, -1).join('');
+  if (k.name === 'C-u') return '';
+  if (k.ch !== undefined && k.ch.length > 0 && !k.name.startsWith('C-') && !k.name.startsWith('M-') && /^[^\u0000-\u001f\u007f-\u009f]+$/u.test(k.ch)) {
+    return text.length < max ? text + k.ch : text;
+  }
+  return undefined;
+}

@@ -12,31 +12,22 @@ import type { View, ViewContext } from './view.js';
 
 /** What the viewer's caller offers for `w`: undefined when the capture cannot be read again (a pipe, live). */
 export interface CaptureWriter {
-  exists(path: string): boolean;
-  /** Writes the scope's frames; resolves with the line for the status bar (the result, or the error). */
+  /** Writes the scope's frames; resolves with the line for the status bar, rejects with an Error when not written. */
   write(doc: JsonDocument, scope: WriteScope, path: string, force: boolean): Promise<string>;
 }
 
 /** What `w` writes on this screen: the list's selected row, the ladder's session, the detail's message. */
 export function writeScopeOf(view: View, ctx: ViewContext): WriteScope | undefined {
   if (view instanceof ListView) {
-    const rows = view.visibleRows(ctx);
-    const r = rows[view.cursor];
-    if (r === undefined) return undefined;
-    return r.scope.kind === 'session' ? { kind: 'session', session: r.scope.session } : { kind: 'connection', connection: r.scope.connection };
+    return view.visibleRows(ctx)[view.cursor]?.scope;
   }
   if (view instanceof DetailView) {
     const t = view.target;
     const message = t.kind === 'message' ? t.message : t.kind === 'transaction' ? (indexDocument(ctx.doc).transaction(t.transaction)?.message ?? null) : null;
     if (message !== null) return { kind: 'message', message };
-    const s = view.scope;
-    if (s === undefined) return undefined;
-    return s.kind === 'session' ? { kind: 'session', session: s.session } : { kind: 'connection', connection: s.connection };
+    return view.scope;
   }
-  if (view instanceof LadderView) {
-    const s = view.scope;
-    return s.kind === 'session' ? { kind: 'session', session: s.session } : { kind: 'connection', connection: s.connection };
-  }
+  if (view instanceof LadderView) return view.scope;
   return undefined;
 }
 
