@@ -73,9 +73,12 @@ export function selectionOfScope(doc: JsonDocument, scope: WriteScope): WriteSel
 
 /** The file name the TUI offers: `session-3.pcapng`, `connection-2.pcapng`, `message-17.pcapng`. */
 export function defaultWriteName(scope: WriteScope): string {
-  if (scope.kind === 'session') return `session-${scope.session}.pcapng`;
-  if (scope.kind === 'connection') return `connection-${scope.connection}.pcapng`;
-  return `message-${scope.message}.pcapng`;
+  return `${scopeName(scope).replace(' ', '-')}.pcapng`;
+}
+
+/** How a scope is named to the user: `session 0`, `connection 3`, `message 12`. */
+export function scopeName(scope: WriteScope): string {
+  return scope.kind === 'session' ? `session ${scope.session}` : scope.kind === 'connection' ? `connection ${scope.connection}` : `message ${scope.message}`;
 }
 
 /** `2 connections and 1 SIP dialog` */

@@ -13,8 +13,8 @@ import { HelpView } from './help-view.js';
 import { ListView } from './list-view.js';
 import { movementOf } from './viewport.js';
 import type { KeyPress, Row, View, ViewContext } from './view.js';
-import { scopeName, writeScopeOf, type CaptureWriter } from './write-scope.js';
-import { defaultWriteName } from '../../export/frame-selection.js';
+import { writeScopeOf, type CaptureWriter } from './write-scope.js';
+import { defaultWriteName, scopeName } from '../../export/frame-selection.js';
 
 export interface ControllerOptions {
   getDocument: () => JsonDocument;

@@ -10,7 +10,7 @@ import { FilePrompt } from './file-prompt.js';
 import { RawView } from './raw-view.js';
 import { HANDLED, is, type Action, type KeyPress, type Rendered, type View, type ViewContext } from './view.js';
 import { applyMovement, movementOf, Viewport } from './viewport.js';
-import { scopeName } from './write-scope.js';
+import { scopeName } from '../../export/frame-selection.js';
 
 /** `W`: a prompt that saves the ladder of `scope` as text (all chunks unfolded, as `--ladder` writes it). */
 export function saveLadderAction(scope: Scope, ctx: ViewContext): Action {

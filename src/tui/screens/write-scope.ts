@@ -31,7 +31,3 @@ export function writeScopeOf(view: View, ctx: ViewContext): WriteScope | undefin
   return undefined;
 }
 
-/** How the prompt names a scope: `session 0`, `connection 3`, `message 12`. */
-export function scopeName(scope: WriteScope): string {
-  return scope.kind === 'session' ? `session ${scope.session}` : scope.kind === 'connection' ? `connection ${scope.connection}` : `message ${scope.message}`;
-}
