@@ -263,6 +263,11 @@ export function authFailed(r: SessionRow): boolean {
   return r.auth !== null && (r.auth.result === 'rejected' || r.auth.result === 'challenged');
 }
 
+/** A row drawn as a failure: a failed message, or a failed AUTH. */
+export function rowFailed(r: SessionRow): boolean {
+  return r.failed > 0 || authFailed(r);
+}
+
 function failures(r: SessionRow): number {
   return r.failed + (authFailed(r) ? 1 : 0);
 }
