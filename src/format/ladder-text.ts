@@ -6,6 +6,7 @@
  */
 import type { JsonDocument, JsonTime } from '../export/json-types.js';
 import { escapeText } from '../util/escape.js';
+import { indexDocument } from './doc-index.js';
 import { clockTime, datePart, fmtBytes } from './format.js';
 import { buildLadder, type Ladder } from './ladder.js';
 import { flattenLadder, ladderHeader, ladderLayout, ladderRowLine, type LadderLayout, type LadderRow } from './ladder-lines.js';
@@ -74,7 +75,7 @@ export function ladderTitleLine(doc: JsonDocument, row: SessionRow, ladder: Ladd
   const span = first === undefined || last === undefined ? undefined : `${datePart(first.time)} ${clockTime(first.time)}–${clockTime(last.time)} UTC`;
   if (row.scope.kind === 'session') {
     const id = row.scope.session;
-    const s = doc.sessions.find((x) => x.id === id);
+    const s = indexDocument(doc).session(id);
     parts.push(`session ${id}: ${row.ends[0]} ↔ ${row.ends[1]}`);
     if (s !== undefined) {
       parts.push(`${s.endpoints[0].uri} ↔ ${s.endpoints[1].uri}`);

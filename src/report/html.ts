@@ -70,13 +70,13 @@ export function writeHtmlReport(doc: JsonDocument, write: (s: string) => void, o
   for (const [k, v, cls] of captureFacts(doc)) write(`<tr><td>${escapeHtml(k)}</td><td${cls === '' ? '' : ` class="${cls}"`}>${escapeHtml(v)}</td></tr>`);
   write('</table></section>\n');
 
-  const sessions = sessionTable(doc);
+  const rows = sessionRows(doc);
+  const sessions = sessionTable(rows);
   write(`<section id="sessions"><h2>Sessions (${doc.sessions.length})</h2>`);
   pagedTable(write, 'sessions', 'rows', sessions);
   write('</section>\n');
 
   // Diagrams: the list is data (paged in the page); each diagram's rows are data of their own, parsed on open.
-  const rows = sessionRows(doc);
   const list: Array<[string, string, string]> = rows.map((r) => {
     const what = r.scope.kind === 'session' ? `session ${r.label}` : `connection ${r.label.slice(1)} (no session)`;
     const counts = r.scope.kind === 'session' ? ` · ${r.messages} message${r.messages === 1 ? '' : 's'} ✓${r.delivered} ✗${r.failed} ?${r.unknown}` : '';

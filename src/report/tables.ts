@@ -7,7 +7,7 @@ import { indexDocument } from '../format/doc-index.js';
 import { diagnosticItems } from '../format/diagnostics.js';
 import { clockTime, datePart, fmtBytes, fmtMs, shortUri } from '../format/format.js';
 import { deliveryText } from '../format/session-list-lines.js';
-import { authFailed, rowFailed, sessionRows, type SessionRow } from '../format/session-list.js';
+import { authFailed, rowFailed, type SessionRow } from '../format/session-list.js';
 import type { Cell, Row, TableData } from './types.js';
 
 /** The id a session row's diagram has in the page (`session-3`, `connection-1`). */
@@ -22,8 +22,8 @@ function deliveryCell(r: SessionRow): Cell {
   return { t: deliveryText(r), c: r.failed > 0 ? 'fail' : r.unknown > 0 ? '' : 'ok' };
 }
 
-export function sessionTable(doc: JsonDocument): TableData {
-  const rows = sessionRows(doc);
+/** The session table of the session list's rows (sessionRows of the document). */
+export function sessionTable(rows: readonly SessionRow[]): TableData {
   return {
     columns: ['#', 'Start', 'Ends', 'Relays', 'Call-ID / connection', 'Msgs', 'Bytes', 'Delivery', 'Unans', 'State'],
     numeric: [5, 6, 8],
