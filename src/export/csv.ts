@@ -19,6 +19,7 @@
  */
 import type { JsonDocument } from './json-types.js';
 import { escapeText } from '../util/escape.js';
+import { isNode, nonNullMembers, type SchemaNode } from './schema-walk.js';
 
 export const CSV_KINDS = ['sessions', 'messages', 'transactions'] as const;
 export type CsvKind = (typeof CSV_KINDS)[number];
@@ -33,10 +34,6 @@ export interface CsvColumn {
   /** An array of scalars, joined with a space. */
   joined: boolean;
 }
-
-type SchemaNode = Record<string, unknown>;
-
-const isNode = (v: unknown): v is SchemaNode => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const SCALAR_TYPES = new Set(['string', 'integer', 'number', 'boolean', 'null']);
 
@@ -55,8 +52,7 @@ function resolve(defs: SchemaNode, node: SchemaNode): SchemaNode {
 /** The schema's members other than null, when it is `anyOf [X, null]`. */
 function nonNull(defs: SchemaNode, node: SchemaNode): SchemaNode[] {
   const n = resolve(defs, node);
-  if (!Array.isArray(n.anyOf)) return [n];
-  return n.anyOf.filter(isNode).map((m) => resolve(defs, m)).filter((m) => m.type !== 'null');
+  return nonNullMembers(n, (m) => resolve(defs, m)) ?? [n];
 }
 
 function isScalar(defs: SchemaNode, node: SchemaNode): boolean {
