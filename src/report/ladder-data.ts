@@ -5,7 +5,8 @@
  */
 import type { JsonDocument, JsonTransaction } from '../export/json-types.js';
 import { indexDocument, type DocIndex } from '../format/doc-index.js';
-import { sipSections } from '../format/detail-sip.js';
+import { sipFacts } from '../format/detail-sip.js';
+import { escapeText } from '../util/escape.js';
 import { clockTime, fmtMs } from '../format/format.js';
 import { buildLadder, type LadderEntry } from '../format/ladder.js';
 import type { Line } from '../format/line.js';
@@ -96,12 +97,9 @@ export function ladderData(doc: JsonDocument, scope: Scope): LadderData {
   const s = scope.kind === 'session' ? ix.session(scope.session) : undefined;
   const d = s?.sip === null || s?.sip === undefined ? undefined : ix.dialog(s.sip.dialog);
   if (d !== undefined) {
-    for (const section of sipSections(d)) {
+    for (const section of sipFacts(d)) {
       sip.push(['', section.title, 'head']);
-      for (const line of section.lines) {
-        const [k, ...rest] = line;
-        sip.push([(k?.text ?? '').trim(), rest.map((x) => x.text).join(''), rest.find((x) => x.style !== undefined)?.style ?? '']);
-      }
+      for (const [k, v, style] of section.facts) sip.push([k.trim(), escapeText(v), style ?? '']);
     }
   }
   return {
