@@ -34,7 +34,7 @@ function byteRangeText(t: JsonTransaction): string {
 }
 
 /** The ladder entry of one request or response of a transaction (an arrow from `e.from` to `e.to`). */
-function partEntry(t: JsonTransaction, part: 'request' | 'response', at: JsonTime, e: Ends, label: Line, fail: boolean, keyPrefix: string): LadderEntry {
+function partEntry(t: JsonTransaction, part: 'request' | 'response', at: JsonTime, e: Ends, label: Line, fail: boolean, cut: boolean, keyPrefix: string): LadderEntry {
   return {
     key: `${keyPrefix}t${t.id}${part === 'request' ? 'q' : 'r'}`,
     at,
@@ -42,6 +42,7 @@ function partEntry(t: JsonTransaction, part: 'request' | 'response', at: JsonTim
     to: e.to,
     label,
     fail,
+    cut,
     folded: false,
     sip: false,
     target: { kind: 'transaction', transaction: t.id, part },
@@ -71,7 +72,7 @@ function requestEntry(ix: DocIndex, t: JsonTransaction, e: Ends, keyPrefix: stri
   }
   if (req.truncated) label.push(seg(' (cut)', 'warn'));
   if (t.state === 'unanswered') label.push(seg(' … no response', 'warn'));
-  return partEntry(t, 'request', req.at, e, label, fail, keyPrefix);
+  return partEntry(t, 'request', req.at, e, label, fail, req.truncated, keyPrefix);
 }
 
 function responseEntry(t: JsonTransaction, e: Ends, keyPrefix: string): LadderEntry | undefined {
@@ -83,7 +84,7 @@ function responseEntry(t: JsonTransaction, e: Ends, keyPrefix: string): LadderEn
   if (t.state === 'orphan-response') label.push(seg(' (request not seen)', 'warn'));
   if (t.method !== null && t.method !== 'SEND') label.push(seg(` (${t.method})`, 'dim'));
   if (rsp.truncated) label.push(seg(' (cut)', 'warn'));
-  return partEntry(t, 'response', rsp.at, { from: e.to, to: e.from }, label, fail, keyPrefix);
+  return partEntry(t, 'response', rsp.at, { from: e.to, to: e.from }, label, fail, rsp.truncated, keyPrefix);
 }
 
 function plainEntries(ix: DocIndex, t: JsonTransaction, e: Ends, out: LadderEntry[], keyPrefix = ''): void {
@@ -183,6 +184,7 @@ function groupEntry(ix: DocIndex, g: Group, resolve: Resolver): LadderEntry {
     to: e.to,
     label,
     fail,
+    cut: [...sends, ...g.reports].some((t) => t.request?.truncated === true || t.response?.truncated === true),
     folded: true,
     sip: false,
     target: { kind: 'message', message: g.message, transaction: first?.id ?? null },
@@ -247,6 +249,7 @@ export function sipEntries(ix: DocIndex, s: JsonSession, colA: number, colB: num
     to,
     label: [seg('SIP ', 'sip'), seg(text, fail ? 'fail' : 'sip')],
     fail,
+    cut: false,
     folded: false,
     sip: true,
     target: { kind: 'sip', dialog: d.id, frame: at.frame },

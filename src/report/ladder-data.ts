@@ -52,20 +52,6 @@ function hover(ix: DocIndex, e: LadderEntry): string {
   return parts.join(' · ');
 }
 
-/** A request or response cut before its end-line (by a gap, the end of the capture or the next start-line). */
-function cut(ix: DocIndex, e: LadderEntry): boolean {
-  const target = e.target;
-  if (target.kind === 'sip') return false;
-  if (target.kind === 'transaction') {
-    const t = ix.transaction(target.transaction);
-    return (target.part === 'request' ? t?.request?.truncated : t?.response?.truncated) === true;
-  }
-  return e.transactions.some((id) => {
-    const t = ix.transaction(id);
-    return t?.request?.truncated === true || t?.response?.truncated === true;
-  });
-}
-
 function rowData(ix: DocIndex, e: LadderEntry, base: number): LadderRowData {
   const r: LadderRowData = {
     t: clockTime(e.at.time),
@@ -78,7 +64,7 @@ function rowData(ix: DocIndex, e: LadderEntry, base: number): LadderRowData {
     q: e.transactions,
   };
   // Failed as in the ladder (non-2xx, failure REPORT, aborted), and also when cut: drawn red.
-  if (e.fail || cut(ix, e)) r.x = 1;
+  if (e.fail || e.cut) r.x = 1;
   if (e.sip) r.s = 2;
   else if (e.folded) r.s = 1;
   if (e.expandable) {
