@@ -19,6 +19,7 @@
  */
 import type { JsonDocument } from './json-types.js';
 import { escapeText } from '../util/escape.js';
+import { isNode, nonNullMembers, type SchemaNode } from './schema-walk.js';
 
 export const CSV_KINDS = ['sessions', 'messages', 'transactions'] as const;
 export type CsvKind = (typeof CSV_KINDS)[number];
@@ -29,14 +30,11 @@ const RECORD: Record<CsvKind, string> = { sessions: 'session', messages: 'messag
 export interface CsvColumn {
   /** Dotted name (`first.time`). */
   name: string;
-  path: readonly string[];
+  /** Keys from the record down; a position in a fixed array is a number (csvColumns gives them as numbers). */
+  path: ReadonlyArray<string | number>;
   /** An array of scalars, joined with a space. */
   joined: boolean;
 }
-
-type SchemaNode = Record<string, unknown>;
-
-const isNode = (v: unknown): v is SchemaNode => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const SCALAR_TYPES = new Set(['string', 'integer', 'number', 'boolean', 'null']);
 
@@ -55,8 +53,7 @@ function resolve(defs: SchemaNode, node: SchemaNode): SchemaNode {
 /** The schema's members other than null, when it is `anyOf [X, null]`. */
 function nonNull(defs: SchemaNode, node: SchemaNode): SchemaNode[] {
   const n = resolve(defs, node);
-  if (!Array.isArray(n.anyOf)) return [n];
-  return n.anyOf.filter(isNode).map((m) => resolve(defs, m)).filter((m) => m.type !== 'null');
+  return nonNullMembers(n, (m) => resolve(defs, m)) ?? [n];
 }
 
 function isScalar(defs: SchemaNode, node: SchemaNode): boolean {
@@ -69,7 +66,7 @@ function isScalar(defs: SchemaNode, node: SchemaNode): boolean {
   });
 }
 
-function walk(defs: SchemaNode, node: SchemaNode, path: string[], out: CsvColumn[], depth: number): void {
+function walk(defs: SchemaNode, node: SchemaNode, path: Array<string | number>, out: CsvColumn[], depth: number): void {
   if (depth > 8) return;
   if (isScalar(defs, node)) {
     out.push({ name: path.join('.'), path, joined: false });
@@ -83,7 +80,7 @@ function walk(defs: SchemaNode, node: SchemaNode, path: string[], out: CsvColumn
     if (isNode(items) && isScalar(defs, items)) out.push({ name: path.join('.'), path, joined: true });
     else if (isNode(items) && typeof m.minItems === 'number' && m.minItems === m.maxItems && m.minItems <= 4) {
       // A fixed pair of records (a session's two endpoints): one set of columns per position.
-      for (let i = 0; i < m.minItems; i++) walk(defs, items, [...path, String(i)], out, depth + 1);
+      for (let i = 0; i < m.minItems; i++) walk(defs, items, [...path, i], out, depth + 1);
     }
     return;
   }
@@ -125,7 +122,7 @@ function scalarText(v: unknown): string {
 export function csvCell(record: unknown, c: CsvColumn): string {
   let v: unknown = record;
   for (const key of c.path) {
-    if (Array.isArray(v) && /^\d+$/.test(key)) v = v[Number(key)];
+    if (Array.isArray(v) && (typeof key === 'number' || /^\d+$/.test(key))) v = v[Number(key)];
     else if (isNode(v)) v = v[key];
     else return '';
   }

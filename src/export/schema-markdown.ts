@@ -5,9 +5,7 @@
  * `node scripts/json-doc.mjs --write` puts them in docs/json.md; a test keeps the file current.
  */
 
-type Node = Record<string, unknown>;
-
-const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isNode, nonNullMembers, type SchemaNode as Node } from './schema-walk.js';
 
 /** Text for a table cell: pipes escaped, no line breaks. */
 function cell(s: string): string {
@@ -53,10 +51,8 @@ export function typeText(n: Node): string {
 /** The object a node holds keys of (itself, or the non-null member of `anyOf [object, null]`), if inline. */
 function inlineObject(n: Node): Node | undefined {
   if (n.type === 'object' && isNode(n.properties)) return n;
-  if (Array.isArray(n.anyOf)) {
-    const members = n.anyOf.filter(isNode).filter((m) => m.type !== 'null');
-    if (members.length === 1) return inlineObject(members[0] as Node);
-  }
+  const members = nonNullMembers(n);
+  if (members?.length === 1) return inlineObject(members[0] as Node);
   if (n.type === 'array' && isNode(n.items)) return inlineObject(n.items);
   return undefined;
 }

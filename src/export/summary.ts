@@ -8,6 +8,7 @@ import type {
   JsonSummary,
   JsonTransaction,
 } from './json-types.js';
+import { fmtMs } from '../format/format.js';
 import { escapeText } from '../util/escape.js';
 import { renderTable, type Column } from './table.js';
 import type { TallyGroup } from '../model/transaction-tally.js';
@@ -104,13 +105,6 @@ function fmtBytes(n: number): string {
   return `${(n / 1e6).toFixed(1)} MB`;
 }
 
-function fmtMs(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '-';
-  if (ms < 10) return `${ms.toFixed(2)} ms`;
-  if (ms < 10_000) return `${ms.toFixed(0)} ms`;
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
 function counts(m: CountMap): string {
   const keys = [...Object.keys(m)].sort();
   return keys.length === 0 ? 'none' : keys.map((k) => `${k} ${m[k] ?? 0}`).join(', ');
@@ -124,56 +118,65 @@ function countsWithCut(full: CountMap, cut: CountMap): string {
   return Object.keys(cut).length === 0 ? counts(full) : `${counts(full)} (cut: ${counts(cut)})`;
 }
 
-/** The Transactions table's row of a transaction: `AUTH → 423`, a frame cut before its end-line marked `(cut)`. */
+/**
+ * The Transactions table's row: `AUTH → 423`, a frame cut before its end-line marked `(cut)`, `none` for no
+ * response when one is awaited, `-` when none is expected.
+ */
+function rowKey(method: string | null, requestCut: boolean, status: number | null, responseCut: boolean, unanswered: boolean): string {
+  const request = `${method ?? '(response only)'}${requestCut ? ' (cut)' : ''}`;
+  const response = status !== null ? `${status}${responseCut ? ' (cut)' : ''}` : unanswered ? 'none' : '-';
+  return `${request} → ${response}`;
+}
+
+/** The Transactions table's row of a transaction. */
 export function transactionKey(t: SummaryTransaction): string {
-  const method = `${t.method ?? '(response only)'}${t.request?.truncated === true ? ' (cut)' : ''}`;
-  const response = t.response ? `${t.response.status}${t.response.truncated ? ' (cut)' : ''}` : t.state === 'unanswered' ? 'none' : '-';
-  return `${method} → ${response}`;
+  return rowKey(t.method, t.request?.truncated === true, t.response?.status ?? null, t.response?.truncated === true, t.state === 'unanswered');
 }
 
 /** The Transactions table's row of a group of the model's tally (as transactionKey of its transactions). */
 function groupKey(g: Readonly<TallyGroup>): string {
-  const method = `${g.method ?? '(response only)'}${g.requestTruncated ? ' (cut)' : ''}`;
-  const response = g.status !== null ? `${g.status}${g.responseTruncated ? ' (cut)' : ''}` : g.unansweredGroup ? 'none' : '-';
-  return `${method} → ${response}`;
+  return rowKey(g.method, g.requestTruncated, g.status, g.responseTruncated, g.unansweredGroup);
 }
 
 interface TransactionRow {
   count: number;
   rtts: number[];
-  unanswered: number;
 }
 
 /** Transactions by table row, from the records or from the model's tally. */
 function transactionRows(doc: SummaryInput): Map<string, TransactionRow> {
   const byKey = new Map<string, TransactionRow>();
   if (doc.transactionGroups !== undefined) {
+    // A row's list is its first group's own (the model's) until a second group joins it: then it is copied once.
+    const owned = new Set<TransactionRow>();
     for (const g of doc.transactionGroups) {
       if (g.count === 0) continue;
       const key = groupKey(g);
       const e = byKey.get(key);
-      if (e === undefined) byKey.set(key, { count: g.count, rtts: g.rtts, unanswered: g.unanswered });
+      if (e === undefined) byKey.set(key, { count: g.count, rtts: g.rtts });
       else {
         e.count += g.count;
-        e.unanswered += g.unanswered;
-        e.rtts = [...e.rtts, ...g.rtts];
+        if (!owned.has(e)) {
+          e.rtts = [...e.rtts];
+          owned.add(e);
+        }
+        for (const r of g.rtts) e.rtts.push(r);
       }
     }
     return byKey;
   }
   for (const t of doc.transactions) {
     const key = transactionKey(t);
-    const e = byKey.get(key) ?? { count: 0, rtts: [], unanswered: 0 };
+    const e = byKey.get(key) ?? { count: 0, rtts: [] };
     e.count++;
     if (t.rttMs !== null) e.rtts.push(t.rttMs);
-    if (t.state === 'unanswered') e.unanswered++;
     byKey.set(key, e);
   }
   return byKey;
 }
 
 /** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: number[], p: number): number | null {
+export function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
   return sorted[rank - 1] ?? null;

@@ -3,7 +3,7 @@
  * time order), where the sender aborted it, and how the body's bytes split into kept, seen on the wire,
  * never sent and not captured.
  */
-import type { JsonLeg, JsonMessage, JsonTransaction } from '../export/json-types.js';
+import type { JsonDirection, JsonLeg, JsonMessage, JsonTransaction } from '../export/json-types.js';
 
 /** Time order of transactions by their request (or response) time, then frame. */
 export function txTimeOrder(a: JsonTransaction, b: JsonTransaction): number {
@@ -12,13 +12,25 @@ export function txTimeOrder(a: JsonTransaction, b: JsonTransaction): number {
   return (ta?.epoch ?? 0) - (tb?.epoch ?? 0) || (ta?.frame ?? 0) - (tb?.frame ?? 0) || a.id - b.id;
 }
 
+function flip(d: JsonDirection): JsonDirection {
+  return d === 'c2s' ? 's2c' : 'c2s';
+}
+
+/** Direction of a transaction's request (inferred from the response when the request was not seen). */
+export function requestDirection(t: JsonTransaction): JsonDirection {
+  if (t.request !== null) return t.request.direction;
+  if (t.response !== null) return flip(t.response.direction);
+  return 'c2s';
+}
+
 /** The SEND transactions of a message on one leg (connection and direction), in time order. */
 export function legSends(txs: readonly JsonTransaction[], leg: Pick<JsonLeg, 'connection' | 'direction'>): JsonTransaction[] {
   return txs
     .filter((t) => {
       if (t.method !== 'SEND' || t.connection !== leg.connection) return false;
-      const dir = t.request?.direction ?? (t.response === null ? null : t.response.direction === 'c2s' ? 's2c' : 'c2s');
-      return dir === leg.direction;
+      // A transaction with neither part has no direction (requestDirection's default is for the ladder).
+      if (t.request === null && t.response === null) return false;
+      return requestDirection(t) === leg.direction;
     })
     .sort(txTimeOrder);
 }

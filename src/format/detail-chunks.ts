@@ -35,8 +35,12 @@ function chunkLine(t: JsonTransaction, n: number, numWidth: number, idWidth: num
 
 /** Pages of the Chunks section: the longest hop's chunks, CHUNK_PAGE at a time (at least 1). */
 export function chunkPages(m: JsonMessage, txs: readonly JsonTransaction[]): number {
+  return pagesOf(m.legs.map((leg) => legSends(txs, leg)));
+}
+
+function pagesOf(legs: ReadonlyArray<readonly JsonTransaction[]>): number {
   let most = 0;
-  for (const leg of m.legs) most = Math.max(most, legSends(txs, leg).length);
+  for (const sends of legs) most = Math.max(most, sends.length);
   return Math.max(1, Math.ceil(most / CHUNK_PAGE));
 }
 
@@ -45,12 +49,13 @@ export function chunkPages(m: JsonMessage, txs: readonly JsonTransaction[]): num
  * (page+1)·CHUNK_PAGE of every hop, in time order). The title says which page when there are several.
  */
 export function chunksSection(m: JsonMessage, txs: readonly JsonTransaction[], page = 0): Section {
-  const pages = chunkPages(m, txs);
+  const legSendsOf = m.legs.map((leg) => legSends(txs, leg));
+  const pages = pagesOf(legSendsOf);
   const p = Math.min(Math.max(0, Math.floor(page)), pages - 1);
   const from = p * CHUNK_PAGE;
   const lines: Line[] = [];
   m.legs.forEach((leg, i) => {
-    const sends = legSends(txs, leg);
+    const sends = legSendsOf[i] ?? [];
     const shown = sends.slice(from, from + CHUNK_PAGE);
     lines.push([
       seg(`hop ${i}`, 'head'),

@@ -3,7 +3,7 @@ import type { JsonSipDialog, JsonTransaction } from '../export/json-types.js';
 import type { DocIndex } from './doc-index.js';
 import { at, kv, type Section } from './detail-format.js';
 import { fmtMs, isFailure } from './format.js';
-import type { Line } from './line.js';
+import type { Line, Style } from './line.js';
 
 export function authSection(ix: DocIndex, t: JsonTransaction): Section | undefined {
   const a = ix.authOfTransaction(t.id);
@@ -21,30 +21,44 @@ export function authSection(ix: DocIndex, t: JsonTransaction): Section | undefin
   return { title: `AUTH exchange ${a.id}`, lines };
 }
 
-export function sipSections(d: JsonSipDialog): Section[] {
-  const lines: Line[] = [
-    kv('Call-ID', d.callId),
-    kv('transport', d.transport),
-    kv('from', d.from ?? '-'),
-    kv('to', d.to ?? '-'),
-    kv('state', `${d.state}${d.terminatedBy === null ? '' : ` by ${d.terminatedBy}`}${d.byeFrom === null ? '' : ` from the ${d.byeFrom}`}`),
-    kv('messages', `${d.messages}  requests ${Object.entries(d.requests).map(([k, v]) => `${k} ${v}`).join(', ')}  responses ${Object.entries(d.responses).map(([k, v]) => `${k} ${v}`).join(', ')}`),
-    kv('first / last', `${at(d.first)} / ${at(d.last)}`),
+/** A fact of a detail section: key, value (capture text, not yet escaped) and the value's style. */
+export type Fact = [key: string, value: string, style: Style | undefined];
+
+export interface FactSection {
+  title: string;
+  facts: Fact[];
+}
+
+/** A SIP dialog's facts: the dialog, then its SDP offer and answer (the TUI's detail and the report show them). */
+export function sipFacts(d: JsonSipDialog): FactSection[] {
+  const f = (key: string, value: string): Fact => [key, value, undefined];
+  const facts: Fact[] = [
+    f('Call-ID', d.callId),
+    f('transport', d.transport),
+    f('from', d.from ?? '-'),
+    f('to', d.to ?? '-'),
+    f('state', `${d.state}${d.terminatedBy === null ? '' : ` by ${d.terminatedBy}`}${d.byeFrom === null ? '' : ` from the ${d.byeFrom}`}`),
+    f('messages', `${d.messages}  requests ${Object.entries(d.requests).map(([k, v]) => `${k} ${v}`).join(', ')}  responses ${Object.entries(d.responses).map(([k, v]) => `${k} ${v}`).join(', ')}`),
+    f('first / last', `${at(d.first)} / ${at(d.last)}`),
   ];
-  const out: Section[] = [{ title: `SIP dialog ${d.id}`, lines }];
+  const out: FactSection[] = [{ title: `SIP dialog ${d.id}`, facts }];
   for (const [name, x] of [['SDP offer', d.offer], ['SDP answer', d.answer]] as const) {
     if (x === null) continue;
-    const l: Line[] = [kv('in', `${x.kind === 'request' ? x.method ?? 'request' : `${x.status ?? '?'} response`}  ${x.src} → ${x.dst}  frames ${x.frames.join(', ')}`)];
+    const l: Fact[] = [f('in', `${x.kind === 'request' ? x.method ?? 'request' : `${x.status ?? '?'} response`}  ${x.src} → ${x.dst}  frames ${x.frames.join(', ')}`)];
     for (const media of x.msrp) {
-      l.push(kv('m=message', `${media.port} ${media.proto}${media.setup === null ? '' : `  setup:${media.setup}`}${media.direction === null ? '' : `  ${media.direction}`}`));
-      for (const p of media.path) l.push(kv('  path', p));
-      if (media.acceptTypes.length > 0) l.push(kv('  accept-types', media.acceptTypes.join(' ')));
+      l.push(f('m=message', `${media.port} ${media.proto}${media.setup === null ? '' : `  setup:${media.setup}`}${media.direction === null ? '' : `  ${media.direction}`}`));
+      for (const p of media.path) l.push(f('  path', p));
+      if (media.acceptTypes.length > 0) l.push(f('  accept-types', media.acceptTypes.join(' ')));
       if (media.fileSelector !== null) {
         const fs = media.fileSelector;
-        l.push(kv('  file-selector', `${fs.name ?? '?'} ${fs.type ?? ''} ${fs.size ?? '?'} B${fs.hash === null ? '' : ` ${fs.hash.algorithm}:${fs.hash.hex}`}`));
+        l.push(f('  file-selector', `${fs.name ?? '?'} ${fs.type ?? ''} ${fs.size ?? '?'} B${fs.hash === null ? '' : ` ${fs.hash.algorithm}:${fs.hash.hex}`}`));
       }
     }
-    out.push({ title: name, lines: l });
+    out.push({ title: name, facts: l });
   }
   return out;
+}
+
+export function sipSections(d: JsonSipDialog): Section[] {
+  return sipFacts(d).map((s) => ({ title: s.title, lines: s.facts.map(([k, v, style]) => kv(k, v, style)) }));
 }

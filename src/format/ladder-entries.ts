@@ -3,22 +3,14 @@
  * along it, other requests and responses one arrow each, and the SIP INVITE / answer / BYE.
  */
 import type { JsonDirection, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../export/json-types.js';
-import { abortPoint, abortText, txTimeOrder } from './chunks.js';
-import type { DocIndex } from './doc-index.js';
+import { abortPoint, abortText, requestDirection, txTimeOrder } from './chunks.js';
+import { callerIsB, type DocIndex } from './doc-index.js';
 import { fmtBytes, fmtMs, fmtStatus, isFailure, sipIdentity } from './format.js';
+import { rangeText } from './detail-format.js';
 import type { LadderEntry } from './ladder-types.js';
 import { seg, type Line } from './line.js';
 
-function flip(d: JsonDirection): JsonDirection {
-  return d === 'c2s' ? 's2c' : 'c2s';
-}
-
-/** Direction of a transaction's request (inferred from the response when the request was not seen). */
-export function requestDirection(t: JsonTransaction): JsonDirection {
-  if (t.request !== null) return t.request.direction;
-  if (t.response !== null) return flip(t.response.direction);
-  return 'c2s';
-}
+export { requestDirection };
 
 function timeOf(t: JsonTransaction): JsonTime {
   return t.request?.at ?? t.response?.at ?? { frame: 0, time: '', epoch: 0 };
@@ -36,14 +28,13 @@ interface Ends {
 
 export type Resolver = (t: JsonTransaction) => Ends;
 
-function rangeText(t: JsonTransaction): string {
-  const r = t.byteRange;
-  if (r === null) return '';
-  return `${r.start}-${r.end ?? '*'}/${r.total ?? '*'}`;
+/** A transaction's Byte-Range as `1-100/300` (nothing when it has none). */
+function byteRangeText(t: JsonTransaction): string {
+  return t.byteRange === null ? '' : rangeText(t.byteRange);
 }
 
 /** The ladder entry of one request or response of a transaction (an arrow from `e.from` to `e.to`). */
-function partEntry(t: JsonTransaction, part: 'request' | 'response', at: JsonTime, e: Ends, label: Line, fail: boolean, keyPrefix: string): LadderEntry {
+function partEntry(t: JsonTransaction, part: 'request' | 'response', at: JsonTime, e: Ends, label: Line, fail: boolean, cut: boolean, keyPrefix: string): LadderEntry {
   return {
     key: `${keyPrefix}t${t.id}${part === 'request' ? 'q' : 'r'}`,
     at,
@@ -51,6 +42,7 @@ function partEntry(t: JsonTransaction, part: 'request' | 'response', at: JsonTim
     to: e.to,
     label,
     fail,
+    cut,
     folded: false,
     sip: false,
     target: { kind: 'transaction', transaction: t.id, part },
@@ -67,12 +59,12 @@ function requestEntry(ix: DocIndex, t: JsonTransaction, e: Ends, keyPrefix: stri
   const label: Line = [seg(method, 'head')];
   let fail = false;
   if (method === 'SEND') {
-    label.push(seg(` ${rangeText(t)} ${fmtBytes(req.bodyLength)}${req.flag === null ? '' : ` ${req.flag}`}`));
+    label.push(seg(` ${byteRangeText(t)} ${fmtBytes(req.bodyLength)}${req.flag === null ? '' : ` ${req.flag}`}`));
     if (req.flag === '#') fail = true;
   } else if (method === 'REPORT' && t.status !== null) {
     fail = isFailure(t.status.code);
     label.push(seg(` ${fmtStatus(t.status)}`, fail ? 'fail' : undefined));
-    if (t.byteRange !== null) label.push(seg(` ${rangeText(t)}`));
+    if (t.byteRange !== null) label.push(seg(` ${byteRangeText(t)}`));
   } else if (method === 'AUTH') {
     const auth = ix.authOfTransaction(t.id);
     const attempt = auth?.attempts.find((x) => x.transaction === t.id);
@@ -80,7 +72,7 @@ function requestEntry(ix: DocIndex, t: JsonTransaction, e: Ends, keyPrefix: stri
   }
   if (req.truncated) label.push(seg(' (cut)', 'warn'));
   if (t.state === 'unanswered') label.push(seg(' … no response', 'warn'));
-  return partEntry(t, 'request', req.at, e, label, fail, keyPrefix);
+  return partEntry(t, 'request', req.at, e, label, fail, req.truncated, keyPrefix);
 }
 
 function responseEntry(t: JsonTransaction, e: Ends, keyPrefix: string): LadderEntry | undefined {
@@ -92,7 +84,7 @@ function responseEntry(t: JsonTransaction, e: Ends, keyPrefix: string): LadderEn
   if (t.state === 'orphan-response') label.push(seg(' (request not seen)', 'warn'));
   if (t.method !== null && t.method !== 'SEND') label.push(seg(` (${t.method})`, 'dim'));
   if (rsp.truncated) label.push(seg(' (cut)', 'warn'));
-  return partEntry(t, 'response', rsp.at, { from: e.to, to: e.from }, label, fail, keyPrefix);
+  return partEntry(t, 'response', rsp.at, { from: e.to, to: e.from }, label, fail, rsp.truncated, keyPrefix);
 }
 
 function plainEntries(ix: DocIndex, t: JsonTransaction, e: Ends, out: LadderEntry[], keyPrefix = ''): void {
@@ -192,6 +184,7 @@ function groupEntry(ix: DocIndex, g: Group, resolve: Resolver): LadderEntry {
     to: e.to,
     label,
     fail,
+    cut: [...sends, ...g.reports].some((t) => t.request?.truncated === true || t.response?.truncated === true),
     folded: true,
     sip: false,
     target: { kind: 'message', message: g.message, transaction: first?.id ?? null },
@@ -245,10 +238,9 @@ export function sipEntries(ix: DocIndex, s: JsonSession, colA: number, colB: num
   if (s.sip === null) return [];
   const d = ix.dialog(s.sip.dialog);
   if (d === undefined) return [];
-  const offerIds = new Set((d.offer?.kind === 'request' ? d.offer.msrp : []).map((m) => m.sessionId));
-  const callerIsB = s.endpoints[1].sessionId !== null && offerIds.has(s.endpoints[1].sessionId) && !offerIds.has(s.endpoints[0].sessionId);
-  const caller = callerIsB ? colB : colA;
-  const callee = callerIsB ? colA : colB;
+  const b = callerIsB(s, d);
+  const caller = b ? colB : colA;
+  const callee = b ? colA : colB;
   const out: LadderEntry[] = [];
   const mk = (key: string, at: JsonTime, from: number, to: number, text: string, fail = false): LadderEntry => ({
     key: `sip${d.id}${key}`,
@@ -257,6 +249,7 @@ export function sipEntries(ix: DocIndex, s: JsonSession, colA: number, colB: num
     to,
     label: [seg('SIP ', 'sip'), seg(text, fail ? 'fail' : 'sip')],
     fail,
+    cut: false,
     folded: false,
     sip: true,
     target: { kind: 'sip', dialog: d.id, frame: at.frame },

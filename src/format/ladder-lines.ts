@@ -52,15 +52,25 @@ export interface LadderLayout {
 
 const TIME_WIDTH = 12;
 const MIN_LABEL = 40;
+/** Cells between participant columns: at least, and at most. */
+const MIN_GAP = 4;
+const MAX_GAP = 10;
+/** Cells the diagram takes beyond its columns' spacing. */
+const DIAGRAM_PAD = 3;
 
 export function ladderLayout(participants: number, width: number): LadderLayout {
   const n = Math.max(1, participants);
-  const avail = width - TIME_WIDTH - 1 - 3 - MIN_LABEL;
-  const gap = n === 1 ? 4 : Math.max(4, Math.min(10, Math.floor(avail / (n - 1))));
+  const avail = width - TIME_WIDTH - 1 - DIAGRAM_PAD - MIN_LABEL;
+  const gap = n === 1 ? MIN_GAP : Math.max(MIN_GAP, Math.min(MAX_GAP, Math.floor(avail / (n - 1))));
   const xs = Array.from({ length: n }, (_, i) => i * gap);
-  const diagramWidth = (n - 1) * gap + 3;
+  const diagramWidth = (n - 1) * gap + DIAGRAM_PAD;
   const labelStart = TIME_WIDTH + 1 + diagramWidth;
   return { width, timeWidth: TIME_WIDTH, xs, diagramWidth, labelStart, labelWidth: Math.max(0, width - labelStart) };
+}
+
+/** The narrowest width at which ladderLayout spaces the columns widest apart and still leaves MIN_LABEL cells of label. */
+export function ladderFullWidth(participants: number): number {
+  return TIME_WIDTH + 1 + DIAGRAM_PAD + MIN_LABEL + MAX_GAP * (Math.max(1, participants) - 1);
 }
 
 /** Legend (who is A, R1, B …) in at most two lines, then the column header. */

@@ -6,9 +6,10 @@
  */
 import type { JsonDocument, JsonTime } from '../export/json-types.js';
 import { escapeText } from '../util/escape.js';
+import { indexDocument } from './doc-index.js';
 import { clockTime, datePart, fmtBytes } from './format.js';
 import { buildLadder, type Ladder } from './ladder.js';
-import { flattenLadder, ladderHeader, ladderLayout, ladderRowLine, type LadderLayout, type LadderRow } from './ladder-lines.js';
+import { flattenLadder, ladderFullWidth, ladderHeader, ladderLayout, ladderRowLine, type LadderLayout, type LadderRow } from './ladder-lines.js';
 import { lineText, seg, type Line } from './line.js';
 import { sessionRows, type Scope, type SessionRow } from './session-list.js';
 import { displayWidth } from './text-width.js';
@@ -31,8 +32,7 @@ function rowMarkerWidth(r: LadderRow): number {
 /** A width in which no line of the ladder is cut: the legend on one line, every label whole. */
 export function ladderTextWidth(l: Ladder, rows: readonly LadderRow[]): number {
   const n = Math.max(1, l.participants.length);
-  // ladderLayout spaces columns 10 cells apart once the width leaves 40 cells of label beside them.
-  const base = Math.max(MIN_TEXT_WIDTH, 12 + 1 + 3 + 40 + 10 * (n - 1));
+  const base = Math.max(MIN_TEXT_WIDTH, ladderFullWidth(n));
   const labelStart = ladderLayout(n, base).labelStart;
   let need = base;
   for (const r of rows) {
@@ -74,7 +74,7 @@ export function ladderTitleLine(doc: JsonDocument, row: SessionRow, ladder: Ladd
   const span = first === undefined || last === undefined ? undefined : `${datePart(first.time)} ${clockTime(first.time)}–${clockTime(last.time)} UTC`;
   if (row.scope.kind === 'session') {
     const id = row.scope.session;
-    const s = doc.sessions.find((x) => x.id === id);
+    const s = indexDocument(doc).session(id);
     parts.push(`session ${id}: ${row.ends[0]} ↔ ${row.ends[1]}`);
     if (s !== undefined) {
       parts.push(`${s.endpoints[0].uri} ↔ ${s.endpoints[1].uri}`);

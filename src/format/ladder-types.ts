@@ -25,6 +25,8 @@ export interface LadderEntry {
   to: number;
   label: Line;
   fail: boolean;
+  /** A request or response cut before its end-line (by a gap, the end of the capture or the next start-line); for a folded leg, any of its transactions'. */
+  cut: boolean;
   /** A folded message leg (drawn with a double line). */
   folded: boolean;
   sip: boolean;

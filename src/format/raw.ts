@@ -10,6 +10,7 @@ import { escapeText } from '../util/escape.js';
 import { escapedTextLines, isTextual, previewLines } from './body-text.js';
 import { indexDocument, type DocIndex } from './doc-index.js';
 import { clockTime, fmtBytes } from './format.js';
+import { frames } from './detail-format.js';
 import type { LadderTarget } from './ladder.js';
 import { seg, type Line } from './line.js';
 
@@ -37,10 +38,6 @@ export interface RawOptions {
   cut?: CutLookup | undefined;
   /** Body lines shown per request. */
   maxBodyLines?: number;
-}
-
-function frames(first: number, last: number): string {
-  return first === last ? `frame ${first}` : `frames ${first}–${last}`;
 }
 
 /** Body text of one SEND chunk: its slice of the kept bytes, or the preview when the chunk starts at 1. */

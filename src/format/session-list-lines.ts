@@ -3,7 +3,7 @@ import type { JsonDocument } from '../export/json-types.js';
 import { escapeText } from '../util/escape.js';
 import { clockTime, datePart, fmtBytesShort } from './format.js';
 import { seg, type Line, type Style } from './line.js';
-import { authFailed, SORT_KEYS, type SessionRow, type Sort, type SortKey } from './session-list.js';
+import { rowFailed, SORT_KEYS, type SessionRow, type Sort, type SortKey } from './session-list.js';
 import { displayWidth, fit, truncate, truncateMiddle } from './text-width.js';
 
 
@@ -28,7 +28,8 @@ const CALL_ID_SHARE = 0.3;
 const CALL_ID_KEEP = 20;
 const DELIVERY_MAX = 17;
 
-function deliveryText(r: SessionRow): string {
+/** The Delivery cell: `✓3 ✗1 ?0` for a session, how its AUTH went (`AUTH ✗401`) for a connection row. */
+export function deliveryText(r: SessionRow): string {
   if (r.scope.kind === 'session') return `✓${r.delivered} ✗${r.failed} ?${r.unknown}`;
   // A connection row carries no message: its cell tells how its AUTH went.
   const a = r.auth;
@@ -263,7 +264,7 @@ export function listRowLine(r: SessionRow, cols: ListColumn[]): Line {
         if (r.scope.kind === 'connection') return { text: r.callId ?? 'no session', style: 'dim' };
         return { text: r.callId ?? '' };
       case 'delivery':
-        return r.failed > 0 || authFailed(r) ? { text: deliveryText(r), style: 'fail' } : { text: deliveryText(r) };
+        return rowFailed(r) ? { text: deliveryText(r), style: 'fail' } : { text: deliveryText(r) };
       case 'unanswered':
         return r.unanswered > 0 ? { text: String(r.unanswered), style: 'warn' } : { text: '' };
       case 'state':

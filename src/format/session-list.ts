@@ -4,7 +4,7 @@
  * so every transaction stays reachable.
  */
 import type { JsonAuth, JsonDocument, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../export/json-types.js';
-import { indexDocument, uriKey, type DocIndex } from './doc-index.js';
+import { callerIsB, indexDocument, uriKey, type DocIndex } from './doc-index.js';
 import { escapeText } from '../util/escape.js';
 import { shortUri, sipIdentity, uriAuthority } from './format.js';
 
@@ -67,10 +67,9 @@ export function endLabels(ix: DocIndex, s: JsonSession, fallback: (uri: string) 
   if (s.sip !== null) {
     const d = ix.dialog(s.sip.dialog);
     if (d !== undefined && d.from !== null && d.to !== null) {
-      const offerIds = new Set((d.offer?.kind === 'request' ? d.offer.msrp : []).map((m) => m.sessionId));
-      const callerIsB = s.endpoints[1].sessionId !== null && offerIds.has(s.endpoints[1].sessionId) && !offerIds.has(s.endpoints[0].sessionId);
-      labels[callerIsB ? 1 : 0] = sipIdentity(d.from);
-      labels[callerIsB ? 0 : 1] = sipIdentity(d.to);
+      const b = callerIsB(s, d);
+      labels[b ? 1 : 0] = sipIdentity(d.from);
+      labels[b ? 0 : 1] = sipIdentity(d.to);
       return labels;
     }
   }
@@ -261,6 +260,11 @@ function compareIndex(a: SessionRow, b: SessionRow): number {
 /** A failed AUTH counts with the failed messages when sorting by delivery. */
 export function authFailed(r: SessionRow): boolean {
   return r.auth !== null && (r.auth.result === 'rejected' || r.auth.result === 'challenged');
+}
+
+/** A row drawn as a failure: a failed message, or a failed AUTH. */
+export function rowFailed(r: SessionRow): boolean {
+  return r.failed > 0 || authFailed(r);
 }
 
 function failures(r: SessionRow): number {

@@ -3,6 +3,7 @@
  * the smallest and the largest RTT, one bar each with its count in a `<title>`, and p50 / p95 / max below.
  */
 import type { JsonDocument } from '../export/json-types.js';
+import { percentile } from '../export/summary.js';
 import { fmtMs } from '../format/format.js';
 import { escapeHtml } from './escape.js';
 
@@ -14,11 +15,6 @@ export interface RttStats {
   min: number;
 }
 
-/** The value at quantile q of sorted values (nearest rank). */
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
-}
-
 export function rttValues(doc: JsonDocument): number[] {
   const out: number[] = [];
   for (const t of doc.transactions) if (t.rttMs !== null && Number.isFinite(t.rttMs) && t.rttMs >= 0) out.push(t.rttMs);
@@ -27,7 +23,7 @@ export function rttValues(doc: JsonDocument): number[] {
 
 export function rttStats(sorted: readonly number[]): RttStats | null {
   if (sorted.length === 0) return null;
-  return { count: sorted.length, min: sorted[0] ?? 0, p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), max: sorted[sorted.length - 1] ?? 0 };
+  return { count: sorted.length, min: sorted[0] ?? 0, p50: percentile(sorted, 50) ?? 0, p95: percentile(sorted, 95) ?? 0, max: sorted[sorted.length - 1] ?? 0 };
 }
 
 export interface Bin {

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { JsonDocument } from '../export/json-types.js';
-import { sessionRows } from '../format/session-list.js';
+import { rowFailed, sessionRows } from '../format/session-list.js';
 import { rttChart, rttValues } from './chart.js';
 import { clientScript, tableRowsHtml } from './client.js';
 import { escapeHtml, jsonForScript } from './escape.js';
@@ -70,17 +70,17 @@ export function writeHtmlReport(doc: JsonDocument, write: (s: string) => void, o
   for (const [k, v, cls] of captureFacts(doc)) write(`<tr><td>${escapeHtml(k)}</td><td${cls === '' ? '' : ` class="${cls}"`}>${escapeHtml(v)}</td></tr>`);
   write('</table></section>\n');
 
-  const sessions = sessionTable(doc);
+  const rows = sessionRows(doc);
+  const sessions = sessionTable(rows);
   write(`<section id="sessions"><h2>Sessions (${doc.sessions.length})</h2>`);
   pagedTable(write, 'sessions', 'rows', sessions);
   write('</section>\n');
 
   // Diagrams: the list is data (paged in the page); each diagram's rows are data of their own, parsed on open.
-  const rows = sessionRows(doc);
   const list: Array<[string, string, string]> = rows.map((r) => {
     const what = r.scope.kind === 'session' ? `session ${r.label}` : `connection ${r.label.slice(1)} (no session)`;
     const counts = r.scope.kind === 'session' ? ` · ${r.messages} message${r.messages === 1 ? '' : 's'} ✓${r.delivered} ✗${r.failed} ?${r.unknown}` : '';
-    return [scopeId(r), `${what}: ${r.ends[0]} ↔ ${r.ends[1]}${counts}${r.callId === null ? '' : ` · ${r.callId}`}`, r.failed > 0 || r.auth?.result === 'rejected' ? 'fail' : ''];
+    return [scopeId(r), `${what}: ${r.ends[0]} ↔ ${r.ends[1]}${counts}${r.callId === null ? '' : ` · ${r.callId}`}`, rowFailed(r) ? 'fail' : ''];
   });
   write(`<section id="diagrams"><h2>Sequence diagrams</h2><p class="dim">Open a session to draw it. A double arrow is a message's chunks on one hop (click it to unfold them); red is a failure (a response ≥ 300, a failure REPORT, an aborted message, a cut frame); hover an arrow for its frames and round-trip time.</p>`);
   write('<noscript><p class="warn">The diagrams and the further table pages are drawn by the page\'s script (JavaScript is off): the first page of each table is shown.</p></noscript>');

@@ -5,7 +5,8 @@
  */
 import type { JsonDocument, JsonTransaction } from '../export/json-types.js';
 import { indexDocument, type DocIndex } from '../format/doc-index.js';
-import { sipSections } from '../format/detail-sip.js';
+import { sipFacts } from '../format/detail-sip.js';
+import { escapeText } from '../util/escape.js';
 import { clockTime, fmtMs } from '../format/format.js';
 import { buildLadder, type LadderEntry } from '../format/ladder.js';
 import type { Line } from '../format/line.js';
@@ -51,20 +52,6 @@ function hover(ix: DocIndex, e: LadderEntry): string {
   return parts.join(' · ');
 }
 
-/** A request or response cut before its end-line (by a gap, the end of the capture or the next start-line). */
-function cut(ix: DocIndex, e: LadderEntry): boolean {
-  const target = e.target;
-  if (target.kind === 'sip') return false;
-  if (target.kind === 'transaction') {
-    const t = ix.transaction(target.transaction);
-    return (target.part === 'request' ? t?.request?.truncated : t?.response?.truncated) === true;
-  }
-  return e.transactions.some((id) => {
-    const t = ix.transaction(id);
-    return t?.request?.truncated === true || t?.response?.truncated === true;
-  });
-}
-
 function rowData(ix: DocIndex, e: LadderEntry, base: number): LadderRowData {
   const r: LadderRowData = {
     t: clockTime(e.at.time),
@@ -77,7 +64,7 @@ function rowData(ix: DocIndex, e: LadderEntry, base: number): LadderRowData {
     q: e.transactions,
   };
   // Failed as in the ladder (non-2xx, failure REPORT, aborted), and also when cut: drawn red.
-  if (e.fail || cut(ix, e)) r.x = 1;
+  if (e.fail || e.cut) r.x = 1;
   if (e.sip) r.s = 2;
   else if (e.folded) r.s = 1;
   if (e.expandable) {
@@ -96,12 +83,9 @@ export function ladderData(doc: JsonDocument, scope: Scope): LadderData {
   const s = scope.kind === 'session' ? ix.session(scope.session) : undefined;
   const d = s?.sip === null || s?.sip === undefined ? undefined : ix.dialog(s.sip.dialog);
   if (d !== undefined) {
-    for (const section of sipSections(d)) {
+    for (const section of sipFacts(d)) {
       sip.push(['', section.title, 'head']);
-      for (const line of section.lines) {
-        const [k, ...rest] = line;
-        sip.push([(k?.text ?? '').trim(), rest.map((x) => x.text).join(''), rest.find((x) => x.style !== undefined)?.style ?? '']);
-      }
+      for (const [k, v, style] of section.facts) sip.push([k.trim(), escapeText(v), style ?? '']);
     }
   }
   return {

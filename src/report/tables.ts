@@ -6,7 +6,8 @@ import type { JsonDocument, JsonMessage } from '../export/json-types.js';
 import { indexDocument } from '../format/doc-index.js';
 import { diagnosticItems } from '../format/diagnostics.js';
 import { clockTime, datePart, fmtBytes, fmtMs, shortUri } from '../format/format.js';
-import { sessionRows, type SessionRow } from '../format/session-list.js';
+import { deliveryText } from '../format/session-list-lines.js';
+import { authFailed, rowFailed, type SessionRow } from '../format/session-list.js';
 import type { Cell, Row, TableData } from './types.js';
 
 /** The id a session row's diagram has in the page (`session-3`, `connection-1`). */
@@ -14,20 +15,21 @@ export function scopeId(r: SessionRow): string {
   return r.scope.kind === 'session' ? `session-${r.scope.session}` : `connection-${r.scope.connection}`;
 }
 
+/** The session list's Delivery cell (src/format's text), with the report's class. */
 function deliveryCell(r: SessionRow): Cell {
-  if (r.auth !== null) {
-    const t = `AUTH ${r.auth.result === 'authorized' ? '✓' : r.auth.result === 'rejected' ? '✗' : '?'}${r.auth.code === null ? '' : r.auth.code}`;
-    return { t, c: r.auth.result === 'rejected' ? 'fail' : r.auth.result === 'authorized' ? 'ok' : 'warn' };
-  }
+  if (r.auth !== null) return { t: deliveryText(r), c: authFailed(r) ? 'fail' : r.auth.result === 'authorized' ? 'ok' : 'warn' };
   if (r.scope.kind === 'connection') return '-';
-  return { t: `✓${r.delivered} ✗${r.failed} ?${r.unknown}`, c: r.failed > 0 ? 'fail' : r.unknown > 0 ? '' : 'ok' };
+  return { t: deliveryText(r), c: r.failed > 0 ? 'fail' : r.unknown > 0 ? '' : 'ok' };
 }
 
-export function sessionTable(doc: JsonDocument): TableData {
-  const rows: Row[] = sessionRows(doc).map((r) => {
-    const fail = r.failed > 0 || r.auth?.result === 'rejected';
-    return [
-      fail ? 'row-fail' : '',
+/** The session table of the session list's rows (sessionRows of the document). */
+export function sessionTable(rows: readonly SessionRow[]): TableData {
+  return {
+    columns: ['#', 'Start', 'Ends', 'Relays', 'Call-ID / connection', 'Msgs', 'Bytes', 'Delivery', 'Unans', 'State'],
+    numeric: [5, 6, 8],
+    wrap: [2, 3, 4],
+    rows: rows.map((r): Row => [
+      rowFailed(r) ? 'row-fail' : '',
       { t: r.label, a: scopeId(r) },
       r.start === null ? '-' : clockTime(r.start.time),
       `${r.ends[0]} ↔ ${r.ends[1]}`,
@@ -38,9 +40,8 @@ export function sessionTable(doc: JsonDocument): TableData {
       deliveryCell(r),
       r.unanswered === 0 ? '' : { t: String(r.unanswered), c: 'warn' },
       r.state,
-    ];
-  });
-  return { columns: ['#', 'Start', 'Ends', 'Relays', 'Call-ID / connection', 'Msgs', 'Bytes', 'Delivery', 'Unans', 'State'], numeric: [5, 6, 8], wrap: [2, 3, 4], rows };
+    ]),
+  };
 }
 
 function messageState(m: JsonMessage): Cell {
