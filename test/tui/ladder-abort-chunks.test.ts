@@ -189,6 +189,7 @@ function overlapping(): Ladder {
     to: 1,
     label: [seg(key)],
     fail: false,
+    cut: false,
     folded: children.length > 0,
     sip: false,
     target: { kind: 'transaction', transaction: t, part: 'request' },
