@@ -1,52 +1,76 @@
 #!/usr/bin/env node
-// The command line as one bundled ES module, for a fast start: bin/msrpscope loads dist/bundle/msrpscope.mjs
-// (one file to read and link instead of ~150 small modules of dist/). Run after tsc by the build, prepare and
-// test scripts (package.json). Usage: node scripts/bundle.mjs [--metafile]   (--metafile: print what went in)
+// The command line as one bundled CommonJS file and V8's code cache of it, for a fast start: bin/msrpscope loads
+// dist/bundle/msrpscope.cjs through bin/load-bundle.mjs (one file to read instead of ~150 small modules of dist/,
+// and, with the cache, no parsing and no compiling of the functions a run calls first). Run after tsc by the
+// build, prepare and test scripts (package.json). Usage: node scripts/bundle.mjs [--metafile]   (--metafile:
+// print what went in)
 //
 // - commander and saxes are bundled (each would otherwise cost a CommonJS module graph and node's scan of
 //   its exports at every start); blessed stays external (it requires its terminfo and widgets by computed paths
-//   at run time) and is loaded from node_modules by the TUI only.
-// - The TUI is imported dynamically by src/cli/outputs/tui.ts: with splitting it is a chunk of its own,
-//   read only when the viewer opens (with blessed behind it); code shared by both is a third chunk.
-// - The HTML report (src/report) is imported dynamically by src/cli/outputs/html.ts: a chunk read only by --html.
-//   Its page script is made from its functions' source text, so the names esbuild gives them must stay
-//   consistent inside that chunk (test/report/cli.test.ts checks the script of a report the bundle wrote).
+//   at run time) and is required by the TUI's modules only.
+// - The TUI, the HTML report, CSV, -w and extraction are imported dynamically by their outputs (src/cli/outputs/):
+//   in one CommonJS file esbuild makes each such module a function run at its first import, so a summary
+//   never runs the TUI's modules nor requires blessed. The report's page script is made from its functions'
+//   source text, so the names esbuild gives them must stay consistent (test/report/cli.test.ts checks the
+//   script of a report the bundle wrote).
 // - dist/bundle/ is two levels below the package root, like dist/cli/ and dist/export/: the
 //   `new URL('../../package.json', import.meta.url)` reads in src/cli/version.ts and src/export/json.ts and
-//   createRequire(import.meta.url) in src/format/text-width.ts resolve the same from the bundle.
+//   createRequire(import.meta.url) in src/format/text-width.ts resolve the same from the bundle (import.meta.url
+//   is the bundle's file URL, defined in its first line).
+// - The code cache is made by running the bundle on samples/chat.pcapng (--summary, --json, --ndjson) in a
+//   child node without NODE_OPTIONS, then saving what V8 compiled (msrpscope.cjs.cache). A node of another
+//   version, or V8 flags given at run time, make V8 reject it; the bundle is then compiled as usual.
 // - Only whitespace and comments are minified: names stay readable in stack traces, and a source map maps
-//   them to src/ (bin/msrpscope turns source maps on with --debug).
+//   them to src/ (bin/msrpscope turns source maps on with --debug, and then loads the bundle without the cache).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'dist', 'bundle');
 
-// Chunk names carry a content hash: clear old ones so that the folder holds only this build.
 rmSync(OUT, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: ROOT,
   entryPoints: { msrpscope: 'src/cli/main.ts' },
   outdir: OUT,
-  outExtension: { '.js': '.mjs' },
-  chunkNames: '[name]-[hash]',
+  outExtension: { '.js': '.cjs' },
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // Everything but blessed goes in (commander and saxes: pure JavaScript, CommonJS). Their require() of node's
-  // own modules needs a require function in an ES module: the banner makes one.
+  // Everything but blessed goes in (commander and saxes: pure JavaScript, CommonJS).
   external: ['blessed', 'blessed/*'],
-  banner: { js: "import { createRequire as __msrpscopeCreateRequire } from 'node:module'; const require = __msrpscopeCreateRequire(import.meta.url);" },
-  // Less text to parse at each start; names are kept (only whitespace and comments go).
+  define: { 'import.meta.url': '__msrpscopeUrl' },
+  banner: { js: "const __msrpscopeUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // Less text to read at each start; names are kept (only whitespace and comments go).
   minifyWhitespace: true,
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
 });
+
+// The code cache: the bundle run in a child on a bundled sample, then what V8 compiled saved next to it.
+const BUNDLE = join(OUT, 'msrpscope.cjs');
+const SAMPLE = join(ROOT, 'samples', 'chat.pcapng');
+if (existsSync(SAMPLE)) {
+  const runs = [['--summary'], ['--json'], ['--ndjson']].map((a) => ['node', 'msrpscope', SAMPLE, ...a]);
+  const code =
+    `const { loadBundle } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'bin', 'load-bundle.mjs')).href)});` +
+    `const b = loadBundle(${JSON.stringify(BUNDLE)}, { cache: false });` +
+    `for (const argv of ${JSON.stringify(runs)}) await b.exports.main(argv);` +
+    `if (process.exitCode) throw new Error('a training run exited ' + process.exitCode);` +
+    `b.writeCache();`;
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) {
+    console.error(`bundle: the code cache was not made (exit ${r.status}); msrpscope starts without it`);
+    rmSync(`${BUNDLE}.cache`, { force: true });
+  }
+}
 
 if (process.argv.includes('--metafile')) {
   for (const [file, out] of Object.entries(result.metafile.outputs)) {

@@ -1,11 +1,12 @@
 /**
  * The command line's bundle (scripts/bundle.mjs, built before the tests by test/helpers/bundle-setup.ts):
- * bin/msrpscope loads it, it reads package.json from where it lies, and a summary does not load the TUI's
- * modules (blessed). No timing here: scripts/startup.mjs measures the start.
+ * bin/msrpscope loads it with its code cache, falls back to compiling it when V8 rejects the cache, it reads
+ * package.json from where it lies, and a summary does not load the TUI's modules (blessed). No timing here:
+ * scripts/startup.mjs measures the start.
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,29 +34,51 @@ function loadedModules(args: string[], env: NodeJS.ProcessEnv = {}): { paths: st
 const isBlessed = (p: string): boolean => p.includes(`${sep}node_modules${sep}blessed${sep}`);
 
 describe('command line bundle', () => {
-  it('is built, with the TUI (and blessed behind it) in a chunk of its own', () => {
-    const main = readFileSync(join(BUNDLE_DIR, 'msrpscope.mjs'), 'utf8');
-    expect(main).not.toMatch(/from\s*["']blessed["']/);
-    const tui = readdirSync(BUNDLE_DIR).filter((f) => f.startsWith('tui-mode-') && f.endsWith('.mjs'));
-    expect(tui).toHaveLength(1);
-    expect(readFileSync(join(BUNDLE_DIR, tui[0]!), 'utf8')).toMatch(/from\s*["']blessed["']/);
+  it('is built as one file, with a code cache beside it, and requires blessed only in the TUI\'s modules', () => {
+    const main = readFileSync(join(BUNDLE_DIR, 'msrpscope.cjs'), 'utf8');
+    const requires = main.match(/require\("blessed[^"]*"\)/g) ?? [];
+    expect(requires.length).toBeGreaterThan(0);
+    // Each inside a module esbuild runs at its first dynamic import: `__esm({"src/tui/…"(){ … require("blessed")`.
+    for (const m of main.matchAll(/require\("blessed[^"]*"\)/g)) {
+      const before = main.slice(0, m.index);
+      const owner = /__esm\(\{"([^"]+)"\(\)\{[^]*$/.exec(before.slice(before.lastIndexOf('__esm({')));
+      expect(owner?.[1]).toMatch(/^src\/(tui|format)\//);
+    }
+    expect(statSync(join(BUNDLE_DIR, 'msrpscope.cjs.cache')).size).toBeGreaterThan(100_000);
   });
 
-  it('is what bin/msrpscope loads, and --summary through it does not load blessed', () => {
+  it('is what bin/msrpscope loads, with its code cache, and --summary through it does not load blessed', () => {
     const r = loadedModules([BIN, CHAT, '--summary'], { MSRPSCOPE_TIMING: '1' });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Requests: REPORT 2, SEND 6\n/);
-    expect(r.stderr).toMatch(/timing: entry dist\/bundle\/msrpscope\.mjs, node start [\d.]+ ms, load [\d.]+ ms/);
+    expect(r.stderr).toMatch(/timing: entry dist\/bundle\/msrpscope\.cjs, node start [\d.]+ ms, load [\d.]+ ms, code cache yes\n/);
     expect(r.paths.length).toBeGreaterThan(0); // the preload saw itself at least
     expect(r.paths.filter(isBlessed)).toEqual([]);
   });
 
-  it('loads blessed when the TUI chunk is imported (the check above would see it)', () => {
-    const tui = readdirSync(BUNDLE_DIR).find((f) => f.startsWith('tui-mode-') && f.endsWith('.mjs'))!;
-    const url = pathToFileURL(join(BUNDLE_DIR, tui)).href;
-    const r = loadedModules(['--input-type=module', '-e', `await import(${JSON.stringify(url)});`]);
+  it('loads blessed when the TUI is asked for (the check above would see it)', () => {
+    const r = loadedModules([BIN, CHAT, '--tui']);
+    expect(r.stderr).toMatch(/the TUI needs a terminal/);
+    expect(r.paths.filter(isBlessed).length).toBeGreaterThan(10);
+  });
+
+  it('runs the same when V8 rejects the code cache (another node, other flags, a damaged file)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'msrpscope-cache-'));
+    const file = join(dir, 'msrpscope.cjs');
+    copyFileSync(join(BUNDLE_DIR, 'msrpscope.cjs'), file);
+    writeFileSync(`${file}.cache`, Buffer.alloc(4096, 0x5a));
+    const loader = pathToFileURL(join(ROOT, 'bin', 'load-bundle.mjs')).href;
+    const code =
+      `const { loadBundle } = await import(${JSON.stringify(loader)});` +
+      `const b = loadBundle(${JSON.stringify(file)});` +
+      `process.stderr.write('cached ' + b.cached + '\\n');` +
+      `await b.exports.main(['node', 'msrpscope', ${JSON.stringify(CHAT)}, '--summary']);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).toBe('cached false\n');
     expect(r.status).toBe(0);
-    expect(r.paths.filter(isBlessed).length).toBeGreaterThan(0);
+    const direct = spawnSync(process.execPath, [BIN, CHAT, '--summary'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stdout).toBe(direct.stdout);
+    expect(r.stdout).toMatch(/Requests: REPORT 2, SEND 6\n/);
   });
 
   it('reads the version from package.json from where it lies', () => {
