@@ -84,6 +84,14 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   opts.outputs.forEach((c, i) => c.output.attach?.(model, c.arg, sinks[i] as OutputSink, settings));
   // Key material: the files now (an unreadable one stops here), pcapng secrets as the capture is read.
   for (const f of opts.keylogs ?? []) keys.addFile(f, opts.followKeylogs === true);
+  // Reading waits while an output's text is queued (a slow pipe): streamed records do not pile up in memory.
+  const pace = (): Promise<void> | undefined => {
+    for (const s of sinks) {
+      const wait = s.ready?.();
+      if (wait !== undefined) return wait;
+    }
+    return undefined;
+  };
   const progress = opts.progressTotal !== undefined && opts.progressTotal > 20e6 ? new Progress(opts.progressTotal, process.stderr) : undefined;
   const run = async (): Promise<PipelineResult> => {
     try {
@@ -96,6 +104,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         keys,
         frameLog,
         onProgress: progress ? (bytes) => progress.update(bytes) : undefined,
+        pace,
       });
     } finally {
       progress?.finish();

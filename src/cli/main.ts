@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { createWriteStream, statSync, type WriteStream } from 'node:fs';
+import { createWriteStream, fstatSync, statSync, type WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { CaptureError } from '../capture/errors.js';
 import { escapeText } from '../util/escape.js';
@@ -14,6 +14,7 @@ import { keylogFromPreferences } from './keylog.js';
 import type { PipelineSource } from './pipeline.js';
 import { VERSION } from './version.js';
 import { keepYoungGenerationSmall } from './heap.js';
+import { PooledWriter } from './pooled-writer.js';
 import { schemaText } from '../export/schema-file.js';
 
 const EXAMPLES = `
@@ -101,6 +102,19 @@ const SAFE_OUTPUT = {
   outputError: (s: string, write: (t: string) => void) => write(s),
 };
 
+/**
+ * Standard output is a pipe or a socket: node writes to it asynchronously, so text can queue. A file or a
+ * terminal is written synchronously (node's own choice for them) and needs no pacing.
+ */
+function stdoutIsPipe(): boolean {
+  try {
+    const st = fstatSync(1);
+    return st.isFIFO() || st.isSocket();
+  } catch {
+    return false;
+  }
+}
+
 /** Captures smaller than this (files) are read before the young generation would grow: no GC tuning then. */
 const TUNE_GC_FROM_BYTES = 16 * 1024 * 1024;
 
@@ -115,10 +129,15 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
   };
   const files: WriteStream[] = [];
   const sinkFor = (target: string | undefined): OutputSink => {
-    if (target === undefined) return { write: (s) => process.stdout.write(s), warn };
+    if (target === undefined) {
+      if (!stdoutIsPipe()) return { write: (s) => process.stdout.write(s), warn };
+      const pooled = new PooledWriter(process.stdout);
+      return { write: (s) => pooled.write(s), warn, ready: () => pooled.ready() };
+    }
     const out = createWriteStream(target);
     files.push(out);
-    return { write: (s) => out.write(s), warn };
+    const pooled = new PooledWriter(out);
+    return { write: (s) => pooled.write(s), warn, ready: () => pooled.ready() };
   };
   const result = await analyze({
     sources,

@@ -37,6 +37,11 @@ export interface PipelineOptions {
   frameLog?: FrameLog;
   /** Called after each batch of records with the (approximate) count of input bytes consumed so far. */
   onProgress?: (bytes: number) => void;
+  /**
+   * Called after each batch of records: a promise returned makes reading wait for it (an output's text is
+   * queued, not yet written: a slow pipe). Reading the capture never runs ahead of writing the results.
+   */
+  pace?: () => Promise<void> | undefined;
 }
 
 export interface PipelineResult {
@@ -177,6 +182,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       }
       // Record headers are ~16 bytes in pcap and ~32 in pcapng: close enough for a progress meter.
       opts.onProgress?.(bytesBefore + reader.info.bytes + reader.info.packets * 24);
+      const wait = opts.pace?.();
+      if (wait !== undefined) await wait;
     }
     const info = reader.info;
     if (frameOffset !== 0) {

@@ -237,6 +237,14 @@ export function buildJsonDocument(view: ModelView, opts: JsonOptions = {}): Json
  * record at a time, so a large capture's document is never held whole in memory (nor as one string).
  */
 export function writeJsonDocument(view: ModelView, write: (chunk: string) => void, opts: JsonOptions & { indent?: number } = {}): void {
+  for (const chunk of jsonDocumentChunks(view, opts)) write(chunk);
+}
+
+/**
+ * The text of writeJsonDocument as a sequence of pieces of about BATCH characters (and one per value
+ * section): a writer that must wait for its output to drain takes the next piece only when it can.
+ */
+export function* jsonDocumentChunks(view: ModelView, opts: JsonOptions & { indent?: number } = {}): Generator<string, void, undefined> {
   const indent = Math.max(0, Math.min(10, opts.indent ?? 2));
   const pad = (level: number): string => (indent === 0 ? '' : `\n${' '.repeat(indent * level)}`);
   // JSON.stringify indents a value nested `level` arrays deep by itself: stringifying it wrapped in `level`
@@ -262,29 +270,22 @@ export function writeJsonDocument(view: ModelView, write: (chunk: string) => voi
     const t = JSON.stringify([items], null, indent);
     return t.slice(3 + indent, t.length - (4 + indent));
   };
-  // Records are passed on in batches of about BATCH characters (one write per section at least).
+  // Records are passed on in batches of about BATCH characters (one piece per section at least).
   let pending = '';
-  const flush = (): void => {
-    if (pending.length > 0) write(pending);
-    pending = '';
-  };
-  const add = (text: string): void => {
-    pending += text;
-    if (pending.length >= BATCH) flush();
-  };
   const sep = indent === 0 ? ':' : ': ';
   const sections = sectionList(view, opts);
-  write('{');
+  yield '{';
   let first = true;
   for (const [key, s] of sections) {
     const name = `${first ? '' : ','}${pad(1)}${JSON.stringify(key)}${sep}`;
     first = false;
     if ('value' in s) {
-      flush();
-      write(`${name}${str(s.value(), 1)}`);
+      if (pending.length > 0) yield pending;
+      pending = '';
+      yield `${name}${str(s.value(), 1)}`;
       continue;
     }
-    add(`${name}[`);
+    pending += `${name}[`;
     let perRecord = BATCH; // the first record alone gives the estimate
     for (let i = 0; i < s.count; ) {
       // As many records as fit the batch at the section's average record length (one at least).
@@ -293,11 +294,16 @@ export function writeJsonDocument(view: ModelView, write: (chunk: string) => voi
       for (let j = 0; j < n; j++) items[j] = s.item(i + j);
       const text = run(items);
       perRecord = Math.max(1, text.length / n);
-      add(i === 0 ? text : `,${text}`);
+      pending += i === 0 ? text : `,${text}`;
+      if (pending.length >= BATCH) {
+        yield pending;
+        pending = '';
+      }
       i += n;
     }
-    add(s.count === 0 ? ']' : `${pad(1)}]`);
-    flush();
+    pending += s.count === 0 ? ']' : `${pad(1)}]`;
+    yield pending;
+    pending = '';
   }
-  write(`${pad(0)}}`);
+  yield `${pad(0)}}`;
 }

@@ -1,5 +1,5 @@
 /** `--json [file]`: the JSON document, streamed record by record when unfiltered. */
-import { writeJsonDocument } from '../../export/json.js';
+import { jsonDocumentChunks } from '../../export/json.js';
 import { terminalSafeJson } from '../../export/json-safe.js';
 import { isEmptyFilter } from '../../export/filter.js';
 import type { Output } from './output.js';
@@ -11,10 +11,15 @@ export const jsonOutput: Output<string | true> = {
   keeps: { bodies: false, hashes: true, transactions: true, previews: 'text' },
   requested: (o) => (typeof o.json === 'string' || o.json === true ? o.json : undefined),
   target: (arg) => (typeof arg === 'string' ? arg : undefined),
-  write(view, _arg, sink, settings) {
+  async write(view, _arg, sink, settings) {
     if (isEmptyFilter(settings.filter)) {
-      // Streamed record by record: the whole document is never held as one string.
-      writeJsonDocument(view, (chunk) => sink.write(terminalSafeJson(chunk)));
+      // Streamed record by record: the whole document is never held as one string, nor queued whole for a
+      // slow reader (each piece waits until the sink has written the ones before).
+      for (const chunk of jsonDocumentChunks(view)) {
+        sink.write(terminalSafeJson(chunk));
+        const wait = sink.ready?.();
+        if (wait !== undefined) await wait;
+      }
       sink.write('\n');
       return;
     }

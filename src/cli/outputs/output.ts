@@ -13,6 +13,12 @@ import type { CaptureAccess } from '../capture-write.js';
 export interface OutputSink {
   write(text: string): void;
   warn(text: string): void;
+  /**
+   * Undefined while the sink can take more text; otherwise a promise that settles once what it holds has been
+   * written out (a pipe or a file slower than the analysis). Writers of much text wait for it between pieces,
+   * and the pipeline between batches, so memory does not fill with text waiting to be written.
+   */
+  ready?(): Promise<void> | undefined;
 }
 
 /** Settings every output may read. */

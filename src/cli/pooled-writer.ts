@@ -1,0 +1,47 @@
+/**
+ * Text written to a stream (a pipe, a socket, a file node writes from its threads) through a few reused
+ * buffers. A string handed to such a stream is encoded into fresh memory for each write and freed when the
+ * write completes; at hundreds of MB of JSON the allocator keeps that memory resident long after. Encoding
+ * into buffers this writer owns, and taking one back when the stream is done with it, keeps the text waiting
+ * to be written within a few buffers: ready() tells a writer to wait while all of them are out.
+ */
+import type { Writable } from 'node:stream';
+
+export class PooledWriter {
+  private readonly free: Buffer[] = [];
+  private out = 0;
+  private waiters: Array<() => void> = [];
+
+  constructor(
+    private readonly stream: Writable,
+    private readonly size = 256 * 1024,
+    private readonly max = 4,
+  ) {}
+
+  write(text: string): void {
+    if (text.length === 0) return;
+    // At most 3 bytes of UTF-8 per UTF-16 unit: a text that may not fit one buffer is written as it is.
+    if (text.length * 3 > this.size) {
+      this.stream.write(text);
+      return;
+    }
+    const b = this.free.pop() ?? Buffer.allocUnsafeSlow(this.size);
+    const n = b.write(text, 0, 'utf8');
+    this.out++;
+    this.stream.write(b.subarray(0, n), () => this.back(b));
+  }
+
+  /** Undefined while a buffer is free (or could be made); else a promise settled when one comes back. */
+  ready(): Promise<void> | undefined {
+    if (this.out < this.max) return undefined;
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  private back(b: Buffer): void {
+    this.out--;
+    if (this.free.length < this.max) this.free.push(b);
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const w of waiting) w();
+  }
+}
