@@ -80,8 +80,8 @@ export class ConnectionRecord {
   pending: PendingRequests | undefined = new PendingRequests();
   readonly current: [FrameInProgress | undefined, FrameInProgress | undefined] = [undefined, undefined];
   paths: [PathCache, PathCache] | undefined = [new PathCache(), new PathCache()];
-  /** The header list kept last per direction (see HeaderTable.keep). */
-  lastHeaders: [RawHeader[] | undefined, RawHeader[] | undefined] = [undefined, undefined];
+  /** The header list kept last per direction, of a request then of a response (slot dir * 2 + kind; HeaderTable.keep). */
+  lastHeaders: Array<RawHeader[] | undefined> = [undefined, undefined, undefined, undefined];
 
   constructor(readonly conn: TcpConnection) {}
 
@@ -102,6 +102,6 @@ export class ConnectionRecord {
   release(): void {
     this.pending = undefined;
     this.paths = undefined;
-    this.lastHeaders = [undefined, undefined];
+    this.lastHeaders = [undefined, undefined, undefined, undefined];
   }
 }

@@ -240,7 +240,7 @@ export class Correlator implements ModelInput, ObservedModel {
       f.session?.countRequest(method);
     }
     const fields = f.fields;
-    const headers = this.keepHeaders(c, dir, m);
+    const headers = this.keepHeaders(c, dir * 2, m);
     const t: TransactionRecord = {
       index: data.transactionCount++,
       connection: c.id,
@@ -305,7 +305,7 @@ export class Correlator implements ModelInput, ObservedModel {
       comment: this.comments.intern(m.comment),
       firstFrame: m.firstFrame,
       lastFrame: m.lastFrame,
-      headers: this.keepHeaders(c, dir, m),
+      headers: this.keepHeaders(c, dir * 2 + 1, m),
       rttMs: null as number | null,
       truncated: m.truncated,
     };
@@ -382,10 +382,13 @@ export class Correlator implements ModelInput, ObservedModel {
     data.cuts.set(t.index, e);
   }
 
-  /** The frame's header list as kept with its transaction (compact, repeated headers shared). */
-  private keepHeaders(c: ConnectionRecord, dir: Dir, m: MsrpFrame): RawHeader[] {
-    const kept = this.headerTable.keep(m.headers, c.lastHeaders[dir]);
-    c.lastHeaders[dir] = kept;
+  /**
+   * The frame's header list as kept with its transaction (compact, repeated headers shared). `slot`: the
+   * direction times two, plus one for a response (requests and responses one way repeat their own lists).
+   */
+  private keepHeaders(c: ConnectionRecord, slot: number, m: MsrpFrame): RawHeader[] {
+    const kept = this.headerTable.keep(m.headers, c.lastHeaders[slot]);
+    c.lastHeaders[slot] = kept;
     return kept;
   }
 

@@ -3,6 +3,10 @@ import type { RawHeader } from '../msrp/types.js';
 /** Header names whose values are unique per message: sharing them would only fill the table. */
 const UNIQUE = new Set(['message-id']);
 
+function sameHeader(a: RawHeader | undefined, b: RawHeader): boolean {
+  return a !== undefined && a.name === b.name && a.value === b.value;
+}
+
 /**
  * The header lists of retained transactions, kept compact: each list is copied into an array of its exact
  * length (the parser's grows by push and has spare capacity), and a header that repeats (the paths of a
@@ -22,10 +26,12 @@ export class HeaderTable {
    * its headers usually repeat at the same positions (every frame one way carries the same To-Path and
    * From-Path), and comparing with them costs no hashing.
    */
-  keep(headers: readonly RawHeader[], prev?: readonly RawHeader[]): RawHeader[] {
+  keep(headers: readonly RawHeader[], prev?: RawHeader[]): RawHeader[] {
+    // The same list as last time (a connection's responses one way: the same To-Path and From-Path): that list.
+    if (prev !== undefined && prev.length === headers.length && headers.every((h, i) => sameHeader(prev[i], h))) return prev;
     return headers.map((h, i) => {
       const p = prev?.[i];
-      return p !== undefined && p.name === h.name && p.value === h.value ? p : this.one(h);
+      return p !== undefined && sameHeader(p, h) ? p : this.one(h);
     });
   }
 

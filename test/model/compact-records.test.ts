@@ -37,6 +37,18 @@ describe('HeaderTable', () => {
     expect(t.keep([h('Message-ID', 'other')], prev)).toEqual([h('Message-ID', 'other')]);
   });
 
+  it('gives back the previous list itself when every header repeats (a connection\'s responses)', () => {
+    const t = new HeaderTable();
+    const prev = t.keep([h('To-Path', 'msrp://a:1/s;tcp'), h('From-Path', 'msrp://b:2/r;tcp')]);
+    expect(t.keep([h('To-Path', 'msrp://a:1/s;tcp'), h('From-Path', 'msrp://b:2/r;tcp')], prev)).toBe(prev);
+    const longer = t.keep([h('To-Path', 'msrp://a:1/s;tcp'), h('From-Path', 'msrp://b:2/r;tcp'), h('X', '1')], prev);
+    expect(longer).not.toBe(prev);
+    expect(longer[0]).toBe(prev[0]);
+    const other = t.keep([h('To-Path', 'msrp://a:1/s;tcp'), h('From-Path', 'msrp://c:3/r;tcp')], prev);
+    expect(other).not.toBe(prev);
+    expect(other).toEqual([h('To-Path', 'msrp://a:1/s;tcp'), h('From-Path', 'msrp://c:3/r;tcp')]);
+  });
+
   it('stays bounded: past its size it starts over, values stay right', () => {
     const t = new HeaderTable(8);
     const kept: RawHeader[][] = [];
