@@ -137,15 +137,23 @@ export function csvRecords(doc: JsonDocument, kind: CsvKind): readonly unknown[]
 
 /** The whole CSV of a kind: header row, one row per record, CRLF line ends. */
 export function writeCsv(doc: JsonDocument, kind: CsvKind, schema: SchemaNode, write: (text: string) => void): void {
+  for (const chunk of csvChunks(csvRecords(doc, kind), kind, schema)) write(chunk);
+}
+
+/**
+ * The CSV of `records` (of one kind) in pieces of about 64 KiB: the header row, then rows. The records may
+ * be made one at a time (documentRecords): a large capture's rows are never all held.
+ */
+export function* csvChunks(records: Iterable<unknown>, kind: CsvKind, schema: SchemaNode): Generator<string, void, undefined> {
   const columns = csvColumns(schema, kind);
-  write(csvRow(columns.map((c) => c.name)));
+  yield csvRow(columns.map((c) => c.name));
   let batch = '';
-  for (const r of csvRecords(doc, kind)) {
+  for (const r of records) {
     batch += csvRow(columns.map((c) => csvCell(r, c)));
     if (batch.length >= 64 * 1024) {
-      write(batch);
+      yield batch;
       batch = '';
     }
   }
-  if (batch !== '') write(batch);
+  if (batch !== '') yield batch;
 }

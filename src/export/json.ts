@@ -210,6 +210,15 @@ export function documentSections(view: ModelView, opts: JsonOptions = {}): Docum
   };
 }
 
+/** The records of one list section of the whole document, made one at a time (the document is never built). */
+export function* documentRecords<K extends 'sessions' | 'messages' | 'transactions'>(
+  view: ModelView,
+  key: K,
+): Generator<JsonDocument[K][number], void, undefined> {
+  const s = documentSections(view)[key] as { count: number; item: (i: number) => JsonDocument[K][number] };
+  for (let i = 0; i < s.count; i++) yield s.item(i);
+}
+
 type AnySection = { value: () => unknown } | { count: number; item: (i: number) => unknown };
 
 /** The sections in document order. */

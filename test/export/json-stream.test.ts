@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildJsonDocument, writeJsonDocument } from '../../src/export/json.js';
+import { buildJsonDocument, documentRecords, writeJsonDocument } from '../../src/export/json.js';
 import { isoTime } from '../../src/model/frame-time.js';
 import { Correlator } from '../../src/model/correlator.js';
 import { feedRequest, feedResponse, finishStore, sendHeaders, tcpConn } from '../helpers/frames.js';
@@ -16,6 +16,20 @@ function storeWith(messages: number): Correlator {
   finishStore(store);
   return store;
 }
+
+describe('documentRecords', () => {
+  it('makes the records of a list section one by one, equal to the document\'s', () => {
+    const store = storeWith(30);
+    const doc = buildJsonDocument(store.view());
+    for (const key of ['sessions', 'messages', 'transactions'] as const) {
+      const made = [...documentRecords(store.view(), key)];
+      expect(made.length).toBe(doc[key].length);
+      expect(made).toEqual(doc[key]);
+    }
+    expect([...documentRecords(store.view(), 'messages')]).toHaveLength(30);
+    expect([...documentRecords(store.view(), 'transactions')]).toHaveLength(30);
+  });
+});
 
 describe('writeJsonDocument', () => {
   it('streams exactly JSON.stringify of the document, for every indentation', () => {

@@ -7,6 +7,7 @@ import type { CsvKind } from '../../export/csv.js';
 import { escapeText } from '../../util/escape.js';
 import { CliError, EXIT_USAGE } from '../errors.js';
 import { checkTarget, writeOutputFile } from '../output-file.js';
+import { isEmptyFilter } from '../../export/filter.js';
 import type { Output } from './output.js';
 
 /** export/csv.ts's kinds (that module and the schema file are loaded only when CSV is written). */
@@ -38,11 +39,25 @@ export const csvOutput: Output<CsvRequest> = {
   check(arg, settings) {
     if (arg.file !== undefined) checkTarget(arg.file, { force: settings.force });
   },
-  async write(_view, arg, sink, settings) {
-    const [{ writeCsv }, { schemaObject }] = await Promise.all([import('../../export/csv.js'), import('../../export/schema-file.js')]);
-    const doc = settings.documents.filtered();
-    const schema = schemaObject();
-    if (arg.file === undefined) writeCsv(doc, arg.kind, schema, (t) => sink.write(t));
-    else await writeOutputFile(arg.file, { force: settings.force }, (write) => writeCsv(doc, arg.kind, schema, write));
+  async write(view, arg, sink, settings) {
+    const [{ csvChunks, csvRecords }, { schemaObject }, { documentRecords }] = await Promise.all([
+      import('../../export/csv.js'),
+      import('../../export/schema-file.js'),
+      import('../../export/json.js'),
+    ]);
+    // Unfiltered, the rows are made from the model one record at a time; a filter needs its document.
+    const records = isEmptyFilter(settings.filter) ? documentRecords(view, arg.kind) : csvRecords(settings.documents.filtered(), arg.kind);
+    const chunks = csvChunks(records, arg.kind, schemaObject());
+    if (arg.file !== undefined) {
+      await writeOutputFile(arg.file, { force: settings.force }, (write) => {
+        for (const c of chunks) write(c);
+      });
+      return;
+    }
+    for (const c of chunks) {
+      sink.write(c);
+      const wait = sink.ready?.();
+      if (wait !== undefined) await wait;
+    }
   },
 };
