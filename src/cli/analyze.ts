@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { Correlator } from '../model/correlator.js';
-import { filterDocument, isEmptyFilter, type RecordFilter } from '../export/filter.js';
-import { buildJsonDocument } from '../export/json.js';
+import { filteredSections, isEmptyFilter, type RecordFilter } from '../export/filter.js';
+import { buildJsonDocument, documentFromSections } from '../export/json.js';
 import type { JsonDocument } from '../export/json-types.js';
 import { runPipeline, type PipelineResult, type PipelineSource } from './pipeline.js';
 import { Progress } from './progress.js';
@@ -76,7 +76,8 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     capture: frameLog === undefined ? undefined : { files, frames: frameLog, keys },
     documents: {
       full: () => (full ??= buildJsonDocument(model.view())),
-      filtered: () => (filtered ? (filteredDoc ??= filterDocument(settings.documents.full(), opts.filter)) : settings.documents.full()),
+      // Made from the model's records one at a time: the whole document is not built to be narrowed.
+      filtered: () => (filtered ? (filteredDoc ??= documentFromSections(filteredSections(model.view(), opts.filter))) : settings.documents.full()),
     },
   };
   for (const c of opts.outputs) c.output.check?.(c.arg, settings);

@@ -1,6 +1,18 @@
-import type { CountMap, JsonDocument, JsonMessage, JsonSession, JsonTransaction } from './json-types.js';
+import type {
+  CountMap,
+  JsonAuth,
+  JsonConnection,
+  JsonDiagnostic,
+  JsonDocument,
+  JsonMessage,
+  JsonSession,
+  JsonSipDialog,
+  JsonSummary,
+  JsonTransaction,
+} from './json-types.js';
 import type { DeliveryTerm, MessageStateTerm } from './filter-terms.js';
-import { tallyConnection } from './json.js';
+import { documentSections, tallyConnection, type DocumentSections } from './json.js';
+import type { ModelView } from '../model/view.js';
 
 /** The record filters of the command line; every field narrows, absent fields do not. */
 export interface RecordFilter {
@@ -74,6 +86,42 @@ function bump(m: Map<string, number>, k: string): void {
   m.set(k, (m.get(k) ?? 0) + 1);
 }
 
+/** A list section read one record at a time (the records may be made on demand, never all held). */
+export interface RecordList<T> {
+  count: number;
+  item(i: number): T;
+}
+
+/** What a filter reads of a document: the small lists whole, messages and transactions one at a time. */
+export interface FilterSource {
+  summary: JsonSummary;
+  connections: readonly JsonConnection[];
+  sessions: readonly JsonSession[];
+  messages: RecordList<JsonMessage>;
+  transactions: RecordList<JsonTransaction>;
+  auth: readonly JsonAuth[];
+  sip: readonly JsonSipDialog[];
+  diagnostics: readonly JsonDiagnostic[];
+}
+
+/** What a filter keeps: the small lists, the positions of the kept messages and transactions, the new summary. */
+export interface FilterSelection {
+  summary: JsonSummary;
+  connections: JsonConnection[];
+  sessions: JsonSession[];
+  messages: number[];
+  transactions: number[];
+  auth: JsonAuth[];
+  sip: JsonSipDialog[];
+  diagnostics: JsonDiagnostic[];
+}
+
+/** A whole document's lists as a filter source. */
+export function documentSource(doc: JsonDocument): FilterSource {
+  const list = <T>(l: readonly T[]): RecordList<T> => ({ count: l.length, item: (i) => l[i] as T });
+  return { ...doc, messages: list(doc.messages), transactions: list(doc.transactions) };
+}
+
 /**
  * Narrows a document to the records a filter selects, and recounts the summary from what is left, so every
  * output mode shows the same selection. Connections are kept when they carry a kept record (or match
@@ -81,91 +129,141 @@ function bump(m: Map<string, number>, k: string): void {
  */
 export function filterDocument(doc: JsonDocument, f: RecordFilter): JsonDocument {
   if (isEmptyFilter(f)) return doc;
+  const sel = selectRecords(documentSource(doc), f);
+  return {
+    ...doc,
+    summary: sel.summary,
+    connections: sel.connections,
+    sessions: sel.sessions,
+    messages: sel.messages.map((i) => doc.messages[i] as JsonMessage),
+    transactions: sel.transactions.map((i) => doc.transactions[i] as JsonTransaction),
+    auth: sel.auth,
+    sip: sel.sip,
+    diagnostics: sel.diagnostics,
+  };
+}
+
+/** A message that passes every rule but the one that needs the kept transactions (--method), as counted. */
+interface Candidate {
+  index: number;
+  id: number;
+  state: JsonMessage['state'];
+  delivery: JsonMessage['delivery']['state'];
+  session: number | null;
+  connections: number[];
+}
+
+/**
+ * The selection filterDocument makes, reading each message and each transaction once (two passes over no
+ * list): a document streamed from the model can be filtered without being built (filteredSections).
+ */
+export function selectRecords(src: FilterSource, f: RecordFilter): FilterSelection {
   const connOk = new Set<number>();
-  for (const c of doc.connections) {
+  for (const c of src.connections) {
     const ends = [c.client, c.server];
     if (f.connection !== undefined && c.id !== f.connection) continue;
     if (f.address === undefined || ends.some((e) => e.address === f.address && (f.port === undefined || e.port === f.port))) connOk.add(c.id);
   }
   const sessOk = new Set<number>();
-  for (const s of doc.sessions) if (f.session === undefined || sessionMatches(s, f.session)) sessOk.add(s.id);
+  for (const s of src.sessions) if (f.session === undefined || sessionMatches(s, f.session)) sessOk.add(s.id);
   // --state / --delivery select messages first; a transaction passes when it belongs to one of them.
+  const terms = hasMessageTerms(f);
   const termOk = new Set<number>();
-  if (hasMessageTerms(f)) for (const m of doc.messages) if (messageTermsMatch(m, f)) termOk.add(m.id);
+  const candidates: Candidate[] = [];
+  for (let i = 0; i < src.messages.count; i++) {
+    const m = src.messages.item(i);
+    const termsPass = !terms || messageTermsMatch(m, f);
+    if (terms && termsPass) termOk.add(m.id);
+    if (
+      termsPass &&
+      (f.message === undefined || m.messageId === f.message) &&
+      (f.session === undefined || (m.session !== null && sessOk.has(m.session))) &&
+      m.legs.some((l) => connOk.has(l.connection))
+    ) {
+      candidates.push({ index: i, id: m.id, state: m.state, delivery: m.delivery.state, session: m.session, connections: m.legs.map((l) => l.connection) });
+    }
+  }
   const txKeep = (t: JsonTransaction): boolean =>
     connOk.has(t.connection) &&
-    (!hasMessageTerms(f) || (t.message !== null && termOk.has(t.message))) &&
+    (!terms || (t.message !== null && termOk.has(t.message))) &&
     (f.method === undefined || t.method === f.method) &&
     (f.message === undefined || t.messageId === f.message) &&
     (f.session === undefined || (t.session !== null && sessOk.has(t.session)));
-  const transactions = doc.transactions.filter(txKeep);
-  const keptMsgByTx = new Set(transactions.map((t) => t.message).filter((m): m is number => m !== null));
-  const messages = doc.messages.filter(
-    (m) =>
-      (f.message === undefined || m.messageId === f.message) &&
-      (!hasMessageTerms(f) || termOk.has(m.id)) &&
-      (f.session === undefined || (m.session !== null && sessOk.has(m.session))) &&
-      m.legs.some((l) => connOk.has(l.connection)) &&
-      (f.method === undefined || keptMsgByTx.has(m.id)),
-  );
-  const usedSessions = new Set<number>();
-  for (const t of transactions) if (t.session !== null) usedSessions.add(t.session);
-  for (const m of messages) if (m.session !== null) usedSessions.add(m.session);
-  const sessions = doc.sessions.filter((s) => usedSessions.has(s.id));
-  const usedConns = new Set<number>(transactions.map((t) => t.connection));
-  for (const m of messages) for (const l of m.legs) usedConns.add(l.connection);
-  const narrowsConnections = f.session !== undefined || f.message !== undefined || f.method !== undefined || hasMessageTerms(f);
-  const connections = doc.connections.filter((c) => connOk.has(c.id) && (!narrowsConnections || usedConns.has(c.id)));
-  const keptConns = new Set(connections.map((c) => c.id));
   // Frames with their end-line are counted; frames cut before it apart (summary.truncated), as unfiltered.
   const requests = new Map<string, number>();
   const responses = new Map<string, number>();
   const cutRequests = new Map<string, number>();
   const cutResponses = new Map<string, number>();
-  for (const t of transactions) {
+  const txStates = new Map<string, number>();
+  const transactions: number[] = [];
+  const keptMsgByTx = new Set<number>();
+  const usedSessions = new Set<number>();
+  const usedConns = new Set<number>();
+  for (let i = 0; i < src.transactions.count; i++) {
+    const t = src.transactions.item(i);
+    if (!txKeep(t)) continue;
+    transactions.push(i);
+    if (t.message !== null) keptMsgByTx.add(t.message);
+    if (t.session !== null) usedSessions.add(t.session);
+    usedConns.add(t.connection);
     if (t.request !== null && t.method !== null) bump(t.request.truncated ? cutRequests : requests, t.method);
     if (t.response !== null) bump(t.response.truncated ? cutResponses : responses, String(t.response.status));
+    bump(txStates, t.state);
   }
-  const diagnostics = doc.diagnostics.filter((d) => d.connection < 0 ? !narrowsConnections && f.address === undefined && f.connection === undefined : keptConns.has(d.connection));
+  const messages: number[] = [];
+  const messageStates = new Map<string, number>();
+  const deliveries = new Map<string, number>();
+  for (const c of candidates) {
+    if (f.method !== undefined && !keptMsgByTx.has(c.id)) continue;
+    messages.push(c.index);
+    bump(messageStates, c.state);
+    bump(deliveries, c.delivery);
+    if (c.session !== null) usedSessions.add(c.session);
+    for (const conn of c.connections) usedConns.add(conn);
+  }
+  const sessions = src.sessions.filter((s) => usedSessions.has(s.id));
+  const narrowsConnections = f.session !== undefined || f.message !== undefined || f.method !== undefined || terms;
+  const connections = src.connections.filter((c) => connOk.has(c.id) && (!narrowsConnections || usedConns.has(c.id)));
+  const keptConns = new Set(connections.map((c) => c.id));
+  const diagnostics = src.diagnostics.filter((d) => d.connection < 0 ? !narrowsConnections && f.address === undefined && f.connection === undefined : keptConns.has(d.connection));
   const diagCounts = new Map<string, number>();
   for (const d of diagnostics) bump(diagCounts, d.code);
   const toCounts = (m: Map<string, number>): CountMap => Object.fromEntries(m);
   // AUTH records belong to connections, not messages: a message-level filter (--state, --delivery) drops them.
-  const auth = doc.auth.filter((a) => keptConns.has(a.connection) && (f.method === undefined || f.method === 'AUTH') && !hasMessageTerms(f));
-  const sip = doc.sip.filter(
-    (d) => (f.session === undefined || d.sessions.some((s) => sessOk.has(s))) && (!hasMessageTerms(f) || d.sessions.some((s) => usedSessions.has(s))),
+  const auth = src.auth.filter((a) => keptConns.has(a.connection) && (f.method === undefined || f.method === 'AUTH') && !terms);
+  const sip = src.sip.filter(
+    (d) => (f.session === undefined || d.sessions.some((s) => sessOk.has(s))) && (!terms || d.sessions.some((s) => usedSessions.has(s))),
   );
   const connectionTallies = { msrp: 0, tls: 0, websocket: 0 };
   for (const c of connections) tallyConnection(connectionTallies, c.msrp, c.transport, 1);
-  const txCount = (state: JsonTransaction['state']): number => transactions.filter((t) => t.state === state).length;
+  const count = (m: Map<string, number>, k: string): number => m.get(k) ?? 0;
   return {
-    ...doc,
     summary: {
-      ...doc.summary,
+      ...src.summary,
       connections: { total: connections.length, ...connectionTallies },
       requests: toCounts(requests),
       responses: toCounts(responses),
-      truncated: { ...doc.summary.truncated, requests: toCounts(cutRequests), responses: toCounts(cutResponses) },
+      truncated: { ...src.summary.truncated, requests: toCounts(cutRequests), responses: toCounts(cutResponses) },
       messages: {
         total: messages.length,
-        complete: messages.filter((m) => m.state === 'complete').length,
-        aborted: messages.filter((m) => m.state === 'aborted').length,
-        incomplete: messages.filter((m) => m.state === 'incomplete').length,
+        complete: count(messageStates, 'complete'),
+        aborted: count(messageStates, 'aborted'),
+        incomplete: count(messageStates, 'incomplete'),
       },
       sessions: sessions.length,
       sipDialogs: sip.length,
       diagnostics: toCounts(diagCounts),
       transactions: {
         total: transactions.length,
-        answered: txCount('answered'),
-        unanswered: txCount('unanswered'),
-        noResponseExpected: txCount('no-response-expected'),
-        orphanResponses: txCount('orphan-response'),
+        answered: count(txStates, 'answered'),
+        unanswered: count(txStates, 'unanswered'),
+        noResponseExpected: count(txStates, 'no-response-expected'),
+        orphanResponses: count(txStates, 'orphan-response'),
       },
       delivery: {
-        delivered: messages.filter((m) => m.delivery.state === 'delivered').length,
-        failed: messages.filter((m) => m.delivery.state === 'failed').length,
-        unknown: messages.filter((m) => m.delivery.state === 'unknown').length,
+        delivered: count(deliveries, 'delivered'),
+        failed: count(deliveries, 'failed'),
+        unknown: count(deliveries, 'unknown'),
       },
       auth: auth.length,
     },
@@ -176,5 +274,43 @@ export function filterDocument(doc: JsonDocument, f: RecordFilter): JsonDocument
     auth,
     sip,
     diagnostics,
+  };
+}
+
+/**
+ * The filtered document as a section table, without building the whole one: each message and transaction
+ * record is made once to select (selectRecords) and once more, if kept, when it is written. The text of
+ * jsonSectionChunks over it equals JSON.stringify of filterDocument(buildJsonDocument(view), f).
+ */
+export function filteredSections(view: ModelView, f: RecordFilter): DocumentSections {
+  const all = documentSections(view);
+  const whole = <T>(l: RecordList<T>): T[] => Array.from({ length: l.count }, (_, i) => l.item(i));
+  const sel = selectRecords(
+    {
+      summary: all.summary.value(),
+      connections: whole(all.connections),
+      sessions: whole(all.sessions),
+      messages: all.messages,
+      transactions: all.transactions,
+      auth: whole(all.auth),
+      sip: whole(all.sip),
+      diagnostics: whole(all.diagnostics),
+    },
+    f,
+  );
+  const list = <T>(l: readonly T[]): RecordList<T> => ({ count: l.length, item: (i) => l[i] as T });
+  const picked = <T>(from: RecordList<T>, at: readonly number[]): RecordList<T> => ({ count: at.length, item: (j) => from.item(at[j] as number) });
+  return {
+    schema: all.schema,
+    tool: all.tool,
+    capture: all.capture,
+    summary: { value: () => sel.summary },
+    connections: list(sel.connections),
+    sessions: list(sel.sessions),
+    messages: picked(all.messages, sel.messages),
+    transactions: picked(all.transactions, sel.transactions),
+    auth: list(sel.auth),
+    sip: list(sel.sip),
+    diagnostics: list(sel.diagnostics),
   };
 }

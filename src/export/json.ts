@@ -222,14 +222,19 @@ export function* documentRecords<K extends 'sessions' | 'messages' | 'transactio
 type AnySection = { value: () => unknown } | { count: number; item: (i: number) => unknown };
 
 /** The sections in document order. */
-function sectionList(view: ModelView, opts: JsonOptions): Array<[string, AnySection]> {
-  return Object.entries(documentSections(view, opts));
+function sectionList(sections: DocumentSections): Array<[string, AnySection]> {
+  return Object.entries(sections);
 }
 
 /** The whole JSON document (docs/json.md). Call after the model's finish(). */
 export function buildJsonDocument(view: ModelView, opts: JsonOptions = {}): JsonDocument {
+  return documentFromSections(documentSections(view, opts));
+}
+
+/** The document of a section table (documentSections, or the filtered one of filteredSections): every record made. */
+export function documentFromSections(sections: DocumentSections): JsonDocument {
   const doc: Record<string, unknown> = {};
-  for (const [key, s] of sectionList(view, opts)) {
+  for (const [key, s] of sectionList(sections)) {
     if ('value' in s) doc[key] = s.value();
     else {
       const list: unknown[] = new Array<unknown>(s.count);
@@ -254,7 +259,12 @@ export function writeJsonDocument(view: ModelView, write: (chunk: string) => voi
  * section): a writer that must wait for its output to drain takes the next piece only when it can.
  */
 export function* jsonDocumentChunks(view: ModelView, opts: JsonOptions & { indent?: number } = {}): Generator<string, void, undefined> {
-  const indent = Math.max(0, Math.min(10, opts.indent ?? 2));
+  yield* jsonSectionChunks(documentSections(view, opts), opts.indent);
+}
+
+/** The text of a section table's document in pieces (jsonDocumentChunks; filteredSections gives a filtered one). */
+export function* jsonSectionChunks(sections: DocumentSections, indentOption?: number): Generator<string, void, undefined> {
+  const indent = Math.max(0, Math.min(10, indentOption ?? 2));
   const pad = (level: number): string => (indent === 0 ? '' : `\n${' '.repeat(indent * level)}`);
   // JSON.stringify indents a value nested `level` arrays deep by itself: stringifying it wrapped in `level`
   // one-element arrays and cutting the wrappers' text off gives every line its extra indentation without
@@ -282,10 +292,10 @@ export function* jsonDocumentChunks(view: ModelView, opts: JsonOptions & { inden
   // Records are passed on in batches of about BATCH characters (one piece per section at least).
   let pending = '';
   const sep = indent === 0 ? ':' : ': ';
-  const sections = sectionList(view, opts);
+  const list = sectionList(sections);
   yield '{';
   let first = true;
-  for (const [key, s] of sections) {
+  for (const [key, s] of list) {
     const name = `${first ? '' : ','}${pad(1)}${JSON.stringify(key)}${sep}`;
     first = false;
     if ('value' in s) {

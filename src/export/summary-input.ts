@@ -7,7 +7,8 @@ import type { ModelView } from '../model/view.js';
 import { computeDelivery } from '../model/delivery.js';
 import { captureJson, crossCounts, recordContext, summaryJson } from './json.js';
 import { connectionJson, round3, sessionJson } from './records.js';
-import type { SummaryInput, SummaryMessage } from './summary.js';
+import type { SummaryInput, SummaryMessage, SummaryTransaction } from './summary.js';
+import { filteredSections, type RecordFilter } from './filter.js';
 
 export function summaryInput(view: ModelView): SummaryInput {
   const ctx = recordContext(view);
@@ -37,5 +38,41 @@ export function summaryInput(view: ModelView): SummaryInput {
     transactions: [],
     transactionGroups: view.transactionTally().list(),
     diagnostics: view.diagnostics(),
+  };
+}
+
+/**
+ * The summary's input for a filter, from the filtered section table: each kept message and transaction is
+ * made and only the fields the summary reads are kept, so the filtered document is never built whole.
+ */
+export function filteredSummaryInput(view: ModelView, filter: RecordFilter): SummaryInput {
+  const s = filteredSections(view, filter);
+  const whole = <T, R>(l: { count: number; item: (i: number) => T }, pick: (x: T) => R): R[] => Array.from({ length: l.count }, (_, i) => pick(l.item(i)));
+  const same = <T>(x: T): T => x;
+  return {
+    capture: s.capture.value(),
+    summary: s.summary.value(),
+    connections: whole(s.connections, same),
+    sessions: whole(s.sessions, same),
+    messages: whole(s.messages, (m): SummaryMessage => ({
+      id: m.id,
+      messageId: m.messageId,
+      session: m.session,
+      contentType: m.contentType,
+      size: m.size,
+      bytesSeen: m.bytesSeen,
+      chunks: m.chunks,
+      legs: { length: m.legs.length },
+      state: m.state,
+      delivery: { state: m.delivery.state, code: m.delivery.code, latencyMs: m.delivery.latencyMs },
+    })),
+    transactions: whole(s.transactions, (t): SummaryTransaction => ({
+      method: t.method,
+      state: t.state,
+      rttMs: t.rttMs,
+      request: t.request === null ? null : { truncated: t.request.truncated },
+      response: t.response === null ? null : { status: t.response.status, truncated: t.response.truncated },
+    })),
+    diagnostics: whole(s.diagnostics, same),
   };
 }

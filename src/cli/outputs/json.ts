@@ -1,7 +1,7 @@
-/** `--json [file]`: the JSON document, streamed record by record when unfiltered. */
-import { jsonDocumentChunks } from '../../export/json.js';
+/** `--json [file]`: the JSON document (filtered or not), streamed record by record. */
+import { jsonDocumentChunks, jsonSectionChunks } from '../../export/json.js';
 import { terminalSafeJson } from '../../export/json-safe.js';
-import { isEmptyFilter } from '../../export/filter.js';
+import { filteredSections, isEmptyFilter } from '../../export/filter.js';
 import type { Output } from './output.js';
 
 export const jsonOutput: Output<string | true> = {
@@ -12,18 +12,14 @@ export const jsonOutput: Output<string | true> = {
   requested: (o) => (typeof o.json === 'string' || o.json === true ? o.json : undefined),
   target: (arg) => (typeof arg === 'string' ? arg : undefined),
   async write(view, _arg, sink, settings) {
-    if (isEmptyFilter(settings.filter)) {
-      // Streamed record by record: the whole document is never held as one string, nor queued whole for a
-      // slow reader (each piece waits until the sink has written the ones before).
-      for (const chunk of jsonDocumentChunks(view)) {
-        sink.write(terminalSafeJson(chunk));
-        const wait = sink.ready?.();
-        if (wait !== undefined) await wait;
-      }
-      sink.write('\n');
-      return;
+    // Streamed record by record, filtered or not: the whole document is never built nor held as one string,
+    // nor queued whole for a slow reader (each piece waits until the sink has written the ones before).
+    const chunks = isEmptyFilter(settings.filter) ? jsonDocumentChunks(view) : jsonSectionChunks(filteredSections(view, settings.filter));
+    for (const chunk of chunks) {
+      sink.write(terminalSafeJson(chunk));
+      const wait = sink.ready?.();
+      if (wait !== undefined) await wait;
     }
-    const doc = settings.documents.filtered();
-    sink.write(`${terminalSafeJson(JSON.stringify(doc, null, 2))}\n`);
+    sink.write('\n');
   },
 };
