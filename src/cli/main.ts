@@ -3,6 +3,7 @@ import { createWriteStream, fstatSync, statSync, type WriteStream } from 'node:f
 import type { Readable } from 'node:stream';
 import { CaptureError } from '../capture/errors.js';
 import { escapeText } from '../util/escape.js';
+import { errnoText } from '../util/errno.js';
 import { CliError, EXIT_DAMAGED, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE } from './errors.js';
 import { analyze } from './analyze.js';
 import { chooseOutputs, OUTPUTS } from './outputs/registry.js';
@@ -127,7 +128,8 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
   const warn = (s: string): void => {
     if (!opts.quiet) process.stderr.write(`msrpscope: ${escapeText(s)}\n`);
   };
-  const files: WriteStream[] = [];
+  // --json FILE: a stream whose open and write errors are kept, reported as one line once the analysis is done.
+  const files: Array<{ out: WriteStream; target: string; error: unknown }> = [];
   const sinkFor = (target: string | undefined): OutputSink => {
     if (target === undefined) {
       if (!stdoutIsPipe()) return { write: (s) => process.stdout.write(s), warn };
@@ -135,7 +137,9 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
       return { write: (s) => pooled.write(s), warn, ready: () => pooled.ready() };
     }
     const out = createWriteStream(target);
-    files.push(out);
+    const file = { out, target, error: undefined as unknown };
+    out.on('error', (e) => (file.error ??= e));
+    files.push(file);
     const pooled = new PooledWriter(out);
     return { write: (s) => pooled.write(s), warn, ready: () => pooled.ready() };
   };
@@ -155,7 +159,16 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
     columns: process.stdout.isTTY ? process.stdout.columns : 160,
     progressTotal: process.stderr.isTTY === true && !opts.quiet ? totalBytes : undefined,
   });
-  for (const out of files) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  for (const f of files) {
+    // 'close' comes after everything was written, or after the error that stopped it.
+    if (!f.out.closed) {
+      await new Promise<void>((resolve) => {
+        f.out.once('close', () => resolve());
+        if (!f.out.destroyed) f.out.end();
+      });
+    }
+    if (f.error !== undefined) throw new CliError(`cannot write ${escapeText(f.target)}: ${errnoText(f.error)}`, EXIT_UNREADABLE);
+  }
   if (result.exitCode !== undefined) return result.exitCode;
   return result.damaged ? EXIT_DAMAGED : EXIT_OK;
 }

@@ -68,6 +68,28 @@ export function checkTarget(path: string, opts: OutputFileOptions): boolean {
 }
 
 /**
+ * Checks, before any work is done, a target written as a stream and replaced without asking (`--json FILE`:
+ * it may also be a device or a FIFO): not a directory, and its folder exists.
+ */
+export function checkStreamTarget(path: string): void {
+  if (path === '') throw fail(path, 'empty file name');
+  try {
+    if (statSync(path).isDirectory()) throw fail(path, 'it is a directory');
+    return;
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fail(path, errnoText(e, 'no such directory'));
+  }
+  let dir;
+  try {
+    dir = statSync(dirname(path));
+  } catch (e) {
+    throw fail(path, errnoText(e, 'no such directory'));
+  }
+  if (!dir.isDirectory()) throw fail(path, 'a part of the path is not a directory');
+}
+
+/**
  * Writes a whole output file: `fill` gets the write function; the file replaces the target when `fill`
  * returns, and is removed when it throws (the error goes on).
  */

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -85,5 +86,39 @@ describe('OutputFile', () => {
     expect(e.exitCode).toBe(2);
     expect(e.message).toBe(`cannot write ${target}: no space left on device`);
     expect(readdirSync(d)).toEqual([]);
+  });
+});
+
+describe('--json FILE (a stream, replaced without asking)', () => {
+  const ROOT = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+  const BIN = path.join(ROOT, 'bin', 'msrpscope');
+  const CHAT = path.join(ROOT, 'samples', 'chat.pcap');
+  const run = (target: string): { status: number | null; stdout: string; stderr: string } =>
+    spawnSync(process.execPath, [BIN, CHAT, '--json', target], { encoding: 'utf8' });
+
+  it('refuses a directory and a missing folder before reading, in one line, exit 2', () => {
+    const d = dir();
+    for (const [target, why] of [
+      [d, 'it is a directory'],
+      [path.join(d, 'no', 'such.json'), 'no such directory'],
+    ] as const) {
+      const r = run(target);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(`msrpscope: cannot write ${target}: ${why}\n`);
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it('a write that fails (a full disk) is one line and exit 2, not a stack trace', () => {
+    const r = run('/dev/full');
+    expect(r.stderr).toBe('msrpscope: cannot write /dev/full: no space left on device\n');
+    expect(r.status).toBe(2);
+  });
+
+  it('replaces a file that exists, with the document', () => {
+    const target = path.join(dir(), 'out.json');
+    writeFileSync(target, 'old');
+    expect(run(target).status).toBe(0);
+    expect((JSON.parse(readFileSync(target, 'utf8')) as { summary: { requests: Record<string, number> } }).summary.requests).toEqual({ REPORT: 2, SEND: 6 });
   });
 });

@@ -2,6 +2,7 @@
 import { jsonDocumentChunks, jsonSectionChunks } from '../../export/json.js';
 import { terminalSafeJson } from '../../export/json-safe.js';
 import { filteredSections, isEmptyFilter } from '../../export/filter.js';
+import { checkStreamTarget } from '../output-file.js';
 import type { Output } from './output.js';
 
 export const jsonOutput: Output<string | true> = {
@@ -11,6 +12,9 @@ export const jsonOutput: Output<string | true> = {
   keeps: { bodies: false, hashes: true, transactions: true, previews: 'text' },
   requested: (o) => (typeof o.json === 'string' || o.json === true ? o.json : undefined),
   target: (arg) => (typeof arg === 'string' ? arg : undefined),
+  check(arg) {
+    if (typeof arg === 'string') checkStreamTarget(arg);
+  },
   async write(view, _arg, sink, settings) {
     // Streamed record by record, filtered or not: the whole document is never built nor held as one string,
     // nor queued whole for a slow reader (each piece waits until the sink has written the ones before).
