@@ -20,9 +20,11 @@ export class PooledWriter {
 
   write(text: string): void {
     if (text.length === 0) return;
-    // At most 3 bytes of UTF-8 per UTF-16 unit: a text that may not fit one buffer is written as it is.
+    // At most 3 bytes of UTF-8 per UTF-16 unit: a text that may not fit one buffer is written as it is
+    // (counted out like a buffer until the stream is done with it).
     if (text.length * 3 > this.size) {
-      this.stream.write(text);
+      this.out++;
+      this.stream.write(text, () => this.back(undefined));
       return;
     }
     const b = this.free.pop() ?? Buffer.allocUnsafeSlow(this.size);
@@ -37,9 +39,9 @@ export class PooledWriter {
     return new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
-  private back(b: Buffer): void {
+  private back(b: Buffer | undefined): void {
     this.out--;
-    if (this.free.length < this.max) this.free.push(b);
+    if (b !== undefined && this.free.length < this.max) this.free.push(b);
     const waiting = this.waiters;
     this.waiters = [];
     for (const w of waiting) w();

@@ -76,6 +76,17 @@ describe('PooledWriter', () => {
   });
 });
 
+it('counts a text larger than its buffers as out until the stream is done with it', async () => {
+  const h = heldStream();
+  const w = new PooledWriter(h.stream, 64, 1);
+  w.write('y'.repeat(1000));
+  expect(w.ready()).toBeInstanceOf(Promise);
+  h.release();
+  await new Promise((r) => setImmediate(r));
+  expect(w.ready()).toBeUndefined();
+  expect(Buffer.concat(h.chunks).toString()).toBe('y'.repeat(1000));
+});
+
 describe('pipeline pacing', () => {
   it('reads no further batch while pace() holds it, and reads on when it settles', async () => {
     // 1 MiB of UDP packets: four reads of 256 KiB, so four batches at least.
