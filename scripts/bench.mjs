@@ -10,7 +10,8 @@
 // then the start on a small capture (scripts/startup.mjs: --summary on a 14 kB capture, median wall and module load).
 // --runs: each throughput figure is the best of this many runs (the machine may be shared: noisy).
 // --rss-mb: size of the capture for the memory figures (default 1000; 0 skips them). Peak RSS is measured
-//   in a child process per mode running the real CLI (`msrpscope FILE --summary` / `--json` / `--ndjson > /dev/null`).
+//   in a child process per mode running the real CLI (`msrpscope FILE --summary` / `--json` / `--ndjson > /dev/null`,
+//   then `--json` / `--ndjson | cat > /dev/null`: into a pipe).
 // TLS decryption (after the above; `--tls-only` runs just this part, `--tls-mb 0` skips it):
 //   npm run bench -- [--tls-only] [--tls-mb 200] [--tls-ciphers gcm12,chacha13] [--tls-seed 7]
 // For each cipher, scripts/gen-tls-bench.mjs writes a pair of captures of the same MSRP traffic, in clear and in
@@ -89,10 +90,15 @@ function peakRss() {
   writeFileSync(hook, "process.on('exit', () => require('node:fs').writeSync(2, '\\nBENCH-MAXRSS ' + process.resourceUsage().maxRSS + '\\n'));\n");
   process.on('exit', () => rmSync(hook, { force: true }));
   lines.push(`peak RSS: msrpscope on ${big} (${(bigSize / 1e6).toFixed(1)} MB)`);
-  for (const mode of ['--summary', '--json', '--ndjson']) {
+  // The last two write into a pipe (`| cat > /dev/null`): node writes to a pipe asynchronously, so what the
+  // output waits for is measured too (text queued for a slow reader would show here).
+  for (const [mode, piped] of [['--summary', false], ['--json', false], ['--ndjson', false], ['--json', true], ['--ndjson', true]]) {
     const devnull = openSync('/dev/null', 'w');
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ['--require', hook, join(ROOT, 'bin', 'msrpscope'), big, mode], { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8' });
+    const q = (a) => `'${a.replace(/'/g, "'\\''")}'`;
+    const r = piped
+      ? spawnSync('sh', ['-c', `${[process.execPath, '--require', hook, join(ROOT, 'bin', 'msrpscope'), big, mode].map(q).join(' ')} | cat`], { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8' })
+      : spawnSync(process.execPath, ['--require', hook, join(ROOT, 'bin', 'msrpscope'), big, mode], { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8' });
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
     closeSync(devnull);
     const m = /BENCH-MAXRSS (\d+)/.exec(r.stderr ?? '');
@@ -101,7 +107,7 @@ function peakRss() {
       continue;
     }
     const rss = Number(m[1]) / 1024;
-    const what = `msrpscope FILE ${mode}${mode === '--summary' ? '' : ' > /dev/null'}`;
+    const what = `msrpscope FILE ${mode}${mode === '--summary' ? '' : piped ? ' | cat > /dev/null' : ' > /dev/null'}`;
     lines.push(`${what.padEnd(44)} ${rss.toFixed(0).padStart(6)} MB peak RSS  ${s.toFixed(2)} s (${(bigSize / 1e6 / s).toFixed(0)} MB/s end to end)`);
   }
   return lines;
