@@ -21,7 +21,8 @@ const unicode = createRequire(import.meta.url)('blessed/lib/unicode.js') as Bles
 /** Printable ASCII: one cell per character, one character per cluster (the common case, kept fast). */
 const ASCII = /^[\x20-\x7e]*$/;
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** Made at the first text that is not printable ASCII: loading ICU's break rules takes about 8 ms of a start. */
+let segmenter: Intl.Segmenter | undefined;
 
 /** One grapheme cluster and the cells blessed draws it in. */
 export interface Cluster {
@@ -46,6 +47,7 @@ export function clusters(s: string): Cluster[] {
     for (const ch of s) out.push({ text: ch, width: 1 });
     return out;
   }
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   for (const { segment } of segmenter.segment(s)) out.push({ text: segment, width: unicode.strWidth(segment) });
   return out;
 }
