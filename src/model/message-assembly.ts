@@ -97,7 +97,7 @@ export class MessageAssembly {
           'inconsistent-total',
           m.firstFrame.frame,
           c.id,
-          `Message-ID ${fields.messageId}: Byte-Range total ${total}, earlier ${msg.declaredTotal}`,
+          `Message-ID ${escapeText(fields.messageId)}: Byte-Range total ${total}, earlier ${msg.declaredTotal}`,
           m.startOffset,
         );
       }
@@ -171,7 +171,7 @@ export class MessageAssembly {
     ch.leg.endChunk(ch.start, received, hashed, m.flag, m.truncated);
     ch.leg.last = m.lastFrame;
     if (!wasRangeOverflow && ch.leg.coverage.overflowed) {
-      this.hooks.report('range-overflow', m.firstFrame.frame, c.id, `Message-ID ${ch.message.messageId}: too many disjoint byte ranges`);
+      this.hooks.report('range-overflow', m.firstFrame.frame, c.id, `Message-ID ${escapeText(ch.message.messageId)}: too many disjoint byte ranges`);
     }
     const msg = ch.message;
     if (!m.truncated && this.data.messages.confirm(msg) && msg.session !== undefined) msg.session.messages++;
@@ -189,7 +189,7 @@ export class MessageAssembly {
             'file-mismatch',
             m.lastFrame.frame,
             c.id,
-            `Message-ID ${msg.messageId}: ${check.actualSize ?? '?'} bytes, ${check.algorithm ?? 'hash'} ${check.actualHash ?? '?'}; file-selector says ${check.expectedSize ?? '?'} bytes, ${check.expectedHash ?? '?'}`,
+            `Message-ID ${escapeText(msg.messageId)}: ${check.actualSize ?? '?'} bytes, ${check.algorithm ?? 'hash'} ${check.actualHash ?? '?'}; file-selector says ${check.expectedSize ?? '?'} bytes, ${check.expectedHash ?? '?'}`,
           );
         }
       }
