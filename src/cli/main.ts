@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { createWriteStream, fstatSync, statSync, type WriteStream } from 'node:fs';
+import { createWriteStream, fstatSync, statSync, writeSync, type WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { CaptureError } from '../capture/errors.js';
 import { escapeText } from '../util/escape.js';
@@ -104,16 +104,19 @@ const SAFE_OUTPUT = {
 };
 
 /**
- * Standard output is a pipe or a socket: node writes to it asynchronously, so text can queue. A file or a
- * terminal is written synchronously (node's own choice for them) and needs no pacing.
+ * What standard output is: a pipe or a socket (node writes to it asynchronously, so text can queue: pooled and
+ * paced), a file or a device other than a terminal (written here with writeSync: no buffer made per piece, and
+ * a failed write is seen), or a terminal / anything else (left to process.stdout).
  */
-function stdoutIsPipe(): boolean {
+function stdoutKind(): 'pipe' | 'file' | 'other' {
   try {
     const st = fstatSync(1);
-    return st.isFIFO() || st.isSocket();
+    if (st.isFIFO() || st.isSocket()) return 'pipe';
+    if (st.isFile() || (st.isCharacterDevice() && process.stdout.isTTY !== true)) return 'file';
   } catch {
-    return false;
+    // Closed or odd: process.stdout decides.
   }
+  return 'other';
 }
 
 /** Captures smaller than this (files) are read before the young generation would grow: no GC tuning then. */
@@ -128,11 +131,27 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
   const warn = (s: string): void => {
     if (!opts.quiet) process.stderr.write(`msrpscope: ${escapeText(s)}\n`);
   };
+  // Standard output as a file (> out.json, > /dev/full): its first write error, reported once the analysis is done.
+  let stdoutError: unknown;
   // --json FILE: a stream whose open and write errors are kept, reported as one line once the analysis is done.
   const files: Array<{ out: WriteStream; target: string; error: unknown }> = [];
   const sinkFor = (target: string | undefined): OutputSink => {
     if (target === undefined) {
-      if (!stdoutIsPipe()) return { write: (s) => process.stdout.write(s), warn };
+      const kind = stdoutKind();
+      if (kind === 'file') {
+        return {
+          write: (s) => {
+            if (stdoutError !== undefined) return;
+            try {
+              writeSync(1, s);
+            } catch (e) {
+              stdoutError = e;
+            }
+          },
+          warn,
+        };
+      }
+      if (kind === 'other') return { write: (s) => process.stdout.write(s), warn };
       const pooled = new PooledWriter(process.stdout);
       return { write: (s) => pooled.write(s), warn, ready: () => pooled.ready() };
     }
@@ -169,6 +188,7 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
     }
     if (f.error !== undefined) throw new CliError(`cannot write ${escapeText(f.target)}: ${errnoText(f.error)}`, EXIT_UNREADABLE);
   }
+  if (stdoutError !== undefined) throw new CliError(`cannot write standard output: ${errnoText(stdoutError)}`, EXIT_UNREADABLE);
   if (result.exitCode !== undefined) return result.exitCode;
   return result.damaged ? EXIT_DAMAGED : EXIT_OK;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -113,6 +113,16 @@ describe('--json FILE (a stream, replaced without asking)', () => {
     const r = run('/dev/full');
     expect(r.stderr).toBe('msrpscope: cannot write /dev/full: no space left on device\n');
     expect(r.status).toBe(2);
+  });
+
+  it('standard output on a full disk (> /dev/full) is one line and exit 2, for every streamed output', () => {
+    for (const mode of ['--json', '--ndjson', '--summary']) {
+      const full = openSync('/dev/full', 'w');
+      const r = spawnSync(process.execPath, [BIN, CHAT, mode], { encoding: 'utf8', stdio: ['ignore', full, 'pipe'] });
+      closeSync(full);
+      expect(r.stderr).toBe('msrpscope: cannot write standard output: no space left on device\n');
+      expect(r.status).toBe(2);
+    }
   });
 
   it('replaces a file that exists, with the document', () => {
