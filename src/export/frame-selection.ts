@@ -14,13 +14,16 @@ export interface WriteSelection {
   clientRandoms: string[];
 }
 
+/** What a selection reads of a document: its connections, sessions and SIP dialogs (not its many records). */
+export type SelectionSource = Pick<JsonDocument, 'connections' | 'sessions' | 'sip'>;
+
 /** What the TUI's `w` writes: a session, a connection (a "(no session)" row) or one message. */
 export type WriteScope =
   | { kind: 'session'; session: number }
   | { kind: 'connection'; connection: number }
   | { kind: 'message'; message: number };
 
-function finish(doc: JsonDocument, connections: Set<number>, callIds: Set<string>): WriteSelection {
+function finish(doc: SelectionSource, connections: Set<number>, callIds: Set<string>): WriteSelection {
   const clientRandoms: string[] = [];
   for (const c of doc.connections) {
     const cr = c.tls?.clientRandom ?? null;
@@ -30,7 +33,7 @@ function finish(doc: JsonDocument, connections: Set<number>, callIds: Set<string
 }
 
 /** SIP dialogs of the given sessions (linked from the session, or naming it). */
-function dialogsOf(doc: JsonDocument, sessions: ReadonlySet<number>): Set<string> {
+function dialogsOf(doc: SelectionSource, sessions: ReadonlySet<number>): Set<string> {
   const out = new Set<string>();
   for (const s of doc.sessions) if (sessions.has(s.id) && s.sip !== null) out.add(s.sip.callId);
   for (const d of doc.sip) if (d.sessions.some((s) => sessions.has(s))) out.add(d.callId);
@@ -38,11 +41,11 @@ function dialogsOf(doc: JsonDocument, sessions: ReadonlySet<number>): Set<string
 }
 
 /**
- * The selection of the command line: the connections the filter leaves in the document (`filtered`, the
- * document filterDocument made) with the SIP dialogs of its sessions; without a filter (undefined), every
+ * The selection of the command line: the connections the filter leaves in the document (`filtered`, what
+ * filterDocument or filteredSections leaves) with the SIP dialogs of its sessions; without a filter (undefined), every
  * MSRP connection (also encrypted ones that look like MSRP) and every SIP dialog of the document.
  */
-export function selectionOfFilter(doc: JsonDocument, filtered: JsonDocument | undefined): WriteSelection {
+export function selectionOfFilter(doc: SelectionSource, filtered: SelectionSource | undefined): WriteSelection {
   if (filtered === undefined) {
     const conns = new Set(doc.connections.filter((c) => c.msrp || c.msrpOverTls !== null).map((c) => c.id));
     return finish(doc, conns, new Set(doc.sip.map((d) => d.callId)));

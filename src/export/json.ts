@@ -210,6 +210,11 @@ export function documentSections(view: ModelView, opts: JsonOptions = {}): Docum
   };
 }
 
+/** Every record of one list section, made now (for the short lists: connections, sessions, SIP dialogs). */
+export function sectionRecords<T>(s: { count: number; item: (i: number) => T }): T[] {
+  return Array.from({ length: s.count }, (_, i) => s.item(i));
+}
+
 /** The records of one list section of the whole document, made one at a time (the document is never built). */
 export function* documentRecords<K extends 'sessions' | 'messages' | 'transactions'>(
   view: ModelView,

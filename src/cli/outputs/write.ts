@@ -1,5 +1,7 @@
 /** `-w FILE`: the frames of what the filters select, as pcapng (or classic pcap), TLS secrets included. */
-import { isEmptyFilter } from '../../export/filter.js';
+import { filteredSections, isEmptyFilter } from '../../export/filter.js';
+import { documentSections, sectionRecords, type DocumentSections } from '../../export/json.js';
+import type { SelectionSource } from '../../export/frame-selection.js';
 import type { CaptureAccess } from '../capture-write.js';
 import { CliError, EXIT_USAGE } from '../errors.js';
 import { checkTarget } from '../output-file.js';
@@ -31,7 +33,10 @@ export const writeOutput: Output<string> = {
     const access = captureOf(settings);
     // Loaded only when frames are written.
     const [{ selectionOfFilter }, { writeResultText, writeSelectedFrames }] = await Promise.all([import('../../export/frame-selection.js'), import('../capture-write.js')]);
-    const selection = selectionOfFilter(settings.documents.full(), isEmptyFilter(settings.filter) ? undefined : settings.documents.filtered());
+    // Only the short lists (connections, sessions, SIP dialogs) are made: not every message and transaction record.
+    const lists = (d: DocumentSections): SelectionSource => ({ connections: sectionRecords(d.connections), sessions: sectionRecords(d.sessions), sip: sectionRecords(d.sip) });
+    const filtered = isEmptyFilter(settings.filter) ? undefined : lists(filteredSections(view, settings.filter));
+    const selection = selectionOfFilter(lists(documentSections(view)), filtered);
     const r = await writeSelectedFrames(access, selection, path, { force: settings.force, timestampDigits: view.timestampDigits() });
     for (const w of r.warnings) sink.warn(w);
     if (settings.alone) sink.write(`${writeResultText(r, path)}\n`);
