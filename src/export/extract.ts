@@ -81,19 +81,50 @@ async function createUnique(
   throw new Error(`no free name for ${wanted}`);
 }
 
+/** Buffers written by one writev: runs of contiguous pieces (one TCP segment each, typically) go out together. */
+const MAX_IOV = 1024;
+
+/** Writes `bufs` at `position`, all of them (a short writev is finished piece by piece). */
+async function writeRun(handle: fsp.FileHandle, bufs: Buffer[], position: number): Promise<void> {
+  const r = await handle.writev(bufs, position);
+  let done = r.bytesWritten;
+  let pos = position;
+  for (const b of bufs) {
+    if (done >= b.length) {
+      done -= b.length;
+      pos += b.length;
+      continue;
+    }
+    let off = done;
+    done = 0;
+    while (off < b.length) {
+      const w = await handle.write(b, off, b.length - off, pos + off);
+      if (w.bytesWritten <= 0) throw new Error('short write');
+      off += w.bytesWritten;
+    }
+    pos += b.length;
+  }
+}
+
 async function writeBody(handle: fsp.FileHandle, m: MessageRecord): Promise<number> {
   const body = m.body;
   if (body === undefined) return 0;
   let written = 0;
+  let run: Buffer[] = [];
+  let runStart = 0;
+  let runEnd = 0;
   for (const p of body.list()) {
-    let off = 0;
-    while (off < p.data.length) {
-      const r = await handle.write(p.data, off, p.data.length - off, p.start - 1 + off);
-      if (r.bytesWritten <= 0) throw new Error('short write');
-      off += r.bytesWritten;
+    // A piece that does not follow the run (a hole before it), or a full run: the run is written first.
+    if (run.length > 0 && (p.start !== runEnd + 1 || run.length >= MAX_IOV)) {
+      await writeRun(handle, run, runStart - 1);
+      run = [];
     }
+    if (run.length === 0) runStart = p.start;
+    run.push(p.data);
+    runEnd = p.start + p.data.length - 1;
     written += p.data.length;
   }
+  if (run.length > 0) await writeRun(handle, run, runStart - 1);
   const size = m.size();
   if (size !== null && size > 0) {
     const st = await handle.stat();

@@ -129,6 +129,41 @@ describe('extractBodies', () => {
     expect(manifest.files.find((f) => f.file === 'x')).toMatchObject({ nameFrom: 'content-disposition' });
   });
 
+  it('writes a body of thousands of chunks, sent out of order, byte for byte (runs of contiguous pieces)', async () => {
+    // 2600 chunks of 3 bytes (more than one writev of 1024 pieces), sent in a shuffled order, one left out.
+    const body = Buffer.from(Array.from({ length: 7800 }, (_, i) => 33 + ((i * 7 + 3) % 94)));
+    const order = Array.from({ length: 2600 }, (_, i) => i).sort((a, b) => ((a * 7919) % 2600) - ((b * 7919) % 2600));
+    const build = (skip: number | undefined): Correlator => {
+      const store = new Correlator({ keepBodies: true });
+      const c = tcpConn(0);
+      let frame = 1;
+      for (const k of order) {
+        if (k === skip) continue;
+        const part = body.subarray(k * 3, k * 3 + 3).toString('latin1');
+        feedRequest(store, c, 0, {
+          tid: `tx${frame}`,
+          method: 'SEND',
+          headers: sendHeaders({ id: 'many', range: `${k * 3 + 1}-${k * 3 + 3}/7800`, type: 'application/octet-stream' }),
+          body: part,
+          flag: k === 2599 ? '$' : '+',
+          frame: frame++,
+        });
+      }
+      finishStore(store);
+      return store;
+    };
+    const whole = tempDir();
+    await extractBodies(build(undefined).view(), whole);
+    expect(readFileSync(path.join(whole, 'many.bin')).equals(body)).toBe(true);
+    const holed = tempDir();
+    await extractBodies(build(1300).view(), holed);
+    const partial = readFileSync(path.join(holed, 'many.bin.partial'));
+    expect(partial).toHaveLength(7800);
+    expect(partial.subarray(0, 3900).equals(body.subarray(0, 3900))).toBe(true);
+    expect([...partial.subarray(3900, 3903)]).toEqual([0, 0, 0]);
+    expect(partial.subarray(3903).equals(body.subarray(3903))).toBe(true);
+  });
+
   it('never overwrites and never follows a symlink already in DIR', async () => {
     const dir = tempDir();
     const outside = path.join(tempDir(), 'target.txt');
