@@ -57,6 +57,12 @@ export function checkTarget(path: string, opts: OutputFileOptions): boolean {
   if (st?.isDirectory()) throw fail(path, 'it is a directory');
   if (st !== undefined && !st.isFile()) throw fail(path, 'not a regular file');
   if (st !== undefined && !opts.force) throw fail(path, 'it exists (use --force to overwrite)');
+  checkFolder(path);
+  return st !== undefined;
+}
+
+/** The folder a target goes in exists and is a folder. */
+function checkFolder(path: string): void {
   let dir;
   try {
     dir = statSync(dirname(path));
@@ -64,7 +70,6 @@ export function checkTarget(path: string, opts: OutputFileOptions): boolean {
     throw fail(path, errnoText(e, 'no such directory'));
   }
   if (!dir.isDirectory()) throw fail(path, 'a part of the path is not a directory');
-  return st !== undefined;
 }
 
 /**
@@ -80,13 +85,7 @@ export function checkStreamTarget(path: string): void {
     if (e instanceof CliError) throw e;
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fail(path, errnoText(e, 'no such directory'));
   }
-  let dir;
-  try {
-    dir = statSync(dirname(path));
-  } catch (e) {
-    throw fail(path, errnoText(e, 'no such directory'));
-  }
-  if (!dir.isDirectory()) throw fail(path, 'a part of the path is not a directory');
+  checkFolder(path);
 }
 
 /**
