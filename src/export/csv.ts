@@ -142,7 +142,7 @@ export function writeCsv(doc: JsonDocument, kind: CsvKind, schema: SchemaNode, w
 
 /**
  * The CSV of `records` (of one kind) in pieces of about 64 KiB: the header row, then rows. The records may
- * be made one at a time (documentRecords): a large capture's rows are never all held.
+ * be made one at a time (sectionItems over documentSections or filteredSections): a large capture's rows are never all held.
  */
 export function* csvChunks(records: Iterable<unknown>, kind: CsvKind, schema: SchemaNode): Generator<string, void, undefined> {
   const columns = csvColumns(schema, kind);

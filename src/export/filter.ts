@@ -11,7 +11,7 @@ import type {
   JsonTransaction,
 } from './json-types.js';
 import type { DeliveryTerm, MessageStateTerm } from './filter-terms.js';
-import { documentSections, tallyConnection, type DocumentSections } from './json.js';
+import { documentSections, sectionRecords, tallyConnection, type DocumentSections } from './json.js';
 import type { ModelView } from '../model/view.js';
 
 /** The record filters of the command line; every field narrows, absent fields do not. */
@@ -284,17 +284,16 @@ export function selectRecords(src: FilterSource, f: RecordFilter): FilterSelecti
  */
 export function filteredSections(view: ModelView, f: RecordFilter): DocumentSections {
   const all = documentSections(view);
-  const whole = <T>(l: RecordList<T>): T[] => Array.from({ length: l.count }, (_, i) => l.item(i));
   const sel = selectRecords(
     {
       summary: all.summary.value(),
-      connections: whole(all.connections),
-      sessions: whole(all.sessions),
+      connections: sectionRecords(all.connections),
+      sessions: sectionRecords(all.sessions),
       messages: all.messages,
       transactions: all.transactions,
-      auth: whole(all.auth),
-      sip: whole(all.sip),
-      diagnostics: whole(all.diagnostics),
+      auth: sectionRecords(all.auth),
+      sip: sectionRecords(all.sip),
+      diagnostics: sectionRecords(all.diagnostics),
     },
     f,
   );

@@ -215,12 +215,8 @@ export function sectionRecords<T>(s: { count: number; item: (i: number) => T }):
   return Array.from({ length: s.count }, (_, i) => s.item(i));
 }
 
-/** The records of one list section of the whole document, made one at a time (the document is never built). */
-export function* documentRecords<K extends 'sessions' | 'messages' | 'transactions'>(
-  view: ModelView,
-  key: K,
-): Generator<JsonDocument[K][number], void, undefined> {
-  const s = documentSections(view)[key] as { count: number; item: (i: number) => JsonDocument[K][number] };
+/** The records of one list section, made one at a time as they are asked for (never all held). */
+export function* sectionItems<T>(s: { count: number; item: (i: number) => T }): Generator<T, void, undefined> {
   for (let i = 0; i < s.count; i++) yield s.item(i);
 }
 

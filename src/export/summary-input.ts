@@ -5,7 +5,7 @@
  */
 import type { ModelView } from '../model/view.js';
 import { computeDelivery } from '../model/delivery.js';
-import { captureJson, crossCounts, recordContext, summaryJson } from './json.js';
+import { captureJson, crossCounts, recordContext, sectionRecords, summaryJson } from './json.js';
 import { connectionJson, round3, sessionJson } from './records.js';
 import type { SummaryInput, SummaryMessage, SummaryTransaction } from './summary.js';
 import { filteredSections, type RecordFilter } from './filter.js';
@@ -47,14 +47,14 @@ export function summaryInput(view: ModelView): SummaryInput {
  */
 export function filteredSummaryInput(view: ModelView, filter: RecordFilter): SummaryInput {
   const s = filteredSections(view, filter);
-  const whole = <T, R>(l: { count: number; item: (i: number) => T }, pick: (x: T) => R): R[] => Array.from({ length: l.count }, (_, i) => pick(l.item(i)));
-  const same = <T>(x: T): T => x;
+  // Each record made, its fields picked, the record dropped.
+  const picked = <T, R>(l: { count: number; item: (i: number) => T }, pick: (x: T) => R): R[] => Array.from({ length: l.count }, (_, i) => pick(l.item(i)));
   return {
     capture: s.capture.value(),
     summary: s.summary.value(),
-    connections: whole(s.connections, same),
-    sessions: whole(s.sessions, same),
-    messages: whole(s.messages, (m): SummaryMessage => ({
+    connections: sectionRecords(s.connections),
+    sessions: sectionRecords(s.sessions),
+    messages: picked(s.messages, (m): SummaryMessage => ({
       id: m.id,
       messageId: m.messageId,
       session: m.session,
@@ -66,13 +66,13 @@ export function filteredSummaryInput(view: ModelView, filter: RecordFilter): Sum
       state: m.state,
       delivery: { state: m.delivery.state, code: m.delivery.code, latencyMs: m.delivery.latencyMs },
     })),
-    transactions: whole(s.transactions, (t): SummaryTransaction => ({
+    transactions: picked(s.transactions, (t): SummaryTransaction => ({
       method: t.method,
       state: t.state,
       rttMs: t.rttMs,
       request: t.request === null ? null : { truncated: t.request.truncated },
       response: t.response === null ? null : { status: t.response.status, truncated: t.response.truncated },
     })),
-    diagnostics: whole(s.diagnostics, same),
+    diagnostics: sectionRecords(s.diagnostics),
   };
 }

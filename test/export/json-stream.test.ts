@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildJsonDocument, documentRecords, writeJsonDocument } from '../../src/export/json.js';
+import { buildJsonDocument, documentSections, sectionItems, writeJsonDocument } from '../../src/export/json.js';
 import { isoTime } from '../../src/model/frame-time.js';
 import { Correlator } from '../../src/model/correlator.js';
 import { feedRequest, feedResponse, finishStore, sendHeaders, tcpConn } from '../helpers/frames.js';
@@ -17,17 +17,17 @@ function storeWith(messages: number): Correlator {
   return store;
 }
 
-describe('documentRecords', () => {
+describe('sectionItems of documentSections', () => {
   it('makes the records of a list section one by one, equal to the document\'s', () => {
     const store = storeWith(30);
     const doc = buildJsonDocument(store.view());
     for (const key of ['sessions', 'messages', 'transactions'] as const) {
-      const made = [...documentRecords(store.view(), key)];
+      const made = [...sectionItems(documentSections(store.view())[key])];
       expect(made.length).toBe(doc[key].length);
       expect(made).toEqual(doc[key]);
     }
-    expect([...documentRecords(store.view(), 'messages')]).toHaveLength(30);
-    expect([...documentRecords(store.view(), 'transactions')]).toHaveLength(30);
+    expect([...sectionItems(documentSections(store.view()).messages)]).toHaveLength(30);
+    expect([...sectionItems(documentSections(store.view()).transactions)]).toHaveLength(30);
   });
 });
 

@@ -40,13 +40,15 @@ export const csvOutput: Output<CsvRequest> = {
     if (arg.file !== undefined) checkTarget(arg.file, { force: settings.force });
   },
   async write(view, arg, sink, settings) {
-    const [{ csvChunks, csvRecords }, { schemaObject }, { documentRecords }] = await Promise.all([
+    const [{ csvChunks }, { schemaObject }, { documentSections, sectionItems }, { filteredSections }] = await Promise.all([
       import('../../export/csv.js'),
       import('../../export/schema-file.js'),
       import('../../export/json.js'),
+      import('../../export/filter.js'),
     ]);
-    // Unfiltered, the rows are made from the model one record at a time; a filter needs its document.
-    const records = isEmptyFilter(settings.filter) ? documentRecords(view, arg.kind) : csvRecords(settings.documents.filtered(), arg.kind);
+    // The rows are made from the model one record at a time, filtered or not: no document is built.
+    const sections = isEmptyFilter(settings.filter) ? documentSections(view) : filteredSections(view, settings.filter);
+    const records = sectionItems<unknown>(sections[arg.kind]);
     const chunks = csvChunks(records, arg.kind, schemaObject());
     if (arg.file !== undefined) {
       await writeOutputFile(arg.file, { force: settings.force }, (write) => {
