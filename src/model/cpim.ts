@@ -52,6 +52,53 @@ function headerName(s: string): string {
   if (NAMES.size < MAX_NAMES) NAMES.set(own, own);
   return own;
 }
+/**
+ * Headers and lists repeat from message to message (the From, To and Content-Type of one conversation): each
+ * distinct one is kept once and shared by the envelopes (which never modify them). Values unique to a message
+ * (DateTime, a Message-ID) are not entered. Bounded: past MAX_SHARED entries the tables start over.
+ */
+const SHARED_HEADERS = new Map<string, CpimHeader>();
+const SHARED_LISTS = new Map<string, readonly unknown[]>();
+const MAX_SHARED = 4096;
+
+function uniqueValue(name: string): boolean {
+  const n = name.toLowerCase();
+  return n === 'datetime' || n.endsWith('.message-id');
+}
+
+function shareHeader(h: CpimHeader): CpimHeader {
+  if (uniqueValue(h.name)) return h;
+  const key = `${h.name}\u0000${h.value}`;
+  const hit = SHARED_HEADERS.get(key);
+  if (hit !== undefined) return hit;
+  if (SHARED_HEADERS.size >= MAX_SHARED) SHARED_HEADERS.clear();
+  SHARED_HEADERS.set(key, h);
+  return h;
+}
+
+/** `list` kept once among equal lists; `key` is its text (undefined: not shared). */
+function shareList<T>(list: readonly T[], key: string | undefined): readonly T[] {
+  if (list.length === 0 || key === undefined) return list;
+  const hit = SHARED_LISTS.get(key);
+  if (hit !== undefined) return hit as readonly T[];
+  if (SHARED_LISTS.size >= MAX_SHARED) SHARED_LISTS.clear();
+  SHARED_LISTS.set(key, list);
+  return list;
+}
+
+/** A header list with its headers shared, and the list too when none of its values is unique. */
+function sharedHeaders(list: CpimHeader[]): readonly CpimHeader[] {
+  if (list.length === 0) return NONE;
+  const shared = list.map(shareHeader);
+  const key = shared.some((h) => uniqueValue(h.name)) ? undefined : `h\u0001${shared.map((h) => `${h.name}\u0000${h.value}`).join('\u0001')}`;
+  return shareList(shared, key);
+}
+
+/** A list of strings kept once among equal lists. */
+function sharedStrings(list: string[]): readonly string[] {
+  return list.length === 0 ? NONE : shareList(list, `s\u0001${list.join('\u0001')}`);
+}
+
 const MAX_VALUE = 1024;
 const IMDN_NS = 'urn:ietf:params:imdn';
 
@@ -87,7 +134,7 @@ function parseHeaderLines(text: string): CpimHeader[] {
 export function decodeCpim(data: Buffer, complete: boolean): CpimEnvelope | undefined {
   const envEnd = headerBlockEnd(data, 0);
   const envText = data.subarray(0, envEnd === undefined ? data.length : envEnd.end).toString('utf8');
-  const headers = compact(parseHeaderLines(envText));
+  const headers = sharedHeaders(parseHeaderLines(envText));
   if (headers.length === 0) return undefined;
   const env: CpimEnvelope = {
     from: undefined,
@@ -148,13 +195,13 @@ export function decodeCpim(data: Buffer, complete: boolean): CpimEnvelope | unde
         break;
     }
   }
-  env.to = compact(to);
-  env.cc = compact(cc);
-  env.subject = compact(subject);
+  env.to = sharedStrings(to);
+  env.cc = sharedStrings(cc);
+  env.subject = sharedStrings(subject);
   if (envEnd === undefined) return env;
   const mimeEnd = headerBlockEnd(data, envEnd.next);
   const mimeText = data.subarray(envEnd.next, mimeEnd === undefined ? data.length : mimeEnd.end).toString('utf8');
-  env.contentHeaders = compact(parseHeaderLines(mimeText));
+  env.contentHeaders = sharedHeaders(parseHeaderLines(mimeText));
   for (const h of env.contentHeaders) if (h.name.toLowerCase() === 'content-type') env.contentType ??= h.value;
   if (mimeEnd !== undefined) env.body = data.subarray(mimeEnd.next);
   else env.bodyTruncated = true;

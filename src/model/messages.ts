@@ -394,11 +394,20 @@ export class MessageRecord {
     let keep: number | null = PREVIEW_KEEP;
     // Only the text preview is shown (JSON, NDJSON): the bytes it reads, none for a body that is not text.
     if (textOnly && this.preview !== undefined && this.cpim === undefined) keep = textPreviewLength(this.contentType, this.preview.subarray(0, PREVIEW_KEEP));
+    const old = this.preview;
     if (keep === null) this.preview = undefined;
-    else if (this.preview !== undefined) this.preview = arena.copy(this.preview, keep);
-    if (this.cpim !== undefined) {
-      noteCpimTruncated(this.cpim);
-      this.cpim.body = arena.copy(this.cpim.body, PREVIEW_KEEP);
+    else if (old !== undefined) this.preview = arena.copy(old, keep);
+    const cpim = this.cpim;
+    if (cpim !== undefined) {
+      noteCpimTruncated(cpim);
+      // The envelope's body is a view of the collected bytes: when its kept part lies within the kept preview,
+      // it stays a view (of the copy) instead of a second copy.
+      const body = cpim.body;
+      const kept = Math.min(body.length, PREVIEW_KEEP);
+      const at = old !== undefined && body.buffer === old.buffer ? body.byteOffset - old.byteOffset : -1;
+      const copy = this.preview;
+      if (copy !== undefined && at >= 0 && at + kept <= copy.length) cpim.body = copy.subarray(at, at + kept);
+      else cpim.body = arena.copy(body, PREVIEW_KEEP);
     }
   }
 

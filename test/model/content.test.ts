@@ -68,6 +68,31 @@ describe('CPIM (RFC 3862)', () => {
   });
 });
 
+describe('CPIM envelopes share what repeats', () => {
+  const env = (dateTime: string, to: string, body: string): Buffer =>
+    Buffer.from(`From: <sip:alice@example.com>\r\nTo: ${to}\r\nDateTime: ${dateTime}\r\nNS: imdn <urn:ietf:params:imdn>\r\nimdn.Message-ID: id-${dateTime}\r\n\r\nContent-Type: text/plain;charset=UTF-8\r\n\r\n${body}`);
+
+  it('keeps one object per distinct header and list, none for DateTime or a Message-ID, values unchanged', () => {
+    const a = decodeCpim(env('2023-11-14T22:13:20Z', '<sip:bob@example.com>', 'one'), true)!;
+    const b = decodeCpim(env('2023-11-14T22:13:21Z', '<sip:bob@example.com>', 'two'), true)!;
+    const c = decodeCpim(env('2023-11-14T22:13:22Z', '<sip:carol@example.com>', 'three'), true)!;
+    expect(b.headers[0]).toBe(a.headers[0]); // From
+    expect(b.headers[1]).toBe(a.headers[1]); // To
+    expect(b.headers[2]).not.toBe(a.headers[2]); // DateTime
+    expect(b.headers[4]).not.toBe(a.headers[4]); // imdn.Message-ID
+    expect(b.to).toBe(a.to);
+    expect(c.to).not.toBe(a.to);
+    expect(b.contentHeaders).toBe(a.contentHeaders);
+    expect(b.headers).not.toBe(a.headers);
+    expect(b.dateTime).toBe('2023-11-14T22:13:21Z');
+    expect(b.imdnMessageId).toBe('id-2023-11-14T22:13:21Z');
+    expect(c.to).toEqual(['<sip:carol@example.com>']);
+    expect(b.contentType).toBe('text/plain;charset=UTF-8');
+    expect(b.body.toString()).toBe('two');
+    expect(a.headers.map((h) => h.name)).toEqual(['From', 'To', 'DateTime', 'NS', 'imdn.Message-ID']);
+  });
+});
+
 describe('IMDN (RFC 5438) and isComposing (RFC 3994)', () => {
   it('decodes a delivery notification', () => {
     expect(decodeImdn(IMDN)).toEqual({
