@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { Correlator } from '../model/correlator.js';
 import { filteredSections, isEmptyFilter, type RecordFilter } from '../export/filter.js';
-import { buildJsonDocument, documentFromSections } from '../export/json.js';
+import { documentFromSections, documentSections } from '../export/json.js';
 import type { JsonDocument } from '../export/json-types.js';
 import { runPipeline, type PipelineResult, type PipelineSource } from './pipeline.js';
 import { Progress } from './progress.js';
@@ -62,8 +62,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         : false,
   });
   const keys = new KeyRing((d) => model.diagnostic(d));
-  let full: JsonDocument | undefined;
-  let filteredDoc: JsonDocument | undefined;
+  let doc: JsonDocument | undefined;
   // Files can be read again (-w); standard input and a live capture cannot.
   const files = opts.sources.map((s) => s.input).filter((i): i is string => typeof i === 'string' && i !== '-' && rereadableFile(i));
   const frameLog = files.length === opts.sources.length && opts.outputs.some((c) => c.output.keeps.frames === true) ? new FrameLog() : undefined;
@@ -74,11 +73,8 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     alone: !opts.outputs.some((c) => c.output.primary),
     force: opts.force === true,
     capture: frameLog === undefined ? undefined : { files, frames: frameLog, keys },
-    documents: {
-      full: () => (full ??= buildJsonDocument(model.view())),
-      // Made from the model's records one at a time: the whole document is not built to be narrowed.
-      filtered: () => (filtered ? (filteredDoc ??= documentFromSections(filteredSections(model.view(), opts.filter))) : settings.documents.full()),
-    },
+    // With a filter, made from the kept records only: the whole document is not built to be narrowed.
+    document: () => (doc ??= documentFromSections(filtered ? filteredSections(model.view(), opts.filter) : documentSections(model.view()))),
   };
   for (const c of opts.outputs) c.output.check?.(c.arg, settings);
   const sinks = opts.outputs.map((c) => opts.sinkFor(c.output.target?.(c.arg)));

@@ -17,7 +17,6 @@
  * A cell that starts with `=`, `+`, `-` or `@` is left as it is (it is data, and changing it would change the
  * value); a spreadsheet should import the file as text rather than open it.
  */
-import type { JsonDocument } from './json-types.js';
 import { escapeText } from '../util/escape.js';
 import { isNode, nonNullMembers, type SchemaNode } from './schema-walk.js';
 
@@ -128,16 +127,6 @@ export function csvCell(record: unknown, c: CsvColumn): string {
   }
   if (c.joined) return Array.isArray(v) ? v.map(scalarText).join(' ') : '';
   return scalarText(v);
-}
-
-/** The records of a kind in the document. */
-export function csvRecords(doc: JsonDocument, kind: CsvKind): readonly unknown[] {
-  return kind === 'sessions' ? doc.sessions : kind === 'messages' ? doc.messages : doc.transactions;
-}
-
-/** The whole CSV of a kind: header row, one row per record, CRLF line ends. */
-export function writeCsv(doc: JsonDocument, kind: CsvKind, schema: SchemaNode, write: (text: string) => void): void {
-  for (const chunk of csvChunks(csvRecords(doc, kind), kind, schema)) write(chunk);
 }
 
 /**

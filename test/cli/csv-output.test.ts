@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureList } from '../../scripts/json-digests.mjs';
-import { csvCell, csvColumns, csvField, csvRow, CSV_KINDS, writeCsv } from '../../src/export/csv.js';
+import { csvCell, csvChunks, csvColumns, csvField, csvRow, CSV_KINDS } from '../../src/export/csv.js';
 import { JSON_SCHEMA } from '../../src/export/schema.js';
 import { schemaObject } from '../../src/export/schema-file.js';
 import { parseCsvArgument } from '../../src/cli/outputs/csv.js';
@@ -84,8 +84,7 @@ describe('CSV fields (RFC 4180)', () => {
   it('escapes capture text: no control character in a cell', async () => {
     const doc = hostileDocument((await built(CHAT)).doc);
     for (const kind of CSV_KINDS) {
-      let text = '';
-      writeCsv(doc, kind, schemaObject(), (t) => (text += t));
+      const text = [...csvChunks(doc[kind], kind, schemaObject())].join('');
       expect(text.replace(/\r\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e\u2066]/);
     }
   });
@@ -95,11 +94,7 @@ describe.skipIf(!HAVE_PYTHON)('CSV parses with Python, one row per JSON record',
   // Every capture in process (the document the command line builds), the command line itself on a few.
   it.each(CAPTURES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const { doc } = await built(c.file);
-    const texts = CSV_KINDS.map((kind) => {
-      let text = '';
-      writeCsv(doc, kind, schemaObject(), (t) => (text += t));
-      return text;
-    });
+    const texts = CSV_KINDS.map((kind) => [...csvChunks(doc[kind], kind, schemaObject())].join(''));
     const read = pythonReadAll(texts);
     for (const [i, kind] of CSV_KINDS.entries()) {
       const py = read[i] as PyRead;

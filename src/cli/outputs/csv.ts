@@ -8,7 +8,7 @@ import { escapeText } from '../../util/escape.js';
 import { CliError, EXIT_USAGE } from '../errors.js';
 import { checkTarget, writeOutputFile } from '../output-file.js';
 import { isEmptyFilter } from '../../export/filter.js';
-import type { Output } from './output.js';
+import { writePieces, type Output } from './output.js';
 
 /** export/csv.ts's kinds (that module and the schema file are loaded only when CSV is written). */
 const CSV_KINDS: readonly CsvKind[] = ['sessions', 'messages', 'transactions'];
@@ -56,10 +56,6 @@ export const csvOutput: Output<CsvRequest> = {
       });
       return;
     }
-    for (const c of chunks) {
-      sink.write(c);
-      const wait = sink.ready?.();
-      if (wait !== undefined) await wait;
-    }
+    await writePieces(sink, chunks);
   },
 };

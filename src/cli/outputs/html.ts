@@ -17,7 +17,7 @@ export const htmlOutput: Output<string> = {
     // Loaded only here: the other outputs do not pay for the report's modules.
     const { writeHtmlReport } = await import('../../report/html.js');
     const filter = isEmptyFilter(settings.filter) ? undefined : filterText(settings.filter);
-    const counts = await writeOutputFile(path, { force: settings.force }, (write) => writeHtmlReport(settings.documents.filtered(), write, { filter }));
+    const counts = await writeOutputFile(path, { force: settings.force }, (write) => writeHtmlReport(settings.document(), write, { filter }));
     const line = `wrote report ${escapeText(path)} (${counts.sessions} session${counts.sessions === 1 ? '' : 's'}, ${counts.messages} message${counts.messages === 1 ? '' : 's'})`;
     if (settings.alone) sink.write(`${line}\n`);
     else sink.warn(line);

@@ -3,7 +3,7 @@ import { jsonDocumentChunks, jsonSectionChunks } from '../../export/json.js';
 import { terminalSafeJson } from '../../export/json-safe.js';
 import { filteredSections, isEmptyFilter } from '../../export/filter.js';
 import { checkStreamTarget } from '../output-file.js';
-import type { Output } from './output.js';
+import { writePieces, type Output } from './output.js';
 
 export const jsonOutput: Output<string | true> = {
   name: 'json',
@@ -19,11 +19,7 @@ export const jsonOutput: Output<string | true> = {
     // Streamed record by record, filtered or not: the whole document is never built nor held as one string,
     // nor queued whole for a slow reader (each piece waits until the sink has written the ones before).
     const chunks = isEmptyFilter(settings.filter) ? jsonDocumentChunks(view) : jsonSectionChunks(filteredSections(view, settings.filter));
-    for (const chunk of chunks) {
-      sink.write(terminalSafeJson(chunk));
-      const wait = sink.ready?.();
-      if (wait !== undefined) await wait;
-    }
+    await writePieces(sink, chunks, terminalSafeJson);
     sink.write('\n');
   },
 };

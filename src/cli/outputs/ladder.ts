@@ -19,7 +19,7 @@ export const ladderOutput: Output<string | true> = {
   async write(_view, arg, sink, settings) {
     // Loaded only here: the text width tables (blessed's unicode module) are not for the other outputs.
     const { documentLadderText } = await import('../../format/ladder-text.js');
-    const text = documentLadderText(settings.documents.filtered());
+    const text = documentLadderText(settings.document());
     if (text === '') sink.warn('no session to draw');
     if (typeof arg !== 'string') {
       sink.write(text);

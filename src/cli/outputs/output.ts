@@ -37,10 +37,22 @@ export interface OutputSettings {
    */
   capture?: CaptureAccess;
   /**
-   * After reading: the JSON document of the whole capture, built once for every output that reads it, and
-   * the document the filters leave (the same object without a filter).
+   * After reading: the JSON document the filters leave (the whole capture's without a filter), built once for
+   * the outputs that index it (--html, --ladder); the streaming outputs make their records one at a time.
    */
-  documents: { full(): JsonDocument; filtered(): JsonDocument };
+  document(): JsonDocument;
+}
+
+/**
+ * Writes `pieces` (each passed through `map`, when given) to `sink`, waiting between them while it holds text
+ * not yet written (a slow pipe or file).
+ */
+export async function writePieces(sink: OutputSink, pieces: Iterable<string>, map?: (piece: string) => string): Promise<void> {
+  for (const piece of pieces) {
+    sink.write(map === undefined ? piece : map(piece));
+    const wait = sink.ready?.();
+    if (wait !== undefined) await wait;
+  }
 }
 
 /** The analysis as the TUI drives it: reading the sources, and whether they are live (a pipe, an interface). */
