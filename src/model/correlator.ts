@@ -1,3 +1,4 @@
+import { escapeText } from '../util/escape.js';
 import type { CaptureInfo, FrameRef } from '../capture/types.js';
 import type { CloseReason, Dir, TcpConnection } from '../tcp/types.js';
 import type { CutFrame, MsrpFrame, RawHeader } from '../msrp/types.js';
@@ -223,9 +224,10 @@ export class Correlator implements ModelInput, ObservedModel {
     this.emit({ type: 'connection', event: 'msrp', connection: c });
   }
 
+  /** A model diagnostic; its detail, which quotes capture text (Message-IDs, transaction ids), is escaped here. */
   private report(code: string, frame: number, connection: number, detail: string, offset?: number): void {
     const severity: Severity = MODEL_CODE_SEVERITY.get(code) ?? 'warning';
-    const d: Diagnostic = { code, severity, frame, connection, detail };
+    const d: Diagnostic = { code, severity, frame, connection, detail: escapeText(detail) };
     if (offset !== undefined) d.offset = offset;
     this.diagnostic(d);
   }

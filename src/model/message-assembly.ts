@@ -1,4 +1,3 @@
-import { escapeText } from '../util/escape.js';
 import type { FrameRef } from '../capture/types.js';
 import type { Dir } from '../tcp/types.js';
 import type { MsrpFrame } from '../msrp/types.js';
@@ -97,7 +96,7 @@ export class MessageAssembly {
           'inconsistent-total',
           m.firstFrame.frame,
           c.id,
-          `Message-ID ${escapeText(fields.messageId)}: Byte-Range total ${total}, earlier ${msg.declaredTotal}`,
+          `Message-ID ${fields.messageId}: Byte-Range total ${total}, earlier ${msg.declaredTotal}`,
           m.startOffset,
         );
       }
@@ -171,7 +170,7 @@ export class MessageAssembly {
     ch.leg.endChunk(ch.start, received, hashed, m.flag, m.truncated);
     ch.leg.last = m.lastFrame;
     if (!wasRangeOverflow && ch.leg.coverage.overflowed) {
-      this.hooks.report('range-overflow', m.firstFrame.frame, c.id, `Message-ID ${escapeText(ch.message.messageId)}: too many disjoint byte ranges`);
+      this.hooks.report('range-overflow', m.firstFrame.frame, c.id, `Message-ID ${ch.message.messageId}: too many disjoint byte ranges`);
     }
     const msg = ch.message;
     if (!m.truncated && this.data.messages.confirm(msg) && msg.session !== undefined) msg.session.messages++;
@@ -189,7 +188,7 @@ export class MessageAssembly {
             'file-mismatch',
             m.lastFrame.frame,
             c.id,
-            `Message-ID ${escapeText(msg.messageId)}: ${check.actualSize ?? '?'} bytes, ${check.algorithm ?? 'hash'} ${check.actualHash ?? '?'}; file-selector says ${check.expectedSize ?? '?'} bytes, ${check.expectedHash ?? '?'}`,
+            `Message-ID ${msg.messageId}: ${check.actualSize ?? '?'} bytes, ${check.algorithm ?? 'hash'} ${check.actualHash ?? '?'}; file-selector says ${check.expectedSize ?? '?'} bytes, ${check.expectedHash ?? '?'}`,
           );
         }
       }
@@ -211,7 +210,7 @@ export class MessageAssembly {
       }
     }
     if (msg === undefined) {
-      this.hooks.report('report-without-message', m.firstFrame.frame, c.id, `REPORT for unseen Message-ID ${escapeText(messageId)}`, m.startOffset);
+      this.hooks.report('report-without-message', m.firstFrame.frame, c.id, `REPORT for unseen Message-ID ${messageId}`, m.startOffset);
       return;
     }
     t.message = msg;
