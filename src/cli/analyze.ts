@@ -30,6 +30,8 @@ export interface AnalyzeOptions {
   force?: boolean;
   /** Total input size when a progress line should be shown (stderr is a terminal, input is files). */
   progressTotal: number | undefined;
+  /** Called after each batch of packets is read (heap.ts holds the young generation from here). */
+  afterBatch?: () => void;
 }
 
 export interface AnalyzeResult {
@@ -100,7 +102,13 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         hashBodies: false,
         keys,
         frameLog,
-        onProgress: progress ? (bytes) => progress.update(bytes) : undefined,
+        onProgress:
+          progress !== undefined || opts.afterBatch !== undefined
+            ? (bytes) => {
+                opts.afterBatch?.();
+                progress?.update(bytes);
+              }
+            : undefined,
         pace,
       });
     } finally {

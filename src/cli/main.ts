@@ -124,7 +124,7 @@ const TUNE_GC_FROM_BYTES = 16 * 1024 * 1024;
 
 async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalBytes: number | undefined): Promise<number> {
   // A pipe, a live interface or a large file: hold V8's young generation at a few MiB (heap.ts).
-  if (totalBytes === undefined || totalBytes >= TUNE_GC_FROM_BYTES) keepYoungGenerationSmall();
+  const afterBatch = totalBytes === undefined || totalBytes >= TUNE_GC_FROM_BYTES ? keepYoungGenerationSmall() : undefined;
   const outputs = chooseOutputs(opts as Readonly<Record<string, unknown>>, process.stdout.isTTY === true);
   const keylogs = [...(opts.keylog ?? []), ...keylogFromPreferences(opts.pref ?? [], (m) => new CliError(m, EXIT_USAGE))];
   const filter: FilterOptions = parseFilterOptions(opts);
@@ -177,6 +177,7 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
     color: opts.color !== false && process.stdout.isTTY === true,
     columns: process.stdout.isTTY ? process.stdout.columns : 160,
     progressTotal: process.stderr.isTTY === true && !opts.quiet ? totalBytes : undefined,
+    afterBatch,
   });
   for (const f of files) {
     // 'close' comes after everything was written, or after the error that stopped it.
