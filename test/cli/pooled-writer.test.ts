@@ -87,6 +87,24 @@ it('counts a text larger than its buffers as out until the stream is done with i
   expect(Buffer.concat(h.chunks).toString()).toBe('y'.repeat(1000));
 });
 
+it('keeps the buffers of a burst beyond its limit and writes the next burst with them', async () => {
+  const h = heldStream();
+  const w = new PooledWriter(h.stream, 64, 2, 8);
+  for (let round = 0; round < 3; round++) {
+    // Six texts before any write completes: more than `max` out at once, as NDJSON lines made within a batch.
+    for (let i = 0; i < 6; i++) w.write(`r${round}t${i};`);
+    // Every write of the burst completed (the stream takes them one at a time) before the next burst.
+    for (let i = 0; i < 50 && h.chunks.length < 6 * (round + 1); i++) {
+      h.release();
+      await new Promise((r) => setImmediate(r));
+    }
+    h.release();
+    await new Promise((r) => setImmediate(r));
+  }
+  expect(w.allocated).toBe(6);
+  expect(Buffer.concat(h.chunks).toString()).toBe([0, 1, 2].map((r) => [0, 1, 2, 3, 4, 5].map((i) => `r${r}t${i};`).join('')).join(''));
+});
+
 describe('pipeline pacing', () => {
   it('reads no further batch while pace() holds it, and reads on when it settles', async () => {
     // 1 MiB of UDP packets: four reads of 256 KiB, so four batches at least.
