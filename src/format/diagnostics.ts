@@ -15,7 +15,7 @@ export type DiagnosticItem =
 const RANK = { error: 0, warning: 1, note: 2 } as const;
 
 /** Items: a heading per code, then its diagnostics in frame order. */
-export function diagnosticItems(doc: JsonDocument): DiagnosticItem[] {
+export function diagnosticItems(doc: Pick<JsonDocument, 'diagnostics' | 'summary'>): DiagnosticItem[] {
   const byCode = new Map<string, Array<{ d: JsonDiagnostic; i: number }>>();
   doc.diagnostics.forEach((d, i) => {
     const l = byCode.get(d.code);

@@ -1,61 +1,14 @@
 /**
- * Lookups over one JSON document, built once per document (a WeakMap keeps them while the document
- * lives): transactions by session / message / connection, messages by session, records by id.
+ * Lookups over one JSON document held whole (export/record-index.ts says what they are), built once per
+ * document: a WeakMap keeps them while the document lives.
  */
-import type {
-  JsonAuth,
-  JsonConnection,
-  JsonDocument,
-  JsonMessage,
-  JsonSession,
-  JsonSipDialog,
-  JsonTransaction,
-} from '../export/json-types.js';
+import type { JsonDocument, JsonMessage, JsonSession, JsonSipDialog, JsonTransaction } from '../export/json-types.js';
+import { authLookups, byId, EMPTY, push, type RecordIndex } from '../export/record-index.js';
 
-export interface DocIndex {
+export { uriKey } from '../export/record-index.js';
+
+export interface DocIndex extends RecordIndex {
   readonly doc: JsonDocument;
-  session(id: number): JsonSession | undefined;
-  connection(id: number): JsonConnection | undefined;
-  message(id: number): JsonMessage | undefined;
-  transaction(id: number): JsonTransaction | undefined;
-  dialog(id: number): JsonSipDialog | undefined;
-  /** Transactions of a session, in document order. */
-  sessionTransactions(id: number): readonly JsonTransaction[];
-  /** Transactions that belong to no session, by connection. */
-  looseTransactions(connection: number): readonly JsonTransaction[];
-  /** Connections with transactions that belong to no session, ascending. */
-  readonly looseConnections: readonly number[];
-  sessionMessages(id: number): readonly JsonMessage[];
-  messageTransactions(id: number): readonly JsonTransaction[];
-  /** AUTH exchanges on a connection. */
-  connectionAuths(id: number): readonly JsonAuth[];
-  /** AUTH exchanges whose client URI is this (normalised) URI. */
-  authsByClient(uri: string): readonly JsonAuth[];
-  /** The AUTH exchange a transaction was part of. */
-  authOfTransaction(id: number): JsonAuth | undefined;
-}
-
-const EMPTY: readonly never[] = [];
-
-function byId<T extends { id: number }>(list: readonly T[]): (id: number) => T | undefined {
-  // Records are numbered 0..n-1 in order; fall back to a Map when a document is not.
-  let dense = true;
-  for (let i = 0; i < list.length; i++) {
-    if (list[i]?.id !== i) {
-      dense = false;
-      break;
-    }
-  }
-  if (dense) return (id) => (Number.isInteger(id) && id >= 0 ? list[id] : undefined);
-  const map = new Map<number, T>();
-  for (const x of list) map.set(x.id, x);
-  return (id) => map.get(id);
-}
-
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const l = m.get(k);
-  if (l === undefined) m.set(k, [v]);
-  else l.push(v);
 }
 
 /**
@@ -65,11 +18,6 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 export function callerIsB(s: JsonSession, d: JsonSipDialog): boolean {
   const offerIds = new Set((d.offer?.kind === 'request' ? d.offer.msrp : []).map((m) => m.sessionId));
   return s.endpoints[1].sessionId !== null && offerIds.has(s.endpoints[1].sessionId) && !offerIds.has(s.endpoints[0].sessionId);
-}
-
-/** The key AUTH client URIs and session endpoints are compared by. */
-export function uriKey(uri: string): string {
-  return uri.trim().toLowerCase();
 }
 
 function build(doc: JsonDocument): DocIndex {
@@ -83,17 +31,11 @@ function build(doc: JsonDocument): DocIndex {
   }
   const msgBySession = new Map<number, JsonMessage[]>();
   for (const m of doc.messages) if (m.session !== null) push(msgBySession, m.session, m);
-  const authByConn = new Map<number, JsonAuth[]>();
-  const authByClient = new Map<string, JsonAuth[]>();
-  const authByTx = new Map<number, JsonAuth>();
-  for (const a of doc.auth) {
-    push(authByConn, a.connection, a);
-    push(authByClient, uriKey(a.client), a);
-    for (const at of a.attempts) authByTx.set(at.transaction, a);
-  }
   const looseConnections = [...txLoose.keys()].sort((a, b) => a - b);
   return {
     doc,
+    head: doc,
+    messageCount: doc.messages.length,
     session: byId(doc.sessions),
     connection: byId(doc.connections),
     message: byId(doc.messages),
@@ -104,9 +46,10 @@ function build(doc: JsonDocument): DocIndex {
     looseConnections,
     sessionMessages: (id) => msgBySession.get(id) ?? EMPTY,
     messageTransactions: (id) => txByMessage.get(id) ?? EMPTY,
-    connectionAuths: (id) => authByConn.get(id) ?? EMPTY,
-    authsByClient: (uri) => authByClient.get(uriKey(uri)) ?? EMPTY,
-    authOfTransaction: (id) => authByTx.get(id),
+    messageTransactionCount: (id) => txByMessage.get(id)?.length ?? 0,
+    ...authLookups(doc.auth),
+    messages: () => doc.messages,
+    transactions: () => doc.transactions,
   };
 }
 
@@ -120,4 +63,9 @@ export function indexDocument(doc: JsonDocument): DocIndex {
     cache.set(doc, ix);
   }
   return ix;
+}
+
+/** A document's index, or the index given (functions that draw from either take both). */
+export function recordIndex(source: JsonDocument | RecordIndex): RecordIndex {
+  return 'head' in source ? source : indexDocument(source);
 }

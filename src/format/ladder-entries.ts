@@ -4,7 +4,8 @@
  */
 import type { JsonDirection, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../export/json-types.js';
 import { abortPoint, abortText, requestDirection, txTimeOrder } from './chunks.js';
-import { callerIsB, type DocIndex } from './doc-index.js';
+import { callerIsB } from './doc-index.js';
+import type { RecordIndex } from '../export/record-index.js';
 import { fmtBytes, fmtMs, fmtStatus, isFailure, sipIdentity } from './format.js';
 import { rangeText } from './detail-format.js';
 import type { LadderEntry } from './ladder-types.js';
@@ -52,7 +53,7 @@ function partEntry(t: JsonTransaction, part: 'request' | 'response', at: JsonTim
   };
 }
 
-function requestEntry(ix: DocIndex, t: JsonTransaction, e: Ends, keyPrefix: string): LadderEntry | undefined {
+function requestEntry(ix: RecordIndex, t: JsonTransaction, e: Ends, keyPrefix: string): LadderEntry | undefined {
   const req = t.request;
   if (req === null) return undefined;
   const method = t.method ?? '?';
@@ -87,7 +88,7 @@ function responseEntry(t: JsonTransaction, e: Ends, keyPrefix: string): LadderEn
   return partEntry(t, 'response', rsp.at, { from: e.to, to: e.from }, label, fail, rsp.truncated, keyPrefix);
 }
 
-function plainEntries(ix: DocIndex, t: JsonTransaction, e: Ends, out: LadderEntry[], keyPrefix = ''): void {
+function plainEntries(ix: RecordIndex, t: JsonTransaction, e: Ends, out: LadderEntry[], keyPrefix = ''): void {
   const q = requestEntry(ix, t, e, keyPrefix);
   if (q !== undefined) out.push(q);
   const r = responseEntry(t, e, keyPrefix);
@@ -103,7 +104,7 @@ interface Group {
   reports: JsonTransaction[];
 }
 
-function groupEntry(ix: DocIndex, g: Group, resolve: Resolver): LadderEntry {
+function groupEntry(ix: RecordIndex, g: Group, resolve: Resolver): LadderEntry {
   const m: JsonMessage | undefined = ix.message(g.message);
   // The header stands at the first chunk's time, whatever order the document lists the chunks in.
   const sends = [...g.sends].sort(txTimeOrder);
@@ -201,7 +202,7 @@ function groupEntry(ix: DocIndex, g: Group, resolve: Resolver): LadderEntry {
  * Entries for transactions: SEND chunks folded per message leg (message, sender column, receiver column),
  * REPORTs attached to the leg they travel back along.
  */
-export function transactionEntries(ix: DocIndex, txs: readonly JsonTransaction[], resolve: Resolver): LadderEntry[] {
+export function transactionEntries(ix: RecordIndex, txs: readonly JsonTransaction[], resolve: Resolver): LadderEntry[] {
   const groups = new Map<string, Group>();
   const out: LadderEntry[] = [];
   const loose: JsonTransaction[] = [];
@@ -234,7 +235,7 @@ export function transactionEntries(ix: DocIndex, txs: readonly JsonTransaction[]
   return out;
 }
 
-export function sipEntries(ix: DocIndex, s: JsonSession, colA: number, colB: number): LadderEntry[] {
+export function sipEntries(ix: RecordIndex, s: JsonSession, colA: number, colB: number): LadderEntry[] {
   if (s.sip === null) return [];
   const d = ix.dialog(s.sip.dialog);
   if (d === undefined) return [];

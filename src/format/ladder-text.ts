@@ -6,12 +6,13 @@
  */
 import type { JsonDocument, JsonTime } from '../export/json-types.js';
 import { escapeText } from '../util/escape.js';
-import { indexDocument } from './doc-index.js';
+import { recordIndex } from './doc-index.js';
+import type { RecordIndex } from '../export/record-index.js';
 import { clockTime, datePart, fmtBytes } from './format.js';
-import { buildLadder, type Ladder } from './ladder.js';
+import { ladderOf, type Ladder } from './ladder.js';
 import { flattenLadder, ladderFullWidth, ladderHeader, ladderLayout, ladderRowLine, type LadderLayout, type LadderRow } from './ladder-lines.js';
 import { lineText, seg, type Line } from './line.js';
-import { sessionRows, type Scope, type SessionRow } from './session-list.js';
+import { indexRows, type Scope, type SessionRow } from './session-list.js';
 import { displayWidth } from './text-width.js';
 
 /** The narrowest text ladder. */
@@ -60,7 +61,7 @@ export function ladderText(l: Ladder): string[] {
 }
 
 /** The header line of a list row's ladder: who, when, what it counts. */
-export function ladderTitleLine(doc: JsonDocument, row: SessionRow, ladder: Ladder): string {
+export function ladderTitleLine(source: JsonDocument | RecordIndex, row: SessionRow, ladder: Ladder): string {
   const parts: string[] = [];
   // The span of what the ladder shows (its SIP rows too), not only the session's MSRP.
   let first: JsonTime | undefined;
@@ -74,7 +75,7 @@ export function ladderTitleLine(doc: JsonDocument, row: SessionRow, ladder: Ladd
   const span = first === undefined || last === undefined ? undefined : `${datePart(first.time)} ${clockTime(first.time)}–${clockTime(last.time)} UTC`;
   if (row.scope.kind === 'session') {
     const id = row.scope.session;
-    const s = indexDocument(doc).session(id);
+    const s = recordIndex(source).session(id);
     parts.push(`session ${id}: ${row.ends[0]} ↔ ${row.ends[1]}`);
     if (s !== undefined) {
       parts.push(`${s.endpoints[0].uri} ↔ ${s.endpoints[1].uri}`);
@@ -96,8 +97,8 @@ export function ladderTitleLine(doc: JsonDocument, row: SessionRow, ladder: Ladd
 }
 
 /** The list rows (sessions, then connections outside any session) whose ladders `scopes` name, or all. */
-function rowsOf(doc: JsonDocument, scopes: readonly Scope[] | undefined): SessionRow[] {
-  const rows = sessionRows(doc);
+function rowsOf(ix: RecordIndex, scopes: readonly Scope[] | undefined): SessionRow[] {
+  const rows = indexRows(ix);
   if (scopes === undefined) return rows;
   const same = (a: Scope, b: Scope): boolean =>
     a.kind === 'session' ? b.kind === 'session' && a.session === b.session : b.kind === 'connection' && a.connection === b.connection;
@@ -109,10 +110,17 @@ function rowsOf(doc: JsonDocument, scopes: readonly Scope[] | undefined): Sessio
  * line per ladder, its lines, an empty line between ladders. Ends with a newline ('' when there is none).
  */
 export function documentLadderText(doc: JsonDocument, scopes?: readonly Scope[]): string {
-  const blocks: string[] = [];
-  for (const row of rowsOf(doc, scopes)) {
-    const ladder = buildLadder(doc, row.scope);
-    blocks.push([ladderTitleLine(doc, row, ladder), ...ladderText(ladder)].join('\n'));
-  }
+  const blocks = [...ladderTextBlocks(recordIndex(doc), scopes)];
   return blocks.length === 0 ? '' : `${blocks.join('\n\n')}\n`;
+}
+
+/**
+ * The blocks of documentLadderText (a header line and the ladder's lines, no newline at the end) one at a time:
+ * from a model index, only the records of the ladder being drawn are made and held.
+ */
+export function* ladderTextBlocks(ix: RecordIndex, scopes?: readonly Scope[]): Generator<string, void, undefined> {
+  for (const row of rowsOf(ix, scopes)) {
+    const ladder = ladderOf(ix, row.scope);
+    yield [ladderTitleLine(ix, row, ladder), ...ladderText(ladder)].join('\n');
+  }
 }

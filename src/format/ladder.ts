@@ -5,7 +5,8 @@
  * the SIP INVITE / answer / BYE of the linked dialog share the timeline.
  */
 import type { JsonDocument, JsonSession } from '../export/json-types.js';
-import { indexDocument, type DocIndex } from './doc-index.js';
+import { indexDocument } from './doc-index.js';
+import type { RecordIndex } from '../export/record-index.js';
 import { shortUri, uriAuthority } from './format.js';
 import { Columns, endpointLabel, relayOrder, type Node } from './ladder-columns.js';
 import { byTime, requestDirection, sipEntries, transactionEntries, type Resolver } from './ladder-entries.js';
@@ -15,7 +16,7 @@ import { endLabels, type Scope } from './session-list.js';
 export type { Ladder, LadderEntry, LadderTarget, Participant } from './ladder-types.js';
 export { requestDirection } from './ladder-entries.js';
 
-function sessionLadder(ix: DocIndex, s: JsonSession): Ladder {
+function sessionLadder(ix: RecordIndex, s: JsonSession): Ladder {
   const txs = [...ix.sessionTransactions(s.id)];
   const labels = endLabels(ix, s);
   const a: Node = { kind: 'endpoint', label: endpointLabel(labels[0], s.endpoints[0].uri), order: 0 };
@@ -68,7 +69,7 @@ function sessionLadder(ix: DocIndex, s: JsonSession): Ladder {
   };
 }
 
-function connectionLadder(ix: DocIndex, connection: number): Ladder {
+function connectionLadder(ix: RecordIndex, connection: number): Ladder {
   const c = ix.connection(connection);
   const auth = ix.connectionAuths(connection)[0];
   const client = c === undefined ? 'client' : `${c.client.address}:${c.client.port}`;
@@ -85,7 +86,11 @@ function connectionLadder(ix: DocIndex, connection: number): Ladder {
 
 /** The ladder of a list row's scope; an empty ladder when the scope is gone from the document. */
 export function buildLadder(doc: JsonDocument, scope: Scope): Ladder {
-  const ix = indexDocument(doc);
+  return ladderOf(indexDocument(doc), scope);
+}
+
+/** buildLadder over any record index. */
+export function ladderOf(ix: RecordIndex, scope: Scope): Ladder {
   if (scope.kind === 'session') {
     const s = ix.session(scope.session);
     if (s !== undefined) return sessionLadder(ix, s);

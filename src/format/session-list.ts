@@ -4,7 +4,8 @@
  * so every transaction stays reachable.
  */
 import type { JsonAuth, JsonDocument, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../export/json-types.js';
-import { callerIsB, indexDocument, uriKey, type DocIndex } from './doc-index.js';
+import { callerIsB, indexDocument, uriKey } from './doc-index.js';
+import type { RecordIndex } from '../export/record-index.js';
 import { escapeText } from '../util/escape.js';
 import { shortUri, sipIdentity, uriAuthority } from './format.js';
 
@@ -61,7 +62,7 @@ function txTime(t: JsonTransaction): JsonTime | null {
  * Endpoint labels: SIP identities when a dialog is linked, else CPIM From, else `fallback` of the URI
  * (host:port by default; the list passes `shortUri` so the session-id tells sessions apart). Not escaped.
  */
-export function endLabels(ix: DocIndex, s: JsonSession, fallback: (uri: string) => string = uriAuthority): [string, string] {
+export function endLabels(ix: RecordIndex, s: JsonSession, fallback: (uri: string) => string = uriAuthority): [string, string] {
   const labels: [string, string] = [fallback(s.endpoints[0].uri), fallback(s.endpoints[1].uri)];
   const found = [false, false];
   if (s.sip !== null) {
@@ -86,7 +87,7 @@ export function endLabels(ix: DocIndex, s: JsonSession, fallback: (uri: string) 
   return labels;
 }
 
-function sessionState(ix: DocIndex, s: JsonSession, txs: readonly JsonTransaction[]): RowState {
+function sessionState(ix: RecordIndex, s: JsonSession, txs: readonly JsonTransaction[]): RowState {
   if (s.sip !== null && ix.dialog(s.sip.dialog)?.state === 'terminated') return 'closed';
   const endpointConns = new Set<number>();
   for (const t of txs) if (t.fromPath.length === 1 || t.toPath.length === 1) endpointConns.add(t.connection);
@@ -95,7 +96,7 @@ function sessionState(ix: DocIndex, s: JsonSession, txs: readonly JsonTransactio
   return conns.every((c) => ENDED.has(ix.connection(c)?.ended ?? '')) ? 'closed' : 'active';
 }
 
-function sessionRow(ix: DocIndex, s: JsonSession): SessionRow {
+function sessionRow(ix: RecordIndex, s: JsonSession): SessionRow {
   const txs = ix.sessionTransactions(s.id);
   const msgs = ix.sessionMessages(s.id);
   let delivered = 0;
@@ -156,7 +157,7 @@ function sessionRow(ix: DocIndex, s: JsonSession): SessionRow {
   };
 }
 
-function connectionRow(ix: DocIndex, connection: number): SessionRow {
+function connectionRow(ix: RecordIndex, connection: number): SessionRow {
   const txs = ix.looseTransactions(connection);
   const c = ix.connection(connection);
   const auths = ix.connectionAuths(connection);
@@ -217,7 +218,12 @@ function connectionRow(ix: DocIndex, connection: number): SessionRow {
  * no session ladder shows (AUTH exchanges of a session's endpoint already appear on its ladder).
  */
 export function sessionRows(doc: JsonDocument): SessionRow[] {
-  const ix = indexDocument(doc);
+  return indexRows(indexDocument(doc));
+}
+
+/** The rows of sessionRows over any record index (a model index makes each session's records in turn). */
+export function indexRows(ix: RecordIndex): SessionRow[] {
+  const doc = ix.head;
   const rows = doc.sessions.map((s) => sessionRow(ix, s));
   const endpoints = new Set<string>();
   for (const s of doc.sessions) for (const e of s.endpoints) endpoints.add(uriKey(e.uri));

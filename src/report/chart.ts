@@ -3,6 +3,8 @@
  * the smallest and the largest RTT, one bar each with its count in a `<title>`, and p50 / p95 / max below.
  */
 import type { JsonDocument } from '../export/json-types.js';
+import type { RecordIndex } from '../export/record-index.js';
+import { recordIndex } from '../format/doc-index.js';
 import { percentile } from '../export/summary.js';
 import { fmtMs } from '../format/format.js';
 import { escapeHtml } from './escape.js';
@@ -15,9 +17,9 @@ export interface RttStats {
   min: number;
 }
 
-export function rttValues(doc: JsonDocument): number[] {
+export function rttValues(source: JsonDocument | RecordIndex): number[] {
   const out: number[] = [];
-  for (const t of doc.transactions) if (t.rttMs !== null && Number.isFinite(t.rttMs) && t.rttMs >= 0) out.push(t.rttMs);
+  for (const t of recordIndex(source).transactions()) if (t.rttMs !== null && Number.isFinite(t.rttMs) && t.rttMs >= 0) out.push(t.rttMs);
   return out.sort((a, b) => a - b);
 }
 

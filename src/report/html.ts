@@ -8,7 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { JsonDocument } from '../export/json-types.js';
-import { rowFailed, sessionRows } from '../format/session-list.js';
+import type { RecordIndex } from '../export/record-index.js';
+import { recordIndex } from '../format/doc-index.js';
+import { indexRows, rowFailed } from '../format/session-list.js';
 import { rttChart, rttValues } from './chart.js';
 import { clientScript, tableRowsHtml } from './client.js';
 import { escapeHtml, jsonForScript } from './escape.js';
@@ -50,8 +52,13 @@ function pagedTable(write: (s: string) => void, name: string, what: string, t: T
   write(`<script type="application/json" id="data-${name}">${jsonForScript(t)}</script>\n`);
 }
 
-/** Writes the report page through `write`; returns what it shows. */
-export function writeHtmlReport(doc: JsonDocument, write: (s: string) => void, opts: ReportOptions = {}): ReportCounts {
+/**
+ * Writes the report page through `write`; returns what it shows. From a document, or from a model index
+ * (src/export/model-index.ts), which makes each session's records as its row and diagram are written.
+ */
+export function writeHtmlReport(source: JsonDocument | RecordIndex, write: (s: string) => void, opts: ReportOptions = {}): ReportCounts {
+  const ix = recordIndex(source);
+  const doc = ix.head;
   const script = clientScript();
   // The script's own text must not end its element early (nor enter the parser's escaped states).
   if (/<\/script|<!--/i.test(script)) throw new Error('the report script contains </script or <!--');
@@ -70,7 +77,7 @@ export function writeHtmlReport(doc: JsonDocument, write: (s: string) => void, o
   for (const [k, v, cls] of captureFacts(doc)) write(`<tr><td>${escapeHtml(k)}</td><td${cls === '' ? '' : ` class="${cls}"`}>${escapeHtml(v)}</td></tr>`);
   write('</table></section>\n');
 
-  const rows = sessionRows(doc);
+  const rows = indexRows(ix);
   const sessions = sessionTable(rows);
   write(`<section id="sessions"><h2>Sessions (${doc.sessions.length})</h2>`);
   pagedTable(write, 'sessions', 'rows', sessions);
@@ -95,14 +102,14 @@ export function writeHtmlReport(doc: JsonDocument, write: (s: string) => void, o
   if (list.length === 0) write('<p class="dim">No session in this capture.</p>');
   write('</div></div>');
   write(`<script type="application/json" id="data-ladders">${jsonForScript(list)}</script>\n`);
-  for (const r of rows) write(`<script type="application/json" id="ladder-${scopeId(r)}">${jsonForScript(ladderData(doc, r.scope))}</script>\n`);
+  for (const r of rows) write(`<script type="application/json" id="ladder-${scopeId(r)}">${jsonForScript(ladderData(ix, r.scope))}</script>\n`);
   write('</section>\n');
 
-  write(`<section id="messages"><h2>Messages (${doc.messages.length})</h2>`);
-  pagedTable(write, 'messages', 'messages', messageTable(doc));
+  write(`<section id="messages"><h2>Messages (${ix.messageCount})</h2>`);
+  pagedTable(write, 'messages', 'messages', messageTable(ix));
   write('</section>\n');
 
-  write(`<section id="rtt"><h2>Transaction round-trip times</h2>${rttChart(rttValues(doc))}</section>\n`);
+  write(`<section id="rtt"><h2>Transaction round-trip times</h2>${rttChart(rttValues(ix))}</section>\n`);
 
   write(`<section id="diagnostics"><h2>Diagnostics (${doc.diagnostics.length})</h2>`);
   pagedTable(write, 'diagnostics', 'rows', diagnosticTable(doc));
@@ -110,5 +117,5 @@ export function writeHtmlReport(doc: JsonDocument, write: (s: string) => void, o
 
   write(`</main><footer>Made by msrpscope ${escapeHtml(doc.tool.version)}: a self-contained page (no network). Times are UTC.</footer>\n`);
   write(`<script>${script}</script>\n</body></html>\n`);
-  return { sessions: doc.sessions.length, messages: doc.messages.length };
+  return { sessions: doc.sessions.length, messages: ix.messageCount };
 }

@@ -4,11 +4,12 @@
  * times) and the lines of the SIP dialog that set the session up.
  */
 import type { JsonDocument, JsonTransaction } from '../export/json-types.js';
-import { indexDocument, type DocIndex } from '../format/doc-index.js';
+import { recordIndex } from '../format/doc-index.js';
+import type { RecordIndex } from '../export/record-index.js';
 import { sipFacts } from '../format/detail-sip.js';
 import { escapeText } from '../util/escape.js';
 import { clockTime, fmtMs } from '../format/format.js';
-import { buildLadder, type LadderEntry } from '../format/ladder.js';
+import { ladderOf, type LadderEntry } from '../format/ladder.js';
 import type { Line } from '../format/line.js';
 import type { Scope } from '../format/session-list.js';
 import type { LadderData, LadderRowData } from './types.js';
@@ -25,7 +26,7 @@ function rttText(t: JsonTransaction): string {
 }
 
 /** Hover text: short, since a long capture has tens of thousands of rows. */
-function hover(ix: DocIndex, e: LadderEntry): string {
+function hover(ix: RecordIndex, e: LadderEntry): string {
   const target = e.target;
   if (target.kind === 'sip') return `SIP · frame ${target.frame}`;
   if (target.kind === 'transaction') {
@@ -52,7 +53,7 @@ function hover(ix: DocIndex, e: LadderEntry): string {
   return parts.join(' · ');
 }
 
-function rowData(ix: DocIndex, e: LadderEntry, base: number): LadderRowData {
+function rowData(ix: RecordIndex, e: LadderEntry, base: number): LadderRowData {
   const r: LadderRowData = {
     t: clockTime(e.at.time),
     e: Math.round((e.at.epoch - base) * 1e6),
@@ -75,9 +76,9 @@ function rowData(ix: DocIndex, e: LadderEntry, base: number): LadderRowData {
 }
 
 /** The diagram data of a session or of a connection that belongs to no session. */
-export function ladderData(doc: JsonDocument, scope: Scope): LadderData {
-  const ix = indexDocument(doc);
-  const l = buildLadder(doc, scope);
+export function ladderData(source: JsonDocument | RecordIndex, scope: Scope): LadderData {
+  const ix = recordIndex(source);
+  const l = ladderOf(ix, scope);
   const base = Math.floor(l.entries[0]?.at.epoch ?? 0);
   const sip: Array<[string, string, string]> = [];
   const s = scope.kind === 'session' ? ix.session(scope.session) : undefined;

@@ -3,7 +3,8 @@
  * src/format), messages with delivery and latency, diagnostics grouped by code, and the capture's facts.
  */
 import type { JsonDocument, JsonMessage } from '../export/json-types.js';
-import { indexDocument } from '../format/doc-index.js';
+import { recordIndex } from '../format/doc-index.js';
+import type { DocumentHead, RecordIndex } from '../export/record-index.js';
 import { diagnosticItems } from '../format/diagnostics.js';
 import { clockTime, datePart, fmtBytes, fmtMs, shortUri } from '../format/format.js';
 import { deliveryText } from '../format/session-list-lines.js';
@@ -56,13 +57,14 @@ function deliveryOf(m: JsonMessage): Cell {
   return { t: text, c: d.state === 'failed' ? 'fail' : d.state === 'delivered' ? 'ok' : 'warn' };
 }
 
-export function messageTable(doc: JsonDocument): TableData {
-  const ix = indexDocument(doc);
-  const rows: Row[] = doc.messages.map((m) => {
+export function messageTable(source: JsonDocument | RecordIndex): TableData {
+  const ix = recordIndex(source);
+  const rows: Row[] = [];
+  for (const m of ix.messages()) {
     const fail = m.state === 'aborted' || m.delivery.state === 'failed';
     const hops = m.legs.length;
     const preview = m.preview === null ? '' : m.preview.length > 60 ? `${m.preview.slice(0, 59)}…` : m.preview;
-    return [
+    rows.push([
       fail ? 'row-fail' : m.state === 'incomplete' ? 'row-warn' : '',
       m.id,
       m.session === null ? '-' : { t: String(m.session), a: `session-${m.session}` },
@@ -76,10 +78,10 @@ export function messageTable(doc: JsonDocument): TableData {
       messageState(m),
       deliveryOf(m),
       m.delivery.latencyMs === null ? '-' : fmtMs(m.delivery.latencyMs),
-      ix.messageTransactions(m.id).length,
+      ix.messageTransactionCount(m.id),
       preview,
-    ];
-  });
+    ]);
+  }
   return {
     columns: ['#', 'Session', 'First', 'Message-ID', 'From → To', 'Content-Type', 'Size', 'Chunks', 'Hops', 'State', 'Delivery', 'Latency', 'Txs', 'Preview'],
     numeric: [0, 6, 7, 8, 11, 12],
@@ -88,7 +90,7 @@ export function messageTable(doc: JsonDocument): TableData {
   };
 }
 
-export function diagnosticTable(doc: JsonDocument): TableData {
+export function diagnosticTable(doc: DocumentHead): TableData {
   const rows: Row[] = [];
   for (const item of diagnosticItems(doc)) {
     if (item.kind === 'code') {
@@ -103,7 +105,7 @@ export function diagnosticTable(doc: JsonDocument): TableData {
 }
 
 /** The capture's facts, as label/value pairs (values plain text). */
-export function captureFacts(doc: JsonDocument): Array<[string, string, string]> {
+export function captureFacts(doc: DocumentHead): Array<[string, string, string]> {
   const c = doc.capture;
   const s = doc.summary;
   const out: Array<[string, string, string]> = [];

@@ -13,11 +13,14 @@ export const htmlOutput: Output<string> = {
   check(path, settings) {
     checkTarget(path, { force: settings.force });
   },
-  async write(_view, path, sink, settings) {
+  async write(view, path, sink, settings) {
     // Loaded only here: the other outputs do not pay for the report's modules.
     const { writeHtmlReport } = await import('../../report/html.js');
+    const { modelIndex } = await import('../../export/model-index.js');
     const filter = isEmptyFilter(settings.filter) ? undefined : filterText(settings.filter);
-    const counts = await writeOutputFile(path, { force: settings.force }, (write) => writeHtmlReport(settings.document(), write, { filter }));
+    // Unfiltered, drawn from the model one session at a time (export/model-index.ts), never the whole document.
+    const source = filter === undefined ? modelIndex(view) : settings.document();
+    const counts = await writeOutputFile(path, { force: settings.force }, (write) => writeHtmlReport(source, write, { filter }));
     const line = `wrote report ${escapeText(path)} (${counts.sessions} session${counts.sessions === 1 ? '' : 's'}, ${counts.messages} message${counts.messages === 1 ? '' : 's'})`;
     if (settings.alone) sink.write(`${line}\n`);
     else sink.warn(line);

@@ -4,8 +4,16 @@
  * output, like --json with or without its file. The view models are imported when it writes: they read the
  * terminal width tables, which the other outputs do not load.
  */
+import { isEmptyFilter } from '../../export/filter.js';
+import { indexDocument } from '../../format/doc-index.js';
 import { checkTarget, writeOutputFile } from '../output-file.js';
-import type { Output } from './output.js';
+import { writePieces, type Output } from './output.js';
+
+/** The ladders' blocks joined as documentLadderText joins them: an empty line between two, a newline at the end. */
+function* joined(blocks: Iterable<string>, drawn: { count: number }): Generator<string, void, undefined> {
+  for (const block of blocks) yield drawn.count++ === 0 ? block : `\n\n${block}`;
+  if (drawn.count > 0) yield '\n';
+}
 
 export const ladderOutput: Output<string | true> = {
   name: 'ladder',
@@ -16,15 +24,17 @@ export const ladderOutput: Output<string | true> = {
   check(arg, settings) {
     if (typeof arg === 'string') checkTarget(arg, { force: settings.force });
   },
-  async write(_view, arg, sink, settings) {
+  async write(view, arg, sink, settings) {
     // Loaded only here: the text width tables (blessed's unicode module) are not for the other outputs.
-    const { documentLadderText } = await import('../../format/ladder-text.js');
-    const text = documentLadderText(settings.document());
-    if (text === '') sink.warn('no session to draw');
-    if (typeof arg !== 'string') {
-      sink.write(text);
-      return;
-    }
-    await writeOutputFile(arg, { force: settings.force }, (write) => write(text));
+    const { ladderTextBlocks } = await import('../../format/ladder-text.js');
+    // Unfiltered, drawn from the model one session at a time (export/model-index.ts), never the whole document.
+    const { modelIndex } = await import('../../export/model-index.js');
+    const ix = isEmptyFilter(settings.filter) ? modelIndex(view) : indexDocument(settings.document());
+    const drawn = { count: 0 };
+    if (typeof arg !== 'string') await writePieces(sink, joined(ladderTextBlocks(ix), drawn));
+    else await writeOutputFile(arg, { force: settings.force }, (write) => {
+      for (const piece of joined(ladderTextBlocks(ix), drawn)) write(piece);
+    });
+    if (drawn.count === 0) sink.warn('no session to draw');
   },
 };

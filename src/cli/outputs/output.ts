@@ -38,7 +38,8 @@ export interface OutputSettings {
   capture?: CaptureAccess;
   /**
    * After reading: the JSON document the filters leave (the whole capture's without a filter), built once for
-   * the outputs that index it (--html, --ladder); the streaming outputs make their records one at a time.
+   * the outputs that index it (--html and --ladder with a filter; without one they index the model, see
+   * export/model-index.ts); the streaming outputs make their records one at a time.
    */
   document(): JsonDocument;
 }

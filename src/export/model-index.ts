@@ -1,0 +1,122 @@
+/**
+ * A RecordIndex over the model (record-index.ts): the document's head is made whole, but a message or
+ * transaction record is made only when it is asked for, from the same section table the JSON output writes
+ * (so it is the record `--json` shows), and kept only while the session or connection it was asked for is
+ * the one being drawn. `--ladder` and `--html` draw a capture of any size this way, one session at a time,
+ * instead of building every record of the document first (500 MB for a 1 GB capture).
+ */
+import type { ModelView } from '../model/view.js';
+import type { JsonMessage, JsonTransaction } from './json-types.js';
+import { documentSections, sectionRecords } from './json.js';
+import { listed } from './records.js';
+import { authLookups, byId, EMPTY, push, type DocumentHead, type RecordIndex } from './record-index.js';
+
+/** Position in a list by record id: the id itself when the list is numbered 0..n-1 in order. */
+function positions(ids: readonly number[]): (id: number) => number | undefined {
+  if (ids.every((id, i) => id === i)) return (id) => (Number.isInteger(id) && id >= 0 && id < ids.length ? id : undefined);
+  const map = new Map<number, number>();
+  ids.forEach((id, i) => map.set(id, i));
+  return (id) => map.get(id);
+}
+
+export function modelIndex(view: ModelView): RecordIndex {
+  const sections = documentSections(view);
+  const head: DocumentHead = {
+    schema: sections.schema.value(),
+    tool: sections.tool.value(),
+    capture: sections.capture.value(),
+    summary: sections.summary.value(),
+    connections: sectionRecords(sections.connections),
+    sessions: sectionRecords(sections.sessions),
+    auth: sectionRecords(sections.auth),
+    sip: sectionRecords(sections.sip),
+    diagnostics: sectionRecords(sections.diagnostics),
+  };
+  // The groupings, as record ids, from the model records (the fields the JSON records take them from).
+  const messages = view.messages();
+  const transactions = view.transactions();
+  const messageAt = positions(messages.map((m) => m.index));
+  const transactionAt = positions(transactions.map((t) => t.index));
+  const txBySession = new Map<number, number[]>();
+  const txLoose = new Map<number, number[]>();
+  const txByMessage = new Map<number, number[]>();
+  for (const t of transactions) {
+    const session = t.session?.index ?? null;
+    if (session === null) push(txLoose, t.connection, t.index);
+    else push(txBySession, session, t.index);
+    const message = listed(t.message);
+    if (message !== null) push(txByMessage, message, t.index);
+  }
+  const msgBySession = new Map<number, number[]>();
+  for (const m of messages) if (m.session !== undefined) push(msgBySession, m.session.index, m.index);
+
+  // Records made for the scope being drawn; another scope's lists start afresh.
+  let scope = '';
+  let messageCache = new Map<number, JsonMessage>();
+  let transactionCache = new Map<number, JsonTransaction>();
+  const enter = (key: string): void => {
+    if (key === scope) return;
+    scope = key;
+    messageCache = new Map();
+    transactionCache = new Map();
+  };
+  const message = (id: number): JsonMessage | undefined => {
+    let m = messageCache.get(id);
+    if (m === undefined) {
+      const at = messageAt(id);
+      if (at === undefined) return undefined;
+      m = sections.messages.item(at);
+      messageCache.set(id, m);
+    }
+    return m;
+  };
+  const transaction = (id: number): JsonTransaction | undefined => {
+    let t = transactionCache.get(id);
+    if (t === undefined) {
+      const at = transactionAt(id);
+      if (at === undefined) return undefined;
+      t = sections.transactions.item(at);
+      transactionCache.set(id, t);
+    }
+    return t;
+  };
+  const made = <T>(ids: readonly number[] | undefined, get: (id: number) => T | undefined): readonly T[] => {
+    if (ids === undefined) return EMPTY;
+    const out: T[] = [];
+    for (const id of ids) {
+      const r = get(id);
+      if (r !== undefined) out.push(r);
+    }
+    return out;
+  };
+  function* each<T>(count: number, item: (i: number) => T): Generator<T, void, undefined> {
+    for (let i = 0; i < count; i++) yield item(i);
+  }
+  return {
+    head,
+    messageCount: sections.messages.count,
+    session: byId(head.sessions),
+    connection: byId(head.connections),
+    message,
+    transaction,
+    dialog: byId(head.sip),
+    sessionTransactions: (id) => {
+      enter(`s${id}`);
+      return made(txBySession.get(id), transaction);
+    },
+    looseTransactions: (c) => {
+      enter(`c${c}`);
+      return made(txLoose.get(c), transaction);
+    },
+    looseConnections: [...txLoose.keys()].sort((a, b) => a - b),
+    sessionMessages: (id) => {
+      enter(`s${id}`);
+      return made(msgBySession.get(id), message);
+    },
+    messageTransactions: (id) => made(txByMessage.get(id), transaction),
+    messageTransactionCount: (id) => txByMessage.get(id)?.length ?? 0,
+    ...authLookups(head.auth),
+    messages: () => each(sections.messages.count, (i) => sections.messages.item(i)),
+    transactions: () => each(sections.transactions.count, (i) => sections.transactions.item(i)),
+  };
+}

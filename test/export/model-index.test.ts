@@ -1,0 +1,91 @@
+/**
+ * export/model-index.ts: the record index `--ladder` and `--html` draw from without building the document.
+ * For every sample and corpus capture (decrypted where a key log comes with it) it answers every lookup with
+ * the records of the JSON document, and the ladders and the report drawn from it are the document's, byte for
+ * byte. Records are made for the scope being drawn and not kept past it.
+ */
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { captureList } from '../../scripts/json-digests.mjs';
+import { runPipeline } from '../../src/cli/pipeline.js';
+import { KeyRing } from '../../src/cli/keylog.js';
+import { buildJsonDocument } from '../../src/export/json.js';
+import { modelIndex } from '../../src/export/model-index.js';
+import { indexDocument } from '../../src/format/doc-index.js';
+import { documentLadderText, ladderTextBlocks } from '../../src/format/ladder-text.js';
+import { Correlator } from '../../src/model/correlator.js';
+import { writeHtmlReport } from '../../src/report/html.js';
+import { CHAT } from '../tui/fixtures.js';
+
+const CAPTURES = (captureList() as Array<{ name: string; file: string; keys: string | null }>).filter((c) => existsSync(c.file));
+
+async function analysed(file: string, keylog: string | null): Promise<Correlator> {
+  const model = new Correlator({ keepPreviews: 'text' });
+  const keys = new KeyRing((d) => model.diagnostic(d));
+  if (keylog !== null) keys.addFile(keylog, false);
+  try {
+    await runPipeline({ sources: [{ name: file, input: file }], model, keys });
+  } finally {
+    keys.close();
+  }
+  return model;
+}
+
+function html(source: Parameters<typeof writeHtmlReport>[0]): string {
+  let out = '';
+  writeHtmlReport(source, (s) => (out += s));
+  return out;
+}
+
+describe('the model index answers as the document does', () => {
+  it.each(CAPTURES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const model = await analysed(c.file, c.keys);
+    const doc = buildJsonDocument(model.view());
+    const dx = indexDocument(doc);
+    const mx = modelIndex(model.view());
+    const { messages, transactions, ...head } = doc;
+    expect(mx.head).toEqual(head);
+    expect(mx.messageCount).toBe(messages.length);
+    expect([...mx.messages()]).toEqual(messages);
+    expect([...mx.transactions()]).toEqual(transactions);
+    expect(mx.looseConnections).toEqual(dx.looseConnections);
+    for (const s of doc.sessions) {
+      expect(mx.sessionTransactions(s.id)).toEqual(dx.sessionTransactions(s.id));
+      expect(mx.sessionMessages(s.id)).toEqual(dx.sessionMessages(s.id));
+    }
+    for (const conn of dx.looseConnections) expect(mx.looseTransactions(conn)).toEqual(dx.looseTransactions(conn));
+    for (const m of messages) {
+      expect(mx.message(m.id)).toEqual(m);
+      expect(mx.messageTransactions(m.id)).toEqual(dx.messageTransactions(m.id));
+      expect(mx.messageTransactionCount(m.id)).toBe(dx.messageTransactions(m.id).length);
+    }
+    for (const t of transactions) expect(mx.transaction(t.id)).toEqual(t);
+    for (const id of [-1, 0.5, messages.length]) expect(mx.message(id)).toBeUndefined();
+    for (const id of [-1, 0.5, transactions.length]) expect(mx.transaction(id)).toBeUndefined();
+    for (const a of doc.auth) {
+      expect(mx.connectionAuths(a.connection)).toEqual(dx.connectionAuths(a.connection));
+      expect(mx.authsByClient(a.client)).toEqual(dx.authsByClient(a.client));
+    }
+    // What --ladder and --html write from it.
+    const blocks = [...ladderTextBlocks(mx)];
+    expect(blocks.length === 0 ? '' : `${blocks.join('\n\n')}\n`).toBe(documentLadderText(doc));
+    expect(html(mx)).toBe(html(doc));
+  });
+
+  it('keeps the records it made only while their scope is the one drawn', async () => {
+    const model = await analysed(CHAT, null);
+    const mx = modelIndex(model.view());
+    const txs = mx.sessionTransactions(0);
+    expect(txs.length).toBe(8);
+    const first = txs[0]!;
+    // The same scope: the same records (the ladder code compares and looks up records it was given).
+    expect(mx.transaction(first.id)).toBe(first);
+    expect(mx.sessionMessages(0).length).toBe(4);
+    expect(mx.sessionTransactions(0)[0]).toBe(first);
+    // Another scope: made anew, equal but not the same object (the first scope's records are let go).
+    expect(mx.looseTransactions(7)).toEqual([]);
+    const again = mx.transaction(first.id);
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+  });
+});
