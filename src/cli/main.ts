@@ -14,7 +14,7 @@ import { cliFilterOptions } from '../export/filter-terms.js';
 import { keylogFromPreferences } from './keylog.js';
 import type { PipelineSource } from './pipeline.js';
 import { VERSION } from './version.js';
-import { keepYoungGenerationSmall } from './heap.js';
+import { tuneHeap } from './heap.js';
 import { PooledWriter } from './pooled-writer.js';
 import { schemaText } from '../export/schema-file.js';
 
@@ -123,9 +123,11 @@ function stdoutKind(): 'pipe' | 'file' | 'other' {
 const TUNE_GC_FROM_BYTES = 16 * 1024 * 1024;
 
 async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalBytes: number | undefined): Promise<number> {
-  // A pipe, a live interface or a large file: hold V8's young generation at a few MiB (heap.ts).
-  const afterBatch = totalBytes === undefined || totalBytes >= TUNE_GC_FROM_BYTES ? keepYoungGenerationSmall() : undefined;
+  // A pipe, a live interface or a large file: hold V8's young generation at a few MiB, and bound the old one's
+  // growth for the outputs that draw from every record (heap.ts).
   const outputs = chooseOutputs(opts as Readonly<Record<string, unknown>>, process.stdout.isTTY === true);
+  const afterBatch =
+    totalBytes === undefined || totalBytes >= TUNE_GC_FROM_BYTES ? tuneHeap({ boundGrowth: outputs.some((c) => c.output.drawsEveryRecord === true) }) : undefined;
   const keylogs = [...(opts.keylog ?? []), ...keylogFromPreferences(opts.pref ?? [], (m) => new CliError(m, EXIT_USAGE))];
   const filter: FilterOptions = parseFilterOptions(opts);
   const warn = (s: string): void => {

@@ -8,6 +8,7 @@ export const htmlOutput: Output<string> = {
   name: 'html',
   options: [{ flags: '--html <file>', description: 'write a self-contained HTML report (diagrams, tables, RTT chart) to FILE' }],
   primary: false,
+  drawsEveryRecord: true,
   keeps: { bodies: false, hashes: false, transactions: true, previews: 'text' },
   requested: (o) => (typeof o.html === 'string' ? o.html : undefined),
   check(path, settings) {

@@ -19,6 +19,7 @@ export const ladderOutput: Output<string | true> = {
   name: 'ladder',
   options: [{ flags: '--ladder [file]', description: 'write every session ladder as plain text, chunks unfolded (to stdout, or to FILE)' }],
   primary: true,
+  drawsEveryRecord: true,
   keeps: { bodies: false, hashes: false, transactions: true, previews: 'text' },
   requested: (o) => (typeof o.ladder === 'string' || o.ladder === true ? o.ladder : undefined),
   check(arg, settings) {
