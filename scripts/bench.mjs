@@ -92,13 +92,19 @@ function peakRss() {
   lines.push(`peak RSS: msrpscope on ${big} (${(bigSize / 1e6).toFixed(1)} MB)`);
   // The last two write into a pipe (`| cat > /dev/null`): node writes to a pipe asynchronously, so what the
   // output waits for is measured too (text queued for a slow reader would show here).
-  for (const [mode, piped] of [['--summary', false], ['--json', false], ['--ndjson', false], ['--json', true], ['--ndjson', true]]) {
+  // --ladder and --html draw from every record once the capture is read (src/export/model-index.ts).
+  const report = join(tmpdir(), `msrpscope-bench-report-${process.pid}.html`);
+  process.on('exit', () => rmSync(report, { force: true }));
+  const modes = [['--summary'], ['--json'], ['--ndjson'], ['--json', true], ['--ndjson', true], ['--ladder'], ['--html', report, '--force']];
+  for (const [mode, ...more] of modes) {
+    const piped = more[0] === true;
+    const extra = more.filter((x) => typeof x === 'string');
     const devnull = openSync('/dev/null', 'w');
     const t0 = process.hrtime.bigint();
     const q = (a) => `'${a.replace(/'/g, "'\\''")}'`;
     const r = piped
       ? spawnSync('sh', ['-c', `${[process.execPath, '--require', hook, join(ROOT, 'bin', 'msrpscope'), big, mode].map(q).join(' ')} | cat`], { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8' })
-      : spawnSync(process.execPath, ['--require', hook, join(ROOT, 'bin', 'msrpscope'), big, mode], { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8' });
+      : spawnSync(process.execPath, ['--require', hook, join(ROOT, 'bin', 'msrpscope'), big, mode, ...extra], { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8' });
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
     closeSync(devnull);
     const m = /BENCH-MAXRSS (\d+)/.exec(r.stderr ?? '');
@@ -107,7 +113,7 @@ function peakRss() {
       continue;
     }
     const rss = Number(m[1]) / 1024;
-    const what = `msrpscope FILE ${mode}${mode === '--summary' ? '' : piped ? ' | cat > /dev/null' : ' > /dev/null'}`;
+    const what = `msrpscope FILE ${mode}${mode === '--summary' ? '' : mode === '--html' ? ' FILE' : piped ? ' | cat > /dev/null' : ' > /dev/null'}`;
     lines.push(`${what.padEnd(44)} ${rss.toFixed(0).padStart(6)} MB peak RSS  ${s.toFixed(2)} s (${(bigSize / 1e6 / s).toFixed(0)} MB/s end to end)`);
   }
   return lines;

@@ -3,7 +3,8 @@ import { ReadStream } from 'node:tty';
 import type { ObservedModel } from '../model/view.js';
 import { buildJsonDocument } from '../export/json.js';
 import type { JsonDocument } from '../export/json-types.js';
-import { filterDocument, type RecordFilter } from '../export/filter.js';
+import { filterDocument, isEmptyFilter, type RecordFilter } from '../export/filter.js';
+import { modelIndex } from '../export/model-index.js';
 import { LiveDocument } from '../export/live-document.js';
 import { runTui } from '../tui/app.js';
 import type { CutLookup } from '../format/raw.js';
@@ -91,7 +92,9 @@ export async function runTuiMode(
   };
   if (!opts.live) {
     const result = await run();
-    const snapshot = filterDocument(buildJsonDocument(view), opts.filter);
+    // A capture read whole: without a filter the viewer draws from the model, making the records of what it
+    // shows when it shows them (export/model-index.ts), instead of holding the whole document.
+    const snapshot = isEmptyFilter(opts.filter) ? modelIndex(view) : filterDocument(buildJsonDocument(view), opts.filter);
     const writer = tuiCaptureWriter(opts.capture, view);
     const exitCode = await runTui({ getDocument: () => snapshot, input: opts.input, title: opts.title, getBody, getCut, files: tuiFileSaver, writer });
     closeInput();

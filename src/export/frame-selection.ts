@@ -4,6 +4,7 @@
  * secrets go into a Decryption Secrets Block. Which frames those are is known to the reading side (cli).
  */
 import type { JsonDocument } from './json-types.js';
+import { recordIndex, type RecordSource } from './record-index.js';
 
 export interface WriteSelection {
   /** Connection ids (as `connections[].id`, tshark's tcp.stream), ascending. */
@@ -56,7 +57,9 @@ export function selectionOfFilter(doc: SelectionSource, filtered: SelectionSourc
 }
 
 /** The selection of one session, connection or message of the (possibly filtered) document. */
-export function selectionOfScope(doc: JsonDocument, scope: WriteScope): WriteSelection {
+export function selectionOfScope(source: RecordSource, scope: WriteScope): WriteSelection {
+  const ix = recordIndex(source);
+  const doc = ix.head;
   if (scope.kind === 'connection') {
     const sessions = new Set(doc.connections.find((c) => c.id === scope.connection)?.sessions ?? []);
     return finish(doc, new Set([scope.connection]), dialogsOf(doc, sessions));
@@ -64,13 +67,13 @@ export function selectionOfScope(doc: JsonDocument, scope: WriteScope): WriteSel
   if (scope.kind === 'session') {
     const s = doc.sessions.find((x) => x.id === scope.session);
     const conns = new Set(s?.connections ?? []);
-    for (const m of doc.messages) if (m.session === scope.session) for (const l of m.legs) conns.add(l.connection);
+    for (const m of ix.sessionMessages(scope.session)) for (const l of m.legs) conns.add(l.connection);
     return finish(doc, conns, dialogsOf(doc, new Set([scope.session])));
   }
-  const m = doc.messages.find((x) => x.id === scope.message);
+  const m = ix.message(scope.message);
   const conns = new Set<number>();
   if (m !== undefined) for (const l of m.legs) conns.add(l.connection);
-  for (const t of doc.transactions) if (t.message === scope.message) conns.add(t.connection);
+  for (const t of ix.messageTransactions(scope.message)) conns.add(t.connection);
   return finish(doc, conns, dialogsOf(doc, new Set(m?.session === null || m === undefined ? [] : [m.session])));
 }
 

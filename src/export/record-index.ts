@@ -3,7 +3,7 @@
  * connection; messages by session; AUTH exchanges by connection, client and transaction). The session list,
  * the ladders and the HTML report read records through this and nothing else, so the same code draws from a
  * JSON document held whole (src/format/doc-index.ts: the TUI, a filtered document) or from the model, making
- * each message and transaction record when it is asked for (model-index.ts: `--ladder`, `--html`).
+ * each message and transaction record when it is asked for (model-index.ts: `--ladder`, `--html`, the TUI).
  */
 import type {
   JsonAuth,
@@ -14,6 +14,11 @@ import type {
   JsonSipDialog,
   JsonTransaction,
 } from './json-types.js';
+
+/** A record index that is a document's (indexDocument): the document itself is at hand. */
+export interface DocIndex extends RecordIndex {
+  readonly doc: JsonDocument;
+}
 
 /** A document without its two long lists: what is kept whole however large the capture (a record per session, connection, dialog). */
 export type DocumentHead = Omit<JsonDocument, 'messages' | 'transactions'>;
@@ -96,4 +101,57 @@ export function authLookups(auths: readonly JsonAuth[]): AuthLookups {
     authsByClient: (uri) => byClient.get(uriKey(uri)) ?? EMPTY,
     authOfTransaction: (id) => byTx.get(id),
   };
+}
+
+function build(doc: JsonDocument): DocIndex {
+  const txBySession = new Map<number, JsonTransaction[]>();
+  const txLoose = new Map<number, JsonTransaction[]>();
+  const txByMessage = new Map<number, JsonTransaction[]>();
+  for (const t of doc.transactions) {
+    if (t.session === null) push(txLoose, t.connection, t);
+    else push(txBySession, t.session, t);
+    if (t.message !== null) push(txByMessage, t.message, t);
+  }
+  const msgBySession = new Map<number, JsonMessage[]>();
+  for (const m of doc.messages) if (m.session !== null) push(msgBySession, m.session, m);
+  const looseConnections = [...txLoose.keys()].sort((a, b) => a - b);
+  return {
+    doc,
+    head: doc,
+    messageCount: doc.messages.length,
+    session: byId(doc.sessions),
+    connection: byId(doc.connections),
+    message: byId(doc.messages),
+    transaction: byId(doc.transactions),
+    dialog: byId(doc.sip),
+    sessionTransactions: (id) => txBySession.get(id) ?? EMPTY,
+    looseTransactions: (c) => txLoose.get(c) ?? EMPTY,
+    looseConnections,
+    sessionMessages: (id) => msgBySession.get(id) ?? EMPTY,
+    messageTransactions: (id) => txByMessage.get(id) ?? EMPTY,
+    messageTransactionCount: (id) => txByMessage.get(id)?.length ?? 0,
+    ...authLookups(doc.auth),
+    messages: () => doc.messages,
+    transactions: () => doc.transactions,
+  };
+}
+
+const cache = new WeakMap<JsonDocument, DocIndex>();
+
+/** The index of a document held whole (built on first use, kept while the document lives). Documents are treated as immutable. */
+export function indexDocument(doc: JsonDocument): DocIndex {
+  let ix = cache.get(doc);
+  if (ix === undefined) {
+    ix = build(doc);
+    cache.set(doc, ix);
+  }
+  return ix;
+}
+
+/** What the session list, ladders, detail and report draw from: a document, or a record index (a model's). */
+export type RecordSource = JsonDocument | RecordIndex;
+
+/** A document's index, or the index given. */
+export function recordIndex(source: RecordSource): RecordIndex {
+  return 'head' in source ? source : indexDocument(source);
 }

@@ -1,11 +1,11 @@
 /** Detail sections for what is not a message: an AUTH exchange, a SIP dialog with its SDP offer/answer. */
 import type { JsonSipDialog, JsonTransaction } from '../export/json-types.js';
-import type { DocIndex } from './doc-index.js';
+import type { RecordIndex } from '../export/record-index.js';
 import { at, kv, type Section } from './detail-format.js';
 import { fmtMs, isFailure } from './format.js';
 import type { Line, Style } from './line.js';
 
-export function authSection(ix: DocIndex, t: JsonTransaction): Section | undefined {
+export function authSection(ix: RecordIndex, t: JsonTransaction): Section | undefined {
   const a = ix.authOfTransaction(t.id);
   if (a === undefined) return undefined;
   const lines: Line[] = [

@@ -11,7 +11,8 @@ import { coverageBar } from './coverage.js';
 import { chunksSection } from './detail-chunks.js';
 import { at, frames, KEY_WIDTH, kv, line1, rangeText, type DetailOptions, type Section } from './detail-format.js';
 import { authSection, sipSections } from './detail-sip.js';
-import { indexDocument, type DocIndex } from './doc-index.js';
+import { recordIndex, type RecordSource } from './doc-index.js';
+import type { RecordIndex } from '../export/record-index.js';
 import { clockTime, fmtBytes, fmtMs, fmtStatus, isFailure } from './format.js';
 import type { LadderTarget } from './ladder.js';
 import { seg, type Line, type Style } from './line.js';
@@ -28,7 +29,7 @@ function txFrames(t: JsonTransaction): Array<[number, number, number]> {
 }
 
 /** Diagnostics raised on any frame of these transactions (same connection). */
-export function diagnosticsFor(doc: JsonDocument, txs: readonly JsonTransaction[]): JsonDiagnostic[] {
+export function diagnosticsFor(doc: Pick<JsonDocument, 'diagnostics'>, txs: readonly JsonTransaction[]): JsonDiagnostic[] {
   const spans = new Map<number, Array<[number, number]>>();
   for (const t of txs) {
     for (const [c, lo, hi] of txFrames(t)) {
@@ -62,7 +63,7 @@ function headerLines(headers: readonly JsonHeader[], t: JsonTransaction): Line[]
   });
 }
 
-function transactionSection(ix: DocIndex, t: JsonTransaction): Section {
+function transactionSection(ix: RecordIndex, t: JsonTransaction): Section {
   const c = ix.connection(t.connection);
   const lines: Line[] = [];
   const req = t.request;
@@ -108,7 +109,7 @@ function messageSection(m: JsonMessage): Section {
 }
 
 /** Where the message was aborted: by whom, at which byte of how many, in which chunk and frame. */
-function abortLines(ix: DocIndex, m: JsonMessage, known: boolean): Line[] {
+function abortLines(ix: RecordIndex, m: JsonMessage, known: boolean): Line[] {
   const legIndex = m.legs.findIndex((l) => l.state === 'aborted');
   const leg = m.legs[legIndex];
   const a = leg === undefined ? undefined : abortPoint(legSends(ix.messageTransactions(m.id), leg), leg.total ?? m.size);
@@ -120,7 +121,7 @@ function abortLines(ix: DocIndex, m: JsonMessage, known: boolean): Line[] {
   return lines;
 }
 
-function deliverySection(ix: DocIndex, m: JsonMessage): Section {
+function deliverySection(ix: RecordIndex, m: JsonMessage): Section {
   const d = m.delivery;
   const style: Style = d.state === 'delivered' ? 'ok' : d.state === 'failed' ? 'fail' : 'warn';
   const mark = d.state === 'delivered' ? '✓' : d.state === 'failed' ? '✗' : '?';
@@ -160,7 +161,7 @@ function cpimSection(m: JsonMessage): Section | undefined {
   return { title: 'CPIM envelope', lines };
 }
 
-function extrasSections(ix: DocIndex, m: JsonMessage): Section[] {
+function extrasSections(ix: RecordIndex, m: JsonMessage): Section[] {
   const out: Section[] = [];
   if (m.imdn !== null) {
     const n = m.imdn;
@@ -263,8 +264,9 @@ function diagnosticsSection(diags: readonly JsonDiagnostic[]): Section {
 }
 
 /** Sections for a ladder target. */
-export function detailSections(doc: JsonDocument, target: LadderTarget, opts: DetailOptions): Section[] {
-  const ix = indexDocument(doc);
+export function detailSections(source: RecordSource, target: LadderTarget, opts: DetailOptions): Section[] {
+  const ix = recordIndex(source);
+  const doc = ix.head;
   if (target.kind === 'sip') {
     const d = ix.dialog(target.dialog);
     return d === undefined ? [{ title: 'SIP dialog', lines: [line1('not in the capture', 'warn')] }] : sipSections(d);

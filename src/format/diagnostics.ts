@@ -3,7 +3,8 @@
  * frame leads — the transaction and message carrying that frame, else the session of its connection.
  */
 import type { JsonDiagnostic, JsonDocument, JsonTransaction } from '../export/json-types.js';
-import { indexDocument } from './doc-index.js';
+import { recordIndex, type RecordSource } from './doc-index.js';
+import type { RecordIndex } from '../export/record-index.js';
 import { seg, type Line, type Style } from './line.js';
 import type { Scope } from './session-list.js';
 import { fit } from './text-width.js';
@@ -72,10 +73,11 @@ function covers(t: JsonTransaction, frame: number): boolean {
  * What a frame on a connection belongs to: the transaction covering it (and its message and session),
  * else the first session using the connection, else the connection's "(no session)" ladder.
  */
-export function locateFrame(doc: JsonDocument, frame: number, connection: number): FrameLocation {
-  const ix = indexDocument(doc);
+export function locateFrame(source: RecordSource, frame: number, connection: number): FrameLocation {
+  const ix = recordIndex(source);
+  const doc = ix.head;
   let best: JsonTransaction | undefined;
-  for (const t of doc.transactions) {
+  for (const t of ix.transactions()) {
     if (t.connection === connection && covers(t, frame)) {
       best = t;
       break;
@@ -83,7 +85,7 @@ export function locateFrame(doc: JsonDocument, frame: number, connection: number
   }
   if (best !== undefined) {
     const scope: Scope =
-      best.session !== null ? { kind: 'session', session: best.session } : sessionForAuth(doc, best.id) ?? { kind: 'connection', connection };
+      best.session !== null ? { kind: 'session', session: best.session } : sessionForAuth(ix, best.id) ?? { kind: 'connection', connection };
     return { scope, transaction: best.id, message: best.message };
   }
   const s = doc.sessions.find((x) => x.connections.includes(connection));
@@ -93,8 +95,8 @@ export function locateFrame(doc: JsonDocument, frame: number, connection: number
 }
 
 /** An AUTH transaction of a session endpoint shows on that session's ladder. */
-function sessionForAuth(doc: JsonDocument, tx: number): Scope | undefined {
-  const ix = indexDocument(doc);
+function sessionForAuth(ix: RecordIndex, tx: number): Scope | undefined {
+  const doc = ix.head;
   const a = ix.authOfTransaction(tx);
   if (a === undefined) return undefined;
   const client = a.client.trim().toLowerCase();

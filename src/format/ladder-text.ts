@@ -6,7 +6,7 @@
  */
 import type { JsonDocument, JsonTime } from '../export/json-types.js';
 import { escapeText } from '../util/escape.js';
-import { recordIndex } from './doc-index.js';
+import { recordIndex, type RecordSource } from './doc-index.js';
 import type { RecordIndex } from '../export/record-index.js';
 import { clockTime, datePart, fmtBytes } from './format.js';
 import { ladderOf, type Ladder } from './ladder.js';
@@ -61,7 +61,7 @@ export function ladderText(l: Ladder): string[] {
 }
 
 /** The header line of a list row's ladder: who, when, what it counts. */
-export function ladderTitleLine(source: JsonDocument | RecordIndex, row: SessionRow, ladder: Ladder): string {
+export function ladderTitleLine(source: RecordSource, row: SessionRow, ladder: Ladder): string {
   const parts: string[] = [];
   // The span of what the ladder shows (its SIP rows too), not only the session's MSRP.
   let first: JsonTime | undefined;
@@ -109,8 +109,8 @@ function rowsOf(ix: RecordIndex, scopes: readonly Scope[] | undefined): SessionR
  * The ladders of the document (or of `scopes`) one after another, in the session list's order: a header
  * line per ladder, its lines, an empty line between ladders. Ends with a newline ('' when there is none).
  */
-export function documentLadderText(doc: JsonDocument, scopes?: readonly Scope[]): string {
-  const blocks = [...ladderTextBlocks(recordIndex(doc), scopes)];
+export function documentLadderText(source: RecordSource, scopes?: readonly Scope[]): string {
+  const blocks = [...ladderTextBlocks(recordIndex(source), scopes)];
   return blocks.length === 0 ? '' : `${blocks.join('\n\n')}\n`;
 }
 

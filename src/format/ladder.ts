@@ -5,7 +5,7 @@
  * the SIP INVITE / answer / BYE of the linked dialog share the timeline.
  */
 import type { JsonDocument, JsonSession } from '../export/json-types.js';
-import { indexDocument } from './doc-index.js';
+import { recordIndex, type RecordSource } from './doc-index.js';
 import type { RecordIndex } from '../export/record-index.js';
 import { shortUri, uriAuthority } from './format.js';
 import { Columns, endpointLabel, relayOrder, type Node } from './ladder-columns.js';
@@ -85,8 +85,8 @@ function connectionLadder(ix: RecordIndex, connection: number): Ladder {
 }
 
 /** The ladder of a list row's scope; an empty ladder when the scope is gone from the document. */
-export function buildLadder(doc: JsonDocument, scope: Scope): Ladder {
-  return ladderOf(indexDocument(doc), scope);
+export function buildLadder(source: RecordSource, scope: Scope): Ladder {
+  return ladderOf(recordIndex(source), scope);
 }
 
 /** buildLadder over any record index. */

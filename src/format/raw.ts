@@ -8,7 +8,8 @@ import { isUtf8 } from 'node:buffer';
 import type { JsonConnection, JsonDocument, JsonMessage, JsonTransaction } from '../export/json-types.js';
 import { escapeText } from '../util/escape.js';
 import { escapedTextLines, isTextual, previewLines } from './body-text.js';
-import { indexDocument, type DocIndex } from './doc-index.js';
+import { recordIndex, type RecordSource } from './doc-index.js';
+import type { RecordIndex } from '../export/record-index.js';
 import { clockTime, fmtBytes } from './format.js';
 import { frames } from './detail-format.js';
 import type { LadderTarget } from './ladder.js';
@@ -131,7 +132,7 @@ function cutLine(cut: CutFrameView, txid: string, c: JsonConnection | undefined)
   return [seg(`[cut: ${stop} ${cut.length} bytes into the frame, in its header block, before its end-line]`, 'warn')];
 }
 
-function transactionRaw(ix: DocIndex, t: JsonTransaction, opts: RawOptions): Line[] {
+function transactionRaw(ix: RecordIndex, t: JsonTransaction, opts: RawOptions): Line[] {
   const out: Line[] = [];
   const req = t.request;
   const rsp = t.response;
@@ -167,8 +168,8 @@ function transactionRaw(ix: DocIndex, t: JsonTransaction, opts: RawOptions): Lin
 }
 
 /** Raw lines for a ladder target: one transaction, or every transaction of a folded message leg. */
-export function rawLines(doc: JsonDocument, target: LadderTarget, txIds: readonly number[], opts: RawOptions = {}): Line[] {
-  const ix = indexDocument(doc);
+export function rawLines(source: RecordSource, target: LadderTarget, txIds: readonly number[], opts: RawOptions = {}): Line[] {
+  const ix = recordIndex(source);
   if (target.kind === 'sip') {
     const d = ix.dialog(target.dialog);
     const out: Line[] = [[seg('SIP messages are summarised, not kept as text.', 'dim')]];

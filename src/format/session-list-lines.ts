@@ -277,7 +277,7 @@ export function listRowLine(r: SessionRow, cols: ListColumn[]): Line {
 }
 
 /** Capture totals above the list: file, packets, connections, sessions, diagnostics (the file name yields). */
-export function listSummaryLines(doc: JsonDocument, shown: number, total: number, width = 80): Line[] {
+export function listSummaryLines(doc: Pick<JsonDocument, 'capture' | 'summary'>, shown: number, total: number, width = 80): Line[] {
   const files = doc.capture.files.length === 0 ? '(live)' : doc.capture.files.map((f) => (f === '-' ? '(stdin)' : f)).join(', ');
   let diags = 0;
   for (const v of Object.values(doc.summary.diagnostics)) diags += v;

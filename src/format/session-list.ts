@@ -4,7 +4,7 @@
  * so every transaction stays reachable.
  */
 import type { JsonAuth, JsonDocument, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../export/json-types.js';
-import { callerIsB, indexDocument, uriKey } from './doc-index.js';
+import { callerIsB, recordIndex, uriKey, type RecordSource } from './doc-index.js';
 import type { RecordIndex } from '../export/record-index.js';
 import { escapeText } from '../util/escape.js';
 import { shortUri, sipIdentity, uriAuthority } from './format.js';
@@ -217,8 +217,8 @@ function connectionRow(ix: RecordIndex, connection: number): SessionRow {
  * Every row: sessions in id order, then one "(no session)" row per connection carrying transactions that
  * no session ladder shows (AUTH exchanges of a session's endpoint already appear on its ladder).
  */
-export function sessionRows(doc: JsonDocument): SessionRow[] {
-  return indexRows(indexDocument(doc));
+export function sessionRows(source: RecordSource): SessionRow[] {
+  return indexRows(recordIndex(source));
 }
 
 /** The rows of sessionRows over any record index (a model index makes each session's records in turn). */

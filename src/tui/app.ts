@@ -4,7 +4,7 @@
  * Live mode redraws at most ten times a second when the document changes.
  */
 import blessed from 'blessed';
-import type { JsonDocument } from '../export/json-types.js';
+import type { RecordSource } from '../export/record-index.js';
 import { escapeText } from '../util/escape.js';
 import { TuiController } from './screens/controller.js';
 import type { FileSaver } from './screens/file-prompt.js';
@@ -15,7 +15,7 @@ import type { CaptureWriter } from './screens/write-scope.js';
 
 export interface TuiOptions {
   /** The current analysis; called again after each change in live mode. */
-  getDocument: () => JsonDocument;
+  getDocument: () => RecordSource;
   /** Calls onChange when the document changed; returns the unsubscribe function. */
   subscribe?: (onChange: () => void) => () => void;
   /** Rows appear while the capture is read: follow is on at start, the title bar says LIVE. */

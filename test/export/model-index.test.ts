@@ -7,29 +7,15 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { captureList } from '../../scripts/json-digests.mjs';
-import { runPipeline } from '../../src/cli/pipeline.js';
-import { KeyRing } from '../../src/cli/keylog.js';
 import { buildJsonDocument } from '../../src/export/json.js';
 import { modelIndex } from '../../src/export/model-index.js';
 import { indexDocument } from '../../src/format/doc-index.js';
 import { documentLadderText, ladderTextBlocks } from '../../src/format/ladder-text.js';
-import { Correlator } from '../../src/model/correlator.js';
 import { writeHtmlReport } from '../../src/report/html.js';
 import { CHAT } from '../tui/fixtures.js';
+import { analysedWithKeys } from '../helpers/run-pipeline.js';
 
 const CAPTURES = (captureList() as Array<{ name: string; file: string; keys: string | null }>).filter((c) => existsSync(c.file));
-
-async function analysed(file: string, keylog: string | null): Promise<Correlator> {
-  const model = new Correlator({ keepPreviews: 'text' });
-  const keys = new KeyRing((d) => model.diagnostic(d));
-  if (keylog !== null) keys.addFile(keylog, false);
-  try {
-    await runPipeline({ sources: [{ name: file, input: file }], model, keys });
-  } finally {
-    keys.close();
-  }
-  return model;
-}
 
 function html(source: Parameters<typeof writeHtmlReport>[0]): string {
   let out = '';
@@ -39,7 +25,7 @@ function html(source: Parameters<typeof writeHtmlReport>[0]): string {
 
 describe('the model index answers as the document does', () => {
   it.each(CAPTURES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const model = await analysed(c.file, c.keys);
+    const model = await analysedWithKeys(c.file, c.keys, { keepPreviews: 'text' });
     const doc = buildJsonDocument(model.view());
     const dx = indexDocument(doc);
     const mx = modelIndex(model.view());
@@ -73,7 +59,7 @@ describe('the model index answers as the document does', () => {
   });
 
   it('keeps the records it made only while their scope is the one drawn', async () => {
-    const model = await analysed(CHAT, null);
+    const model = await analysedWithKeys(CHAT, null, { keepPreviews: 'text' });
     const mx = modelIndex(model.view());
     const txs = mx.sessionTransactions(0);
     expect(txs.length).toBe(8);

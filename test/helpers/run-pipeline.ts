@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runPipeline } from '../../src/cli/pipeline.js';
 import { Correlator, type CorrelatorOptions } from '../../src/model/correlator.js';
+import { KeyRing } from '../../src/cli/keylog.js';
 
 /** ../shared relative to the repository root, and its corpus. */
 export const SHARED = fileURLToPath(new URL('../../../shared', import.meta.url));
@@ -28,4 +29,17 @@ export async function runCapture(
     model: store,
   });
   return { store, frames: result.info.packets };
+}
+
+/** The model of a capture file as the command line builds it, decrypted with the key log when one is given. */
+export async function analysedWithKeys(file: string, keylog: string | null, opts: CorrelatorOptions = {}): Promise<Correlator> {
+  const model = new Correlator(opts);
+  const keys = new KeyRing((d) => model.diagnostic(d));
+  if (keylog !== null) keys.addFile(keylog, false);
+  try {
+    await runPipeline({ sources: [{ name: file, input: file }], model, keys });
+  } finally {
+    keys.close();
+  }
+  return model;
 }

@@ -3,7 +3,7 @@
  * draw (title bar, header + rows, status line) for a width and height. app.ts only draws frames and
  * feeds keys, so every behaviour here is testable with plain function calls.
  */
-import type { JsonDocument } from '../../export/json-types.js';
+import type { RecordSource } from '../../export/record-index.js';
 import type { TimeMode } from '../../format/format.js';
 import { seg, type Line } from '../../format/line.js';
 import type { CutLookup } from '../../format/raw.js';
@@ -17,7 +17,7 @@ import { writeScopeOf, type CaptureWriter } from './write-scope.js';
 import { defaultWriteName, scopeName } from '../../export/frame-selection.js';
 
 export interface ControllerOptions {
-  getDocument: () => JsonDocument;
+  getDocument: () => RecordSource;
   live?: boolean;
   title?: string;
   body?: (message: number) => Uint8Array | null | undefined;
@@ -41,7 +41,7 @@ const STATUS_MS = 4000;
 
 export class TuiController {
   private readonly stack: View[] = [new ListView()];
-  private doc: JsonDocument;
+  private doc: RecordSource;
   timeMode: TimeMode = 'absolute';
   follow: boolean;
   readonly live: boolean;
@@ -64,7 +64,7 @@ export class TuiController {
     this.doc = this.opts.getDocument();
   }
 
-  get document(): JsonDocument {
+  get document(): RecordSource {
     return this.doc;
   }
 

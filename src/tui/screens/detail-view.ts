@@ -1,7 +1,7 @@
 /** Message detail of one ladder line. */
 import { chunkPages } from '../../format/detail-chunks.js';
 import { detailSections, sectionLines } from '../../format/detail.js';
-import { indexDocument } from '../../format/doc-index.js';
+import { recordIndex } from '../../format/doc-index.js';
 import type { LadderTarget } from '../../format/ladder.js';
 import type { Line } from '../../format/line.js';
 import type { Scope } from '../../format/session-list.js';
@@ -25,13 +25,13 @@ export class DetailView extends TextView {
 
   private messageOf(ctx: ViewContext): number | null {
     if (this.target.kind === 'message') return this.target.message;
-    if (this.target.kind === 'transaction') return indexDocument(ctx.doc).transaction(this.target.transaction)?.message ?? null;
+    if (this.target.kind === 'transaction') return recordIndex(ctx.doc).transaction(this.target.transaction)?.message ?? null;
     return null;
   }
 
   title(ctx: ViewContext): string {
     const m = this.messageOf(ctx);
-    if (m !== null) return `Message ${m}: ${indexDocument(ctx.doc).message(m)?.messageId ?? '?'}`;
+    if (m !== null) return `Message ${m}: ${recordIndex(ctx.doc).message(m)?.messageId ?? '?'}`;
     if (this.target.kind === 'sip') return `SIP dialog ${this.target.dialog}`;
     if (this.target.kind === 'transaction') return `Transaction ${this.target.transaction}`;
     return 'Detail';
@@ -44,7 +44,7 @@ export class DetailView extends TextView {
   protected build(ctx: ViewContext, width: number): Line[] {
     const m = this.messageOf(ctx);
     const body = m === null ? null : (ctx.body?.(m) ?? null);
-    const ix = indexDocument(ctx.doc);
+    const ix = recordIndex(ctx.doc);
     const msg = m === null ? undefined : ix.message(m);
     this.chunkPageCount = msg === undefined ? 1 : chunkPages(msg, ix.messageTransactions(msg.id));
     this.chunkPage = Math.min(this.chunkPage, this.chunkPageCount - 1);

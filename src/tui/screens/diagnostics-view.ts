@@ -1,5 +1,6 @@
 /** Diagnostics by code; Enter opens the ladder (and the message) of the diagnostic's frame. */
-import type { JsonDocument } from '../../export/json-types.js';
+import type { RecordSource } from '../../export/record-index.js';
+import { recordIndex } from '../../format/doc-index.js';
 import { diagnosticItemLine, diagnosticItems, locateFrame, type DiagnosticItem } from '../../format/diagnostics.js';
 import { buildLadder } from '../../format/ladder.js';
 import { seg } from '../../format/line.js';
@@ -10,14 +11,14 @@ import { applyMovement, movementOf, Viewport } from './viewport.js';
 
 export class DiagnosticsView implements View {
   readonly kind = 'diagnostics' as const;
-  private doc: JsonDocument | undefined;
+  private doc: RecordSource | undefined;
   private items: DiagnosticItem[] = [];
   private readonly vp = new Viewport();
   private height = 20;
 
   title(ctx: ViewContext): string {
     this.sync(ctx);
-    const n = Object.values(ctx.doc.summary.diagnostics).reduce((a, b) => a + b, 0);
+    const n = Object.values(recordIndex(ctx.doc).head.summary.diagnostics).reduce((a, b) => a + b, 0);
     return `Diagnostics (${n})`;
   }
 
@@ -34,7 +35,7 @@ export class DiagnosticsView implements View {
     if (this.doc === ctx.doc) return;
     const before = this.items[this.vp.cursor];
     this.doc = ctx.doc;
-    this.items = diagnosticItems(ctx.doc);
+    this.items = diagnosticItems(recordIndex(ctx.doc).head);
     if (before?.kind === 'diagnostic') {
       const i = this.items.findIndex((x) => x.kind === 'diagnostic' && x.index === before.index);
       if (i >= 0) this.vp.cursor = i;

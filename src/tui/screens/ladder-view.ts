@@ -1,5 +1,5 @@
 /** The ladder of one session: virtualised rows, fold/unfold of message chunks, detail and raw views. */
-import type { JsonDocument } from '../../export/json-types.js';
+import type { RecordSource } from '../../export/record-index.js';
 import { buildLadder, type Ladder, type LadderEntry } from '../../format/ladder.js';
 import { flattenLadder, ladderHeader, ladderLayout, ladderRowLine, type LadderRow } from '../../format/ladder-lines.js';
 import { seg } from '../../format/line.js';
@@ -31,7 +31,7 @@ export function saveLadderAction(scope: Scope, ctx: ViewContext): Action {
 
 export class LadderView implements View {
   readonly kind = 'ladder' as const;
-  private doc: JsonDocument | undefined;
+  private doc: RecordSource | undefined;
   private ladder: Ladder | undefined;
   private flat: LadderRow[] = [];
   private readonly expanded = new Set<string>();

@@ -1,5 +1,6 @@
 /** The session list (start screen): sortable rows, incremental filter prompt, follow in live mode. */
-import type { JsonDocument } from '../../export/json-types.js';
+import type { RecordSource } from '../../export/record-index.js';
+import { recordIndex } from '../../format/doc-index.js';
 import { filterRows, invalidText, isEmptyFilter, parseFilter } from '../../format/filter.js';
 import { seg, type Line } from '../../format/line.js';
 import { sessionRows, sortRows, SORT_KEYS, type SessionRow, type Sort } from '../../format/session-list.js';
@@ -13,7 +14,7 @@ const MAX_FILTER = 200;
 
 export class ListView implements View {
   readonly kind = 'list' as const;
-  private doc: JsonDocument | undefined;
+  private doc: RecordSource | undefined;
   private all: SessionRow[] = [];
   private shown: SessionRow[] = [];
   private sort: Sort = { key: 'index', descending: false };
@@ -84,7 +85,7 @@ export class ListView implements View {
       if (ctx.follow) this.doc = undefined;
     }
     this.sync(ctx);
-    const header: Line[] = [...listSummaryLines(ctx.doc, this.shown.length, this.all.length, width)];
+    const header: Line[] = [...listSummaryLines(recordIndex(ctx.doc).head, this.shown.length, this.all.length, width)];
     if (this.cols === undefined || this.cols.rows !== this.shown || this.cols.width !== width) {
       this.cols = { rows: this.shown, width, cols: listColumns(width, this.shown) };
     }

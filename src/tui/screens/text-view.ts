@@ -1,5 +1,5 @@
 /** A scrolling text screen (detail, raw, help): lines are built per document and width, then wrapped. */
-import type { JsonDocument } from '../../export/json-types.js';
+import type { RecordSource } from '../../export/record-index.js';
 import type { Line } from '../../format/line.js';
 import { HANDLED, type Action, type KeyPress, type Rendered, type ScreenKind, type View, type ViewContext } from './view.js';
 import { applyScroll, movementOf, Viewport } from './viewport.js';
@@ -7,7 +7,7 @@ import { wrapLines } from './wrap.js';
 
 export abstract class TextView implements View {
   abstract readonly kind: ScreenKind;
-  private doc: JsonDocument | undefined;
+  private doc: RecordSource | undefined;
   private width = -1;
   private lines: Line[] = [];
   protected readonly vp = new Viewport();

@@ -1,5 +1,5 @@
 /** What every screen implements; the controller keeps them on a stack. No terminal in here. */
-import type { JsonDocument } from '../../export/json-types.js';
+import type { RecordSource } from '../../export/record-index.js';
 import type { TimeMode } from '../../format/format.js';
 import type { Line } from '../../format/line.js';
 import type { CutLookup } from '../../format/raw.js';
@@ -15,7 +15,8 @@ export interface KeyPress {
 }
 
 export interface ViewContext {
-  doc: JsonDocument;
+  /** The records shown: a document (live, filtered), or an index over the model (a capture read from files). */
+  doc: RecordSource;
   timeMode: TimeMode;
   follow: boolean;
   live: boolean;

@@ -2,9 +2,9 @@
  * The `w` key: what it writes (the selected session, connection or message) on each screen, and the writer the
  * command line offers (it reads the capture files again, as `-w` does). The file name is asked by file-prompt.ts.
  */
-import type { JsonDocument } from '../../export/json-types.js';
+import type { RecordSource } from '../../export/record-index.js';
 import type { WriteScope } from '../../export/frame-selection.js';
-import { indexDocument } from '../../format/doc-index.js';
+import { recordIndex } from '../../format/doc-index.js';
 import { DetailView } from './detail-view.js';
 import { LadderView } from './ladder-view.js';
 import { ListView } from './list-view.js';
@@ -13,7 +13,7 @@ import type { View, ViewContext } from './view.js';
 /** What the viewer's caller offers for `w`: undefined when the capture cannot be read again (a pipe, live). */
 export interface CaptureWriter {
   /** Writes the scope's frames; resolves with the line for the status bar, rejects with an Error when not written. */
-  write(doc: JsonDocument, scope: WriteScope, path: string, force: boolean): Promise<string>;
+  write(doc: RecordSource, scope: WriteScope, path: string, force: boolean): Promise<string>;
 }
 
 /** What `w` writes on this screen: the list's selected row, the ladder's session, the detail's message. */
@@ -23,7 +23,7 @@ export function writeScopeOf(view: View, ctx: ViewContext): WriteScope | undefin
   }
   if (view instanceof DetailView) {
     const t = view.target;
-    const message = t.kind === 'message' ? t.message : t.kind === 'transaction' ? (indexDocument(ctx.doc).transaction(t.transaction)?.message ?? null) : null;
+    const message = t.kind === 'message' ? t.message : t.kind === 'transaction' ? (recordIndex(ctx.doc).transaction(t.transaction)?.message ?? null) : null;
     if (message !== null) return { kind: 'message', message };
     return view.scope;
   }
