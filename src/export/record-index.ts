@@ -1,9 +1,10 @@
 /**
  * Lookups over the records of an analysis: by id, and grouped (transactions by session, message and
  * connection; messages by session; AUTH exchanges by connection, client and transaction). The session list,
- * the ladders and the HTML report read records through this and nothing else, so the same code draws from a
- * JSON document held whole (src/format/doc-index.ts: the TUI, a filtered document) or from the model, making
- * each message and transaction record when it is asked for (model-index.ts: `--ladder`, `--html`, the TUI).
+ * the ladders, the viewer's screens and the HTML report read records through this and nothing else, so the
+ * same code draws from a JSON document held whole (indexDocument, below: the live viewer, a filtered document)
+ * or from the model, making each message and transaction record when it is asked for (model-index.ts: the
+ * viewer of a capture file, `--ladder`, `--html`).
  */
 import type {
   JsonAuth,

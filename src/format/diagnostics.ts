@@ -3,8 +3,7 @@
  * frame leads — the transaction and message carrying that frame, else the session of its connection.
  */
 import type { JsonDiagnostic, JsonDocument, JsonTransaction } from '../export/json-types.js';
-import { recordIndex, type RecordSource } from './doc-index.js';
-import type { RecordIndex } from '../export/record-index.js';
+import { recordIndex, type RecordIndex, type RecordSource } from '../export/record-index.js';
 import { seg, type Line, type Style } from './line.js';
 import type { Scope } from './session-list.js';
 import { fit } from './text-width.js';

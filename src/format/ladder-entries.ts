@@ -4,7 +4,7 @@
  */
 import type { JsonDirection, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../export/json-types.js';
 import { abortPoint, abortText, requestDirection, txTimeOrder } from './chunks.js';
-import { callerIsB } from './doc-index.js';
+import { callerIsB } from './sip-roles.js';
 import type { RecordIndex } from '../export/record-index.js';
 import { fmtBytes, fmtMs, fmtStatus, isFailure, sipIdentity } from './format.js';
 import { rangeText } from './detail-format.js';

@@ -4,15 +4,14 @@
  * legend on one line, no label cut, never narrower than 80 columns), so nothing depends on a terminal; trailing
  * spaces are dropped. Capture text is escaped by the view models (seg), so no control character gets through.
  */
-import type { JsonDocument, JsonTime } from '../export/json-types.js';
+import type { JsonTime } from '../export/json-types.js';
 import { escapeText } from '../util/escape.js';
-import { recordIndex, type RecordSource } from './doc-index.js';
-import type { RecordIndex } from '../export/record-index.js';
+import { recordIndex, type RecordIndex, type RecordSource } from '../export/record-index.js';
 import { clockTime, datePart, fmtBytes } from './format.js';
-import { ladderOf, type Ladder } from './ladder.js';
+import { buildLadder, type Ladder } from './ladder.js';
 import { flattenLadder, ladderFullWidth, ladderHeader, ladderLayout, ladderRowLine, type LadderLayout, type LadderRow } from './ladder-lines.js';
 import { lineText, seg, type Line } from './line.js';
-import { indexRows, type Scope, type SessionRow } from './session-list.js';
+import { sessionRows, type Scope, type SessionRow } from './session-list.js';
 import { displayWidth } from './text-width.js';
 
 /** The narrowest text ladder. */
@@ -98,7 +97,7 @@ export function ladderTitleLine(source: RecordSource, row: SessionRow, ladder: L
 
 /** The list rows (sessions, then connections outside any session) whose ladders `scopes` name, or all. */
 function rowsOf(ix: RecordIndex, scopes: readonly Scope[] | undefined): SessionRow[] {
-  const rows = indexRows(ix);
+  const rows = sessionRows(ix);
   if (scopes === undefined) return rows;
   const same = (a: Scope, b: Scope): boolean =>
     a.kind === 'session' ? b.kind === 'session' && a.session === b.session : b.kind === 'connection' && a.connection === b.connection;
@@ -120,7 +119,7 @@ export function documentLadderText(source: RecordSource, scopes?: readonly Scope
  */
 export function* ladderTextBlocks(ix: RecordIndex, scopes?: readonly Scope[]): Generator<string, void, undefined> {
   for (const row of rowsOf(ix, scopes)) {
-    const ladder = ladderOf(ix, row.scope);
+    const ladder = buildLadder(ix, row.scope);
     yield [ladderTitleLine(ix, row, ladder), ...ladderText(ladder)].join('\n');
   }
 }

@@ -4,9 +4,8 @@
  * a single entry (with the leg's REPORTs), expandable into its chunks; AUTH exchanges of the endpoints and
  * the SIP INVITE / answer / BYE of the linked dialog share the timeline.
  */
-import type { JsonDocument, JsonSession } from '../export/json-types.js';
-import { recordIndex, type RecordSource } from './doc-index.js';
-import type { RecordIndex } from '../export/record-index.js';
+import type { JsonSession } from '../export/json-types.js';
+import { recordIndex, type RecordIndex, type RecordSource } from '../export/record-index.js';
 import { shortUri, uriAuthority } from './format.js';
 import { Columns, endpointLabel, relayOrder, type Node } from './ladder-columns.js';
 import { byTime, requestDirection, sipEntries, transactionEntries, type Resolver } from './ladder-entries.js';
@@ -86,11 +85,7 @@ function connectionLadder(ix: RecordIndex, connection: number): Ladder {
 
 /** The ladder of a list row's scope; an empty ladder when the scope is gone from the document. */
 export function buildLadder(source: RecordSource, scope: Scope): Ladder {
-  return ladderOf(recordIndex(source), scope);
-}
-
-/** buildLadder over any record index. */
-export function ladderOf(ix: RecordIndex, scope: Scope): Ladder {
+  const ix = recordIndex(source);
   if (scope.kind === 'session') {
     const s = ix.session(scope.session);
     if (s !== undefined) return sessionLadder(ix, s);

@@ -5,11 +5,10 @@
  * not parse.
  */
 import { isUtf8 } from 'node:buffer';
-import type { JsonConnection, JsonDocument, JsonMessage, JsonTransaction } from '../export/json-types.js';
+import type { JsonConnection, JsonMessage, JsonTransaction } from '../export/json-types.js';
 import { escapeText } from '../util/escape.js';
 import { escapedTextLines, isTextual, previewLines } from './body-text.js';
-import { recordIndex, type RecordSource } from './doc-index.js';
-import type { RecordIndex } from '../export/record-index.js';
+import { recordIndex, type RecordIndex, type RecordSource } from '../export/record-index.js';
 import { clockTime, fmtBytes } from './format.js';
 import { frames } from './detail-format.js';
 import type { LadderTarget } from './ladder.js';

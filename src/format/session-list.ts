@@ -3,9 +3,9 @@
  * transactions of no session that no session ladder shows (AUTH of unknown clients, orphan responses),
  * so every transaction stays reachable.
  */
-import type { JsonAuth, JsonDocument, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../export/json-types.js';
-import { callerIsB, recordIndex, uriKey, type RecordSource } from './doc-index.js';
-import type { RecordIndex } from '../export/record-index.js';
+import type { JsonAuth, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../export/json-types.js';
+import { callerIsB } from './sip-roles.js';
+import { recordIndex, uriKey, type RecordIndex, type RecordSource } from '../export/record-index.js';
 import { escapeText } from '../util/escape.js';
 import { shortUri, sipIdentity, uriAuthority } from './format.js';
 
@@ -218,11 +218,8 @@ function connectionRow(ix: RecordIndex, connection: number): SessionRow {
  * no session ladder shows (AUTH exchanges of a session's endpoint already appear on its ladder).
  */
 export function sessionRows(source: RecordSource): SessionRow[] {
-  return indexRows(recordIndex(source));
-}
-
-/** The rows of sessionRows over any record index (a model index makes each session's records in turn). */
-export function indexRows(ix: RecordIndex): SessionRow[] {
+  // From a model index, each session's records are made in turn (export/model-index.ts).
+  const ix = recordIndex(source);
   const doc = ix.head;
   const rows = doc.sessions.map((s) => sessionRow(ix, s));
   const endpoints = new Set<string>();

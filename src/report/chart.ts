@@ -2,9 +2,7 @@
  * The transactions' round-trip times as a small inline SVG histogram: logarithmic bins (four a decade) between
  * the smallest and the largest RTT, one bar each with its count in a `<title>`, and p50 / p95 / max below.
  */
-import type { JsonDocument } from '../export/json-types.js';
-import type { RecordIndex } from '../export/record-index.js';
-import { recordIndex } from '../format/doc-index.js';
+import { recordIndex, type RecordSource } from '../export/record-index.js';
 import { percentile } from '../export/summary.js';
 import { fmtMs } from '../format/format.js';
 import { escapeHtml } from './escape.js';
@@ -17,7 +15,7 @@ export interface RttStats {
   min: number;
 }
 
-export function rttValues(source: JsonDocument | RecordIndex): number[] {
+export function rttValues(source: RecordSource): number[] {
   const out: number[] = [];
   for (const t of recordIndex(source).transactions()) if (t.rttMs !== null && Number.isFinite(t.rttMs) && t.rttMs >= 0) out.push(t.rttMs);
   return out.sort((a, b) => a - b);

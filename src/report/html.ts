@@ -7,10 +7,8 @@
  * Every string of the capture goes through escapeHtml (markup) or jsonForScript (embedded data).
  */
 import { createHash } from 'node:crypto';
-import type { JsonDocument } from '../export/json-types.js';
-import type { RecordIndex } from '../export/record-index.js';
-import { recordIndex } from '../format/doc-index.js';
-import { indexRows, rowFailed } from '../format/session-list.js';
+import { recordIndex, type RecordSource } from '../export/record-index.js';
+import { rowFailed, sessionRows } from '../format/session-list.js';
 import { rttChart, rttValues } from './chart.js';
 import { clientScript, tableRowsHtml } from './client.js';
 import { escapeHtml, jsonForScript } from './escape.js';
@@ -56,7 +54,7 @@ function pagedTable(write: (s: string) => void, name: string, what: string, t: T
  * Writes the report page through `write`; returns what it shows. From a document, or from a model index
  * (src/export/model-index.ts), which makes each session's records as its row and diagram are written.
  */
-export function writeHtmlReport(source: JsonDocument | RecordIndex, write: (s: string) => void, opts: ReportOptions = {}): ReportCounts {
+export function writeHtmlReport(source: RecordSource, write: (s: string) => void, opts: ReportOptions = {}): ReportCounts {
   const ix = recordIndex(source);
   const doc = ix.head;
   const script = clientScript();
@@ -77,7 +75,7 @@ export function writeHtmlReport(source: JsonDocument | RecordIndex, write: (s: s
   for (const [k, v, cls] of captureFacts(doc)) write(`<tr><td>${escapeHtml(k)}</td><td${cls === '' ? '' : ` class="${cls}"`}>${escapeHtml(v)}</td></tr>`);
   write('</table></section>\n');
 
-  const rows = indexRows(ix);
+  const rows = sessionRows(ix);
   const sessions = sessionTable(rows);
   write(`<section id="sessions"><h2>Sessions (${doc.sessions.length})</h2>`);
   pagedTable(write, 'sessions', 'rows', sessions);

@@ -3,13 +3,12 @@
  * folding) turned into the compact rows the page embeds, with each arrow's hover text (frames, round-trip
  * times) and the lines of the SIP dialog that set the session up.
  */
-import type { JsonDocument, JsonTransaction } from '../export/json-types.js';
-import { recordIndex } from '../format/doc-index.js';
-import type { RecordIndex } from '../export/record-index.js';
+import type { JsonTransaction } from '../export/json-types.js';
+import { recordIndex, type RecordIndex, type RecordSource } from '../export/record-index.js';
 import { sipFacts } from '../format/detail-sip.js';
 import { escapeText } from '../util/escape.js';
 import { clockTime, fmtMs } from '../format/format.js';
-import { ladderOf, type LadderEntry } from '../format/ladder.js';
+import { buildLadder, type LadderEntry } from '../format/ladder.js';
 import type { Line } from '../format/line.js';
 import type { Scope } from '../format/session-list.js';
 import type { LadderData, LadderRowData } from './types.js';
@@ -76,9 +75,9 @@ function rowData(ix: RecordIndex, e: LadderEntry, base: number): LadderRowData {
 }
 
 /** The diagram data of a session or of a connection that belongs to no session. */
-export function ladderData(source: JsonDocument | RecordIndex, scope: Scope): LadderData {
+export function ladderData(source: RecordSource, scope: Scope): LadderData {
   const ix = recordIndex(source);
-  const l = ladderOf(ix, scope);
+  const l = buildLadder(ix, scope);
   const base = Math.floor(l.entries[0]?.at.epoch ?? 0);
   const sip: Array<[string, string, string]> = [];
   const s = scope.kind === 'session' ? ix.session(scope.session) : undefined;

@@ -2,9 +2,8 @@
  * The report's tables as data (the page renders them a page at a time): sessions (the session list's rows of
  * src/format), messages with delivery and latency, diagnostics grouped by code, and the capture's facts.
  */
-import type { JsonDocument, JsonMessage } from '../export/json-types.js';
-import { recordIndex } from '../format/doc-index.js';
-import type { DocumentHead, RecordIndex } from '../export/record-index.js';
+import type { JsonMessage } from '../export/json-types.js';
+import { recordIndex, type DocumentHead, type RecordSource } from '../export/record-index.js';
 import { diagnosticItems } from '../format/diagnostics.js';
 import { clockTime, datePart, fmtBytes, fmtMs, shortUri } from '../format/format.js';
 import { deliveryText } from '../format/session-list-lines.js';
@@ -57,7 +56,7 @@ function deliveryOf(m: JsonMessage): Cell {
   return { t: text, c: d.state === 'failed' ? 'fail' : d.state === 'delivered' ? 'ok' : 'warn' };
 }
 
-export function messageTable(source: JsonDocument | RecordIndex): TableData {
+export function messageTable(source: RecordSource): TableData {
   const ix = recordIndex(source);
   const rows: Row[] = [];
   for (const m of ix.messages()) {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { captureList } from '../../scripts/json-digests.mjs';
 import { buildJsonDocument } from '../../src/export/json.js';
 import { modelIndex } from '../../src/export/model-index.js';
-import { indexDocument } from '../../src/format/doc-index.js';
+import { indexDocument } from '../../src/export/record-index.js';
 import { documentLadderText, ladderTextBlocks } from '../../src/format/ladder-text.js';
 import { writeHtmlReport } from '../../src/report/html.js';
 import { CHAT } from '../tui/fixtures.js';

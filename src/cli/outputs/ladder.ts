@@ -5,7 +5,7 @@
  * terminal width tables, which the other outputs do not load.
  */
 import { isEmptyFilter } from '../../export/filter.js';
-import { indexDocument } from '../../format/doc-index.js';
+import { indexDocument } from '../../export/record-index.js';
 import { checkTarget, writeOutputFile } from '../output-file.js';
 import { writePieces, type Output } from './output.js';
 

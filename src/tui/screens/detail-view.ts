@@ -1,7 +1,7 @@
 /** Message detail of one ladder line. */
 import { chunkPages } from '../../format/detail-chunks.js';
 import { detailSections, sectionLines } from '../../format/detail.js';
-import { recordIndex } from '../../format/doc-index.js';
+import { recordIndex } from '../../export/record-index.js';
 import type { LadderTarget } from '../../format/ladder.js';
 import type { Line } from '../../format/line.js';
 import type { Scope } from '../../format/session-list.js';

@@ -1,6 +1,6 @@
 /** Diagnostics by code; Enter opens the ladder (and the message) of the diagnostic's frame. */
 import type { RecordSource } from '../../export/record-index.js';
-import { recordIndex } from '../../format/doc-index.js';
+import { recordIndex } from '../../export/record-index.js';
 import { diagnosticItemLine, diagnosticItems, locateFrame, type DiagnosticItem } from '../../format/diagnostics.js';
 import { buildLadder } from '../../format/ladder.js';
 import { seg } from '../../format/line.js';

@@ -1,6 +1,6 @@
 /** The session list (start screen): sortable rows, incremental filter prompt, follow in live mode. */
 import type { RecordSource } from '../../export/record-index.js';
-import { recordIndex } from '../../format/doc-index.js';
+import { recordIndex } from '../../export/record-index.js';
 import { filterRows, invalidText, isEmptyFilter, parseFilter } from '../../format/filter.js';
 import { seg, type Line } from '../../format/line.js';
 import { sessionRows, sortRows, SORT_KEYS, type SessionRow, type Sort } from '../../format/session-list.js';

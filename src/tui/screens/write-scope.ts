@@ -4,7 +4,7 @@
  */
 import type { RecordSource } from '../../export/record-index.js';
 import type { WriteScope } from '../../export/frame-selection.js';
-import { recordIndex } from '../../format/doc-index.js';
+import { recordIndex } from '../../export/record-index.js';
 import { DetailView } from './detail-view.js';
 import { LadderView } from './ladder-view.js';
 import { ListView } from './list-view.js';

@@ -1,10 +1,5 @@
-/**
- * The record index of a document (export/record-index.ts, re-exported for the view models), and what the
- * view models ask of a session and its SIP dialog.
- */
+/** Who is who between a session and the SIP dialog that set it up. */
 import type { JsonSession, JsonSipDialog } from '../export/json-types.js';
-
-export { indexDocument, recordIndex, uriKey, type DocIndex, type RecordSource } from '../export/record-index.js';
 
 /**
  * Whether the SIP caller (the dialog's From, whose request carried the SDP offer) is the session's second
