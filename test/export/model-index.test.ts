@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { captureList } from '../../scripts/json-digests.mjs';
 import { buildJsonDocument } from '../../src/export/json.js';
 import { modelIndex } from '../../src/export/model-index.js';
+import { selectionOfScope, type WriteScope } from '../../src/export/frame-selection.js';
 import { indexDocument } from '../../src/export/record-index.js';
 import { documentLadderText, ladderTextBlocks } from '../../src/format/ladder-text.js';
 import { writeHtmlReport } from '../../src/report/html.js';
@@ -52,6 +53,13 @@ describe('the model index answers as the document does', () => {
       expect(mx.connectionAuths(a.connection)).toEqual(dx.connectionAuths(a.connection));
       expect(mx.authsByClient(a.client)).toEqual(dx.authsByClient(a.client));
     }
+    // What the viewer's `w` writes of a session, a connection or a message.
+    const scopes: WriteScope[] = [
+      ...doc.sessions.map((x): WriteScope => ({ kind: 'session', session: x.id })),
+      ...doc.connections.map((x): WriteScope => ({ kind: 'connection', connection: x.id })),
+      ...messages.map((x): WriteScope => ({ kind: 'message', message: x.id })),
+    ];
+    for (const scope of scopes) expect(selectionOfScope(mx, scope)).toEqual(selectionOfScope(doc, scope));
     // What --ladder and --html write from it.
     const blocks = [...ladderTextBlocks(mx)];
     expect(blocks.length === 0 ? '' : `${blocks.join('\n\n')}\n`).toBe(documentLadderText(doc));
