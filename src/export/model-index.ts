@@ -19,6 +19,26 @@ function positions(ids: readonly number[]): (id: number) => number | undefined {
   return (id) => map.get(id);
 }
 
+/** The records of one list section by id, each made when first asked for and kept until clear(). */
+function onDemand<T>(section: { item: (i: number) => T }, at: (id: number) => number | undefined): { get(id: number): T | undefined; clear(): void } {
+  let made = new Map<number, T>();
+  return {
+    get(id) {
+      let r = made.get(id);
+      if (r === undefined) {
+        const i = at(id);
+        if (i === undefined) return undefined;
+        r = section.item(i);
+        made.set(id, r);
+      }
+      return r;
+    },
+    clear() {
+      made = new Map();
+    },
+  };
+}
+
 export function modelIndex(view: ModelView): RecordIndex {
   const sections = documentSections(view);
   const head: DocumentHead = {
@@ -52,34 +72,16 @@ export function modelIndex(view: ModelView): RecordIndex {
 
   // Records made for the scope being drawn; another scope's lists start afresh.
   let scope = '';
-  let messageCache = new Map<number, JsonMessage>();
-  let transactionCache = new Map<number, JsonTransaction>();
+  const messageRecords = onDemand(sections.messages, messageAt);
+  const transactionRecords = onDemand(sections.transactions, transactionAt);
   const enter = (key: string): void => {
     if (key === scope) return;
     scope = key;
-    messageCache = new Map();
-    transactionCache = new Map();
+    messageRecords.clear();
+    transactionRecords.clear();
   };
-  const message = (id: number): JsonMessage | undefined => {
-    let m = messageCache.get(id);
-    if (m === undefined) {
-      const at = messageAt(id);
-      if (at === undefined) return undefined;
-      m = sections.messages.item(at);
-      messageCache.set(id, m);
-    }
-    return m;
-  };
-  const transaction = (id: number): JsonTransaction | undefined => {
-    let t = transactionCache.get(id);
-    if (t === undefined) {
-      const at = transactionAt(id);
-      if (at === undefined) return undefined;
-      t = sections.transactions.item(at);
-      transactionCache.set(id, t);
-    }
-    return t;
-  };
+  const message = (id: number): JsonMessage | undefined => messageRecords.get(id);
+  const transaction = (id: number): JsonTransaction | undefined => transactionRecords.get(id);
   const made = <T>(ids: readonly number[] | undefined, get: (id: number) => T | undefined): readonly T[] => {
     if (ids === undefined) return EMPTY;
     const out: T[] = [];
