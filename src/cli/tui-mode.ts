@@ -1,9 +1,9 @@
 import { openSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
 import type { ObservedModel } from '../model/view.js';
-import { buildJsonDocument } from '../export/json.js';
+import { documentFromSections } from '../export/json.js';
 import type { JsonDocument } from '../export/json-types.js';
-import { filterDocument, isEmptyFilter, type RecordFilter } from '../export/filter.js';
+import { filterDocument, filteredSections, isEmptyFilter, type RecordFilter } from '../export/filter.js';
 import { modelIndex } from '../export/model-index.js';
 import { LiveDocument } from '../export/live-document.js';
 import { runTui } from '../tui/app.js';
@@ -93,8 +93,9 @@ export async function runTuiMode(
   if (!opts.live) {
     const result = await run();
     // A capture read whole: without a filter the viewer draws from the model, making the records of what it
-    // shows when it shows them (export/model-index.ts), instead of holding the whole document.
-    const snapshot = isEmptyFilter(opts.filter) ? modelIndex(view) : filterDocument(buildJsonDocument(view), opts.filter);
+    // shows when it shows them (export/model-index.ts); with one, it holds the records the filter keeps (made
+    // without building the whole document first, as --json does).
+    const snapshot = isEmptyFilter(opts.filter) ? modelIndex(view) : documentFromSections(filteredSections(view, opts.filter));
     const writer = tuiCaptureWriter(opts.capture, view);
     const exitCode = await runTui({ getDocument: () => snapshot, input: opts.input, title: opts.title, getBody, getCut, files: tuiFileSaver, writer });
     closeInput();
