@@ -1,14 +1,17 @@
 /**
  * End to end: damaged captures (records dropped, duplicated, reordered, cut, damaged; length fields and
  * bytes of the file damaged; gzip) through the CLI's pipeline into the model, then the JSON document, the
- * NDJSON records and the text summary. CaptureError (not a capture at all, decompression cap) is the one
+ * NDJSON records, the text summary and the ladders (drawn from the model's record index as --ladder and the viewer
+ * draw them, which must be the document's). CaptureError (not a capture at all, decompression cap) is the one
  * allowed exception.
  */
 import { Readable } from 'node:stream';
 import { CaptureError } from '../../capture/errors.js';
 import { runPipeline } from '../../cli/pipeline.js';
 import { buildJsonDocument } from '../../export/json.js';
+import { modelIndex } from '../../export/model-index.js';
 import { createNdjsonWriter } from '../../export/ndjson.js';
+import { documentLadderText } from '../../format/ladder-text.js';
 import { renderSummary } from '../../export/summary.js';
 import { Correlator } from '../../model/correlator.js';
 import { damageFile, mutateRecords, writeRandomCapture } from '../capture-mutate.js';
@@ -82,6 +85,9 @@ export const pipelineTarget: FuzzTarget = {
     }
     const summary = renderSummary(doc, { color: false, columns: 100 });
     check.text('summary', summary, true);
+    const ladders = documentLadderText(modelIndex(view));
+    check.text('ladders', ladders, true);
+    check.expect(ladders === documentLadderText(doc), 'ladders from the model index differ from the document');
     return check.finish();
   },
 };
