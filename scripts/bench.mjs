@@ -116,7 +116,45 @@ function peakRss() {
     const what = `msrpscope FILE ${mode}${mode === '--summary' ? '' : mode === '--html' ? ' FILE' : piped ? ' | cat > /dev/null' : ' > /dev/null'}`;
     lines.push(`${what.padEnd(44)} ${rss.toFixed(0).padStart(6)} MB peak RSS  ${s.toFixed(2)} s (${(bigSize / 1e6 / s).toFixed(0)} MB/s end to end)`);
   }
+  const tui = viewerPeak(big, hook);
+  if (tui !== undefined) lines.push(`${'msrpscope FILE (the viewer, under tmux)'.padEnd(44)} ${tui}`);
   return lines;
+}
+
+/** Sleeps without an event loop (the measurements here are synchronous). */
+function sleepMs(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * The viewer on the big capture under tmux (when installed): seconds until its session list shows, then `q`, and
+ * the peak RSS the process reports at exit. Undefined without tmux.
+ */
+function viewerPeak(big, hook) {
+  if (spawnSync('tmux', ['-V']).status !== 0) return undefined;
+  const name = `msrpscope-bench-${process.pid}`;
+  const err = join(tmpdir(), `${name}.err`);
+  const q = (a) => `'${a.replace(/'/g, "'\\''")}'`;
+  const cmd = `${[process.execPath, '--require', hook, join(ROOT, 'bin', 'msrpscope'), big].map(q).join(' ')} 2> ${q(err)}`;
+  const t0 = process.hrtime.bigint();
+  if (spawnSync('tmux', ['new-session', '-d', '-s', name, '-x', '160', '-y', '40', cmd]).status !== 0) return undefined;
+  let shown;
+  try {
+    // A list row: the session number and its start time.
+    for (let i = 0; i < 2400 && shown === undefined; i++) {
+      const pane = spawnSync('tmux', ['capture-pane', '-t', name, '-p'], { encoding: 'utf8' }).stdout ?? '';
+      if (/^\s*\d+\s+\d\d:\d\d:\d\d/m.test(pane)) shown = Number(process.hrtime.bigint() - t0) / 1e9;
+      else sleepMs(50);
+    }
+    spawnSync('tmux', ['send-keys', '-t', name, 'q']);
+    for (let i = 0; i < 200 && spawnSync('tmux', ['has-session', '-t', name]).status === 0; i++) sleepMs(50);
+  } finally {
+    spawnSync('tmux', ['kill-session', '-t', name]);
+  }
+  const m = existsSync(err) ? /BENCH-MAXRSS (\d+)/.exec(readFileSync(err, 'utf8')) : null;
+  rmSync(err, { force: true });
+  if (shown === undefined || m === null) return 'failed (no session list, or no exit report)';
+  return `${(Number(m[1]) / 1024).toFixed(0).padStart(6)} MB peak RSS  first screen after ${shown.toFixed(2)} s`;
 }
 const rssLines = peakRss();
 
