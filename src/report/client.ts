@@ -13,7 +13,7 @@ import { ladderRows, ladderSvg } from './svg-ladder.js';
 import type { Cell, LadderData, Row, TableData } from './types.js';
 
 /** The HTML of rows `from` … `from + count` of a table (server side for the first page, then in the page). */
-export function tableRowsHtml(t: TableData, rows: readonly Row[], from: number, count: number): string {
+export function tableRowsHtml(t: Pick<TableData, 'numeric' | 'wrap'>, rows: readonly Row[], from: number, count: number): string {
   const o: string[] = [];
   const end = Math.min(rows.length, from + count);
   for (let i = from; i < end; i++) {

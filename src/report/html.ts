@@ -14,8 +14,8 @@ import { clientScript, tableRowsHtml } from './client.js';
 import { escapeHtml, jsonForScript } from './escape.js';
 import { ladderData } from './ladder-data.js';
 import { REPORT_CSS } from './style.js';
-import { captureFacts, diagnosticTable, messageTable, scopeId, sessionTable } from './tables.js';
-import type { TableData } from './types.js';
+import { captureFacts, diagnosticTable, messageTableSource, scopeId, sessionTable } from './tables.js';
+import type { Row, TableData, TableSource } from './types.js';
 
 export interface ReportOptions {
   /** Shown in the header: what the document was filtered by (already plain text). */
@@ -36,18 +36,36 @@ function hash(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
-function pagedTable(write: (s: string) => void, name: string, what: string, t: TableData): void {
-  const pages = Math.ceil(t.rows.length / TABLE_PAGE);
+/** A table held whole, read as a TableSource. */
+function whole(t: TableData): TableSource {
+  return { columns: t.columns, numeric: t.numeric, wrap: t.wrap, count: t.rows.length, rows: () => t.rows };
+}
+
+/**
+ * A table shown a page at a time: the first page as HTML, then every row as data for the page's script, written
+ * row by row (the text of jsonForScript of the whole table, which is never built).
+ */
+function pagedTable(write: (s: string) => void, name: string, what: string, t: TableSource): void {
+  const pages = Math.ceil(t.count / TABLE_PAGE);
   write(`<div class="paged" data-table="${name}" data-page-size="${TABLE_PAGE}" data-what="${escapeHtml(what)}">`);
   write('<div class="pager">');
-  if (t.rows.length > 20) write(`<input type="search" placeholder="filter ${escapeHtml(what)}…" aria-label="filter ${escapeHtml(what)}">`);
+  if (t.count > 20) write(`<input type="search" placeholder="filter ${escapeHtml(what)}…" aria-label="filter ${escapeHtml(what)}">`);
   if (pages > 1) write('<button data-act="first">«</button><button data-act="prev" disabled>‹</button><button data-act="next">›</button><button data-act="last">»</button>');
-  const shown = Math.min(TABLE_PAGE, t.rows.length);
-  write(`<span class="pos">${t.rows.length === 0 ? `no ${escapeHtml(what)}` : `1–${shown} of ${t.rows.length} ${escapeHtml(what)}`}</span></div>`);
+  const shown = Math.min(TABLE_PAGE, t.count);
+  write(`<span class="pos">${t.count === 0 ? `no ${escapeHtml(what)}` : `1–${shown} of ${t.count} ${escapeHtml(what)}`}</span></div>`);
   write(`<div class="scroll"><table class="grid" id="table-${name}"><thead><tr>`);
   t.columns.forEach((c, i) => write(`<th${t.numeric.includes(i) ? ' class="num"' : ''}>${escapeHtml(c)}</th>`));
-  write(`</tr></thead><tbody>${tableRowsHtml(t, t.rows, 0, TABLE_PAGE)}</tbody></table></div></div>`);
-  write(`<script type="application/json" id="data-${name}">${jsonForScript(t)}</script>\n`);
+  const first: Row[] = [];
+  for (const r of t.rows()) {
+    if (first.length === TABLE_PAGE) break;
+    first.push(r);
+  }
+  write(`</tr></thead><tbody>${tableRowsHtml(t, first, 0, TABLE_PAGE)}</tbody></table></div></div>`);
+  const head = jsonForScript({ columns: t.columns, numeric: t.numeric, wrap: t.wrap });
+  write(`<script type="application/json" id="data-${name}">${head.slice(0, -1)},"rows":[`);
+  let n = 0;
+  for (const r of t.rows()) write(`${n++ === 0 ? '' : ','}${jsonForScript(r)}`);
+  write(']}</script>\n');
 }
 
 /**
@@ -78,7 +96,7 @@ export function writeHtmlReport(source: RecordSource, write: (s: string) => void
   const rows = sessionRows(ix);
   const sessions = sessionTable(rows);
   write(`<section id="sessions"><h2>Sessions (${doc.sessions.length})</h2>`);
-  pagedTable(write, 'sessions', 'rows', sessions);
+  pagedTable(write, 'sessions', 'rows', whole(sessions));
   write('</section>\n');
 
   // Diagrams: the list is data (paged in the page); each diagram's rows are data of their own, parsed on open.
@@ -104,13 +122,13 @@ export function writeHtmlReport(source: RecordSource, write: (s: string) => void
   write('</section>\n');
 
   write(`<section id="messages"><h2>Messages (${ix.messageCount})</h2>`);
-  pagedTable(write, 'messages', 'messages', messageTable(ix));
+  pagedTable(write, 'messages', 'messages', messageTableSource(ix));
   write('</section>\n');
 
   write(`<section id="rtt"><h2>Transaction round-trip times</h2>${rttChart(rttValues(ix))}</section>\n`);
 
   write(`<section id="diagnostics"><h2>Diagnostics (${doc.diagnostics.length})</h2>`);
-  pagedTable(write, 'diagnostics', 'rows', diagnosticTable(doc));
+  pagedTable(write, 'diagnostics', 'rows', whole(diagnosticTable(doc)));
   write('</section>\n');
 
   write(`</main><footer>Made by msrpscope ${escapeHtml(doc.tool.version)}: a self-contained page (no network). Times are UTC.</footer>\n`);

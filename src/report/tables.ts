@@ -3,12 +3,12 @@
  * src/format), messages with delivery and latency, diagnostics grouped by code, and the capture's facts.
  */
 import type { JsonMessage } from '../export/json-types.js';
-import { recordIndex, type DocumentHead, type RecordSource } from '../export/record-index.js';
+import { recordIndex, type DocumentHead, type RecordIndex, type RecordSource } from '../export/record-index.js';
 import { diagnosticItems } from '../format/diagnostics.js';
 import { clockTime, datePart, fmtBytes, fmtMs, shortUri } from '../format/format.js';
 import { deliveryText } from '../format/session-list-lines.js';
 import { authFailed, rowFailed, type SessionRow } from '../format/session-list.js';
-import type { Cell, Row, TableData } from './types.js';
+import type { Cell, Row, TableData, TableSource } from './types.js';
 
 /** The id a session row's diagram has in the page (`session-3`, `connection-1`). */
 export function scopeId(r: SessionRow): string {
@@ -57,35 +57,44 @@ function deliveryOf(m: JsonMessage): Cell {
 }
 
 export function messageTable(source: RecordSource): TableData {
+  const t = messageTableSource(source);
+  return { columns: t.columns, numeric: t.numeric, wrap: t.wrap, rows: [...t.rows()] };
+}
+
+function messageRow(ix: RecordIndex, m: JsonMessage): Row {
+  const fail = m.state === 'aborted' || m.delivery.state === 'failed';
+  const hops = m.legs.length;
+  const preview = m.preview === null ? '' : m.preview.length > 60 ? `${m.preview.slice(0, 59)}…` : m.preview;
+  return [
+    fail ? 'row-fail' : m.state === 'incomplete' ? 'row-warn' : '',
+    m.id,
+    m.session === null ? '-' : { t: String(m.session), a: `session-${m.session}` },
+    clockTime(m.first.time),
+    m.messageId,
+    `${m.from === null ? '?' : shortUri(m.from)} → ${m.to === null ? '?' : shortUri(m.to)}`,
+    m.contentType ?? '',
+    m.size === null ? fmtBytes(m.bytesSeen) : fmtBytes(m.size),
+    m.chunks,
+    hops,
+    messageState(m),
+    deliveryOf(m),
+    m.delivery.latencyMs === null ? '-' : fmtMs(m.delivery.latencyMs),
+    ix.messageTransactionCount(m.id),
+    preview,
+  ];
+}
+
+/** The message table, a row per message made as it is read (a capture's messages are never all held as rows). */
+export function messageTableSource(source: RecordSource): TableSource {
   const ix = recordIndex(source);
-  const rows: Row[] = [];
-  for (const m of ix.messages()) {
-    const fail = m.state === 'aborted' || m.delivery.state === 'failed';
-    const hops = m.legs.length;
-    const preview = m.preview === null ? '' : m.preview.length > 60 ? `${m.preview.slice(0, 59)}…` : m.preview;
-    rows.push([
-      fail ? 'row-fail' : m.state === 'incomplete' ? 'row-warn' : '',
-      m.id,
-      m.session === null ? '-' : { t: String(m.session), a: `session-${m.session}` },
-      clockTime(m.first.time),
-      m.messageId,
-      `${m.from === null ? '?' : shortUri(m.from)} → ${m.to === null ? '?' : shortUri(m.to)}`,
-      m.contentType ?? '',
-      m.size === null ? fmtBytes(m.bytesSeen) : fmtBytes(m.size),
-      m.chunks,
-      hops,
-      messageState(m),
-      deliveryOf(m),
-      m.delivery.latencyMs === null ? '-' : fmtMs(m.delivery.latencyMs),
-      ix.messageTransactionCount(m.id),
-      preview,
-    ]);
-  }
   return {
     columns: ['#', 'Session', 'First', 'Message-ID', 'From → To', 'Content-Type', 'Size', 'Chunks', 'Hops', 'State', 'Delivery', 'Latency', 'Txs', 'Preview'],
     numeric: [0, 6, 7, 8, 11, 12],
     wrap: [4, 5, 9, 10, 13],
-    rows,
+    count: ix.messageCount,
+    *rows() {
+      for (const m of ix.messages()) yield messageRow(ix, m);
+    },
   };
 }
 

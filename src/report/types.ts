@@ -18,6 +18,16 @@ export interface TableData {
   rows: Row[];
 }
 
+/** A table whose rows are made as they are read (the report writes them in turn, never holding them all). */
+export interface TableSource {
+  columns: string[];
+  numeric: number[];
+  wrap: number[];
+  count: number;
+  /** Rows in order, made anew at each call. */
+  rows(): Iterable<Row>;
+}
+
 export interface LadderParticipant {
   /** Column name (`A`, `R1`, `B`, `?1`). */
   s: string;

@@ -3,10 +3,13 @@
  * it at first (tables paged, diagrams drawn on open, a diagram's rows paged).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, count, dumpDom, manyMessagesCapture, run } from './helpers.js';
+import { buildJsonDocument } from '../../src/export/json.js';
+import { messageTable } from '../../src/report/tables.js';
+import { runCapture } from '../helpers/run-pipeline.js';
 
 const N = 10_000;
 const dir = mkdtempSync(join(tmpdir(), 'msrpscope-report-large-'));
@@ -29,6 +32,18 @@ describe('report of 10,000 messages', () => {
     // About 850 bytes a message (the capture itself is about 500): the diagram's rows with their chunks, and the table.
     expect(size).toBeLessThan(12 * 1024 * 1024);
   });
+
+  it('embeds every message as a row of data, written row by row, as the table of the document has them', async () => {
+    const page = readFileSync(html, 'utf8');
+    const m = /<script type="application\/json" id="data-messages">(.*?)<\/script>/s.exec(page);
+    expect(m).not.toBeNull();
+    const data = JSON.parse(m![1]!) as ReturnType<typeof messageTable>;
+    // What the CLI's --html has the model keep: previews for the text, every transaction.
+    const { store } = await runCapture(pcap, { hashBodies: false, keepPreviews: 'text' });
+    const table = messageTable(buildJsonDocument(store.view()));
+    expect(table.rows.length).toBe(N);
+    expect(data).toEqual(table);
+  }, 60_000);
 
   it.skipIf(chromium() === undefined)('renders a bounded DOM at first and a bounded diagram when opened', () => {
     const dom = dumpDom(html);
