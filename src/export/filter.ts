@@ -11,7 +11,7 @@ import type {
   JsonTransaction,
 } from './json-types.js';
 import type { DeliveryTerm, MessageStateTerm } from './filter-terms.js';
-import { documentSections, sectionRecords, tallyConnection, type DocumentSections } from './json.js';
+import { documentHead, documentSections, listOf, tallyConnection, type DocumentHead, type DocumentSections, type RecordList } from './json.js';
 import type { ModelView } from '../model/view.js';
 
 /** The record filters of the command line; every field narrows, absent fields do not. */
@@ -86,23 +86,11 @@ function bump(m: Map<string, number>, k: string): void {
   m.set(k, (m.get(k) ?? 0) + 1);
 }
 
-/** A list section read one record at a time (the records may be made on demand, never all held). */
-export interface RecordList<T> {
-  count: number;
-  item(i: number): T;
-}
-
-/** What a filter reads of a document: the small lists whole, messages and transactions one at a time. */
-export interface FilterSource {
-  summary: JsonSummary;
-  connections: readonly JsonConnection[];
-  sessions: readonly JsonSession[];
+/** What a filter reads of a document: its head's lists whole, messages and transactions one at a time. */
+export type FilterSource = Pick<DocumentHead, 'summary' | 'connections' | 'sessions' | 'auth' | 'sip' | 'diagnostics'> & {
   messages: RecordList<JsonMessage>;
   transactions: RecordList<JsonTransaction>;
-  auth: readonly JsonAuth[];
-  sip: readonly JsonSipDialog[];
-  diagnostics: readonly JsonDiagnostic[];
-}
+};
 
 /** What a filter keeps: the small lists, the positions of the kept messages and transactions, the new summary. */
 export interface FilterSelection {
@@ -118,8 +106,7 @@ export interface FilterSelection {
 
 /** A whole document's lists as a filter source. */
 export function documentSource(doc: JsonDocument): FilterSource {
-  const list = <T>(l: readonly T[]): RecordList<T> => ({ count: l.length, item: (i) => l[i] as T });
-  return { ...doc, messages: list(doc.messages), transactions: list(doc.transactions) };
+  return { ...doc, messages: listOf(doc.messages), transactions: listOf(doc.transactions) };
 }
 
 /**
@@ -284,32 +271,19 @@ export function selectRecords(src: FilterSource, f: RecordFilter): FilterSelecti
  */
 export function filteredSections(view: ModelView, f: RecordFilter): DocumentSections {
   const all = documentSections(view);
-  const sel = selectRecords(
-    {
-      summary: all.summary.value(),
-      connections: sectionRecords(all.connections),
-      sessions: sectionRecords(all.sessions),
-      messages: all.messages,
-      transactions: all.transactions,
-      auth: sectionRecords(all.auth),
-      sip: sectionRecords(all.sip),
-      diagnostics: sectionRecords(all.diagnostics),
-    },
-    f,
-  );
-  const list = <T>(l: readonly T[]): RecordList<T> => ({ count: l.length, item: (i) => l[i] as T });
+  const sel = selectRecords({ ...documentHead(all), messages: all.messages, transactions: all.transactions }, f);
   const picked = <T>(from: RecordList<T>, at: readonly number[]): RecordList<T> => ({ count: at.length, item: (j) => from.item(at[j] as number) });
   return {
     schema: all.schema,
     tool: all.tool,
     capture: all.capture,
     summary: { value: () => sel.summary },
-    connections: list(sel.connections),
-    sessions: list(sel.sessions),
+    connections: listOf(sel.connections),
+    sessions: listOf(sel.sessions),
     messages: picked(all.messages, sel.messages),
     transactions: picked(all.transactions, sel.transactions),
-    auth: list(sel.auth),
-    sip: list(sel.sip),
-    diagnostics: list(sel.diagnostics),
+    auth: listOf(sel.auth),
+    sip: listOf(sel.sip),
+    diagnostics: listOf(sel.diagnostics),
   };
 }

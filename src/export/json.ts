@@ -174,11 +174,40 @@ export function crossCounts(view: ModelView): { sessionBytes: Map<number, number
   return { sessionBytes, dialogSessions };
 }
 
+/** A list read one record at a time (the records may be made on demand, never all held). */
+export interface RecordList<T> {
+  count: number;
+  item(i: number): T;
+}
+
+/** A list held whole, read as a RecordList. */
+export function listOf<T>(l: readonly T[]): RecordList<T> {
+  return { count: l.length, item: (i) => l[i] as T };
+}
+
 /** A section of the document: one value, or a list whose records are made one at a time. */
-type Section<T> = T extends ReadonlyArray<infer R> ? { count: number; item: (i: number) => R } : { value: () => T };
+type Section<T> = T extends ReadonlyArray<infer R> ? RecordList<R> : { value: () => T };
 
 /** Every section of the document, in document order (the order of this object's keys). */
 export type DocumentSections = { [K in keyof JsonDocument]: Section<JsonDocument[K]> };
+
+/** A document without its two long lists: what is kept whole however large the capture (a record per session, connection, dialog). */
+export type DocumentHead = Omit<JsonDocument, 'messages' | 'transactions'>;
+
+/** The head of a section table's document, every record of it made (messages and transactions are left as lists). */
+export function documentHead(sections: DocumentSections): DocumentHead {
+  return {
+    schema: sections.schema.value(),
+    tool: sections.tool.value(),
+    capture: sections.capture.value(),
+    summary: sections.summary.value(),
+    connections: sectionRecords(sections.connections),
+    sessions: sectionRecords(sections.sessions),
+    auth: sectionRecords(sections.auth),
+    sip: sectionRecords(sections.sip),
+    diagnostics: sectionRecords(sections.diagnostics),
+  };
+}
 
 /** The one section table: what buildJsonDocument builds and writeJsonDocument streams. */
 export function documentSections(view: ModelView, opts: JsonOptions = {}): DocumentSections {
@@ -211,16 +240,16 @@ export function documentSections(view: ModelView, opts: JsonOptions = {}): Docum
 }
 
 /** Every record of one list section, made now (for the short lists: connections, sessions, SIP dialogs). */
-export function sectionRecords<T>(s: { count: number; item: (i: number) => T }): T[] {
+export function sectionRecords<T>(s: RecordList<T>): T[] {
   return Array.from({ length: s.count }, (_, i) => s.item(i));
 }
 
 /** The records of one list section, made one at a time as they are asked for (never all held). */
-export function* sectionItems<T>(s: { count: number; item: (i: number) => T }): Generator<T, void, undefined> {
+export function* sectionItems<T>(s: RecordList<T>): Generator<T, void, undefined> {
   for (let i = 0; i < s.count; i++) yield s.item(i);
 }
 
-type AnySection = { value: () => unknown } | { count: number; item: (i: number) => unknown };
+type AnySection = { value: () => unknown } | RecordList<unknown>;
 
 /** The sections in document order. */
 function sectionList(sections: DocumentSections): Array<[string, AnySection]> {

@@ -2,25 +2,18 @@
  * A RecordIndex over the model (record-index.ts): the document's head is made whole, but a message or
  * transaction record is made only when it is asked for, from the same section table the JSON output writes
  * (so it is the record `--json` shows), and kept only while the session or connection it was asked for is
- * the one being drawn. `--ladder` and `--html` draw a capture of any size this way, one session at a time,
- * instead of building every record of the document first (500 MB for a 1 GB capture).
+ * the one being drawn. The viewer of a capture file, `--ladder` and `--html` draw a capture of any size this
+ * way, one session at a time, instead of building every record of the document first (363-526 MB for a 1 GB
+ * capture).
  */
 import type { ModelView } from '../model/view.js';
 import type { JsonMessage, JsonTransaction } from './json-types.js';
-import { documentSections, sectionRecords } from './json.js';
+import { documentHead, documentSections, sectionItems, type RecordList } from './json.js';
 import { listed } from './records.js';
-import { authLookups, byId, EMPTY, push, type DocumentHead, type RecordIndex } from './record-index.js';
-
-/** Position in a list by record id: the id itself when the list is numbered 0..n-1 in order. */
-function positions(ids: readonly number[]): (id: number) => number | undefined {
-  if (ids.every((id, i) => id === i)) return (id) => (Number.isInteger(id) && id >= 0 && id < ids.length ? id : undefined);
-  const map = new Map<number, number>();
-  ids.forEach((id, i) => map.set(id, i));
-  return (id) => map.get(id);
-}
+import { authLookups, byId, EMPTY, positions, push, type RecordIndex } from './record-index.js';
 
 /** The records of one list section by id, each made when first asked for and kept until clear(). */
-function onDemand<T>(section: { item: (i: number) => T }, at: (id: number) => number | undefined): { get(id: number): T | undefined; clear(): void } {
+function onDemand<T>(section: RecordList<T>, at: (id: number) => number | undefined): { get(id: number): T | undefined; clear(): void } {
   let made = new Map<number, T>();
   return {
     get(id) {
@@ -41,17 +34,7 @@ function onDemand<T>(section: { item: (i: number) => T }, at: (id: number) => nu
 
 export function modelIndex(view: ModelView): RecordIndex {
   const sections = documentSections(view);
-  const head: DocumentHead = {
-    schema: sections.schema.value(),
-    tool: sections.tool.value(),
-    capture: sections.capture.value(),
-    summary: sections.summary.value(),
-    connections: sectionRecords(sections.connections),
-    sessions: sectionRecords(sections.sessions),
-    auth: sectionRecords(sections.auth),
-    sip: sectionRecords(sections.sip),
-    diagnostics: sectionRecords(sections.diagnostics),
-  };
+  const head = documentHead(sections);
   // The groupings, as record ids, from the model records (the fields the JSON records take them from).
   const messages = view.messages();
   const transactions = view.transactions();
@@ -91,9 +74,6 @@ export function modelIndex(view: ModelView): RecordIndex {
     }
     return out;
   };
-  function* each<T>(count: number, item: (i: number) => T): Generator<T, void, undefined> {
-    for (let i = 0; i < count; i++) yield item(i);
-  }
   return {
     head,
     messageCount: sections.messages.count,
@@ -118,7 +98,7 @@ export function modelIndex(view: ModelView): RecordIndex {
     messageTransactions: (id) => made(txByMessage.get(id), transaction),
     messageTransactionCount: (id) => txByMessage.get(id)?.length ?? 0,
     ...authLookups(head.auth),
-    messages: () => each(sections.messages.count, (i) => sections.messages.item(i)),
-    transactions: () => each(sections.transactions.count, (i) => sections.transactions.item(i)),
+    messages: () => sectionItems(sections.messages),
+    transactions: () => sectionItems(sections.transactions),
   };
 }

@@ -6,6 +6,7 @@
  * or from the model, making each message and transaction record when it is asked for (model-index.ts: the
  * viewer of a capture file, `--ladder`, `--html`).
  */
+import type { DocumentHead } from './json.js';
 import type {
   JsonAuth,
   JsonConnection,
@@ -21,8 +22,7 @@ export interface DocIndex extends RecordIndex {
   readonly doc: JsonDocument;
 }
 
-/** A document without its two long lists: what is kept whole however large the capture (a record per session, connection, dialog). */
-export type DocumentHead = Omit<JsonDocument, 'messages' | 'transactions'>;
+export type { DocumentHead } from './json.js';
 
 export interface RecordIndex {
   readonly head: DocumentHead;
@@ -60,19 +60,21 @@ export function uriKey(uri: string): string {
   return uri.trim().toLowerCase();
 }
 
-/** A lookup by id over records numbered 0..n-1 in order (a Map when a list is not). */
-export function byId<T extends { id: number }>(list: readonly T[]): (id: number) => T | undefined {
-  let dense = true;
-  for (let i = 0; i < list.length; i++) {
-    if (list[i]?.id !== i) {
-      dense = false;
-      break;
-    }
-  }
-  if (dense) return (id) => (Number.isInteger(id) && id >= 0 ? list[id] : undefined);
-  const map = new Map<number, T>();
-  for (const x of list) map.set(x.id, x);
+/** Position in a list by record id: the id itself when the list is numbered 0..n-1 in order, else a Map. */
+export function positions(ids: readonly number[]): (id: number) => number | undefined {
+  if (ids.every((id, i) => id === i)) return (id) => (Number.isInteger(id) && id >= 0 && id < ids.length ? id : undefined);
+  const map = new Map<number, number>();
+  ids.forEach((id, i) => map.set(id, i));
   return (id) => map.get(id);
+}
+
+/** A lookup by id over a list of records. */
+export function byId<T extends { id: number }>(list: readonly T[]): (id: number) => T | undefined {
+  const at = positions(list.map((x) => x.id));
+  return (id) => {
+    const i = at(id);
+    return i === undefined ? undefined : list[i];
+  };
 }
 
 export function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
