@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { createWriteStream, fstatSync, statSync, writeSync, type WriteStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { CaptureError } from '../capture/errors.js';
 import { escapeText } from '../util/escape.js';
 import { errnoText } from '../util/errno.js';
@@ -137,6 +137,11 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
   let stdoutError: unknown;
   // --json FILE: a stream whose open and write errors are kept, reported as one line once the analysis is done.
   const files: Array<{ out: WriteStream; target: string; error: unknown }> = [];
+  // A stream node writes asynchronously (a pipe, a file stream): through reused buffers, waited on when all are out.
+  const pooledSink = (stream: Writable): OutputSink => {
+    const pooled = new PooledWriter(stream);
+    return { write: (s) => pooled.write(s), warn, ready: () => pooled.ready() };
+  };
   const sinkFor = (target: string | undefined): OutputSink => {
     if (target === undefined) {
       const kind = stdoutKind();
@@ -154,15 +159,13 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
         };
       }
       if (kind === 'other') return { write: (s) => process.stdout.write(s), warn };
-      const pooled = new PooledWriter(process.stdout);
-      return { write: (s) => pooled.write(s), warn, ready: () => pooled.ready() };
+      return pooledSink(process.stdout);
     }
     const out = createWriteStream(target);
     const file = { out, target, error: undefined as unknown };
     out.on('error', (e) => (file.error ??= e));
     files.push(file);
-    const pooled = new PooledWriter(out);
-    return { write: (s) => pooled.write(s), warn, ready: () => pooled.ready() };
+    return pooledSink(out);
   };
   const result = await analyze({
     sources,
