@@ -273,7 +273,7 @@ export class TlsDecryptor {
       if (sec?.masterSecret !== undefined) {
         const kb = keyBlock12(suite, sec.masterSecret, this.clientRandom, serverRandom);
         const dec = new RecordDecrypter(suite, d.dir === 0 ? kb.client : kb.server, { encryptThenMac: this.encryptThenMac });
-        dec.seq = BigInt(d.seen);
+        dec.seq = d.seen;
         state = { kind: 'application', dec, secret: undefined };
       }
     } else {
@@ -312,7 +312,7 @@ export class TlsDecryptor {
     // Records skipped while no keys were known may have been application records already: try their numbers.
     const tries = Math.min(MAX_LATE_SEQ, d.seen);
     for (let k = 0; k < tries; k++) {
-      trial.seq = BigInt(tries - 1 - k);
+      trial.seq = tries - 1 - k;
       const r = trial.open(type, version, body);
       if (!r.ok) continue;
       d.state = { kind: 'application', dec: trial, secret: s.appSecret };
@@ -320,7 +320,7 @@ export class TlsDecryptor {
       this.afterRecord(d);
       return;
     }
-    trial.seq = 0n;
+    trial.seq = 0;
     s.tries++;
     if (s.tries > MAX_TRIALS) this.fail(d, from, 'no record opened with the application traffic secret', body.length);
   }

@@ -17,7 +17,8 @@ const BLOCK = 16;
 const MAX_BODY_13 = 16384 + 256;
 const MAX_BODY_12 = 16384 + 2048;
 const AEAD_OPTS = { authTagLength: TAG };
-const SEQ_MASK = (1n << 64n) - 1n;
+/** 2^32, to split a sequence number into the two 32-bit halves of its 64 bits. */
+const TWO_32 = 0x1_0000_0000;
 
 /** An AEAD decipher (16-byte tag) of a GCM or ChaCha20-Poly1305 suite. */
 function aeadDecipher(cipher: string, key: Buffer, nonce: Buffer): DecipherGCM | DecipherChaCha20Poly1305 {
@@ -35,8 +36,11 @@ function fail(reason: string): OpenResult {
  * and consumes one, whatever its result (a caller stops the direction after a failure).
  */
 export class RecordDecrypter {
-  /** Sequence number of the next record (starts at 0; a new decrypter is made for each key change). */
-  seq = 0n;
+  /**
+   * Sequence number of the next record (starts at 0; a new decrypter is made for each key change). A number: exact
+   * to 2^53 records, more than any capture holds, and without a BigInt made per record.
+   */
+  seq = 0;
   /** Scratch: per-record nonce, and the 13-byte TLS 1.2 AAD / MAC header (seq, type, version, length). */
   private readonly nonce = Buffer.alloc(12);
   private readonly hdr = Buffer.alloc(13);
@@ -58,7 +62,7 @@ export class RecordDecrypter {
   /** Decrypts and authenticates one record body (what follows the 5-byte header). */
   open(type: number, version: number, body: Buffer): OpenResult {
     const seq = this.seq;
-    this.seq = seq + 1n;
+    this.seq = seq + 1;
     const s = this.suite;
     if (body.length > (s.tls13 ? MAX_BODY_13 : MAX_BODY_12)) return fail('record too long');
     try {
@@ -72,17 +76,20 @@ export class RecordDecrypter {
   }
 
   /** nonce = iv XOR seq (seq as 64 bits big-endian, right-aligned in 12 bytes). */
-  private xorNonce(seq: bigint): Buffer {
+  private xorNonce(seq: number): Buffer {
     const iv = this.keys.iv;
-    iv.copy(this.nonce, 0, 0, 4);
-    this.nonce.writeBigUInt64BE(iv.readBigUInt64BE(4) ^ (seq & SEQ_MASK), 4);
-    return this.nonce;
+    const n = this.nonce;
+    iv.copy(n, 0, 0, 4);
+    n.writeUInt32BE((iv.readUInt32BE(4) ^ Math.floor(seq / TWO_32)) >>> 0, 4);
+    n.writeUInt32BE((iv.readUInt32BE(8) ^ seq % TWO_32) >>> 0, 8);
+    return n;
   }
 
   /** seq(8) + type(1) + version(2) + length(2): the TLS 1.2 AEAD additional data and the MAC's header. */
-  private header12(seq: bigint, type: number, version: number, length: number): Buffer {
+  private header12(seq: number, type: number, version: number, length: number): Buffer {
     const h = this.hdr;
-    h.writeBigUInt64BE(seq & SEQ_MASK, 0);
+    h.writeUInt32BE(Math.floor(seq / TWO_32), 0);
+    h.writeUInt32BE(seq % TWO_32, 4);
     h[8] = type;
     h.writeUInt16BE(version & 0xffff, 9);
     h.writeUInt16BE(length, 11);
@@ -99,7 +106,7 @@ export class RecordDecrypter {
     return rest.length === 0 ? out : Buffer.concat([out, rest]);
   }
 
-  private openGcm12(seq: bigint, type: number, version: number, body: Buffer): OpenResult {
+  private openGcm12(seq: number, type: number, version: number, body: Buffer): OpenResult {
     if (body.length < EXPLICIT_NONCE + TAG) return fail('record too short');
     const ctEnd = body.length - TAG;
     const nonce = this.nonce;
@@ -110,7 +117,7 @@ export class RecordDecrypter {
     return { ok: true, type, plaintext };
   }
 
-  private openChacha12(seq: bigint, type: number, version: number, body: Buffer): OpenResult {
+  private openChacha12(seq: number, type: number, version: number, body: Buffer): OpenResult {
     if (body.length < TAG) return fail('record too short');
     const ctEnd = body.length - TAG;
     const aad = this.header12(seq, type, version, ctEnd);
@@ -118,7 +125,7 @@ export class RecordDecrypter {
     return { ok: true, type, plaintext };
   }
 
-  private open13(seq: bigint, type: number, version: number, body: Buffer): OpenResult {
+  private open13(seq: number, type: number, version: number, body: Buffer): OpenResult {
     if (body.length < TAG) return fail('record too short');
     const ctEnd = body.length - TAG;
     const aad = this.hdr.subarray(0, 5);
@@ -154,7 +161,7 @@ export class RecordDecrypter {
   }
 
   /** MAC-then-encrypt: IV, then E(content + MAC + padding). */
-  private openMte(seq: bigint, type: number, version: number, body: Buffer): OpenResult {
+  private openMte(seq: number, type: number, version: number, body: Buffer): OpenResult {
     const macLen = this.suite.macLen;
     if (body.length % BLOCK !== 0) return fail('record not a multiple of the block size');
     if (body.length < BLOCK + macLen + 1) return fail('record too short');
@@ -168,7 +175,7 @@ export class RecordDecrypter {
   }
 
   /** Encrypt-then-MAC (RFC 7366): IV + E(content + padding), then MAC over header + IV + ciphertext. */
-  private openEtm(seq: bigint, type: number, version: number, body: Buffer): OpenResult {
+  private openEtm(seq: number, type: number, version: number, body: Buffer): OpenResult {
     const macLen = this.suite.macLen;
     if (body.length < 2 * BLOCK + macLen) return fail('record too short');
     const ctEnd = body.length - macLen;

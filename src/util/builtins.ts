@@ -10,9 +10,16 @@ import type * as PerfHooks from 'node:perf_hooks';
 import type * as V8 from 'node:v8';
 import type * as Zlib from 'node:zlib';
 
-export const crypto = (): typeof Crypto => process.getBuiltinModule('node:crypto');
-export const childProcess = (): typeof ChildProcess => process.getBuiltinModule('node:child_process');
-export const net = (): typeof Net => process.getBuiltinModule('node:net');
-export const perfHooks = (): typeof PerfHooks => process.getBuiltinModule('node:perf_hooks');
-export const v8 = (): typeof V8 => process.getBuiltinModule('node:v8');
-export const zlib = (): typeof Zlib => process.getBuiltinModule('node:zlib');
+/** The module, loaded on the first call and kept: getBuiltinModule costs about 100 ns a call, and TLS records and
+ * message bodies call for crypto hundreds of thousands of times. */
+function cached<T>(name: string): () => T {
+  let m: T | undefined;
+  return () => (m ??= process.getBuiltinModule(name) as T);
+}
+
+export const crypto = cached<typeof Crypto>('node:crypto');
+export const childProcess = cached<typeof ChildProcess>('node:child_process');
+export const net = cached<typeof Net>('node:net');
+export const perfHooks = cached<typeof PerfHooks>('node:perf_hooks');
+export const v8 = cached<typeof V8>('node:v8');
+export const zlib = cached<typeof Zlib>('node:zlib');
