@@ -102,7 +102,7 @@ export class MessageAssembly {
       }
     }
     const leg = msg.legFor(c.id, dir, m.firstFrame, fields.toPath.length);
-    if (!this.hashBodies) leg.hashOk = false;
+    if (!this.hashBodies) leg.stopHashing();
     if (total !== null) leg.total ??= total;
     const start = range !== undefined && range.start >= 1 ? range.start : 1;
     f.chunk = { message: msg, leg, start, pos: start, skip: leg.beginChunk(start) };
@@ -162,7 +162,7 @@ export class MessageAssembly {
       received = m.bodyLength;
       if (received > 0 && hashed) {
         // The body never streamed through us: the leg's hash cannot continue.
-        ch.leg.hashOk = false;
+        ch.leg.stopHashing();
         hashed = false;
       }
     }

@@ -30,9 +30,28 @@ export interface ResponseNote {
   rttMs: number | null;
 }
 
+/** What a leg rarely needs, made on first use: most legs are one in-order chunk with one response. */
+class LegExtra {
+  sha1: Hash | undefined;
+  raw1: string | undefined;
+  otherCodes: Map<number, number> | undefined;
+  outOfOrder = 0;
+  truncatedChunks = 0;
+  /** Smallest and largest RTT once a second response came (with one, both are rttSum). */
+  rttMin = Number.POSITIVE_INFINITY;
+  rttMax = Number.NEGATIVE_INFINITY;
+}
+
+const SAW_ABORT = 1;
+const HASH_OK = 2;
+const WANT_SHA1 = 4;
+
 /**
  * One leg of a message: the chunks it carried in one direction of one connection. Coverage, the end flag
  * and a streaming hash (valid while chunks arrive in byte order) decide its state.
+ *
+ * A large capture keeps one per message, so its rare fields live in a LegExtra made on first use, its flags in
+ * one number, and the running sha256 and its digest share a field: the accessors below read as plain fields.
  */
 export class Leg {
   chunks = 0;
@@ -43,28 +62,19 @@ export class Leg {
   total: number | null = null;
   /** Last byte position of the chunk that ended with `$`. */
   endAt: number | null = null;
-  sawAbort = false;
   lastFlag: EndFlag | undefined;
-  /** Chunks that did not start where the previous one ended. */
-  outOfOrder = 0;
-  truncatedChunks = 0;
   last: FrameRef;
   /** Next body position the running hashes expect. */
   next = 1;
-  hashOk = true;
-  private sha256: Hash | undefined;
-  private sha1: Hash | undefined;
-  /** The digests once the leg is complete, as one char per byte (latin1): half the size of hex. */
-  private raw256: string | undefined;
-  private raw1: string | undefined;
+  /** The running sha256, then (once the leg is complete) its digest as one char per byte (latin1: half of hex). */
+  private sha256: Hash | string | undefined;
+  private flags = HASH_OK;
+  private extra: LegExtra | undefined;
   /** Responses to this leg's chunks: the first status code seen and its count, other codes in a Map. */
   private firstCode = 0;
   private firstCount = 0;
-  private otherCodes: Map<number, number> | undefined;
   rttCount = 0;
   rttSum = 0;
-  rttMin = Number.POSITIVE_INFINITY;
-  rttMax = Number.NEGATIVE_INFINITY;
   /** The response to the chunk that ended with `$` (its status; 0 while none), kept without an object of its own. */
   private finalStatus = 0;
   private finalFrame: FrameRef | undefined;
@@ -78,19 +88,68 @@ export class Leg {
     readonly first: FrameRef,
     /** URIs in the To-Path of the first chunk on this leg: 1 = the next hop is the final receiver. */
     readonly hops: number,
-    private readonly wantSha1: boolean,
+    wantSha1: boolean,
   ) {
     this.last = first;
+    if (wantSha1) this.flags |= WANT_SHA1;
+  }
+
+  private get x(): LegExtra {
+    return (this.extra ??= new LegExtra());
+  }
+
+  get sawAbort(): boolean {
+    return (this.flags & SAW_ABORT) !== 0;
+  }
+
+  /** False once a chunk left a hole before the hashed position: the hashes are then dropped. */
+  get hashOk(): boolean {
+    return (this.flags & HASH_OK) !== 0;
+  }
+
+  /** The hashes cannot follow the body any more (or are not wanted): a digest already made stays. */
+  stopHashing(): void {
+    this.flags &= ~HASH_OK;
+    if (typeof this.sha256 !== 'string') this.sha256 = undefined;
+    if (this.extra !== undefined) this.extra.sha1 = undefined;
+  }
+
+  private get wantSha1(): boolean {
+    return (this.flags & WANT_SHA1) !== 0;
+  }
+
+  /** Chunks that did not start where the previous one ended. */
+  get outOfOrder(): number {
+    return this.extra?.outOfOrder ?? 0;
+  }
+
+  get truncatedChunks(): number {
+    return this.extra?.truncatedChunks ?? 0;
+  }
+
+  get rttMin(): number {
+    return this.rttCount === 0 ? Number.POSITIVE_INFINITY : this.rttCount === 1 ? this.rttSum : this.x.rttMin;
+  }
+
+  get rttMax(): number {
+    return this.rttCount === 0 ? Number.NEGATIVE_INFINITY : this.rttCount === 1 ? this.rttSum : this.x.rttMax;
+  }
+
+  /** The sha256 digest (latin1) once complete. */
+  private get raw256(): string | undefined {
+    return typeof this.sha256 === 'string' ? this.sha256 : undefined;
   }
 
   /** Hex sha256 of the leg's body, once complete and hashed in order. */
   get digest256(): string | undefined {
-    return this.raw256 === undefined ? undefined : Buffer.from(this.raw256, 'latin1').toString('hex');
+    const raw = this.raw256;
+    return raw === undefined ? undefined : Buffer.from(raw, 'latin1').toString('hex');
   }
 
   /** Hex sha-1 of the leg's body (file transfers announced with a file-selector). */
   get digest1(): string | undefined {
-    return this.raw1 === undefined ? undefined : Buffer.from(this.raw1, 'latin1').toString('hex');
+    const raw = this.extra?.raw1;
+    return raw === undefined ? undefined : Buffer.from(raw, 'latin1').toString('hex');
   }
 
   /** The response to the chunk that ended with `$` (a new object per call). */
@@ -117,23 +176,27 @@ export class Leg {
 
   /** Called when a chunk starts at `start`: returns how many leading bytes the hashes must skip, or -1. */
   beginChunk(start: number): number {
-    if (start !== this.prevEnd + 1) this.outOfOrder++;
-    if (!this.hashOk || this.raw256 !== undefined) return -1;
+    if (start !== this.prevEnd + 1) this.x.outOfOrder++;
+    if (!this.hashOk || typeof this.sha256 === 'string') return -1;
     if (start > this.next) {
-      this.hashOk = false;
+      this.flags &= ~HASH_OK;
       this.sha256 = undefined;
-      this.sha1 = undefined;
+      if (this.extra !== undefined) this.extra.sha1 = undefined;
       return -1;
     }
     return this.next - start;
   }
 
+  /** Feeds the running hashes (only between beginChunk and the leg's completion: never after its digest). */
   hash(part: Buffer): void {
-    this.sha256 ??= crypto().createHash('sha256');
-    this.sha256.update(part);
+    let h = this.sha256;
+    if (h === undefined) this.sha256 = h = crypto().createHash('sha256');
+    if (typeof h === 'string') return;
+    h.update(part);
     if (this.wantSha1) {
-      this.sha1 ??= crypto().createHash('sha1');
-      this.sha1.update(part);
+      const x = this.x;
+      x.sha1 ??= crypto().createHash('sha1');
+      x.sha1.update(part);
     }
   }
 
@@ -145,20 +208,23 @@ export class Leg {
     this.prevEnd = received > 0 ? start + received - 1 : start - 1;
     if (hashed) this.next = Math.max(this.next, start + received);
     this.lastFlag = flag;
-    if (truncated) this.truncatedChunks++;
+    if (truncated) this.x.truncatedChunks++;
     if (flag === '$') {
       const end = start + received - 1;
       this.endAt = this.endAt === null ? end : Math.max(this.endAt, end);
     } else if (flag === '#') {
-      this.sawAbort = true;
+      this.flags |= SAW_ABORT;
     }
     const t = this.size();
-    if (this.hashOk && this.raw256 === undefined && this.sawEnd && t !== null && this.next === t + 1) {
+    const h = this.sha256;
+    if (this.hashOk && typeof h !== 'string' && this.sawEnd && t !== null && this.next === t + 1) {
       if (this.coverage.coversAll(1, t)) {
-        this.raw256 = (this.sha256 ?? crypto().createHash('sha256')).digest('binary');
-        if (this.wantSha1) this.raw1 = (this.sha1 ?? crypto().createHash('sha1')).digest('binary');
-        this.sha256 = undefined;
-        this.sha1 = undefined;
+        this.sha256 = (h ?? crypto().createHash('sha256')).digest('binary');
+        if (this.wantSha1) {
+          const x = this.x;
+          x.raw1 = (x.sha1 ?? crypto().createHash('sha1')).digest('binary');
+          x.sha1 = undefined;
+        }
       }
     }
   }
@@ -166,14 +232,15 @@ export class Leg {
   /** Responses with this status code. */
   responseCount(status: number): number {
     if (this.firstCount > 0 && status === this.firstCode) return this.firstCount;
-    return this.otherCodes?.get(status) ?? 0;
+    return this.extra?.otherCodes?.get(status) ?? 0;
   }
 
   /** Responses by status code, in order of first sight. */
   responses(): Array<[number, number]> {
     const out: Array<[number, number]> = [];
     if (this.firstCount > 0) out.push([this.firstCode, this.firstCount]);
-    if (this.otherCodes !== undefined) for (const e of this.otherCodes) out.push(e);
+    const other = this.extra?.otherCodes;
+    if (other !== undefined) for (const e of other) out.push(e);
     return out;
   }
 
@@ -183,14 +250,24 @@ export class Leg {
       this.firstCount = 1;
     } else if (status === this.firstCode) this.firstCount++;
     else {
-      this.otherCodes ??= new Map();
-      this.otherCodes.set(status, (this.otherCodes.get(status) ?? 0) + 1);
+      const x = this.x;
+      x.otherCodes ??= new Map();
+      x.otherCodes.set(status, (x.otherCodes.get(status) ?? 0) + 1);
     }
     if (rttMs !== null) {
+      if (this.rttCount === 1) {
+        // The second RTT: the first one (the sum so far) becomes the minimum and maximum it is compared with.
+        const x = this.x;
+        x.rttMin = this.rttSum;
+        x.rttMax = this.rttSum;
+      }
       this.rttCount++;
       this.rttSum += rttMs;
-      if (rttMs < this.rttMin) this.rttMin = rttMs;
-      if (rttMs > this.rttMax) this.rttMax = rttMs;
+      if (this.rttCount > 1) {
+        const x = this.x;
+        if (rttMs < x.rttMin) x.rttMin = rttMs;
+        if (rttMs > x.rttMax) x.rttMax = rttMs;
+      }
     }
     if (toFinalChunk) {
       this.finalStatus = status;
@@ -227,22 +304,39 @@ function noteCpimTruncated(cpim: CpimEnvelope): void {
   if (cpim.body.length > PREVIEW_KEEP) cpim.bodyTruncated = true;
 }
 
-/** One message (a Message-ID carried by SEND within a session), with its legs, REPORTs and content. */
+/** What a message rarely needs (file transfers, failures, kept bodies, many legs), made on first use. */
+class MessageExtra {
+  legByKey: Map<number, Leg> | undefined;
+  contentDisposition: string | undefined;
+  body: SparseBody | undefined;
+  failureByReport: DeliveryEvidence | undefined;
+  failureByResponse: DeliveryEvidence | undefined;
+  composing: ComposingState | undefined;
+  fileSelector: FileSelector | undefined;
+}
+
+const TOTAL_CONFLICT = 1;
+const SUCCESS_UNRANGED = 2;
+const CONTENT_DECODED = 4;
+const ANNOUNCED = 8;
+const DELIVERY_ANNOUNCED = 16;
+const MSG_WANT_SHA1 = 32;
+
+/**
+ * One message (a Message-ID carried by SEND within a session), with its legs, REPORTs and content.
+ *
+ * A large capture keeps one per message, so its rare fields live in a MessageExtra made when one is first set
+ * and its flags in one number; the accessors below read and write them as plain fields.
+ */
 export class MessageRecord {
   legs: Leg[] = [];
-  /** Built only for messages with many legs; a linear search finds the few usual ones. */
-  private legByKey: Map<number, Leg> | undefined;
   contentType: string | undefined;
-  contentDisposition: string | undefined;
   /** First numeric Byte-Range total seen on any leg. */
   declaredTotal: number | null = null;
-  /** True when chunks disagreed on the total. */
-  totalConflict = false;
   successReport: ReportFlag | undefined;
   failureReport: ReportFlag | undefined;
   last: FrameRef;
   preview: Buffer | undefined;
-  body: SparseBody | undefined;
   // REPORTs
   reports: readonly ReportNote[] = NO_REPORTS;
   reportCount = 0;
@@ -250,27 +344,16 @@ export class MessageRecord {
   successRanges: RangeSet | undefined;
   /** Latest success REPORT (status 200) seen. */
   lastSuccess: FrameRef | undefined;
-  /** A success REPORT without a usable Byte-Range. */
-  successUnranged = false;
-  /** First REPORT with a status other than 200, and the latest time such a REPORT was seen. */
-  failureByReport: DeliveryEvidence | undefined;
-  /** First response with a failure status (>= 300) to one of its chunks, on any leg. */
-  failureByResponse: DeliveryEvidence | undefined;
   // Content
-  contentDecoded = false;
   cpim: CpimEnvelope | undefined;
   /** When this message is an IMDN notification: what it says. */
   notification: ImdnNotification | undefined;
-  /** When this message is an isComposing indication (RFC 3994). */
-  composing: ComposingState | undefined;
   /** IMDN notifications received for this message (by imdn.Message-ID). */
   notifications: readonly MessageRecord[] = NO_MESSAGES;
   /** The message an IMDN notification acknowledges. */
   acknowledges: MessageRecord | undefined;
-  fileSelector: FileSelector | undefined;
-  // Live-event bookkeeping
-  announced = false;
-  deliveryAnnounced = false;
+  private flags = 0;
+  private extra: MessageExtra | undefined;
 
   /**
    * Position in the model's message list, -1 until a chunk with an end-line confirmed the message (one
@@ -286,25 +369,129 @@ export class MessageRecord {
     readonly sender: string | undefined,
     /** Last URI of the To-Path of the first chunk seen (the receiver). */
     readonly receiver: string | undefined,
-    readonly wantSha1: boolean,
+    wantSha1: boolean,
     keepBody: boolean,
   ) {
     this.last = first;
+    if (wantSha1) this.flags = MSG_WANT_SHA1;
     if (keepBody) this.body = new SparseBody();
+  }
+
+  private flag(bit: number): boolean {
+    return (this.flags & bit) !== 0;
+  }
+
+  private setFlag(bit: number, on: boolean): void {
+    this.flags = on ? this.flags | bit : this.flags & ~bit;
+  }
+
+  /** The rare fields, made for a value being set (reading one unset needs no object: `this.extra?.`). */
+  private x(): MessageExtra {
+    return (this.extra ??= new MessageExtra());
+  }
+
+  get wantSha1(): boolean {
+    return this.flag(MSG_WANT_SHA1);
+  }
+
+  /** True when chunks disagreed on the total. */
+  get totalConflict(): boolean {
+    return this.flag(TOTAL_CONFLICT);
+  }
+  set totalConflict(v: boolean) {
+    this.setFlag(TOTAL_CONFLICT, v);
+  }
+
+  /** A success REPORT without a usable Byte-Range. */
+  get successUnranged(): boolean {
+    return this.flag(SUCCESS_UNRANGED);
+  }
+  set successUnranged(v: boolean) {
+    this.setFlag(SUCCESS_UNRANGED, v);
+  }
+
+  get contentDecoded(): boolean {
+    return this.flag(CONTENT_DECODED);
+  }
+  set contentDecoded(v: boolean) {
+    this.setFlag(CONTENT_DECODED, v);
+  }
+
+  // Live-event bookkeeping
+  get announced(): boolean {
+    return this.flag(ANNOUNCED);
+  }
+  set announced(v: boolean) {
+    this.setFlag(ANNOUNCED, v);
+  }
+
+  get deliveryAnnounced(): boolean {
+    return this.flag(DELIVERY_ANNOUNCED);
+  }
+  set deliveryAnnounced(v: boolean) {
+    this.setFlag(DELIVERY_ANNOUNCED, v);
+  }
+
+  get contentDisposition(): string | undefined {
+    return this.extra?.contentDisposition;
+  }
+  set contentDisposition(v: string | undefined) {
+    if (v !== undefined || this.extra !== undefined) this.x().contentDisposition = v;
+  }
+
+  /** The body itself, when extraction keeps bodies. */
+  get body(): SparseBody | undefined {
+    return this.extra?.body;
+  }
+  set body(v: SparseBody | undefined) {
+    if (v !== undefined || this.extra !== undefined) this.x().body = v;
+  }
+
+  /** First REPORT with a status other than 200, and the latest time such a REPORT was seen. */
+  get failureByReport(): DeliveryEvidence | undefined {
+    return this.extra?.failureByReport;
+  }
+  set failureByReport(v: DeliveryEvidence | undefined) {
+    if (v !== undefined || this.extra !== undefined) this.x().failureByReport = v;
+  }
+
+  /** First response with a failure status (>= 300) to one of its chunks, on any leg. */
+  get failureByResponse(): DeliveryEvidence | undefined {
+    return this.extra?.failureByResponse;
+  }
+  set failureByResponse(v: DeliveryEvidence | undefined) {
+    if (v !== undefined || this.extra !== undefined) this.x().failureByResponse = v;
+  }
+
+  /** When this message is an isComposing indication (RFC 3994). */
+  get composing(): ComposingState | undefined {
+    return this.extra?.composing;
+  }
+  set composing(v: ComposingState | undefined) {
+    if (v !== undefined || this.extra !== undefined) this.x().composing = v;
+  }
+
+  get fileSelector(): FileSelector | undefined {
+    return this.extra?.fileSelector;
+  }
+  set fileSelector(v: FileSelector | undefined) {
+    if (v !== undefined || this.extra !== undefined) this.x().fileSelector = v;
   }
 
   /** The leg for this connection direction, created in order of first sight. */
   legFor(connection: number, dir: Dir, at: FrameRef, hops: number): Leg {
     const key = connection * 2 + dir;
+    const byKey = this.extra?.legByKey;
     let leg: Leg | undefined;
-    if (this.legByKey !== undefined) leg = this.legByKey.get(key);
+    if (byKey !== undefined) leg = byKey.get(key);
     else for (const l of this.legs) if (l.connection === connection && l.dir === dir) leg = l;
     if (leg !== undefined) return leg;
     leg = new Leg(connection, dir, at, hops, this.wantSha1);
     if (this.legs.length === 0) this.legs = [leg];
     else this.legs.push(leg);
-    if (this.legByKey !== undefined) this.legByKey.set(key, leg);
-    else if (this.legs.length > 8) this.legByKey = new Map(this.legs.map((l) => [l.connection * 2 + l.dir, l]));
+    // Built only for messages with many legs; a linear search finds the few usual ones.
+    if (byKey !== undefined) byKey.set(key, leg);
+    else if (this.legs.length > 8) this.x().legByKey = new Map(this.legs.map((l) => [l.connection * 2 + l.dir, l]));
     return leg;
   }
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { RawHeader } from '../../src/msrp/types.js';
 import { ByteArena } from '../../src/model/byte-arena.js';
@@ -144,5 +145,109 @@ describe('MessageTable', () => {
     expect(table.confirm(m1)).toBe(false);
     expect(table.list).toEqual([m1]);
     expect(table.unconfirmed).toBe(2);
+  });
+});
+
+describe('Leg: rare fields made on first use', () => {
+  const hashOf = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+  it('RTT minimum, maximum and sum: none, one, then several responses', () => {
+    const m = new MessageRecord('id', undefined, at(1), undefined, undefined, false, false);
+    const leg = m.legFor(0, 0, at(1), 1);
+    expect([leg.rttCount, leg.rttMin, leg.rttMax]).toEqual([0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+    leg.noteResponse(200, at(2), 5.5, false);
+    expect([leg.rttCount, leg.rttSum, leg.rttMin, leg.rttMax]).toEqual([1, 5.5, 5.5, 5.5]);
+    leg.noteResponse(200, at(3), 2.25, false);
+    leg.noteResponse(200, at(4), null, false);
+    leg.noteResponse(200, at(5), 9, true);
+    expect([leg.rttCount, leg.rttSum, leg.rttMin, leg.rttMax]).toEqual([3, 16.75, 2.25, 9]);
+    expect(leg.responses()).toEqual([[200, 4]]);
+    expect(leg.finalResponse).toEqual({ status: 200, frame: at(5), rttMs: 9 });
+  });
+
+  it('the first response code is counted without a map; other codes come in order of first sight', () => {
+    const leg = new MessageRecord('id', undefined, at(1), undefined, undefined, false, false).legFor(0, 1, at(1), 1);
+    leg.noteResponse(200, at(2), 1, false);
+    leg.noteResponse(413, at(3), 1, false);
+    leg.noteResponse(200, at(4), 1, false);
+    leg.noteResponse(481, at(5), 1, false);
+    leg.noteResponse(413, at(6), 1, false);
+    expect(leg.responses()).toEqual([[200, 2], [413, 2], [481, 1]]);
+    expect([leg.responseCount(200), leg.responseCount(413), leg.responseCount(500)]).toEqual([2, 2, 0]);
+  });
+
+  it('hashes in order to a digest (sha-1 too when asked); counts out-of-order and cut chunks', () => {
+    const leg = new MessageRecord('id', undefined, at(1), undefined, undefined, true, false).legFor(0, 0, at(1), 1);
+    leg.total = 10;
+    expect(leg.beginChunk(1)).toBe(0);
+    leg.hash(Buffer.from('hello'));
+    leg.endChunk(1, 5, true, '+', false);
+    expect(leg.digest256).toBeUndefined();
+    expect(leg.beginChunk(6)).toBe(0);
+    leg.hash(Buffer.from('world'));
+    leg.endChunk(6, 5, true, '$', true);
+    expect(leg.state()).toBe('complete');
+    expect(leg.digest256).toBe(hashOf('helloworld'));
+    expect(leg.digest1).toBe(createHash('sha1').update('helloworld').digest('hex'));
+    expect([leg.outOfOrder, leg.truncatedChunks, leg.sawAbort, leg.hashOk]).toEqual([0, 1, false, true]);
+    // A chunk after completion neither hashes again nor loses the digest.
+    expect(leg.beginChunk(1)).toBe(-1);
+    leg.stopHashing();
+    expect(leg.digest256).toBe(hashOf('helloworld'));
+    expect(leg.outOfOrder).toBe(1);
+  });
+
+  it('a hole before the hashed position drops the hashes; an abort is remembered', () => {
+    const leg = new MessageRecord('id', undefined, at(1), undefined, undefined, false, false).legFor(0, 0, at(1), 1);
+    leg.hash(Buffer.from('abc'));
+    leg.endChunk(1, 3, true, '+', false);
+    expect(leg.beginChunk(10)).toBe(-1);
+    expect([leg.hashOk, leg.outOfOrder]).toEqual([false, 1]);
+    leg.endChunk(10, 2, false, '#', false);
+    expect([leg.state(), leg.sawAbort, leg.digest256]).toEqual(['aborted', true, undefined]);
+  });
+});
+
+describe('MessageRecord: rare fields and flags', () => {
+  it('reads unset rare fields as undefined and keeps each flag apart', () => {
+    const m = new MessageRecord('id', undefined, at(1), 'a', 'b', false, false);
+    expect([m.contentDisposition, m.body, m.failureByReport, m.failureByResponse, m.composing, m.fileSelector]).toEqual([
+      undefined, undefined, undefined, undefined, undefined, undefined,
+    ]);
+    expect([m.totalConflict, m.successUnranged, m.contentDecoded, m.announced, m.deliveryAnnounced, m.wantSha1]).toEqual([
+      false, false, false, false, false, false,
+    ]);
+    m.announced = true;
+    m.totalConflict = true;
+    expect([m.totalConflict, m.successUnranged, m.contentDecoded, m.announced, m.deliveryAnnounced]).toEqual([true, false, false, true, false]);
+    m.announced = false;
+    expect([m.totalConflict, m.announced]).toEqual([true, false]);
+    m.contentDisposition = 'attachment';
+    m.failureByResponse = { code: 413, at: at(7) };
+    expect([m.contentDisposition, m.failureByResponse, m.failureByReport]).toEqual(['attachment', { code: 413, at: at(7) }, undefined]);
+    m.contentDisposition = undefined;
+    expect(m.contentDisposition).toBeUndefined();
+    expect(new MessageRecord('id', undefined, at(1), 'a', 'b', true, true).wantSha1).toBe(true);
+    expect(new MessageRecord('id', undefined, at(1), 'a', 'b', true, true).body).toBeDefined();
+  });
+
+  it('REPORTs: ranged successes, an unranged one, the first failure', () => {
+    const m = new MessageRecord('id', undefined, at(1), 'a', 'b', false, false);
+    const note = (frame: number, code: number, start?: number, end?: number) => ({
+      transaction: frame, connection: 0, dir: 0 as const, frame: at(frame), status: { namespace: 0, code, comment: '' },
+      byteRange: start === undefined ? undefined : { start, end: end ?? null, total: null },
+    });
+    m.addReport(note(2, 200, 1, 10));
+    m.addReport(note(3, 200));
+    m.addReport(note(4, 413));
+    m.addReport(note(5, 481));
+    expect([m.reportCount, m.successUnranged, m.successRanges?.covered, m.failureByReport]).toEqual([4, true, 10, { code: 413, at: at(4) }]);
+  });
+
+  it('finds legs by connection and direction past the linear search', () => {
+    const m = new MessageRecord('id', undefined, at(1), 'a', 'b', false, false);
+    const legs = Array.from({ length: 12 }, (_, i) => m.legFor(i >> 1, (i & 1) as 0 | 1, at(i + 1), 1));
+    for (let i = 0; i < 12; i++) expect(m.legFor(i >> 1, (i & 1) as 0 | 1, at(99), 1)).toBe(legs[i]);
+    expect(m.legs.length).toBe(12);
   });
 });
