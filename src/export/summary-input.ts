@@ -7,13 +7,15 @@ import type { ModelView } from '../model/view.js';
 import { computeDelivery } from '../model/delivery.js';
 import { captureJson, crossCounts, recordContext, sectionRecords, summaryJson } from './json.js';
 import { connectionJson, round3, sessionJson } from './records.js';
-import type { SummaryInput, SummaryMessage, SummaryTransaction } from './summary.js';
+import type { SummaryInput, SummaryMessage, SummaryRows, SummaryTransaction } from './summary.js';
+import type { MessageRecord } from '../model/messages.js';
 import { filteredSections, type RecordFilter } from './filter.js';
 
 export function summaryInput(view: ModelView): SummaryInput {
   const ctx = recordContext(view);
   const { sessionBytes } = crossCounts(view);
-  const messages: SummaryMessage[] = view.messages().map((m) => {
+  const list = view.messages();
+  const row = (m: MessageRecord): SummaryMessage => {
     const d = computeDelivery(m);
     return {
       id: m.index,
@@ -27,7 +29,15 @@ export function summaryInput(view: ModelView): SummaryInput {
       state: m.state(),
       delivery: { state: d.state, code: d.code, latencyMs: d.latencyMs === null ? null : round3(d.latencyMs) },
     };
-  });
+  };
+  // A row is made when read: the summary shows the first rows and counts the rest, so none is held per message.
+  const messages: SummaryRows<SummaryMessage> = {
+    length: list.length,
+    slice: (start, end) => list.slice(start, end).map(row),
+    *[Symbol.iterator]() {
+      for (const m of list) yield row(m);
+    },
+  };
   return {
     capture: captureJson(view, ctx),
     summary: summaryJson(view),

@@ -32,6 +32,16 @@ export type SummaryMessage = Pick<JsonMessage, 'id' | 'messageId' | 'session' | 
   delivery: Pick<JsonMessage['delivery'], 'state' | 'code' | 'latencyMs'>;
 };
 
+/**
+ * Rows the summary reads in order and shows the first of (an array is one): summaryInput() makes each message's
+ * row when read instead of holding one per message.
+ */
+export interface SummaryRows<T> {
+  readonly length: number;
+  slice(start: number, end: number): readonly T[];
+  [Symbol.iterator](): Iterator<T>;
+}
+
 /** A transaction as the summary reads it (a JsonTransaction is one). */
 export type SummaryTransaction = Pick<JsonTransaction, 'method' | 'state' | 'rttMs'> & {
   request: { truncated: boolean } | null;
@@ -49,7 +59,7 @@ export interface SummaryInput {
   summary: JsonSummary;
   connections: readonly JsonConnection[];
   sessions: readonly JsonSession[];
-  messages: readonly SummaryMessage[];
+  messages: SummaryRows<SummaryMessage>;
   transactions: readonly SummaryTransaction[];
   /**
    * The transactions already grouped (the model's tally): read instead of `transactions` when given, so the
@@ -182,8 +192,8 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   return sorted[rank - 1] ?? null;
 }
 
-function limit<T>(rows: readonly T[], max: number): { shown: readonly T[]; more: number } {
-  if (max <= 0 || rows.length <= max) return { shown: rows, more: 0 };
+function limit<T>(rows: SummaryRows<T>, max: number): { shown: readonly T[]; more: number } {
+  if (max <= 0 || rows.length <= max) return { shown: rows.slice(0, rows.length), more: 0 };
   return { shown: rows.slice(0, max), more: rows.length - max };
 }
 
