@@ -9,7 +9,7 @@
 import type { ModelView } from '../model/view.js';
 import type { JsonMessage, JsonTransaction } from './json-types.js';
 import { documentHead, documentSections, sectionItems, type RecordList } from './json.js';
-import { listed } from './records.js';
+import { listed, transactionRtt } from './records.js';
 import { authLookups, byId, EMPTY, positions, push, type RecordIndex } from './record-index.js';
 
 /** The records of one list section by id, each made when first asked for and kept until clear(). */
@@ -100,5 +100,6 @@ export function modelIndex(view: ModelView): RecordIndex {
     ...authLookups(head.auth),
     messages: () => sectionItems(sections.messages),
     transactions: () => sectionItems(sections.transactions),
+    transactionRtts: () => transactions.map(transactionRtt),
   };
 }

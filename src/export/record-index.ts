@@ -51,6 +51,8 @@ export interface RecordIndex {
   /** Every message, then every transaction, in document order (a model index makes each as it is reached and keeps none). */
   messages(): Iterable<JsonMessage>;
   transactions(): Iterable<JsonTransaction>;
+  /** Every transaction's rttMs, in document order (a model index reads them without making the records). */
+  transactionRtts(): Iterable<number | null>;
 }
 
 export const EMPTY: readonly never[] = [];
@@ -136,6 +138,7 @@ function build(doc: JsonDocument): DocIndex {
     ...authLookups(doc.auth),
     messages: () => doc.messages,
     transactions: () => doc.transactions,
+    transactionRtts: () => doc.transactions.map((t) => t.rttMs),
   };
 }
 

@@ -388,6 +388,12 @@ export function messageJson(m: MessageRecord, ctx: RecordContext, conns: Connect
   };
 }
 
+/** A transaction's round-trip time as its record gives it (rttMs): to the microsecond, null without a response to a seen request. */
+export function transactionRtt(t: TransactionRecord): number | null {
+  const ms = t.response?.rttMs;
+  return ms === null || ms === undefined ? null : round3(ms);
+}
+
 export function transactionJson(t: TransactionRecord, ctx: RecordContext, conns: ConnectionLookup): JsonTransaction {
   const rq = t.request;
   const rs = t.response;
@@ -431,7 +437,7 @@ export function transactionJson(t: TransactionRecord, ctx: RecordContext, conns:
             typed: typedHeadersJson(rs.headers),
           },
     extraResponses: t.extraResponses,
-    rttMs: rs?.rttMs === null || rs?.rttMs === undefined ? null : round3(rs.rttMs),
+    rttMs: transactionRtt(t),
     toPath: fields === undefined ? [] : [...fields.toPath],
     fromPath: fields === undefined ? [] : [...fields.fromPath],
     messageId: fields?.messageId ?? null,

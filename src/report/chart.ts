@@ -17,7 +17,7 @@ export interface RttStats {
 
 export function rttValues(source: RecordSource): number[] {
   const out: number[] = [];
-  for (const t of recordIndex(source).transactions()) if (t.rttMs !== null && Number.isFinite(t.rttMs) && t.rttMs >= 0) out.push(t.rttMs);
+  for (const ms of recordIndex(source).transactionRtts()) if (ms !== null && Number.isFinite(ms) && ms >= 0) out.push(ms);
   return out.sort((a, b) => a - b);
 }
 
