@@ -118,6 +118,8 @@ function peakRss() {
   }
   const tui = viewerPeak(big, hook);
   if (tui !== undefined) lines.push(`${'msrpscope FILE (the viewer, under tmux)'.padEnd(44)} ${tui}`);
+  const live = viewerPeak(big, hook, packetsOf(big));
+  if (live !== undefined) lines.push(`${'cat FILE | msrpscope - (live viewer, tmux)'.padEnd(44)} ${live}`);
   return lines;
 }
 
@@ -126,16 +128,30 @@ function sleepMs(ms) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/** The packet count genmsrp wrote beside a capture (its .truth.json), undefined without one. */
+function packetsOf(file) {
+  try {
+    return JSON.parse(readFileSync(`${file}.truth.json`, 'utf8')).frames;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The viewer on the big capture under tmux (when installed): seconds until its session list shows, then `q`, and
- * the peak RSS the process reports at exit. Undefined without tmux.
+ * the peak RSS the process reports at exit. Undefined without tmux. With `packets`, the live viewer instead: the
+ * capture comes through a pipe (`cat FILE | msrpscope -`), and the time is until its status line counts every
+ * packet.
  */
-function viewerPeak(big, hook) {
+function viewerPeak(big, hook, packets) {
   if (spawnSync('tmux', ['-V']).status !== 0) return undefined;
   const name = `msrpscope-bench-${process.pid}`;
   const err = join(tmpdir(), `${name}.err`);
   const q = (a) => `'${a.replace(/'/g, "'\\''")}'`;
-  const cmd = `${[process.execPath, '--require', hook, join(ROOT, 'bin', 'msrpscope'), big].map(q).join(' ')} 2> ${q(err)}`;
+  const live = packets !== undefined;
+  const cmd = live
+    ? `cat ${q(big)} | ${[process.execPath, '--require', hook, join(ROOT, 'bin', 'msrpscope'), '-'].map(q).join(' ')} 2> ${q(err)}`
+    : `${[process.execPath, '--require', hook, join(ROOT, 'bin', 'msrpscope'), big].map(q).join(' ')} 2> ${q(err)}`;
   const t0 = process.hrtime.bigint();
   if (spawnSync('tmux', ['new-session', '-d', '-s', name, '-x', '160', '-y', '40', cmd]).status !== 0) return undefined;
   let shown;
@@ -143,7 +159,8 @@ function viewerPeak(big, hook) {
     // A list row: the session number and its start time.
     for (let i = 0; i < 2400 && shown === undefined; i++) {
       const pane = spawnSync('tmux', ['capture-pane', '-t', name, '-p'], { encoding: 'utf8' }).stdout ?? '';
-      if (/^\s*\d+\s+\d\d:\d\d:\d\d/m.test(pane)) shown = Number(process.hrtime.bigint() - t0) / 1e9;
+      const ready = live ? pane.includes(`${packets} packets`) : /^\s*\d+\s+\d\d:\d\d:\d\d/m.test(pane);
+      if (ready) shown = Number(process.hrtime.bigint() - t0) / 1e9;
       else sleepMs(50);
     }
     spawnSync('tmux', ['send-keys', '-t', name, 'q']);
@@ -154,7 +171,7 @@ function viewerPeak(big, hook) {
   const m = existsSync(err) ? /BENCH-MAXRSS (\d+)/.exec(readFileSync(err, 'utf8')) : null;
   rmSync(err, { force: true });
   if (shown === undefined || m === null) return 'failed (no session list, or no exit report)';
-  return `${(Number(m[1]) / 1024).toFixed(0).padStart(6)} MB peak RSS  first screen after ${shown.toFixed(2)} s`;
+  return `${(Number(m[1]) / 1024).toFixed(0).padStart(6)} MB peak RSS  ${live ? 'every packet shown' : 'first screen'} after ${shown.toFixed(2)} s`;
 }
 const rssLines = peakRss();
 

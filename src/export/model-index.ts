@@ -7,10 +7,11 @@
  * capture).
  */
 import type { ModelView } from '../model/view.js';
+import type { TransactionRecord } from '../model/transactions.js';
 import type { JsonMessage, JsonTransaction } from './json-types.js';
 import { documentHead, documentSections, sectionItems, type RecordList } from './json.js';
 import { listed, transactionRtt } from './records.js';
-import { authLookups, byId, EMPTY, positions, push, type RecordIndex } from './record-index.js';
+import { authLookups, byId, EMPTY, groupBySession, groupTransactions, positions, type RecordIndex, type TransactionPlace } from './record-index.js';
 
 /** The records of one list section by id, each made when first asked for and kept until clear(). */
 function onDemand<T>(section: RecordList<T>, at: (id: number) => number | undefined): { get(id: number): T | undefined; clear(): void } {
@@ -32,6 +33,12 @@ function onDemand<T>(section: RecordList<T>, at: (id: number) => number | undefi
   };
 }
 
+const MODEL_PLACE: TransactionPlace<TransactionRecord> = {
+  session: (t) => t.session?.index ?? null,
+  connection: (t) => t.connection,
+  message: (t) => listed(t.message),
+};
+
 export function modelIndex(view: ModelView): RecordIndex {
   const sections = documentSections(view);
   const head = documentHead(sections);
@@ -40,18 +47,8 @@ export function modelIndex(view: ModelView): RecordIndex {
   const transactions = view.transactions();
   const messageAt = positions(messages.map((m) => m.index));
   const transactionAt = positions(transactions.map((t) => t.index));
-  const txBySession = new Map<number, number[]>();
-  const txLoose = new Map<number, number[]>();
-  const txByMessage = new Map<number, number[]>();
-  for (const t of transactions) {
-    const session = t.session?.index ?? null;
-    if (session === null) push(txLoose, t.connection, t.index);
-    else push(txBySession, session, t.index);
-    const message = listed(t.message);
-    if (message !== null) push(txByMessage, message, t.index);
-  }
-  const msgBySession = new Map<number, number[]>();
-  for (const m of messages) if (m.session !== undefined) push(msgBySession, m.session.index, m.index);
+  const { bySession: txBySession, loose: txLoose, byMessage: txByMessage } = groupTransactions(transactions, MODEL_PLACE, (t) => t.index);
+  const msgBySession = groupBySession(messages, (m) => m.session?.index ?? null, (m) => m.index);
 
   // Records made for the scope being drawn; another scope's lists start afresh.
   let scope = '';

@@ -85,6 +85,44 @@ export function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else l.push(v);
 }
 
+/** Where a transaction is drawn: its session's ladder, else its connection's "(no session)" row; and its message's. */
+export interface TransactionPlace<X> {
+  session(x: X): number | null;
+  connection(x: X): number;
+  message(x: X): number | null;
+}
+
+/** Transactions grouped as the lookups give them: by session, by connection (those of no session), by message. */
+export interface TransactionGroups<T> {
+  bySession: Map<number, T[]>;
+  loose: Map<number, T[]>;
+  byMessage: Map<number, T[]>;
+}
+
+/** Groups transactions (JSON records or the model's), in order, keeping `value(x)` of each. */
+export function groupTransactions<X, T>(list: Iterable<X>, place: TransactionPlace<X>, value: (x: X) => T): TransactionGroups<T> {
+  const g: TransactionGroups<T> = { bySession: new Map(), loose: new Map(), byMessage: new Map() };
+  for (const x of list) {
+    const v = value(x);
+    const session = place.session(x);
+    if (session === null) push(g.loose, place.connection(x), v);
+    else push(g.bySession, session, v);
+    const message = place.message(x);
+    if (message !== null) push(g.byMessage, message, v);
+  }
+  return g;
+}
+
+/** Messages grouped by session (those of no session left out), in order, keeping `value(x)` of each. */
+export function groupBySession<X, T>(list: Iterable<X>, session: (x: X) => number | null, value: (x: X) => T): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const x of list) {
+    const s = session(x);
+    if (s !== null) push(out, s, value(x));
+  }
+  return out;
+}
+
 export interface AuthLookups {
   connectionAuths(id: number): readonly JsonAuth[];
   authsByClient(uri: string): readonly JsonAuth[];
@@ -108,17 +146,12 @@ export function authLookups(auths: readonly JsonAuth[]): AuthLookups {
   };
 }
 
+const JSON_PLACE: TransactionPlace<JsonTransaction> = { session: (t) => t.session, connection: (t) => t.connection, message: (t) => t.message };
+
 function build(doc: JsonDocument): DocIndex {
-  const txBySession = new Map<number, JsonTransaction[]>();
-  const txLoose = new Map<number, JsonTransaction[]>();
-  const txByMessage = new Map<number, JsonTransaction[]>();
-  for (const t of doc.transactions) {
-    if (t.session === null) push(txLoose, t.connection, t);
-    else push(txBySession, t.session, t);
-    if (t.message !== null) push(txByMessage, t.message, t);
-  }
-  const msgBySession = new Map<number, JsonMessage[]>();
-  for (const m of doc.messages) if (m.session !== null) push(msgBySession, m.session, m);
+  const same = <X>(x: X): X => x;
+  const { bySession: txBySession, loose: txLoose, byMessage: txByMessage } = groupTransactions(doc.transactions, JSON_PLACE, same);
+  const msgBySession = groupBySession(doc.messages, (m) => m.session, same);
   const looseConnections = [...txLoose.keys()].sort((a, b) => a - b);
   return {
     doc,
