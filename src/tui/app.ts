@@ -75,6 +75,7 @@ export function startTui(opts: TuiOptions): TuiSession {
   let finished = false;
   let redraws = 0;
   let lastRedraw = 0;
+  let gap = MIN_REDRAW_MS;
   let timer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
   let resolveDone: (code: number) => void = () => undefined;
@@ -132,16 +133,20 @@ export function startTui(opts: TuiOptions): TuiSession {
   /** A document change: redraw now if the last one was long enough ago, else once the interval is up. */
   const changed = (): void => {
     if (finished || timer !== undefined) return;
-    const wait = Math.max(0, lastRedraw + MIN_REDRAW_MS - Date.now());
+    const wait = Math.max(0, lastRedraw + gap - Date.now());
     timer = setTimeout(() => {
       timer = undefined;
       if (finished) return;
-      lastRedraw = Date.now();
+      const started = Date.now();
       redraws++;
       safely(() => {
         controller.refresh();
         draw();
       });
+      // The next one waits twice as long as this one took (at least MIN_REDRAW_MS), counted from its end: a
+      // redraw that reads a large capture's records takes at most a third of the time the reading gets.
+      lastRedraw = Date.now();
+      gap = Math.max(MIN_REDRAW_MS, 2 * (lastRedraw - started));
     }, wait);
   };
 
