@@ -222,7 +222,7 @@ export function selectRecords(src: FilterSource, f: RecordFilter): FilterSelecti
     (d) => (f.session === undefined || d.sessions.some((s) => sessOk.has(s))) && (!terms || d.sessions.some((s) => usedSessions.has(s))),
   );
   const connectionTallies = { msrp: 0, tls: 0, websocket: 0 };
-  for (const c of connections) tallyConnection(connectionTallies, c.msrp, c.transport, 1);
+  for (const c of connections) tallyConnection(connectionTallies, c.msrp, c.transport);
   const count = (m: Map<string, number>, k: string): number => m.get(k) ?? 0;
   return {
     summary: {
@@ -270,10 +270,21 @@ export function selectRecords(src: FilterSource, f: RecordFilter): FilterSelecti
  * jsonSectionChunks over it equals JSON.stringify of filterDocument(buildJsonDocument(view), f).
  */
 export function filteredSections(view: ModelView, f: RecordFilter): DocumentSections {
+  return filteredSelection(view, f).sections;
+}
+
+/** The filtered document's sections, and the positions in the model's lists of the messages and transactions kept. */
+export interface FilteredSelection {
+  sections: DocumentSections;
+  messages: readonly number[];
+  transactions: readonly number[];
+}
+
+export function filteredSelection(view: ModelView, f: RecordFilter): FilteredSelection {
   const all = documentSections(view);
   const sel = selectRecords({ ...documentHead(all), messages: all.messages, transactions: all.transactions }, f);
   const picked = <T>(from: RecordList<T>, at: readonly number[]): RecordList<T> => ({ count: at.length, item: (j) => from.item(at[j] as number) });
-  return {
+  const sections: DocumentSections = {
     schema: all.schema,
     tool: all.tool,
     capture: all.capture,
@@ -286,4 +297,5 @@ export function filteredSections(view: ModelView, f: RecordFilter): DocumentSect
     sip: listOf(sel.sip),
     diagnostics: listOf(sel.diagnostics),
   };
+  return { sections, messages: sel.messages, transactions: sel.transactions };
 }

@@ -46,7 +46,7 @@ function packageVersion(): string {
 
 let cachedVersion: string | undefined;
 
-export function toolVersion(): string {
+function toolVersion(): string {
   cachedVersion ??= packageVersion();
   return cachedVersion;
 }
@@ -55,14 +55,12 @@ export function toolVersion(): string {
  * The context records are mapped with. `hintSources` gives where MSRP over TLS was announced (by default
  * gathered from the whole view once, on first use: the live document keeps its own as records arrive).
  */
-export function recordContext(view: ModelView, hintSources?: () => TlsHintSources): RecordContext {
+export function recordContext(view: ModelView): RecordContext {
   let hints: TlsHintSources | undefined;
-  const sources =
-    hintSources ??
-    ((): TlsHintSources => {
-      hints ??= { sdpEndpoints: view.msrpEndpoints(), msrpsAuthorities: view.msrpsAuthorities() };
-      return hints;
-    });
+  const sources = (): TlsHintSources => {
+    hints ??= { sdpEndpoints: view.msrpEndpoints(), msrpsAuthorities: view.msrpsAuthorities() };
+    return hints;
+  };
   return {
     digits: view.timestampDigits(),
     transport: (c) => {
@@ -96,13 +94,13 @@ export function captureJson(view: ModelView, ctx: RecordContext): JsonCapture {
 }
 
 /** What the summary counts record by record (the rest it reads from the view's counters). */
-export interface SummaryTallies {
+interface SummaryTallies {
   connections: { msrp: number; tls: number; websocket: number };
   messages: { complete: number; aborted: number; incomplete: number };
   delivery: { delivered: number; failed: number; unknown: number };
 }
 
-export function emptyTallies(): SummaryTallies {
+function emptyTallies(): SummaryTallies {
   return {
     connections: { msrp: 0, tls: 0, websocket: 0 },
     messages: { complete: 0, aborted: 0, incomplete: 0 },
@@ -110,17 +108,17 @@ export function emptyTallies(): SummaryTallies {
   };
 }
 
-/** Counts a connection in (by 1) or out of (by -1) the summary's connection tallies. */
-export function tallyConnection(t: SummaryTallies['connections'], msrp: boolean, transport: string | null | undefined, by: 1 | -1): void {
-  if (msrp) t.msrp += by;
-  if (transport === 'tls') t.tls += by;
-  if (transport === 'websocket') t.websocket += by;
+/** Counts a connection in the summary's connection tallies. */
+export function tallyConnection(t: SummaryTallies['connections'], msrp: boolean, transport: string | null | undefined): void {
+  if (msrp) t.msrp++;
+  if (transport === 'tls') t.tls++;
+  if (transport === 'websocket') t.websocket++;
 }
 
 /** Counts every record of the view (one pass over connections and messages; transactions are counted by the model). */
-export function summaryTallies(view: ModelView): SummaryTallies {
+function summaryTallies(view: ModelView): SummaryTallies {
   const t = emptyTallies();
-  for (const c of view.connections()) tallyConnection(t.connections, c.msrp, c.conn.transport, 1);
+  for (const c of view.connections()) tallyConnection(t.connections, c.msrp, c.conn.transport);
   for (const m of view.messages()) {
     t.messages[m.state()]++;
     t.delivery[computeDelivery(m).state]++;
@@ -128,7 +126,8 @@ export function summaryTallies(view: ModelView): SummaryTallies {
   return t;
 }
 
-export function summaryJson(view: ModelView, tallies: SummaryTallies = summaryTallies(view)): JsonSummary {
+export function summaryJson(view: ModelView): JsonSummary {
+  const tallies = summaryTallies(view);
   const connections = view.connections();
   const { msrp, websocket } = tallies.connections;
   const tls = Math.max(tallies.connections.tls, view.facts()?.tlsConnections ?? 0);

@@ -10,6 +10,7 @@ import type { ModelView } from '../model/view.js';
 import type { TransactionRecord } from '../model/transactions.js';
 import type { JsonMessage, JsonTransaction } from './json-types.js';
 import { documentHead, documentSections, sectionItems, type RecordList } from './json.js';
+import { filteredSelection, isEmptyFilter, type RecordFilter } from './filter.js';
 import { listed, transactionRtt } from './records.js';
 import { authLookups, byId, EMPTY, groupBySession, groupTransactions, positions, type RecordIndex, type TransactionPlace } from './record-index.js';
 
@@ -39,12 +40,20 @@ const MODEL_PLACE: TransactionPlace<TransactionRecord> = {
   message: (t) => listed(t.message),
 };
 
-export function modelIndex(view: ModelView): RecordIndex {
-  const sections = documentSections(view);
+/**
+ * The index of the document `--json` writes, or with a filter (not empty) of the filtered one: its head is made
+ * whole, its messages and transactions are the records the filter keeps, made when asked for.
+ */
+export function modelIndex(view: ModelView, filter?: RecordFilter): RecordIndex {
+  const all = filter === undefined || isEmptyFilter(filter);
+  const selection = all ? undefined : filteredSelection(view, filter);
+  const sections = selection?.sections ?? documentSections(view);
   const head = documentHead(sections);
-  // The groupings, as record ids, from the model records (the fields the JSON records take them from).
-  const messages = view.messages();
-  const transactions = view.transactions();
+  // The groupings, as record ids, from the model records (the fields the JSON records take them from), in the
+  // order of the section lists (the kept ones, with a filter).
+  const keep = <T>(list: readonly T[], at: readonly number[] | undefined): readonly T[] => (at === undefined ? list : at.map((i) => list[i] as T));
+  const messages = keep(view.messages(), selection?.messages);
+  const transactions = keep(view.transactions(), selection?.transactions);
   const messageAt = positions(messages.map((m) => m.index));
   const transactionAt = positions(transactions.map((t) => t.index));
   const { bySession: txBySession, loose: txLoose, byMessage: txByMessage } = groupTransactions(transactions, MODEL_PLACE, (t) => t.index);

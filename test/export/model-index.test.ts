@@ -7,10 +7,12 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { captureList } from '../../scripts/json-digests.mjs';
-import { buildJsonDocument } from '../../src/export/json.js';
+import { buildJsonDocument, documentFromSections } from '../../src/export/json.js';
 import { modelIndex } from '../../src/export/model-index.js';
 import { selectionOfScope, type WriteScope } from '../../src/export/frame-selection.js';
-import { indexDocument } from '../../src/export/record-index.js';
+import { indexDocument, type RecordIndex } from '../../src/export/record-index.js';
+import { filteredSections, type RecordFilter } from '../../src/export/filter.js';
+import type { JsonDocument } from '../../src/export/json-types.js';
 import { documentLadderText, ladderTextBlocks } from '../../src/format/ladder-text.js';
 import { writeHtmlReport } from '../../src/report/html.js';
 import { CHAT } from '../tui/fixtures.js';
@@ -24,46 +26,63 @@ function html(source: Parameters<typeof writeHtmlReport>[0]): string {
   return out;
 }
 
+/** The filters a filtered model index is checked with: a method, a connection, message states and delivery. */
+const FILTERS: RecordFilter[] = [{ method: 'SEND' }, { method: 'AUTH' }, { connection: 0 }, { states: ['aborted', 'incomplete'] }, { delivery: ['failed'] }];
+
+/** Every lookup, `w` selection, ladder and report of the model index equal the document's. */
+function expectSameAnswers(mx: RecordIndex, doc: JsonDocument): void {
+  const dx = indexDocument(doc);
+  const { messages, transactions, ...head } = doc;
+  expect(mx.head).toEqual(head);
+  expect(mx.messageCount).toBe(messages.length);
+  expect([...mx.messages()]).toEqual(messages);
+  expect([...mx.transactions()]).toEqual(transactions);
+  expect(mx.looseConnections).toEqual(dx.looseConnections);
+  for (const s of doc.sessions) {
+    expect(mx.sessionTransactions(s.id)).toEqual(dx.sessionTransactions(s.id));
+    expect(mx.sessionMessages(s.id)).toEqual(dx.sessionMessages(s.id));
+  }
+  for (const conn of dx.looseConnections) expect(mx.looseTransactions(conn)).toEqual(dx.looseTransactions(conn));
+  for (const m of messages) {
+    expect(mx.message(m.id)).toEqual(m);
+    expect(mx.messageTransactions(m.id)).toEqual(dx.messageTransactions(m.id));
+    expect(mx.messageTransactionCount(m.id)).toBe(dx.messageTransactions(m.id).length);
+  }
+  for (const t of transactions) expect(mx.transaction(t.id)).toEqual(t);
+  // Ids past the last record (with a filter, ids of records it left out are not found either: see below).
+  const past = (ids: number[]): number => ids.reduce((a, b) => Math.max(a, b), -1) + 1;
+  for (const id of [-1, 0.5, past(messages.map((m) => m.id))]) expect(mx.message(id)).toBeUndefined();
+  for (const id of [-1, 0.5, past(transactions.map((t) => t.id))]) expect(mx.transaction(id)).toBeUndefined();
+  const keptTx = new Set(transactions.map((t) => t.id));
+  for (let id = 0; id < past(transactions.map((t) => t.id)); id++) if (!keptTx.has(id)) expect(mx.transaction(id)).toBeUndefined();
+  for (const a of doc.auth) {
+    expect(mx.connectionAuths(a.connection)).toEqual(dx.connectionAuths(a.connection));
+    expect(mx.authsByClient(a.client)).toEqual(dx.authsByClient(a.client));
+  }
+  // What the viewer's `w` writes of a session, a connection or a message.
+  const scopes: WriteScope[] = [
+    ...doc.sessions.map((x): WriteScope => ({ kind: 'session', session: x.id })),
+    ...doc.connections.map((x): WriteScope => ({ kind: 'connection', connection: x.id })),
+    ...messages.map((x): WriteScope => ({ kind: 'message', message: x.id })),
+  ];
+  for (const scope of scopes) expect(selectionOfScope(mx, scope)).toEqual(selectionOfScope(doc, scope));
+  // What --ladder and --html write from it.
+  const blocks = [...ladderTextBlocks(mx)];
+  expect(blocks.length === 0 ? '' : `${blocks.join('\n\n')}\n`).toBe(documentLadderText(doc));
+  expect(html(mx)).toBe(html(doc));
+}
+
 describe('the model index answers as the document does', () => {
   it.each(CAPTURES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const model = await analysedWithKeys(c.file, c.keys, { keepPreviews: 'text' });
-    const doc = buildJsonDocument(model.view());
-    const dx = indexDocument(doc);
-    const mx = modelIndex(model.view());
-    const { messages, transactions, ...head } = doc;
-    expect(mx.head).toEqual(head);
-    expect(mx.messageCount).toBe(messages.length);
-    expect([...mx.messages()]).toEqual(messages);
-    expect([...mx.transactions()]).toEqual(transactions);
-    expect(mx.looseConnections).toEqual(dx.looseConnections);
-    for (const s of doc.sessions) {
-      expect(mx.sessionTransactions(s.id)).toEqual(dx.sessionTransactions(s.id));
-      expect(mx.sessionMessages(s.id)).toEqual(dx.sessionMessages(s.id));
-    }
-    for (const conn of dx.looseConnections) expect(mx.looseTransactions(conn)).toEqual(dx.looseTransactions(conn));
-    for (const m of messages) {
-      expect(mx.message(m.id)).toEqual(m);
-      expect(mx.messageTransactions(m.id)).toEqual(dx.messageTransactions(m.id));
-      expect(mx.messageTransactionCount(m.id)).toBe(dx.messageTransactions(m.id).length);
-    }
-    for (const t of transactions) expect(mx.transaction(t.id)).toEqual(t);
-    for (const id of [-1, 0.5, messages.length]) expect(mx.message(id)).toBeUndefined();
-    for (const id of [-1, 0.5, transactions.length]) expect(mx.transaction(id)).toBeUndefined();
-    for (const a of doc.auth) {
-      expect(mx.connectionAuths(a.connection)).toEqual(dx.connectionAuths(a.connection));
-      expect(mx.authsByClient(a.client)).toEqual(dx.authsByClient(a.client));
-    }
-    // What the viewer's `w` writes of a session, a connection or a message.
-    const scopes: WriteScope[] = [
-      ...doc.sessions.map((x): WriteScope => ({ kind: 'session', session: x.id })),
-      ...doc.connections.map((x): WriteScope => ({ kind: 'connection', connection: x.id })),
-      ...messages.map((x): WriteScope => ({ kind: 'message', message: x.id })),
-    ];
-    for (const scope of scopes) expect(selectionOfScope(mx, scope)).toEqual(selectionOfScope(doc, scope));
-    // What --ladder and --html write from it.
-    const blocks = [...ladderTextBlocks(mx)];
-    expect(blocks.length === 0 ? '' : `${blocks.join('\n\n')}\n`).toBe(documentLadderText(doc));
-    expect(html(mx)).toBe(html(doc));
+    expectSameAnswers(modelIndex(model.view()), buildJsonDocument(model.view()));
+  });
+
+  it.each(CAPTURES.map((c) => [c.name, c] as const))('%s, filtered: as the filtered document', async (_name, c) => {
+    const model = await analysedWithKeys(c.file, c.keys, { keepPreviews: 'text' });
+    for (const f of FILTERS) expectSameAnswers(modelIndex(model.view(), f), documentFromSections(filteredSections(model.view(), f)));
+    // An empty filter is no filter.
+    expect([...modelIndex(model.view(), {}).transactions()]).toEqual(buildJsonDocument(model.view()).transactions);
   });
 
   it('keeps the records it made only while their scope is the one drawn', async () => {

@@ -10,7 +10,7 @@ const dist = new URL('../../dist/', import.meta.url);
 const { runPipeline } = await import(new URL('cli/pipeline.js', dist).href);
 const { Correlator } = await import(new URL('model/correlator.js', dist).href);
 const { buildJsonDocument } = await import(new URL('export/json.js', dist).href);
-const { LiveDocument } = await import(new URL('export/live-document.js', dist).href);
+const { liveModelIndex } = await import(new URL('cli/tui-mode.js', dist).href);
 const { runTui } = await import(new URL('tui/app.js', dist).href);
 
 const args = process.argv.slice(2);
@@ -28,8 +28,8 @@ const cut = (t, part) => store.view().cutFrame(t, part);
 
 let code;
 if (live) {
-  // As src/cli/tui-mode.ts: the document follows the model's events instead of being rebuilt per redraw.
-  const doc = new LiveDocument(store);
+  // As src/cli/tui-mode.ts: a model index made again at each redraw while the capture is read.
+  const doc = liveModelIndex(store);
   const listeners = new Set();
   store.onEvent(() => {
     for (const l of listeners) l();

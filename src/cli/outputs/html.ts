@@ -19,8 +19,9 @@ export const htmlOutput: Output<string> = {
     const { writeHtmlReport } = await import('../../report/html.js');
     const { modelIndex } = await import('../../export/model-index.js');
     const filter = isEmptyFilter(settings.filter) ? undefined : filterText(settings.filter);
-    // Unfiltered, drawn from the model one session at a time (export/model-index.ts), never the whole document.
-    const source = filter === undefined ? modelIndex(view) : settings.document();
+    // Drawn from the model one session at a time (export/model-index.ts, the records a filter keeps), never the
+    // whole document.
+    const source = modelIndex(view, settings.filter);
     const counts = await writeOutputFile(path, { force: settings.force }, (write) => writeHtmlReport(source, write, { filter }));
     const line = `wrote report ${escapeText(path)} (${counts.sessions} session${counts.sessions === 1 ? '' : 's'}, ${counts.messages} message${counts.messages === 1 ? '' : 's'})`;
     if (settings.alone) sink.write(`${line}\n`);

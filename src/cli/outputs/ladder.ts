@@ -28,9 +28,10 @@ export const ladderOutput: Output<string | true> = {
   async write(view, arg, sink, settings) {
     // Loaded only here: the text width tables (blessed's unicode module) are not for the other outputs.
     const { ladderTextBlocks } = await import('../../format/ladder-text.js');
-    // Unfiltered, drawn from the model one session at a time (export/model-index.ts), never the whole document.
+    // Drawn from the model one session at a time (export/model-index.ts, the records a filter keeps), never the
+    // whole document.
     const { modelIndex } = await import('../../export/model-index.js');
-    const ix = isEmptyFilter(settings.filter) ? modelIndex(view) : indexDocument(settings.document());
+    const ix = modelIndex(view, settings.filter);
     const drawn = { count: 0 };
     if (typeof arg !== 'string') await writePieces(sink, joined(ladderTextBlocks(ix), drawn));
     else await writeOutputFile(arg, { force: settings.force }, (write) => {
