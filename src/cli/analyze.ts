@@ -1,8 +1,6 @@
 import { statSync } from 'node:fs';
 import { Correlator } from '../model/correlator.js';
-import { filteredSections, isEmptyFilter, type RecordFilter } from '../export/filter.js';
-import { documentFromSections, documentSections } from '../export/json.js';
-import type { JsonDocument } from '../export/json-types.js';
+import { isEmptyFilter, type RecordFilter } from '../export/filter.js';
 import { runPipeline, type PipelineResult, type PipelineSource } from './pipeline.js';
 import { Progress } from './progress.js';
 import { KeyRing } from './keylog.js';
@@ -64,7 +62,6 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         : false,
   });
   const keys = new KeyRing((d) => model.diagnostic(d));
-  let doc: JsonDocument | undefined;
   // Files can be read again (-w); standard input and a live capture cannot.
   const files = opts.sources.map((s) => s.input).filter((i): i is string => typeof i === 'string' && i !== '-' && rereadableFile(i));
   const frameLog = files.length === opts.sources.length && opts.outputs.some((c) => c.output.keeps.frames === true) ? new FrameLog() : undefined;
@@ -75,8 +72,6 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     alone: !opts.outputs.some((c) => c.output.primary),
     force: opts.force === true,
     capture: frameLog === undefined ? undefined : { files, frames: frameLog, keys },
-    // With a filter, made from the kept records only: the whole document is not built to be narrowed.
-    document: () => (doc ??= documentFromSections(filtered ? filteredSections(model.view(), opts.filter) : documentSections(model.view()))),
   };
   for (const c of opts.outputs) c.output.check?.(c.arg, settings);
   const sinks = opts.outputs.map((c) => opts.sinkFor(c.output.target?.(c.arg)));

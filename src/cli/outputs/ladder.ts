@@ -4,8 +4,6 @@
  * output, like --json with or without its file. The view models are imported when it writes: they read the
  * terminal width tables, which the other outputs do not load.
  */
-import { isEmptyFilter } from '../../export/filter.js';
-import { indexDocument } from '../../export/record-index.js';
 import { checkTarget, writeOutputFile } from '../output-file.js';
 import { writePieces, type Output } from './output.js';
 

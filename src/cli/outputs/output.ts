@@ -5,7 +5,6 @@
  */
 import type { ModelView, ObservedModel } from '../../model/view.js';
 import type { RecordFilter } from '../../export/filter.js';
-import type { JsonDocument } from '../../export/json-types.js';
 import type { PipelineResult } from '../pipeline.js';
 import type { CaptureAccess } from '../capture-write.js';
 
@@ -36,12 +35,6 @@ export interface OutputSettings {
    * interface).
    */
   capture?: CaptureAccess;
-  /**
-   * After reading: the JSON document the filters leave (the whole capture's without a filter), built once for
-   * the outputs that index it (--html and --ladder with a filter; without one they index the model, see
-   * export/model-index.ts); the streaming outputs make their records one at a time.
-   */
-  document(): JsonDocument;
 }
 
 /**
