@@ -126,8 +126,9 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
   // A pipe, a live interface or a large file: hold V8's young generation at a few MiB, and bound the old one's
   // growth for the outputs that draw from every record (heap.ts).
   const outputs = chooseOutputs(opts as Readonly<Record<string, unknown>>, process.stdout.isTTY === true);
-  const afterBatch =
-    totalBytes === undefined || totalBytes >= TUNE_GC_FROM_BYTES ? tuneHeap({ boundGrowth: outputs.some((c) => c.output.drawsEveryRecord === true) }) : undefined;
+  const live = sources.some((s) => typeof s.input !== 'string');
+  const draws = outputs.some((c) => c.output.drawsEveryRecord === true || (c.output.drawsEveryRecord === 'live' && live));
+  const afterBatch = totalBytes === undefined || totalBytes >= TUNE_GC_FROM_BYTES ? tuneHeap({ boundGrowth: draws }) : undefined;
   const keylogs = [...(opts.keylog ?? []), ...keylogFromPreferences(opts.pref ?? [], (m) => new CliError(m, EXIT_USAGE))];
   const filter: FilterOptions = parseFilterOptions(opts);
   const warn = (s: string): void => {

@@ -81,8 +81,11 @@ export interface Output<A> {
     /** The frame numbers of every TCP connection and SIP dialog (cli/frame-log.ts), to write them again. */
     frames?: boolean;
   };
-  /** It draws from every record once the capture is read (--ladder, --html): the heap is tuned for it (cli/heap.ts). */
-  readonly drawsEveryRecord?: boolean;
+  /**
+   * It draws from every record once the capture is read (--ladder, --html), or ('live') at every redraw while a
+   * pipe or an interface is read (the viewer): the heap is tuned for it (cli/heap.ts).
+   */
+  readonly drawsEveryRecord?: boolean | 'live';
   /** The output's argument when the parsed options ask for it (the --json file, the --extract folder), else undefined. */
   requested(options: Readonly<Record<string, unknown>>): A | undefined;
   /** A file to write to instead of standard output. */

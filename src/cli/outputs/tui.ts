@@ -5,6 +5,8 @@ export const tuiOutput: Output<true> = {
   name: 'tui',
   options: [{ flags: '--tui', description: 'open the interactive viewer even when stdout is not a terminal' }],
   primary: true,
+  // Live, each redraw makes the records of every session for the list (cli/tui-mode.ts liveModelIndex).
+  drawsEveryRecord: 'live',
   // Frames are remembered for `w` (write a session's frames to a file) when the input is files.
   keeps: { bodies: false, hashes: true, transactions: true, previews: true, frames: true },
   requested: (o) => (o.tui === true ? true : undefined),
