@@ -8,10 +8,11 @@
  */
 import type { ModelView } from '../model/view.js';
 import type { TransactionRecord } from '../model/transactions.js';
+import type { MessageRecord } from '../model/messages.js';
 import type { JsonMessage, JsonTransaction } from './json-types.js';
 import { documentHead, documentSections, sectionItems, type RecordList } from './json.js';
 import { filteredSelection, isEmptyFilter, type RecordFilter } from './filter.js';
-import { listed, transactionRtt } from './records.js';
+import { listed, messageRowJson, transactionRowJson, transactionRtt } from './records.js';
 import { authLookups, byId, EMPTY, groupBySession, groupTransactions, positions, type RecordIndex, type TransactionPlace } from './record-index.js';
 
 /** The records of one list section by id, each made when first asked for and kept until clear(). */
@@ -103,6 +104,9 @@ export function modelIndex(view: ModelView, filter?: RecordFilter): RecordIndex 
     },
     messageTransactions: (id) => made(txByMessage.get(id), transaction),
     messageTransactionCount: (id) => txByMessage.get(id)?.length ?? 0,
+    // The session list's fields, made from the model records without making the records (nor keeping any).
+    rowMessages: (id) => (msgBySession.get(id) ?? EMPTY).map((i) => messageRowJson(messages[messageAt(i) as number] as MessageRecord)),
+    rowTransactions: (id) => (txBySession.get(id) ?? EMPTY).map((i) => transactionRowJson(transactions[transactionAt(i) as number] as TransactionRecord)),
     ...authLookups(head.auth),
     messages: () => sectionItems(sections.messages),
     transactions: () => sectionItems(sections.transactions),

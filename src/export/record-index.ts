@@ -24,6 +24,19 @@ export interface DocIndex extends RecordIndex {
 
 export type { DocumentHead } from './json.js';
 
+/** The fields of a message the session list reads (a JsonMessage is one). */
+export type RowMessage = Pick<JsonMessage, 'messageId' | 'from' | 'contentType' | 'state'> & {
+  delivery: Pick<JsonMessage['delivery'], 'state'>;
+  cpim: Pick<NonNullable<JsonMessage['cpim']>, 'from' | 'to' | 'contentType'> | null;
+  file: { selector: Pick<NonNullable<JsonMessage['file']>['selector'], 'name'> } | null;
+};
+
+/** The fields of a transaction a session's row reads (a JsonTransaction is one). */
+export type RowTransaction = Pick<JsonTransaction, 'connection' | 'state' | 'toPath' | 'fromPath'> & {
+  response: Pick<NonNullable<JsonTransaction['response']>, 'status'> | null;
+  status: Pick<NonNullable<JsonTransaction['status']>, 'code'> | null;
+};
+
 export interface RecordIndex {
   readonly head: DocumentHead;
   readonly messageCount: number;
@@ -42,6 +55,12 @@ export interface RecordIndex {
   messageTransactions(id: number): readonly JsonTransaction[];
   /** How many transactions carried a message (messageTransactions(id).length, without making them). */
   messageTransactionCount(id: number): number;
+  /**
+   * What a session's row in the session list reads of its messages and transactions: the records themselves, or
+   * (from the model) only those fields, made without the records.
+   */
+  rowMessages(session: number): readonly RowMessage[];
+  rowTransactions(session: number): readonly RowTransaction[];
   /** AUTH exchanges on a connection. */
   connectionAuths(id: number): readonly JsonAuth[];
   /** AUTH exchanges whose client URI is this (normalised) URI. */
@@ -164,6 +183,8 @@ function build(doc: JsonDocument): DocIndex {
     dialog: byId(doc.sip),
     sessionTransactions: (id) => txBySession.get(id) ?? EMPTY,
     looseTransactions: (c) => txLoose.get(c) ?? EMPTY,
+    rowMessages: (id) => msgBySession.get(id) ?? EMPTY,
+    rowTransactions: (id) => txBySession.get(id) ?? EMPTY,
     looseConnections,
     sessionMessages: (id) => msgBySession.get(id) ?? EMPTY,
     messageTransactions: (id) => txByMessage.get(id) ?? EMPTY,

@@ -45,6 +45,7 @@ import type {
   JsonTime,
   JsonTransaction,
 } from './json-types.js';
+import type { RowMessage, RowTransaction } from './record-index.js';
 
 /** Formatting context: the capture's timestamp precision. */
 export interface RecordContext {
@@ -385,6 +386,35 @@ export function messageJson(m: MessageRecord, ctx: RecordContext, conns: Connect
             expectedHash: file.expectedHash,
             actualHash: file.actualHash,
           },
+  };
+}
+
+/**
+ * What the session list reads of a message, as messageJson gives it, without the rest of the record (legs, times,
+ * previews): the session list of a large capture reads every message at each live redraw.
+ */
+export function messageRowJson(m: MessageRecord): RowMessage {
+  return {
+    messageId: m.messageId,
+    from: m.sender ?? null,
+    contentType: m.contentType ?? null,
+    state: m.state(),
+    delivery: { state: computeDelivery(m).state },
+    cpim: m.cpim === undefined ? null : { from: m.cpim.from ?? null, to: [...m.cpim.to], contentType: m.cpim.contentType ?? null },
+    file: m.fileSelector === undefined ? null : { selector: { name: fileSelectorJson(m.fileSelector).name } },
+  };
+}
+
+/** What a session's row reads of a transaction, as transactionJson gives it (no headers, typed or not, nor times). */
+export function transactionRowJson(t: TransactionRecord): RowTransaction {
+  const fields = t.request === undefined ? undefined : partFields(t.request);
+  return {
+    connection: t.connection,
+    state: transactionState(t),
+    response: t.response === undefined ? null : { status: t.response.status },
+    toPath: fields === undefined ? [] : [...fields.toPath],
+    fromPath: fields === undefined ? [] : [...fields.fromPath],
+    status: fields?.status === undefined ? null : { code: fields.status.code },
   };
 }
 

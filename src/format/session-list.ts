@@ -5,7 +5,7 @@
  */
 import type { JsonAuth, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../export/json-types.js';
 import { callerIsB } from './sip-roles.js';
-import { recordIndex, uriKey, type RecordIndex, type RecordSource } from '../export/record-index.js';
+import { recordIndex, uriKey, type RecordIndex, type RecordSource, type RowTransaction } from '../export/record-index.js';
 import { escapeText } from '../util/escape.js';
 import { shortUri, sipIdentity, uriAuthority } from './format.js';
 
@@ -48,7 +48,7 @@ export interface SessionRow {
 
 const ENDED = new Set(['fin', 'rst']);
 
-function unansweredCount(txs: readonly JsonTransaction[]): number {
+function unansweredCount(txs: readonly RowTransaction[]): number {
   let n = 0;
   for (const t of txs) if (t.state === 'unanswered') n++;
   return n;
@@ -74,7 +74,7 @@ export function endLabels(ix: RecordIndex, s: JsonSession, fallback: (uri: strin
       return labels;
     }
   }
-  for (const m of ix.sessionMessages(s.id)) {
+  for (const m of ix.rowMessages(s.id)) {
     if (m.cpim?.from === null || m.cpim?.from === undefined || m.from === null) continue;
     for (const i of [0, 1] as const) {
       if (!found[i] && m.from.toLowerCase() === s.endpoints[i].uri.toLowerCase()) {
@@ -87,7 +87,7 @@ export function endLabels(ix: RecordIndex, s: JsonSession, fallback: (uri: strin
   return labels;
 }
 
-function sessionState(ix: RecordIndex, s: JsonSession, txs: readonly JsonTransaction[]): RowState {
+function sessionState(ix: RecordIndex, s: JsonSession, txs: readonly RowTransaction[]): RowState {
   if (s.sip !== null && ix.dialog(s.sip.dialog)?.state === 'terminated') return 'closed';
   const endpointConns = new Set<number>();
   for (const t of txs) if (t.fromPath.length === 1 || t.toPath.length === 1) endpointConns.add(t.connection);
@@ -97,8 +97,8 @@ function sessionState(ix: RecordIndex, s: JsonSession, txs: readonly JsonTransac
 }
 
 function sessionRow(ix: RecordIndex, s: JsonSession): SessionRow {
-  const txs = ix.sessionTransactions(s.id);
-  const msgs = ix.sessionMessages(s.id);
+  const txs = ix.rowTransactions(s.id);
+  const msgs = ix.rowMessages(s.id);
   let delivered = 0;
   let failed = 0;
   let unknown = 0;

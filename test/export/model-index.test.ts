@@ -10,7 +10,7 @@ import { captureList } from '../../scripts/json-digests.mjs';
 import { buildJsonDocument, documentFromSections } from '../../src/export/json.js';
 import { modelIndex } from '../../src/export/model-index.js';
 import { selectionOfScope, type WriteScope } from '../../src/export/frame-selection.js';
-import { indexDocument, type RecordIndex } from '../../src/export/record-index.js';
+import { indexDocument, type RecordIndex, type RowMessage, type RowTransaction } from '../../src/export/record-index.js';
 import { filteredSections, type RecordFilter } from '../../src/export/filter.js';
 import type { JsonDocument } from '../../src/export/json-types.js';
 import { documentLadderText, ladderTextBlocks } from '../../src/format/ladder-text.js';
@@ -83,6 +83,37 @@ describe('the model index answers as the document does', () => {
     for (const f of FILTERS) expectSameAnswers(modelIndex(model.view(), f), documentFromSections(filteredSections(model.view(), f)));
     // An empty filter is no filter.
     expect([...modelIndex(model.view(), {}).transactions()]).toEqual(buildJsonDocument(model.view()).transactions);
+  });
+
+  it.each(CAPTURES.map((c) => [c.name, c] as const))('%s: the session list\'s fields of every record, made without the records', async (_name, c) => {
+    const model = await analysedWithKeys(c.file, c.keys, { keepPreviews: 'text' });
+    const doc = buildJsonDocument(model.view());
+    const dx = indexDocument(doc);
+    const mx = modelIndex(model.view());
+    const pickMessage = (m: RowMessage): RowMessage => ({
+      messageId: m.messageId,
+      from: m.from,
+      contentType: m.contentType,
+      state: m.state,
+      delivery: { state: m.delivery.state },
+      cpim: m.cpim === null ? null : { from: m.cpim.from, to: m.cpim.to, contentType: m.cpim.contentType },
+      file: m.file === null ? null : { selector: { name: m.file.selector.name } },
+    });
+    const pickTransaction = (t: RowTransaction): RowTransaction => ({
+      connection: t.connection,
+      state: t.state,
+      response: t.response === null ? null : { status: t.response.status },
+      toPath: t.toPath,
+      fromPath: t.fromPath,
+      status: t.status === null ? null : { code: t.status.code },
+    });
+    let n = 0;
+    for (const s of doc.sessions) {
+      expect(mx.rowMessages(s.id)).toEqual(dx.rowMessages(s.id).map(pickMessage));
+      expect(mx.rowTransactions(s.id)).toEqual(dx.rowTransactions(s.id).map(pickTransaction));
+      n += dx.rowMessages(s.id).length + dx.rowTransactions(s.id).length;
+    }
+    expect(n).toBe(doc.messages.filter((m) => m.session !== null).length + doc.transactions.filter((t) => t.session !== null).length);
   });
 
   it('keeps the records it made only while their scope is the one drawn', async () => {
