@@ -61,6 +61,26 @@ describe('text width agrees with what blessed draws', () => {
     expect(charWidth(0x200b)).toBe(0);
     expect(charWidth(0x61)).toBe(1);
   });
+
+  it("gives blessed's unicode.strWidth for any string: ladder marks, combining, wide, surrogates, tabs (property)", () => {
+    const strWidth = (blessed as unknown as { unicode: { strWidth(s: string): number } }).unicode.strWidth;
+    const ladder = '│─>└┌┐┘├┤┬┴┼<═║✓✗·…▲▼↔→⇒ ';
+    const piece = fc.oneof(
+      fc.constantFrom(...[...ladder], ...SAMPLES.map(([, t]) => t), '\t', '\u0301', '漢', '\ud83d', '\ude80'),
+      fc.string({ unit: 'binary', maxLength: 4 }),
+      fc.string({ maxLength: 6 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+        const s = parts.join('');
+        expect(displayWidth(s)).toBe(strWidth(s));
+        // Asked again: the widths it remembered give the same.
+        expect(displayWidth(s)).toBe(strWidth(s));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(displayWidth('│  ├──> SEND 200 ✓ 漢')).toBe(strWidth('│  ├──> SEND 200 ✓ 漢'));
+  });
 });
 
 describe('cutting never splits a grapheme cluster', () => {
