@@ -385,9 +385,9 @@ export class MessageRecord {
     this.flags = on ? this.flags | bit : this.flags & ~bit;
   }
 
-  /** The rare fields, made for a value being set (reading one unset needs no object: `this.extra?.`). */
-  private x(): MessageExtra {
-    return (this.extra ??= new MessageExtra());
+  /** Sets a rare field: the object that holds them is made for a value, not for clearing one never set. */
+  private put<K extends keyof MessageExtra>(key: K, v: MessageExtra[K]): void {
+    if (v !== undefined || this.extra !== undefined) (this.extra ??= new MessageExtra())[key] = v;
   }
 
   get wantSha1(): boolean {
@@ -436,7 +436,7 @@ export class MessageRecord {
     return this.extra?.contentDisposition;
   }
   set contentDisposition(v: string | undefined) {
-    if (v !== undefined || this.extra !== undefined) this.x().contentDisposition = v;
+    this.put('contentDisposition', v);
   }
 
   /** The body itself, when extraction keeps bodies. */
@@ -444,7 +444,7 @@ export class MessageRecord {
     return this.extra?.body;
   }
   set body(v: SparseBody | undefined) {
-    if (v !== undefined || this.extra !== undefined) this.x().body = v;
+    this.put('body', v);
   }
 
   /** First REPORT with a status other than 200, and the latest time such a REPORT was seen. */
@@ -452,7 +452,7 @@ export class MessageRecord {
     return this.extra?.failureByReport;
   }
   set failureByReport(v: DeliveryEvidence | undefined) {
-    if (v !== undefined || this.extra !== undefined) this.x().failureByReport = v;
+    this.put('failureByReport', v);
   }
 
   /** First response with a failure status (>= 300) to one of its chunks, on any leg. */
@@ -460,7 +460,7 @@ export class MessageRecord {
     return this.extra?.failureByResponse;
   }
   set failureByResponse(v: DeliveryEvidence | undefined) {
-    if (v !== undefined || this.extra !== undefined) this.x().failureByResponse = v;
+    this.put('failureByResponse', v);
   }
 
   /** When this message is an isComposing indication (RFC 3994). */
@@ -468,14 +468,14 @@ export class MessageRecord {
     return this.extra?.composing;
   }
   set composing(v: ComposingState | undefined) {
-    if (v !== undefined || this.extra !== undefined) this.x().composing = v;
+    this.put('composing', v);
   }
 
   get fileSelector(): FileSelector | undefined {
     return this.extra?.fileSelector;
   }
   set fileSelector(v: FileSelector | undefined) {
-    if (v !== undefined || this.extra !== undefined) this.x().fileSelector = v;
+    this.put('fileSelector', v);
   }
 
   /** The leg for this connection direction, created in order of first sight. */
@@ -491,7 +491,7 @@ export class MessageRecord {
     else this.legs.push(leg);
     // Built only for messages with many legs; a linear search finds the few usual ones.
     if (byKey !== undefined) byKey.set(key, leg);
-    else if (this.legs.length > 8) this.x().legByKey = new Map(this.legs.map((l) => [l.connection * 2 + l.dir, l]));
+    else if (this.legs.length > 8) this.put('legByKey', new Map(this.legs.map((l) => [l.connection * 2 + l.dir, l])));
     return leg;
   }
 
