@@ -495,7 +495,7 @@ export function authJson(a: AuthRecord, ctx: RecordContext): JsonAuth {
         at: jsonTime(t.request?.firstFrame ?? a.first, ctx),
         authorization: rq?.hasAuthorization ?? false,
         status: t.response?.status ?? null,
-        rttMs: t.response?.rttMs === null || t.response?.rttMs === undefined ? null : round3(t.response.rttMs),
+        rttMs: transactionRtt(t),
         expires: rs?.expires ?? rq?.expires ?? null,
         minExpires: rs?.minExpires ?? null,
       };

@@ -3,7 +3,7 @@
  * frame leads — the transaction and message carrying that frame, else the session of its connection.
  */
 import type { JsonDiagnostic, JsonDocument, JsonTransaction } from '../export/json-types.js';
-import { recordIndex, type RecordIndex, type RecordSource } from '../export/record-index.js';
+import { recordIndex, uriKey, type RecordIndex, type RecordSource } from '../export/record-index.js';
 import { seg, type Line, type Style } from './line.js';
 import type { Scope } from './session-list.js';
 import { fit } from './text-width.js';
@@ -98,7 +98,7 @@ function sessionForAuth(ix: RecordIndex, tx: number): Scope | undefined {
   const doc = ix.head;
   const a = ix.authOfTransaction(tx);
   if (a === undefined) return undefined;
-  const client = a.client.trim().toLowerCase();
-  const s = doc.sessions.find((x) => x.endpoints.some((e) => e.uri.trim().toLowerCase() === client));
+  const client = uriKey(a.client);
+  const s = doc.sessions.find((x) => x.endpoints.some((e) => uriKey(e.uri) === client));
   return s === undefined ? undefined : { kind: 'session', session: s.id };
 }
