@@ -56,11 +56,6 @@ function deliveryOf(m: JsonMessage): Cell {
   return { t: text, c: d.state === 'failed' ? 'fail' : d.state === 'delivered' ? 'ok' : 'warn' };
 }
 
-export function messageTable(source: RecordSource): TableData {
-  const t = messageTableSource(source);
-  return { columns: t.columns, numeric: t.numeric, wrap: t.wrap, rows: [...t.rows()] };
-}
-
 function messageRow(ix: RecordIndex, m: JsonMessage): Row {
   const fail = m.state === 'aborted' || m.delivery.state === 'failed';
   const hops = m.legs.length;
