@@ -52,8 +52,8 @@ function toolVersion(): string {
 }
 
 /**
- * The context records are mapped with. `hintSources` gives where MSRP over TLS was announced (by default
- * gathered from the whole view once, on first use: the live document keeps its own as records arrive).
+ * The context records are mapped with. Where MSRP over TLS was announced (SDP endpoints, msrps: authorities) is
+ * gathered from the whole view once, on first use.
  */
 export function recordContext(view: ModelView): RecordContext {
   let hints: TlsHintSources | undefined;

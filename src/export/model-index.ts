@@ -2,9 +2,10 @@
  * A RecordIndex over the model (record-index.ts): the document's head is made whole, but a message or
  * transaction record is made only when it is asked for, from the same section table the JSON output writes
  * (so it is the record `--json` shows), and kept only while the session or connection it was asked for is
- * the one being drawn. The viewer of a capture file, `--ladder` and `--html` draw a capture of any size this
- * way, one session at a time, instead of building every record of the document first (363-526 MB for a 1 GB
- * capture).
+ * the one being drawn. The viewer (of a file, and live, made again at each redraw), `--ladder` and `--html`,
+ * filtered or not, draw a capture of any size this way, one session at a time, instead of building every record
+ * of the document first (363-526 MB for a 1 GB capture). The session list reads only the fields its rows show,
+ * made from the model records without the records (rowMessages, rowTransactions).
  */
 import type { ModelView } from '../model/view.js';
 import type { TransactionRecord } from '../model/transactions.js';

@@ -2,9 +2,9 @@
  * Lookups over the records of an analysis: by id, and grouped (transactions by session, message and
  * connection; messages by session; AUTH exchanges by connection, client and transaction). The session list,
  * the ladders, the viewer's screens and the HTML report read records through this and nothing else, so the
- * same code draws from a JSON document held whole (indexDocument, below: the live viewer, a filtered document)
- * or from the model, making each message and transaction record when it is asked for (model-index.ts: the
- * viewer of a capture file, `--ladder`, `--html`).
+ * same code draws from a JSON document held whole (indexDocument, below: tests, and callers that have one) or
+ * from the model, making each message and transaction record when it is asked for (model-index.ts: the viewer,
+ * live or not, `--ladder`, `--html`, filtered or not).
  */
 import type { DocumentHead } from './json.js';
 import type {
