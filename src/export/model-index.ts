@@ -4,20 +4,33 @@
  * (so it is the record `--json` shows), and kept only while the session or connection it was asked for is
  * the one being drawn. The viewer (of a file, and live, made again at each redraw), `--ladder` and `--html`,
  * filtered or not, draw a capture of any size this way, one session at a time, instead of building every record
- * of the document first (363-526 MB for a 1 GB capture). The session list reads only the fields its rows show,
- * made from the model records without the records (rowMessages, rowTransactions).
+ * of the document first (363-526 MB for a 1 GB capture). The session list and the ladders read only the fields
+ * they show, made from the model records without the records (rowMessages, rowTransactions; sessionTransactions,
+ * looseTransactions, ladderTransaction, ladderMessage): the headers, raw and typed, are most of a transaction
+ * record.
  */
 import type { ModelView } from '../model/view.js';
 import type { TransactionRecord } from '../model/transactions.js';
 import type { MessageRecord } from '../model/messages.js';
 import type { JsonMessage, JsonTransaction } from './json-types.js';
-import { documentHead, documentSections, sectionItems, type RecordList } from './json.js';
+import { connectionLookup, documentHead, documentSections, recordContext, sectionItems, type RecordList } from './json.js';
 import { filteredSelection, isEmptyFilter, type RecordFilter } from './filter.js';
-import { listed, messageRowJson, transactionRowJson, transactionRtt } from './records.js';
-import { authLookups, byId, EMPTY, groupBySession, groupTransactions, positions, type RecordIndex, type TransactionPlace } from './record-index.js';
+import { listed, messageLadderJson, messageRowJson, transactionLadderJson, transactionRowJson, transactionRtt } from './records.js';
+import {
+  authLookups,
+  byId,
+  EMPTY,
+  groupBySession,
+  groupTransactions,
+  positions,
+  type LadderMessage,
+  type LadderTransaction,
+  type RecordIndex,
+  type TransactionPlace,
+} from './record-index.js';
 
 /** The records of one list section by id, each made when first asked for and kept until clear(). */
-function onDemand<T>(section: RecordList<T>, at: (id: number) => number | undefined): { get(id: number): T | undefined; clear(): void } {
+function onDemand<T>(section: Pick<RecordList<T>, 'item'>, at: (id: number) => number | undefined): { get(id: number): T | undefined; clear(): void } {
   let made = new Map<number, T>();
   return {
     get(id) {
@@ -63,16 +76,24 @@ export function modelIndex(view: ModelView, filter?: RecordFilter): RecordIndex 
 
   // Records made for the scope being drawn; another scope's lists start afresh.
   let scope = '';
-  const messageRecords = onDemand(sections.messages, messageAt);
-  const transactionRecords = onDemand(sections.transactions, transactionAt);
+  const ctx = recordContext(view);
+  const conns = connectionLookup(view);
+  const lists = [
+    onDemand(sections.messages, messageAt),
+    onDemand(sections.transactions, transactionAt),
+    onDemand({ item: (i) => messageLadderJson(messages[i] as MessageRecord) }, messageAt),
+    onDemand({ item: (i) => transactionLadderJson(transactions[i] as TransactionRecord, ctx, conns) }, transactionAt),
+  ] as const;
+  const [messageRecords, transactionRecords, messageLadders, transactionLadders] = lists;
   const enter = (key: string): void => {
     if (key === scope) return;
     scope = key;
-    messageRecords.clear();
-    transactionRecords.clear();
+    for (const l of lists) l.clear();
   };
   const message = (id: number): JsonMessage | undefined => messageRecords.get(id);
   const transaction = (id: number): JsonTransaction | undefined => transactionRecords.get(id);
+  const ladderTransaction = (id: number): LadderTransaction | undefined => transactionLadders.get(id);
+  const ladderMessage = (id: number): LadderMessage | undefined => messageLadders.get(id);
   const made = <T>(ids: readonly number[] | undefined, get: (id: number) => T | undefined): readonly T[] => {
     if (ids === undefined) return EMPTY;
     const out: T[] = [];
@@ -89,14 +110,16 @@ export function modelIndex(view: ModelView, filter?: RecordFilter): RecordIndex 
     connection: byId(head.connections),
     message,
     transaction,
+    ladderTransaction,
+    ladderMessage,
     dialog: byId(head.sip),
     sessionTransactions: (id) => {
       enter(`s${id}`);
-      return made(txBySession.get(id), transaction);
+      return made(txBySession.get(id), ladderTransaction);
     },
     looseTransactions: (c) => {
       enter(`c${c}`);
-      return made(txLoose.get(c), transaction);
+      return made(txLoose.get(c), ladderTransaction);
     },
     looseConnections: [...txLoose.keys()].sort((a, b) => a - b),
     sessionMessages: (id) => {

@@ -11,6 +11,7 @@ import type {
   JsonAuth,
   JsonConnection,
   JsonDocument,
+  JsonLeg,
   JsonMessage,
   JsonSession,
   JsonSipDialog,
@@ -31,6 +32,24 @@ export type RowMessage = Pick<JsonMessage, 'messageId' | 'from' | 'contentType' 
   file: { selector: Pick<NonNullable<JsonMessage['file']>['selector'], 'name'> } | null;
 };
 
+/**
+ * The fields of a transaction the ladders (text, viewer, report), a connection's row in the session list and
+ * the report's hover texts read (a JsonTransaction is one): no headers, raw or typed.
+ */
+export type LadderTransaction = Pick<
+  JsonTransaction,
+  'id' | 'connection' | 'transactionId' | 'method' | 'from' | 'to' | 'state' | 'expects' | 'rttMs' | 'toPath' | 'fromPath' | 'byteRange' | 'status' | 'message'
+> & {
+  request: Pick<NonNullable<JsonTransaction['request']>, 'direction' | 'at' | 'bodyLength' | 'flag' | 'truncated'> | null;
+  response: Pick<NonNullable<JsonTransaction['response']>, 'direction' | 'status' | 'comment' | 'at' | 'truncated'> | null;
+};
+
+/** The fields of a message a ladder's folded SEND entry and its hover text read (a JsonMessage is one). */
+export type LadderMessage = Pick<JsonMessage, 'messageId' | 'size' | 'state'> & {
+  legs: ReadonlyArray<Pick<JsonLeg, 'connection' | 'direction' | 'chunks' | 'bytes' | 'total' | 'state'>>;
+  delivery: Pick<JsonMessage['delivery'], 'state' | 'code' | 'latencyMs'>;
+};
+
 /** The fields of a transaction a session's row reads (a JsonTransaction is one). */
 export type RowTransaction = Pick<JsonTransaction, 'connection' | 'state' | 'toPath' | 'fromPath'> & {
   response: Pick<NonNullable<JsonTransaction['response']>, 'status'> | null;
@@ -45,10 +64,14 @@ export interface RecordIndex {
   message(id: number): JsonMessage | undefined;
   transaction(id: number): JsonTransaction | undefined;
   dialog(id: number): JsonSipDialog | undefined;
-  /** Transactions of a session, in document order. */
-  sessionTransactions(id: number): readonly JsonTransaction[];
-  /** Transactions that belong to no session, by connection. */
-  looseTransactions(connection: number): readonly JsonTransaction[];
+  /** Transactions of a session, in document order: the fields a ladder reads (the records themselves, or those fields made alone). */
+  sessionTransactions(id: number): readonly LadderTransaction[];
+  /** Transactions that belong to no session, by connection: as sessionTransactions. */
+  looseTransactions(connection: number): readonly LadderTransaction[];
+  /** One transaction's ladder fields, as sessionTransactions gives them (AUTH attempts, the report's hover texts). */
+  ladderTransaction(id: number): LadderTransaction | undefined;
+  /** One message's ladder fields (a folded SEND entry, its hover text). */
+  ladderMessage(id: number): LadderMessage | undefined;
   /** Connections with transactions that belong to no session, ascending. */
   readonly looseConnections: readonly number[];
   sessionMessages(id: number): readonly JsonMessage[];
@@ -180,6 +203,8 @@ function build(doc: JsonDocument): DocIndex {
     connection: byId(doc.connections),
     message: byId(doc.messages),
     transaction: byId(doc.transactions),
+    ladderTransaction: byId(doc.transactions),
+    ladderMessage: byId(doc.messages),
     dialog: byId(doc.sip),
     sessionTransactions: (id) => txBySession.get(id) ?? EMPTY,
     looseTransactions: (c) => txLoose.get(c) ?? EMPTY,

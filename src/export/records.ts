@@ -45,7 +45,7 @@ import type {
   JsonTime,
   JsonTransaction,
 } from './json-types.js';
-import type { RowMessage, RowTransaction } from './record-index.js';
+import type { LadderMessage, LadderTransaction, RowMessage, RowTransaction } from './record-index.js';
 
 /** Formatting context: the capture's timestamp precision. */
 export interface RecordContext {
@@ -424,12 +424,63 @@ export function transactionRtt(t: TransactionRecord): number | null {
   return ms === null || ms === undefined ? null : round3(ms);
 }
 
+/** The direction of a transaction's request (the response's reversed when the request was not seen), as its record's from/to take it. */
+function requestDir(t: TransactionRecord): Dir {
+  const rs = t.response;
+  return t.request?.dir ?? (rs === undefined ? 0 : rs.dir === 0 ? 1 : 0);
+}
+
+/**
+ * What a ladder reads of a transaction, as transactionJson gives it, without the headers (raw and typed): a
+ * ladder of a large session reads thousands of them.
+ */
+export function transactionLadderJson(t: TransactionRecord, ctx: RecordContext, conns: ConnectionLookup): LadderTransaction {
+  const rq = t.request;
+  const rs = t.response;
+  const ends = conns(t.connection)?.ends(requestDir(t));
+  const fields = rq === undefined ? undefined : partFields(rq);
+  return {
+    id: t.index,
+    connection: t.connection,
+    transactionId: t.transactionId,
+    method: rq?.method ?? null,
+    from: ends === undefined ? '' : hostPort(ends.src),
+    to: ends === undefined ? '' : hostPort(ends.dst),
+    state: transactionState(t),
+    expects: t.expects,
+    request:
+      rq === undefined
+        ? null
+        : { direction: direction(rq.dir), at: jsonTime(rq.firstFrame, ctx), bodyLength: rq.bodyLength, flag: rq.flag ?? null, truncated: rq.truncated },
+    response:
+      rs === undefined
+        ? null
+        : { direction: direction(rs.dir), status: rs.status, comment: rs.comment, at: jsonTime(rs.firstFrame, ctx), truncated: rs.truncated },
+    rttMs: transactionRtt(t),
+    toPath: fields === undefined ? [] : [...fields.toPath],
+    fromPath: fields === undefined ? [] : [...fields.fromPath],
+    byteRange: rangeJson(fields?.byteRange),
+    status: statusJson(fields?.status),
+    message: listed(t.message),
+  };
+}
+
+/** What a ladder reads of a message, as messageJson gives it: its legs' counts and states, and its delivery. */
+export function messageLadderJson(m: MessageRecord): LadderMessage {
+  const d = computeDelivery(m);
+  return {
+    messageId: m.messageId,
+    size: m.size(),
+    state: m.state(),
+    legs: hopsOf(m).map(({ leg }) => ({ connection: leg.connection, direction: direction(leg.dir), chunks: leg.chunks, bytes: leg.bytes, total: leg.total, state: leg.state() })),
+    delivery: { state: d.state, code: d.code, latencyMs: d.latencyMs === null ? null : round3(d.latencyMs) },
+  };
+}
+
 export function transactionJson(t: TransactionRecord, ctx: RecordContext, conns: ConnectionLookup): JsonTransaction {
   const rq = t.request;
   const rs = t.response;
-  const dir: Dir = rq?.dir ?? (rs === undefined ? 0 : rs.dir === 0 ? 1 : 0);
-  const c = conns(t.connection);
-  const ends = c?.ends(dir);
+  const ends = conns(t.connection)?.ends(requestDir(t));
   const fields = rq === undefined ? undefined : partFields(rq);
   return {
     id: t.index,

@@ -3,10 +3,11 @@
  * time order), where the sender aborted it, and how the body's bytes split into kept, seen on the wire,
  * never sent and not captured.
  */
-import type { JsonDirection, JsonLeg, JsonMessage, JsonTransaction } from '../export/json-types.js';
+import type { JsonDirection, JsonLeg, JsonMessage } from '../export/json-types.js';
+import type { LadderTransaction } from '../export/record-index.js';
 
 /** Time order of transactions by their request (or response) time, then frame. */
-export function txTimeOrder(a: JsonTransaction, b: JsonTransaction): number {
+export function txTimeOrder(a: LadderTransaction, b: LadderTransaction): number {
   const ta = a.request?.at ?? a.response?.at;
   const tb = b.request?.at ?? b.response?.at;
   return (ta?.epoch ?? 0) - (tb?.epoch ?? 0) || (ta?.frame ?? 0) - (tb?.frame ?? 0) || a.id - b.id;
@@ -17,14 +18,14 @@ function flip(d: JsonDirection): JsonDirection {
 }
 
 /** Direction of a transaction's request (inferred from the response when the request was not seen). */
-export function requestDirection(t: JsonTransaction): JsonDirection {
+export function requestDirection(t: LadderTransaction): JsonDirection {
   if (t.request !== null) return t.request.direction;
   if (t.response !== null) return flip(t.response.direction);
   return 'c2s';
 }
 
 /** The SEND transactions of a message on one leg (connection and direction), in time order. */
-export function legSends(txs: readonly JsonTransaction[], leg: Pick<JsonLeg, 'connection' | 'direction'>): JsonTransaction[] {
+export function legSends<T extends LadderTransaction>(txs: readonly T[], leg: Pick<JsonLeg, 'connection' | 'direction'>): T[] {
   return txs
     .filter((t) => {
       if (t.method !== 'SEND' || t.connection !== leg.connection) return false;
@@ -47,7 +48,7 @@ export interface AbortPoint {
 }
 
 /** Where the sender aborted the message on this leg: its first chunk ending with `#` (sends in time order). */
-export function abortPoint(sends: readonly JsonTransaction[], total: number | null): AbortPoint | undefined {
+export function abortPoint(sends: readonly LadderTransaction[], total: number | null): AbortPoint | undefined {
   const i = sends.findIndex((t) => t.request?.flag === '#');
   const t = sends[i];
   if (t === undefined || t.request === null) return undefined;

@@ -3,7 +3,8 @@
  * URI (host, port and session-id), relays by host:port; transport addresses (relays' outgoing ports) are
  * learned from transactions whose paths resolved; anything else becomes an extra "?" column.
  */
-import type { JsonSession, JsonTransaction } from '../export/json-types.js';
+import type { JsonSession } from '../export/json-types.js';
+import type { LadderTransaction } from '../export/record-index.js';
 import { parseMsrpUri, shortUri, uriAuthority } from './format.js';
 import type { Participant } from './ladder-types.js';
 
@@ -112,7 +113,7 @@ export function endpointLabel(identity: string, uri: string): string {
 }
 
 /** Relay order: position in the longest To-Path sent by endpoint A (relays not on it go last). */
-export function relayOrder(s: JsonSession, txs: readonly JsonTransaction[]): (uri: string) => number {
+export function relayOrder(s: JsonSession, txs: readonly LadderTransaction[]): (uri: string) => number {
   const a = s.endpoints[0].uri.toLowerCase();
   let best: string[] = [];
   for (const t of txs) {

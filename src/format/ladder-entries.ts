@@ -2,10 +2,10 @@
  * Ladder entries from transactions: SEND chunks folded per message leg with the REPORTs travelling back
  * along it, other requests and responses one arrow each, and the SIP INVITE / answer / BYE.
  */
-import type { JsonDirection, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../export/json-types.js';
+import type { JsonDirection, JsonSession, JsonTime } from '../export/json-types.js';
 import { abortPoint, abortText, requestDirection, txTimeOrder } from './chunks.js';
 import { callerIsB } from './sip-roles.js';
-import type { RecordIndex } from '../export/record-index.js';
+import type { LadderMessage, LadderTransaction, RecordIndex } from '../export/record-index.js';
 import { fmtBytes, fmtMs, fmtStatus, isFailure, sipIdentity } from './format.js';
 import { rangeText } from './detail-format.js';
 import type { LadderEntry } from './ladder-types.js';
@@ -13,7 +13,7 @@ import { seg, type Line } from './line.js';
 
 export { requestDirection };
 
-function timeOf(t: JsonTransaction): JsonTime {
+function timeOf(t: LadderTransaction): JsonTime {
   return t.request?.at ?? t.response?.at ?? { frame: 0, time: '', epoch: 0 };
 }
 
@@ -27,15 +27,15 @@ interface Ends {
   to: number;
 }
 
-export type Resolver = (t: JsonTransaction) => Ends;
+export type Resolver = (t: LadderTransaction) => Ends;
 
 /** A transaction's Byte-Range as `1-100/300` (nothing when it has none). */
-function byteRangeText(t: JsonTransaction): string {
+function byteRangeText(t: LadderTransaction): string {
   return t.byteRange === null ? '' : rangeText(t.byteRange);
 }
 
 /** The ladder entry of one request or response of a transaction (an arrow from `e.from` to `e.to`). */
-function partEntry(t: JsonTransaction, part: 'request' | 'response', at: JsonTime, e: Ends, label: Line, fail: boolean, cut: boolean, keyPrefix: string): LadderEntry {
+function partEntry(t: LadderTransaction, part: 'request' | 'response', at: JsonTime, e: Ends, label: Line, fail: boolean, cut: boolean, keyPrefix: string): LadderEntry {
   return {
     key: `${keyPrefix}t${t.id}${part === 'request' ? 'q' : 'r'}`,
     at,
@@ -53,7 +53,7 @@ function partEntry(t: JsonTransaction, part: 'request' | 'response', at: JsonTim
   };
 }
 
-function requestEntry(ix: RecordIndex, t: JsonTransaction, e: Ends, keyPrefix: string): LadderEntry | undefined {
+function requestEntry(ix: RecordIndex, t: LadderTransaction, e: Ends, keyPrefix: string): LadderEntry | undefined {
   const req = t.request;
   if (req === null) return undefined;
   const method = t.method ?? '?';
@@ -76,7 +76,7 @@ function requestEntry(ix: RecordIndex, t: JsonTransaction, e: Ends, keyPrefix: s
   return partEntry(t, 'request', req.at, e, label, fail, req.truncated, keyPrefix);
 }
 
-function responseEntry(t: JsonTransaction, e: Ends, keyPrefix: string): LadderEntry | undefined {
+function responseEntry(t: LadderTransaction, e: Ends, keyPrefix: string): LadderEntry | undefined {
   const rsp = t.response;
   if (rsp === null) return undefined;
   const fail = isFailure(rsp.status);
@@ -88,7 +88,7 @@ function responseEntry(t: JsonTransaction, e: Ends, keyPrefix: string): LadderEn
   return partEntry(t, 'response', rsp.at, { from: e.to, to: e.from }, label, fail, rsp.truncated, keyPrefix);
 }
 
-function plainEntries(ix: RecordIndex, t: JsonTransaction, e: Ends, out: LadderEntry[], keyPrefix = ''): void {
+function plainEntries(ix: RecordIndex, t: LadderTransaction, e: Ends, out: LadderEntry[], keyPrefix = ''): void {
   const q = requestEntry(ix, t, e, keyPrefix);
   if (q !== undefined) out.push(q);
   const r = responseEntry(t, e, keyPrefix);
@@ -100,12 +100,12 @@ interface Group {
   message: number;
   connection: number;
   direction: JsonDirection;
-  sends: JsonTransaction[];
-  reports: JsonTransaction[];
+  sends: LadderTransaction[];
+  reports: LadderTransaction[];
 }
 
 function groupEntry(ix: RecordIndex, g: Group, resolve: Resolver): LadderEntry {
-  const m: JsonMessage | undefined = ix.message(g.message);
+  const m: LadderMessage | undefined = ix.ladderMessage(g.message);
   // The header stands at the first chunk's time, whatever order the document lists the chunks in.
   const sends = [...g.sends].sort(txTimeOrder);
   const first = sends[0];
@@ -202,10 +202,10 @@ function groupEntry(ix: RecordIndex, g: Group, resolve: Resolver): LadderEntry {
  * Entries for transactions: SEND chunks folded per message leg (message, sender column, receiver column),
  * REPORTs attached to the leg they travel back along.
  */
-export function transactionEntries(ix: RecordIndex, txs: readonly JsonTransaction[], resolve: Resolver): LadderEntry[] {
+export function transactionEntries(ix: RecordIndex, txs: readonly LadderTransaction[], resolve: Resolver): LadderEntry[] {
   const groups = new Map<string, Group>();
   const out: LadderEntry[] = [];
-  const loose: JsonTransaction[] = [];
+  const loose: LadderTransaction[] = [];
   for (const t of txs) {
     if (t.method === 'SEND' && t.message !== null) {
       const e = resolve(t);

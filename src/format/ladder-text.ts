@@ -9,7 +9,7 @@ import { escapeText } from '../util/escape.js';
 import { recordIndex, type RecordIndex, type RecordSource } from '../export/record-index.js';
 import { clockTime, datePart, fmtBytes } from './format.js';
 import { buildLadder, type Ladder } from './ladder.js';
-import { flattenLadder, ladderFullWidth, ladderHeader, ladderLayout, ladderRowLine, type LadderLayout, type LadderRow } from './ladder-lines.js';
+import { flattenLadder, ladderFullWidth, ladderHeader, ladderLayout, ladderRowLine, type LadderRow } from './ladder-lines.js';
 import { lineText, seg, type Line } from './line.js';
 import { sessionRows, type Scope, type SessionRow } from './session-list.js';
 import { displayWidth } from './text-width.js';
@@ -44,19 +44,23 @@ export function ladderTextWidth(l: Ladder, rows: readonly LadderRow[]): number {
   return Math.max(need, displayWidth(legend));
 }
 
-/** The ladder's lines as the TUI draws them for `layout` with every message unfolded (styles kept). */
-export function ladderLines(l: Ladder, rows: readonly LadderRow[], layout: LadderLayout): Line[] {
-  const out = ladderHeader(l, layout, 'absolute');
-  rows.forEach((r, i) => out.push(ladderRowLine(r, rows[i - 1], layout, 'absolute')));
-  if (rows.length === 0) out.push(EMPTY_LADDER_LINE);
-  return out;
+/** A line's text without trailing spaces. */
+function plain(line: Line): string {
+  return lineText(line).trimEnd();
 }
 
-/** The text of one ladder: its lines with every message unfolded, without trailing spaces. */
+/**
+ * The text of one ladder: the TUI's lines (styles dropped) with every message unfolded, without trailing spaces.
+ * Each line is made into text as soon as it is drawn, so that a large session's styled lines are not all alive at
+ * once (they would outlive the young generation and be promoted, only to die).
+ */
 export function ladderText(l: Ladder): string[] {
   const rows = flattenLadder(l, allUnfolded(l));
   const layout = ladderLayout(l.participants.length, ladderTextWidth(l, rows));
-  return ladderLines(l, rows, layout).map((x) => lineText(x).trimEnd());
+  const out = ladderHeader(l, layout, 'absolute').map(plain);
+  rows.forEach((r, i) => out.push(plain(ladderRowLine(r, rows[i - 1], layout, 'absolute'))));
+  if (rows.length === 0) out.push(plain(EMPTY_LADDER_LINE));
+  return out;
 }
 
 /** The header line of a list row's ladder: who, when, what it counts. */

@@ -31,7 +31,7 @@ function sessionLadder(ix: RecordIndex, s: JsonSession): Ladder {
     for (const auth of ix.authsByClient(ep.uri)) {
       cols.relay(auth.relay, order(auth.relay));
       for (const at of auth.attempts) {
-        const t = ix.transaction(at.transaction);
+        const t = ix.ladderTransaction(at.transaction);
         if (t !== undefined && !seen.has(t.id)) {
           seen.add(t.id);
           txs.push(t);

@@ -3,9 +3,9 @@
  * transactions of no session that no session ladder shows (AUTH of unknown clients, orphan responses),
  * so every transaction stays reachable.
  */
-import type { JsonAuth, JsonMessage, JsonSession, JsonTime, JsonTransaction } from '../export/json-types.js';
+import type { JsonAuth, JsonMessage, JsonSession, JsonTime } from '../export/json-types.js';
 import { callerIsB } from './sip-roles.js';
-import { recordIndex, uriKey, type RecordIndex, type RecordSource, type RowTransaction } from '../export/record-index.js';
+import { recordIndex, uriKey, type RecordIndex, type LadderTransaction, type RecordSource, type RowTransaction } from '../export/record-index.js';
 import { escapeText } from '../util/escape.js';
 import { shortUri, sipIdentity, uriAuthority } from './format.js';
 
@@ -54,7 +54,7 @@ function unansweredCount(txs: readonly RowTransaction[]): number {
   return n;
 }
 
-function txTime(t: JsonTransaction): JsonTime | null {
+function txTime(t: LadderTransaction): JsonTime | null {
   return t.request?.at ?? t.response?.at ?? null;
 }
 

@@ -3,8 +3,7 @@
  * folding) turned into the compact rows the page embeds, with each arrow's hover text (frames, round-trip
  * times) and the lines of the SIP dialog that set the session up.
  */
-import type { JsonTransaction } from '../export/json-types.js';
-import { recordIndex, type RecordIndex, type RecordSource } from '../export/record-index.js';
+import { recordIndex, type LadderTransaction, type RecordIndex, type RecordSource } from '../export/record-index.js';
 import { sipFacts } from '../format/detail-sip.js';
 import { escapeText } from '../util/escape.js';
 import { clockTime, fmtMs } from '../format/format.js';
@@ -17,7 +16,7 @@ function segments(l: Line): Array<[string, string]> {
   return l.map((s) => [s.text, s.style ?? '']);
 }
 
-function rttText(t: JsonTransaction): string {
+function rttText(t: LadderTransaction): string {
   if (t.rttMs !== null) return `RTT ${fmtMs(t.rttMs)}`;
   if (t.state === 'unanswered') return 'no response';
   if (t.expects !== 'response') return 'no response expected';
@@ -29,15 +28,15 @@ function hover(ix: RecordIndex, e: LadderEntry): string {
   const target = e.target;
   if (target.kind === 'sip') return `SIP · frame ${target.frame}`;
   if (target.kind === 'transaction') {
-    const t = ix.transaction(target.transaction);
+    const t = ix.ladderTransaction(target.transaction);
     if (t === undefined) return `frame ${e.at.frame}`;
     return `${t.method ?? '?'} ${t.transactionId} · conn ${t.connection} · frame ${e.at.frame} · ${rttText(t)}`;
   }
-  const m = ix.message(target.message);
+  const m = ix.ladderMessage(target.message);
   const rtts: number[] = [];
   let sends = 0;
   for (const id of e.transactions) {
-    const t = ix.transaction(id);
+    const t = ix.ladderTransaction(id);
     if (t === undefined) continue;
     if (t.method === 'SEND') sends++;
     if (t.rttMs !== null) rtts.push(t.rttMs);

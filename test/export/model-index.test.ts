@@ -10,9 +10,9 @@ import { captureList } from '../../scripts/json-digests.mjs';
 import { buildJsonDocument, documentFromSections } from '../../src/export/json.js';
 import { modelIndex } from '../../src/export/model-index.js';
 import { selectionOfScope, type WriteScope } from '../../src/export/frame-selection.js';
-import { indexDocument, type RecordIndex, type RowMessage, type RowTransaction } from '../../src/export/record-index.js';
+import { indexDocument, type LadderMessage, type LadderTransaction, type RecordIndex, type RowMessage, type RowTransaction } from '../../src/export/record-index.js';
 import { filteredSections, type RecordFilter } from '../../src/export/filter.js';
-import type { JsonDocument } from '../../src/export/json-types.js';
+import type { JsonDocument, JsonMessage, JsonTransaction } from '../../src/export/json-types.js';
 import { documentLadderText, ladderTextBlocks } from '../../src/format/ladder-text.js';
 import { writeHtmlReport } from '../../src/report/html.js';
 import { CHAT } from '../tui/fixtures.js';
@@ -29,6 +29,40 @@ function html(source: Parameters<typeof writeHtmlReport>[0]): string {
 /** The filters a filtered model index is checked with: a method, a connection, message states and delivery. */
 const FILTERS: RecordFilter[] = [{ method: 'SEND' }, { method: 'AUTH' }, { connection: 0 }, { states: ['aborted', 'incomplete'] }, { delivery: ['failed'] }];
 
+/** What a ladder reads of a transaction record, picked field by field (LadderTransaction). */
+function ladderFields(t: JsonTransaction): LadderTransaction {
+  const { request: q, response: r } = t;
+  return {
+    id: t.id,
+    connection: t.connection,
+    transactionId: t.transactionId,
+    method: t.method,
+    from: t.from,
+    to: t.to,
+    state: t.state,
+    expects: t.expects,
+    request: q === null ? null : { direction: q.direction, at: q.at, bodyLength: q.bodyLength, flag: q.flag, truncated: q.truncated },
+    response: r === null ? null : { direction: r.direction, status: r.status, comment: r.comment, at: r.at, truncated: r.truncated },
+    rttMs: t.rttMs,
+    toPath: t.toPath,
+    fromPath: t.fromPath,
+    byteRange: t.byteRange,
+    status: t.status,
+    message: t.message,
+  };
+}
+
+/** What a ladder reads of a message record (LadderMessage). */
+function messageLadderFields(m: JsonMessage): LadderMessage {
+  return {
+    messageId: m.messageId,
+    size: m.size,
+    state: m.state,
+    legs: m.legs.map((l) => ({ connection: l.connection, direction: l.direction, chunks: l.chunks, bytes: l.bytes, total: l.total, state: l.state })),
+    delivery: { state: m.delivery.state, code: m.delivery.code, latencyMs: m.delivery.latencyMs },
+  };
+}
+
 /** Every lookup, `w` selection, ladder and report of the model index equal the document's. */
 function expectSameAnswers(mx: RecordIndex, doc: JsonDocument): void {
   const dx = indexDocument(doc);
@@ -38,12 +72,22 @@ function expectSameAnswers(mx: RecordIndex, doc: JsonDocument): void {
   expect([...mx.messages()]).toEqual(messages);
   expect([...mx.transactions()]).toEqual(transactions);
   expect(mx.looseConnections).toEqual(dx.looseConnections);
+  // The ladders' lists hold only the fields a ladder reads (the document's index gives the records themselves).
+  const ladderList = (l: readonly LadderTransaction[]): LadderTransaction[] => l.map((t) => ladderFields(t as JsonTransaction));
+  let listedTx = 0;
   for (const s of doc.sessions) {
-    expect(mx.sessionTransactions(s.id)).toEqual(dx.sessionTransactions(s.id));
+    expect(mx.sessionTransactions(s.id)).toEqual(ladderList(dx.sessionTransactions(s.id)));
     expect(mx.sessionMessages(s.id)).toEqual(dx.sessionMessages(s.id));
+    listedTx += mx.sessionTransactions(s.id).length;
   }
-  for (const conn of dx.looseConnections) expect(mx.looseTransactions(conn)).toEqual(dx.looseTransactions(conn));
+  for (const conn of dx.looseConnections) {
+    expect(mx.looseTransactions(conn)).toEqual(ladderList(dx.looseTransactions(conn)));
+    listedTx += mx.looseTransactions(conn).length;
+  }
+  expect(listedTx).toBe(transactions.length);
+  for (const t of transactions) expect(mx.ladderTransaction(t.id)).toEqual(ladderFields(t));
   for (const m of messages) {
+    expect(mx.ladderMessage(m.id)).toEqual(messageLadderFields(m));
     expect(mx.message(m.id)).toEqual(m);
     expect(mx.messageTransactions(m.id)).toEqual(dx.messageTransactions(m.id));
     expect(mx.messageTransactionCount(m.id)).toBe(dx.messageTransactions(m.id).length);
@@ -52,9 +96,17 @@ function expectSameAnswers(mx: RecordIndex, doc: JsonDocument): void {
   // Ids past the last record (with a filter, ids of records it left out are not found either: see below).
   const past = (ids: number[]): number => ids.reduce((a, b) => Math.max(a, b), -1) + 1;
   for (const id of [-1, 0.5, past(messages.map((m) => m.id))]) expect(mx.message(id)).toBeUndefined();
-  for (const id of [-1, 0.5, past(transactions.map((t) => t.id))]) expect(mx.transaction(id)).toBeUndefined();
+  for (const id of [-1, 0.5, past(messages.map((m) => m.id))]) expect(mx.ladderMessage(id)).toBeUndefined();
+  for (const id of [-1, 0.5, past(transactions.map((t) => t.id))]) {
+    expect(mx.transaction(id)).toBeUndefined();
+    expect(mx.ladderTransaction(id)).toBeUndefined();
+  }
   const keptTx = new Set(transactions.map((t) => t.id));
-  for (let id = 0; id < past(transactions.map((t) => t.id)); id++) if (!keptTx.has(id)) expect(mx.transaction(id)).toBeUndefined();
+  for (let id = 0; id < past(transactions.map((t) => t.id)); id++) {
+    if (keptTx.has(id)) continue;
+    expect(mx.transaction(id)).toBeUndefined();
+    expect(mx.ladderTransaction(id)).toBeUndefined();
+  }
   for (const a of doc.auth) {
     expect(mx.connectionAuths(a.connection)).toEqual(dx.connectionAuths(a.connection));
     expect(mx.authsByClient(a.client)).toEqual(dx.authsByClient(a.client));
@@ -122,14 +174,21 @@ describe('the model index answers as the document does', () => {
     const txs = mx.sessionTransactions(0);
     expect(txs.length).toBe(8);
     const first = txs[0]!;
+    const record = mx.transaction(first.id)!;
+    expect(record.request?.headers.length).toBe(6);
     // The same scope: the same records (the ladder code compares and looks up records it was given).
-    expect(mx.transaction(first.id)).toBe(first);
+    expect(mx.ladderTransaction(first.id)).toBe(first);
+    expect(mx.transaction(first.id)).toBe(record);
     expect(mx.sessionMessages(0).length).toBe(4);
     expect(mx.sessionTransactions(0)[0]).toBe(first);
+    // The ladder's fields of a transaction carry no headers.
+    expect(Object.keys(first.request ?? {})).toEqual(['direction', 'at', 'bodyLength', 'flag', 'truncated']);
     // Another scope: made anew, equal but not the same object (the first scope's records are let go).
     expect(mx.looseTransactions(7)).toEqual([]);
-    const again = mx.transaction(first.id);
+    const again = mx.ladderTransaction(first.id);
     expect(again).not.toBe(first);
     expect(again).toEqual(first);
+    expect(mx.transaction(first.id)).not.toBe(record);
+    expect(mx.transaction(first.id)).toEqual(record);
   });
 });
