@@ -36,6 +36,11 @@ describe('output registry', () => {
     expect(keeps).toEqual({ json: '-H', ndjson: '-H', summary: '--', extract: 'BH', write: '--', html: '--', tui: '-H', ladder: '--', csv: '-H' });
   });
 
+  it('keeps previews for the outputs that show them: not for --ladder, which draws none', () => {
+    const previews = Object.fromEntries(OUTPUTS.map((o) => [o.name, o.keeps.previews]));
+    expect(previews).toEqual({ json: 'text', ndjson: 'text', summary: 'filtered', extract: false, write: false, html: 'text', tui: true, ladder: false, csv: 'text' });
+  });
+
   it('every output option is in --help', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'msrpscope'), '--help'], { cwd: ROOT, encoding: 'utf8' });
     for (const o of OUTPUTS) for (const x of o.options) expect(r.stdout).toContain(x.flags);

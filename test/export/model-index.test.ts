@@ -168,6 +168,23 @@ describe('the model index answers as the document does', () => {
     expect(n).toBe(doc.messages.filter((m) => m.session !== null).length + doc.transactions.filter((t) => t.session !== null).length);
   });
 
+  // --ladder reads no preview (outputs/ladder.ts keeps none): its ladders are the same without them.
+  it.each(CAPTURES.map((c) => [c.name, c] as const))('%s: the ladders of a model that kept no preview', async (_name, c) => {
+    const withPreviews = await analysedWithKeys(c.file, c.keys, { keepPreviews: 'text' });
+    const without = await analysedWithKeys(c.file, c.keys, { keepPreviews: false });
+    const blocks = [...ladderTextBlocks(modelIndex(without.view()))];
+    expect(blocks.length === 0 ? '' : `${blocks.join('\n\n')}\n`).toBe(documentLadderText(buildJsonDocument(withPreviews.view())));
+  });
+
+  it('keeps no preview when asked not to (what the ladders above were drawn without)', async () => {
+    const previews = async (keep: false | 'text'): Promise<Array<string | null>> => {
+      const model = await analysedWithKeys(CHAT, null, { keepPreviews: keep });
+      return buildJsonDocument(model.view()).messages.map((m) => m.preview);
+    };
+    expect(await previews('text')).toEqual(['Hello Bob! Are you there?', 'Hi Alice — yes, here. Send the photo?', 'Sending now:\\r\\n-------notours$\\r\\nok', null]);
+    expect(await previews(false)).toEqual([null, null, null, null]);
+  });
+
   it('keeps the records it made only while their scope is the one drawn', async () => {
     const model = await analysedWithKeys(CHAT, null, { keepPreviews: 'text' });
     const mx = modelIndex(model.view());

@@ -18,7 +18,7 @@ export const ladderOutput: Output<string | true> = {
   options: [{ flags: '--ladder [file]', description: 'write every session ladder as plain text, chunks unfolded (to stdout, or to FILE)' }],
   primary: true,
   drawsEveryRecord: true,
-  keeps: { bodies: false, hashes: false, transactions: true, previews: 'text' },
+  keeps: { bodies: false, hashes: false, transactions: true, previews: false },
   requested: (o) => (typeof o.ladder === 'string' || o.ladder === true ? o.ladder : undefined),
   check(arg, settings) {
     if (typeof arg === 'string') checkTarget(arg, { force: settings.force });
