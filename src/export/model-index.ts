@@ -23,6 +23,7 @@ import {
   groupBySession,
   groupTransactions,
   positions,
+  spans,
   type LadderMessage,
   type LadderTransaction,
   type RecordIndex,
@@ -135,5 +136,14 @@ export function modelIndex(view: ModelView, filter?: RecordFilter): RecordIndex 
     messages: () => sectionItems(sections.messages),
     transactions: () => sectionItems(sections.transactions),
     transactionRtts: () => transactions.map(transactionRtt),
+    frameTransaction: (connection, frame) => {
+      for (const t of transactions) {
+        if (t.connection !== connection) continue;
+        const { request: q, response: r } = t;
+        // The frames the record's request.at / lastFrame and response.at / lastFrame give.
+        if ((q !== undefined && spans(q.firstFrame.frame, q.lastFrame.frame, frame)) || (r !== undefined && spans(r.firstFrame.frame, r.lastFrame.frame, frame))) return t.index;
+      }
+      return undefined;
+    },
   };
 }

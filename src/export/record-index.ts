@@ -95,6 +95,17 @@ export interface RecordIndex {
   transactions(): Iterable<JsonTransaction>;
   /** Every transaction's rttMs, in document order (a model index reads them without making the records). */
   transactionRtts(): Iterable<number | null>;
+  /**
+   * The first transaction, in document order, on `connection` whose request or response spans `frame` (from
+   * the frame of its start-line to that of its end-line): its id. A model index reads the frames without making
+   * the records.
+   */
+  frameTransaction(connection: number, frame: number): number | undefined;
+}
+
+/** Whether a part seen from frame `first` to frame `last` spans `frame`. */
+export function spans(first: number, last: number, frame: number): boolean {
+  return frame >= first && frame <= last;
 }
 
 export const EMPTY: readonly never[] = [];
@@ -218,6 +229,13 @@ function build(doc: JsonDocument): DocIndex {
     messages: () => doc.messages,
     transactions: () => doc.transactions,
     transactionRtts: () => doc.transactions.map((t) => t.rttMs),
+    frameTransaction: (connection, frame) =>
+      doc.transactions.find(
+        (t) =>
+          t.connection === connection &&
+          ((t.request !== null && spans(t.request.at.frame, t.request.lastFrame, frame)) ||
+            (t.response !== null && spans(t.response.at.frame, t.response.lastFrame, frame))),
+      )?.id,
   };
 }
 

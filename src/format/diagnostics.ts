@@ -2,7 +2,7 @@
  * The diagnostics screen: diagnostics grouped by code (most frequent first), and where a diagnostic's
  * frame leads — the transaction and message carrying that frame, else the session of its connection.
  */
-import type { JsonDiagnostic, JsonDocument, JsonTransaction } from '../export/json-types.js';
+import type { JsonDiagnostic, JsonDocument } from '../export/json-types.js';
 import { recordIndex, uriKey, type RecordIndex, type RecordSource } from '../export/record-index.js';
 import { seg, type Line, type Style } from './line.js';
 import type { Scope } from './session-list.js';
@@ -62,12 +62,6 @@ export interface FrameLocation {
   message: number | null;
 }
 
-function covers(t: JsonTransaction, frame: number): boolean {
-  const q = t.request;
-  const r = t.response;
-  return (q !== null && frame >= q.at.frame && frame <= q.lastFrame) || (r !== null && frame >= r.at.frame && frame <= r.lastFrame);
-}
-
 /**
  * What a frame on a connection belongs to: the transaction covering it (and its message and session),
  * else the first session using the connection, else the connection's "(no session)" ladder.
@@ -75,13 +69,8 @@ function covers(t: JsonTransaction, frame: number): boolean {
 export function locateFrame(source: RecordSource, frame: number, connection: number): FrameLocation {
   const ix = recordIndex(source);
   const doc = ix.head;
-  let best: JsonTransaction | undefined;
-  for (const t of ix.transactions()) {
-    if (t.connection === connection && covers(t, frame)) {
-      best = t;
-      break;
-    }
-  }
+  const id = ix.frameTransaction(connection, frame);
+  const best = id === undefined ? undefined : ix.transaction(id);
   if (best !== undefined) {
     const scope: Scope =
       best.session !== null ? { kind: 'session', session: best.session } : sessionForAuth(ix, best.id) ?? { kind: 'connection', connection };

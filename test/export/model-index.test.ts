@@ -107,6 +107,21 @@ function expectSameAnswers(mx: RecordIndex, doc: JsonDocument): void {
     expect(mx.transaction(id)).toBeUndefined();
     expect(mx.ladderTransaction(id)).toBeUndefined();
   }
+  // The transaction a frame belongs to (the diagnostics view's "where it leads"): every frame a transaction
+  // starts or ends in, a frame between, and one past the last, on its connection and on another.
+  let located = 0;
+  for (const t of transactions) {
+    const frames = [t.request?.at.frame, t.request?.lastFrame, t.response?.at.frame, t.response?.lastFrame].filter((f): f is number => f !== undefined);
+    for (const f of [...frames, Math.max(...frames) + 1]) {
+      for (const c of [t.connection, t.connection + 1]) {
+        const first = transactions.find((x) => x.connection === c && [x.request, x.response].some((p) => p !== null && f >= p.at.frame && f <= p.lastFrame));
+        expect(mx.frameTransaction(c, f)).toBe(first?.id);
+        expect(dx.frameTransaction(c, f)).toBe(first?.id);
+        if (first !== undefined) located++;
+      }
+    }
+  }
+  if (transactions.length > 0) expect(located).toBeGreaterThanOrEqual(transactions.length);
   for (const a of doc.auth) {
     expect(mx.connectionAuths(a.connection)).toEqual(dx.connectionAuths(a.connection));
     expect(mx.authsByClient(a.client)).toEqual(dx.authsByClient(a.client));
