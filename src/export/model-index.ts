@@ -15,7 +15,16 @@ import type { MessageRecord } from '../model/messages.js';
 import type { JsonMessage, JsonTransaction } from './json-types.js';
 import { connectionLookup, documentHead, documentSections, recordContext, sectionItems, type RecordList } from './json.js';
 import { filteredSelection, isEmptyFilter, type RecordFilter } from './filter.js';
-import { listed, messageLadderJson, messageRowJson, transactionLadderJson, transactionRowJson, transactionRtt } from './records.js';
+import {
+  listed,
+  messageLadderJson,
+  messageRowCode,
+  messageRowJson,
+  transactionLadderJson,
+  transactionRowCode,
+  transactionRowJson,
+  transactionRtt,
+} from './records.js';
 import {
   authLookups,
   byId,
@@ -23,6 +32,7 @@ import {
   groupBySession,
   groupTransactions,
   positions,
+  push,
   spans,
   type LadderMessage,
   type LadderTransaction,
@@ -104,6 +114,17 @@ export function modelIndex(view: ModelView, filter?: RecordFilter): RecordIndex 
     }
     return out;
   };
+  // The row revisions of every session, made in one pass when first asked for: each message as id * 128 + its
+  // code, each transaction as -(id * 8 + its code) - 1, in list order.
+  let revisions: Map<number, number[]> | undefined;
+  const rowRevisions = (): Map<number, number[]> => {
+    if (revisions !== undefined) return revisions;
+    const out = new Map<number, number[]>();
+    for (const m of messages) if (m.session !== undefined) push(out, m.session.index, m.index * 128 + messageRowCode(m));
+    for (const t of transactions) if (t.session !== undefined) push(out, t.session.index, -(t.index * 8 + transactionRowCode(t)) - 1);
+    revisions = out;
+    return out;
+  };
   return {
     head,
     messageCount: sections.messages.count,
@@ -136,6 +157,7 @@ export function modelIndex(view: ModelView, filter?: RecordFilter): RecordIndex 
     messages: () => sectionItems(sections.messages),
     transactions: () => sectionItems(sections.transactions),
     transactionRtts: () => transactions.map(transactionRtt),
+    rowRevision: (id) => rowRevisions().get(id) ?? EMPTY,
     frameTransaction: (connection, frame) => {
       for (const t of transactions) {
         if (t.connection !== connection) continue;

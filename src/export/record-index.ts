@@ -101,6 +101,13 @@ export interface RecordIndex {
    * the records.
    */
   frameTransaction(connection: number, frame: number): number | undefined;
+  /**
+   * Of an index over records that change (the model's): for each session, numbers that change whenever what its
+   * row reads of its messages and transactions (rowMessages, rowTransactions) does. The live viewer keeps a row
+   * whose numbers, session record, connections and dialogs are as they were (format/session-list.ts). A document's
+   * index has none: its records never change.
+   */
+  rowRevision?(session: number): readonly number[];
 }
 
 /** Whether a part seen from frame `first` to frame `last` spans `frame`. */

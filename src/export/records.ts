@@ -405,6 +405,30 @@ export function messageRowJson(m: MessageRecord): RowMessage {
   };
 }
 
+const MESSAGE_STATES: readonly string[] = ['complete', 'aborted', 'incomplete'] satisfies ReadonlyArray<RowMessage['state']>;
+const DELIVERY_STATES: readonly string[] = ['delivered', 'failed', 'unknown'] satisfies ReadonlyArray<RowMessage['delivery']['state']>;
+const TRANSACTION_STATES: readonly string[] = ['answered', 'unanswered', 'no-response-expected', 'orphan-response'] satisfies ReadonlyArray<
+  RowTransaction['state']
+>;
+
+/**
+ * A number (0-71) that changes whenever messageRowJson(m) can: the message's state, its delivery, and whether it
+ * has a content type, a CPIM envelope and a file selector, each set once (the envelope is decoded once, and what
+ * the row reads of it never changes after); its Message-ID and sender never change.
+ */
+export function messageRowCode(m: MessageRecord): number {
+  const fixed = (m.contentType === undefined ? 0 : 4) + (m.cpim === undefined ? 0 : 2) + (m.fileSelector === undefined ? 0 : 1);
+  return MESSAGE_STATES.indexOf(m.state()) * 24 + DELIVERY_STATES.indexOf(computeDelivery(m).state) * 8 + fixed;
+}
+
+/**
+ * A number (0-3) that changes whenever transactionRowJson(t) can: its state. The response is the only part set
+ * after the record is made (once); the request, its headers and the connection never change.
+ */
+export function transactionRowCode(t: TransactionRecord): number {
+  return TRANSACTION_STATES.indexOf(transactionState(t));
+}
+
 /** What a session's row reads of a transaction, as transactionJson gives it (no headers, typed or not, nor times). */
 export function transactionRowJson(t: TransactionRecord): RowTransaction {
   const fields = t.request === undefined ? undefined : partFields(t.request);

@@ -214,14 +214,67 @@ function connectionRow(ix: RecordIndex, connection: number): SessionRow {
 }
 
 /**
- * Every row: sessions in id order, then one "(no session)" row per connection carrying transactions that
- * no session ladder shows (AUTH exchanges of a session's endpoint already appear on its ladder).
+ * Session rows kept from one index of a capture to the next (the live viewer makes an index at each redraw): a
+ * row is made again only when its session record, the connections and dialogs, or the revision of its messages
+ * and transactions (RecordIndex.rowRevision) changed. A large capture's rows read every record of it.
  */
-export function sessionRows(source: RecordSource): SessionRow[] {
+export class SessionRowCache {
+  readonly rows = new Map<number, { key: string; revision: readonly number[]; row: SessionRow }>();
+  /** Sessions whose row was made again, and kept, by the last sessionRows (for tests). */
+  made = 0;
+  kept = 0;
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Sessions' rows, from the cache where nothing the row reads changed. */
+function cachedSessionRows(ix: RecordIndex, cache: SessionRowCache | undefined): SessionRow[] {
+  const sessions = ix.head.sessions;
+  if (cache === undefined) return sessions.map((s) => sessionRow(ix, s));
+  cache.made = 0;
+  cache.kept = 0;
+  if (ix.rowRevision === undefined) {
+    cache.rows.clear();
+    cache.made = sessions.length;
+    return sessions.map((s) => sessionRow(ix, s));
+  }
+  // What any row may read besides its own session: the connections' ends (its state) and the dialogs (its ends
+  // and state). These change seldom, and every row is made again when they do.
+  const shared = JSON.stringify([ix.head.connections.map((c) => c.ended), ix.head.sip]);
+  const next = new Map<number, { key: string; revision: readonly number[]; row: SessionRow }>();
+  const rows = sessions.map((s) => {
+    const key = `${shared}\n${JSON.stringify(s)}`;
+    const revision = ix.rowRevision?.(s.id) ?? [];
+    const hit = cache.rows.get(s.id);
+    if (hit !== undefined && hit.key === key && sameNumbers(hit.revision, revision)) {
+      cache.kept++;
+      next.set(s.id, hit);
+      return hit.row;
+    }
+    cache.made++;
+    const row = sessionRow(ix, s);
+    next.set(s.id, { key, revision, row });
+    return row;
+  });
+  cache.rows.clear();
+  for (const [id, entry] of next) cache.rows.set(id, entry);
+  return rows;
+}
+
+/**
+ * Every row: sessions in id order, then one "(no session)" row per connection carrying transactions that
+ * no session ladder shows (AUTH exchanges of a session's endpoint already appear on its ladder). With a cache,
+ * a session's row comes from it when nothing the row reads changed since the cache's last use.
+ */
+export function sessionRows(source: RecordSource, cache?: SessionRowCache): SessionRow[] {
   // From a model index, each session's records are made in turn (export/model-index.ts).
   const ix = recordIndex(source);
   const doc = ix.head;
-  const rows = doc.sessions.map((s) => sessionRow(ix, s));
+  const rows = cachedSessionRows(ix, cache);
   const endpoints = new Set<string>();
   for (const s of doc.sessions) for (const e of s.endpoints) endpoints.add(uriKey(e.uri));
   for (const c of ix.looseConnections) {

@@ -16,7 +16,9 @@ import { buildJsonDocument } from '../../src/export/json.js';
 import type { JsonDocument } from '../../src/export/json-types.js';
 import { indexDocument, type RecordIndex } from '../../src/export/record-index.js';
 import { documentLadderText } from '../../src/format/ladder-text.js';
-import { sessionRows } from '../../src/format/session-list.js';
+import { SessionRowCache, sessionRows } from '../../src/format/session-list.js';
+import { messageRowCode, messageRowJson, transactionRowCode, transactionRowJson } from '../../src/export/records.js';
+import { modelIndex } from '../../src/export/model-index.js';
 import { Correlator } from '../../src/model/correlator.js';
 import { HAVE_CORPUS } from '../helpers/run-pipeline.js';
 import { feedRequest, feedResponse, finishStore, sendHeaders, tcpConn } from '../helpers/frames.js';
@@ -38,10 +40,10 @@ function pieces(data: Buffer, seed: number): Readable {
   return Readable.from(out);
 }
 
-/** What the viewer reads from the index, as text: head, records, session list and ladders. */
-function drawn(ix: RecordIndex): string[] {
+/** What the viewer reads from the index, as text: head, records, session list (through the viewer's row cache, if given) and ladders. */
+function drawn(ix: RecordIndex, cache?: SessionRowCache): string[] {
   const h = ix.head;
-  const rows = sessionRows(ix);
+  const rows = sessionRows(ix, cache);
   return [
     JSON.stringify([h.capture, h.summary, h.connections, h.sessions, h.auth, h.sip, h.diagnostics]),
     JSON.stringify([...ix.messages()]),
@@ -51,8 +53,8 @@ function drawn(ix: RecordIndex): string[] {
   ];
 }
 
-function expectSameView(live: RecordIndex, doc: JsonDocument, where: string): void {
-  const a = drawn(live);
+function expectSameView(live: RecordIndex, doc: JsonDocument, where: string, cache?: SessionRowCache): void {
+  const a = drawn(live, cache);
   const b = drawn(indexDocument(doc));
   const parts = ['head', 'messages', 'transactions', 'session list', 'ladders'];
   a.forEach((x, i) => {
@@ -69,6 +71,8 @@ describe('liveModelIndex answers as the document of the same moment', () => {
     it.skipIf(c.shared && !HAVE_CORPUS)(c.name, async () => {
       const store = new Correlator();
       const live = liveModelIndex(store);
+      // The list view's row cache lives across redraws: rows it keeps must be the rows of that moment.
+      const cache = new SessionRowCache();
       const ring = new KeyRing((d) => store.diagnostic(d));
       if (c.keys !== null) ring.addFile(path.join(ROOT, c.keys), false);
       const data = readFileSync(path.join(ROOT, c.file));
@@ -88,14 +92,18 @@ describe('liveModelIndex answers as the document of the same moment', () => {
             if (batches < next) return;
             next = Math.ceil(next * 1.5) + 1;
             checks++;
-            expectSameView(ix, buildJsonDocument(store.view()), `${c.name} batch ${batches}`);
+            expectSameView(ix, buildJsonDocument(store.view()), `${c.name} batch ${batches}`, cache);
           },
         });
       } finally {
         ring.close();
       }
       const end = live.document();
-      expectSameView(end, buildJsonDocument(store.view()), `${c.name} end`);
+      expectSameView(end, buildJsonDocument(store.view()), `${c.name} end`, cache);
+      // Nothing changed since: a new index's rows all come from the cache, and are the document's.
+      const sessions = end.head.sessions.length;
+      expectSameView(modelIndex(store.view()), buildJsonDocument(store.view()), `${c.name} again`, cache);
+      expect([cache.made, cache.kept]).toEqual([0, sessions]);
       // Read whole and nothing new: the same index, so the viewer's caches hold.
       expect(live.document()).toBe(end);
       live.close();
@@ -103,6 +111,80 @@ describe('liveModelIndex answers as the document of the same moment', () => {
       expect(checks).toBeGreaterThan(3);
     }, 120_000);
   }
+});
+
+describe('the row codes change whenever what a session row reads of a record does', () => {
+  const all = captureList() as Array<{ name: string; file: string; keys: string | null; shared: boolean }>;
+  for (const c of all) {
+    it.skipIf(c.shared && !HAVE_CORPUS)(c.name, async () => {
+      const store = new Correlator();
+      const ring = new KeyRing((d) => store.diagnostic(d));
+      if (c.keys !== null) ring.addFile(path.join(ROOT, c.keys), false);
+      // Per record: its code and its row (as JSON) at the last batch.
+      const messages = new Map<object, [number, string]>();
+      const transactions = new Map<object, [number, string]>();
+      let changed = 0;
+      const check = (): void => {
+        const view = store.view();
+        for (const m of view.messages()) {
+          const now: [number, string] = [messageRowCode(m), JSON.stringify(messageRowJson(m))];
+          const was = messages.get(m);
+          if (was !== undefined && was[0] === now[0]) expect(now[1]).toBe(was[1]);
+          else if (was !== undefined) changed++;
+          messages.set(m, now);
+        }
+        for (const t of view.transactions()) {
+          const now: [number, string] = [transactionRowCode(t), JSON.stringify(transactionRowJson(t))];
+          const was = transactions.get(t);
+          if (was !== undefined && was[0] === now[0]) expect(now[1]).toBe(was[1]);
+          else if (was !== undefined) changed++;
+          transactions.set(t, now);
+        }
+      };
+      try {
+        await runPipeline({ sources: [{ name: c.file, input: pieces(readFileSync(path.join(ROOT, c.file)), c.name.length * 104729) }], model: store, keys: ring, onProgress: check });
+      } finally {
+        ring.close();
+      }
+      check();
+      expect(messages.size + transactions.size).toBe(store.view().messages().length + store.view().transactions().length);
+      // Records do change between batches (a response comes, a message completes): the codes saw it.
+      if (store.view().transactions().some((t) => t.response !== undefined && t.request !== undefined)) expect(changed).toBeGreaterThan(0);
+    }, 120_000);
+  }
+});
+
+describe('SessionRowCache', () => {
+  it('keeps a row while its session record and revision are the same, and makes it again when either changes', async () => {
+    const store = new Correlator();
+    await runPipeline({ sources: [{ name: 'chat', input: path.join(ROOT, 'samples/chat.pcap') }], model: store, keys: new KeyRing(() => {}) });
+    const dx = indexDocument(buildJsonDocument(store.view()));
+    let revision = [1, -2];
+    const ix: RecordIndex = { ...dx, rowRevision: () => revision };
+    const cache = new SessionRowCache();
+    const first = sessionRows(ix, cache);
+    expect([cache.made, cache.kept]).toEqual([1, 0]);
+    const again = sessionRows(ix, cache);
+    expect([cache.made, cache.kept]).toEqual([0, 1]);
+    expect(again[0]).toBe(first[0]);
+    // A record changed (its code, or a record came or went): the row is made again.
+    revision = [1, -3];
+    expect(sessionRows(ix, cache)[0]).not.toBe(first[0]);
+    expect([cache.made, cache.kept]).toEqual([1, 0]);
+    revision = [1, -3, 128];
+    sessionRows(ix, cache);
+    expect([cache.made, cache.kept]).toEqual([1, 0]);
+    // Its session record changed.
+    const s = dx.head.sessions[0]!;
+    const moved: RecordIndex = { ...ix, head: { ...dx.head, sessions: [{ ...s, bytes: s.bytes + 1 }] } };
+    sessionRows(moved, cache);
+    expect([cache.made, cache.kept]).toEqual([1, 0]);
+    sessionRows(moved, cache);
+    expect([cache.made, cache.kept]).toEqual([0, 1]);
+    // A document's index gives no revision: no row is kept.
+    sessionRows(dx, cache);
+    expect(cache.kept).toBe(0);
+  });
 });
 
 describe('liveModelIndex follows the model', () => {

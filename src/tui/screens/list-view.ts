@@ -3,7 +3,7 @@ import type { RecordSource } from '../../export/record-index.js';
 import { recordIndex } from '../../export/record-index.js';
 import { filterRows, invalidText, isEmptyFilter, parseFilter } from '../../format/filter.js';
 import { seg, type Line } from '../../format/line.js';
-import { sessionRows, sortRows, SORT_KEYS, type SessionRow, type Sort } from '../../format/session-list.js';
+import { SessionRowCache, sessionRows, sortRows, SORT_KEYS, type SessionRow, type Sort } from '../../format/session-list.js';
 import { listColumns, listHeaderLine, listRowLine, listSummaryLines, type ListColumn } from '../../format/session-list-lines.js';
 import { LadderView, saveLadderAction } from './ladder-view.js';
 import { editLine, HANDLED, is, type Action, type KeyPress, type Rendered, type View, type ViewContext } from './view.js';
@@ -16,6 +16,8 @@ export class ListView implements View {
   readonly kind = 'list' as const;
   private doc: RecordSource | undefined;
   private all: SessionRow[] = [];
+  /** Rows kept from one document to the next (the live viewer's redraws): see SessionRowCache. */
+  private readonly rowCache = new SessionRowCache();
   private shown: SessionRow[] = [];
   private sort: Sort = { key: 'index', descending: false };
   private filterText = '';
@@ -49,7 +51,7 @@ export class ListView implements View {
   private sync(ctx: ViewContext): void {
     if (this.doc !== ctx.doc) {
       this.doc = ctx.doc;
-      this.all = sessionRows(ctx.doc);
+      this.all = sessionRows(ctx.doc, this.rowCache);
       this.recompute(ctx);
     }
   }
