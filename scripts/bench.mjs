@@ -19,7 +19,8 @@
 // Then, end to end, best of --runs: `msrpscope CLEAR --summary` vs `msrpscope TLS --keylog KEYS --summary`, and
 // the same with `--json > /dev/null`: seconds, MB/s of the capture file, peak RSS (/usr/bin/time -v when present,
 // else process.resourceUsage() in the child), TLS/clear time ratio (target <= 1.5x), and the request/response/
-// message counts of both summaries against the generator's truth. Last, RecordDecrypter.open() alone
+// message counts of both summaries against the generator's truth; on the first cipher's clear capture (many small
+// messages), also `--ladder` and `--html`, one run each. Last, RecordDecrypter.open() alone
 // (dist/transport/tls-record-cipher.js) on records sealed by the generator, MB/s per cipher and record size.
 import { existsSync, mkdirSync, openSync, closeSync, statSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -268,6 +269,13 @@ function tlsEndToEnd() {
     const want = truthCounts(p.truth);
     const verdict = (side) => (counts[side] === undefined ? 'no summary' : counts[side] === want ? 'ok' : `MISMATCH (${counts[side]})`);
     lines.push(`  counts vs truth (${want}): clear ${verdict('clear')}, tls ${verdict('tls')}`);
+    if (p !== pairs[0]) continue;
+    // The drawing outputs on a capture of many small messages (every session's ladder has thousands of rows), once each.
+    const report = join(tmpdir(), `msrpscope-bench-chat-report-${process.pid}.html`);
+    for (const [what, cliArgs] of [['--ladder > /dev/null', [p.clear, '--ladder']], ['--html FILE', [p.clear, '--html', report, '--force']]]) {
+      lines.push(`  ${what.padEnd(19)} clear ${fmt(runCli(cliArgs, false), clearBytes)} (one run)`);
+    }
+    rmSync(report, { force: true });
   }
   return lines;
 }
