@@ -124,22 +124,18 @@ describe('the row codes change whenever what a session row reads of a record doe
       const messages = new Map<object, [number, string]>();
       const transactions = new Map<object, [number, string]>();
       let changed = 0;
+      const track = <R extends object>(seen: Map<object, [number, string]>, records: readonly R[], code: (r: R) => number, row: (r: R) => unknown): void => {
+        for (const r of records) {
+          const now: [number, string] = [code(r), JSON.stringify(row(r))];
+          const was = seen.get(r);
+          if (was !== undefined && was[0] === now[0]) expect(now[1]).toBe(was[1]);
+          else if (was !== undefined) changed++;
+          seen.set(r, now);
+        }
+      };
       const check = (): void => {
-        const view = store.view();
-        for (const m of view.messages()) {
-          const now: [number, string] = [messageRowCode(m), JSON.stringify(messageRowJson(m))];
-          const was = messages.get(m);
-          if (was !== undefined && was[0] === now[0]) expect(now[1]).toBe(was[1]);
-          else if (was !== undefined) changed++;
-          messages.set(m, now);
-        }
-        for (const t of view.transactions()) {
-          const now: [number, string] = [transactionRowCode(t), JSON.stringify(transactionRowJson(t))];
-          const was = transactions.get(t);
-          if (was !== undefined && was[0] === now[0]) expect(now[1]).toBe(was[1]);
-          else if (was !== undefined) changed++;
-          transactions.set(t, now);
-        }
+        track(messages, store.view().messages(), messageRowCode, messageRowJson);
+        track(transactions, store.view().transactions(), transactionRowCode, transactionRowJson);
       };
       try {
         await runPipeline({ sources: [{ name: c.file, input: pieces(readFileSync(path.join(ROOT, c.file)), c.name.length * 104729) }], model: store, keys: ring, onProgress: check });
