@@ -219,49 +219,43 @@ function connectionRow(ix: RecordIndex, connection: number): SessionRow {
  * and transactions (RecordIndex.rowRevision) changed. A large capture's rows read every record of it.
  */
 export class SessionRowCache {
-  readonly rows = new Map<number, { key: string; revision: readonly number[]; row: SessionRow }>();
+  rows = new Map<number, { key: string; revision: readonly number[]; row: SessionRow }>();
   /** Sessions whose row was made again, and kept, by the last sessionRows (for tests). */
   made = 0;
   kept = 0;
 }
 
 function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Sessions' rows, from the cache where nothing the row reads changed. */
 function cachedSessionRows(ix: RecordIndex, cache: SessionRowCache | undefined): SessionRow[] {
   const sessions = ix.head.sessions;
-  if (cache === undefined) return sessions.map((s) => sessionRow(ix, s));
-  cache.made = 0;
-  cache.kept = 0;
-  if (ix.rowRevision === undefined) {
-    cache.rows.clear();
-    cache.made = sessions.length;
+  const revisionOf = ix.rowRevision?.bind(ix);
+  if (cache !== undefined) cache.kept = cache.made = 0;
+  if (cache === undefined || revisionOf === undefined) {
+    // Nothing to compare with (a document's index): every row made, none kept.
+    if (cache !== undefined) [cache.rows, cache.made] = [new Map(), sessions.length];
     return sessions.map((s) => sessionRow(ix, s));
   }
   // What any row may read besides its own session: the connections' ends (its state) and the dialogs (its ends
   // and state). These change seldom, and every row is made again when they do.
   const shared = JSON.stringify([ix.head.connections.map((c) => c.ended), ix.head.sip]);
-  const next = new Map<number, { key: string; revision: readonly number[]; row: SessionRow }>();
+  const next: SessionRowCache['rows'] = new Map();
   const rows = sessions.map((s) => {
     const key = `${shared}\n${JSON.stringify(s)}`;
-    const revision = ix.rowRevision?.(s.id) ?? [];
-    const hit = cache.rows.get(s.id);
-    if (hit !== undefined && hit.key === key && sameNumbers(hit.revision, revision)) {
-      cache.kept++;
-      next.set(s.id, hit);
-      return hit.row;
+    const revision = revisionOf(s.id);
+    let entry = cache.rows.get(s.id);
+    if (entry !== undefined && entry.key === key && sameNumbers(entry.revision, revision)) cache.kept++;
+    else {
+      cache.made++;
+      entry = { key, revision, row: sessionRow(ix, s) };
     }
-    cache.made++;
-    const row = sessionRow(ix, s);
-    next.set(s.id, { key, revision, row });
-    return row;
+    next.set(s.id, entry);
+    return entry.row;
   });
-  cache.rows.clear();
-  for (const [id, entry] of next) cache.rows.set(id, entry);
+  cache.rows = next;
   return rows;
 }
 
