@@ -30,6 +30,8 @@ export interface AnalyzeOptions {
   progressTotal: number | undefined;
   /** Called after each batch of packets is read (heap.ts holds the young generation from here). */
   afterBatch?: () => void;
+  /** Called once the capture is read, before outputs that draw from every record write (heap.ts). */
+  beforeDrawing?: () => void;
 }
 
 export interface AnalyzeResult {
@@ -120,6 +122,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       run,
       live: opts.sources.some((s) => typeof s.input !== 'string'),
       stdinIsCapture: opts.sources.some((s) => s.input === process.stdin),
+      beforeDrawing: opts.beforeDrawing,
     };
     const { exitCode, result } = await driver.output.drive(model, driver.arg, analysis, settings);
     cutShort(result);
@@ -133,6 +136,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const result = await run();
   cutShort(result);
   const view = model.view();
+  if (opts.outputs.some((c) => c.output.drawsEveryRecord === true)) opts.beforeDrawing?.();
   for (const [i, c] of opts.outputs.entries()) await c.output.write?.(view, c.arg, sinks[i] as OutputSink, settings);
   return { damaged: result.damaged };
 }

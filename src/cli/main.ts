@@ -14,7 +14,7 @@ import { cliFilterOptions } from '../export/filter-terms.js';
 import { keylogFromPreferences } from './keylog.js';
 import type { PipelineSource } from './pipeline.js';
 import { VERSION } from './version.js';
-import { tuneHeap } from './heap.js';
+import { drawingHeap, tuneHeap } from './heap.js';
 import { PooledWriter } from './pooled-writer.js';
 import { schemaText } from '../export/schema-file.js';
 
@@ -184,6 +184,7 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
     columns: process.stdout.isTTY ? process.stdout.columns : 160,
     progressTotal: process.stderr.isTTY === true && !opts.quiet ? totalBytes : undefined,
     afterBatch,
+    beforeDrawing: afterBatch === undefined ? undefined : drawingHeap,
   });
   for (const f of files) {
     // 'close' comes after everything was written, or after the error that stopped it.

@@ -67,6 +67,8 @@ export interface TuiModeOptions {
   title: string;
   /** The capture files and the frames of the first pass, for `w`; absent for standard input and live captures. */
   capture?: CaptureAccess;
+  /** Called once a file is read, before the viewer draws. */
+  beforeDrawing?: () => void;
 }
 
 /** `w` in the viewer: the frames of a session, connection or message into a file, as -w writes them. */
@@ -98,6 +100,7 @@ export async function runTuiMode(
   };
   if (!opts.live) {
     const result = await run();
+    opts.beforeDrawing?.();
     // A capture read whole: the viewer draws from the model, making the records of what it shows (of those a
     // filter keeps) when it shows them (export/model-index.ts).
     const snapshot = modelIndex(view, opts.filter);

@@ -8,6 +8,7 @@ import type * as ChildProcess from 'node:child_process';
 import type * as Net from 'node:net';
 import type * as PerfHooks from 'node:perf_hooks';
 import type * as V8 from 'node:v8';
+import type * as Vm from 'node:vm';
 import type * as Zlib from 'node:zlib';
 
 /** The module, loaded on the first call and kept: getBuiltinModule costs about 100 ns a call, and TLS records and
@@ -22,4 +23,5 @@ export const childProcess = cached<typeof ChildProcess>('node:child_process');
 export const net = cached<typeof Net>('node:net');
 export const perfHooks = cached<typeof PerfHooks>('node:perf_hooks');
 export const v8 = cached<typeof V8>('node:v8');
+export const vm = cached<typeof Vm>('node:vm');
 export const zlib = cached<typeof Zlib>('node:zlib');

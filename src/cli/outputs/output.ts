@@ -54,6 +54,8 @@ export interface AnalysisRun {
   run(): Promise<PipelineResult>;
   live: boolean;
   stdinIsCapture: boolean;
+  /** To call once a capture file is read, before the viewer draws (cli/heap.ts drawingHeap; absent: nothing to do). */
+  beforeDrawing?: () => void;
 }
 
 export interface CliOption {

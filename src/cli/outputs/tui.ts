@@ -14,6 +14,13 @@ export const tuiOutput: Output<true> = {
     // Loaded only here: the other outputs do not pay for the terminal UI's modules.
     const { openTuiInput, runTuiMode } = await import('../tui-mode.js');
     const input = openTuiInput(analysis.stdinIsCapture);
-    return runTuiMode(model, analysis.run, { live: analysis.live, input, filter: settings.filter, title: 'msrpscope', capture: settings.capture });
+    return runTuiMode(model, analysis.run, {
+      live: analysis.live,
+      input,
+      filter: settings.filter,
+      title: 'msrpscope',
+      capture: settings.capture,
+      beforeDrawing: analysis.beforeDrawing,
+    });
   },
 };
