@@ -79,7 +79,9 @@ export class FrameHead {
 
   private grow(need: number): Buffer {
     const size = Math.min(this.max, Math.max(need, 2 * (this.buf?.length ?? 0), 256));
-    const b = Buffer.allocUnsafe(size);
+    // Not from node's 8 KiB pool: a parser keeps its buffer while its connection lives, and a pooled one would
+    // keep the whole 8 KiB block it was cut from (hundreds of open connections, megabytes).
+    const b = Buffer.allocUnsafeSlow(size);
     if (this.buf !== undefined && this.len > 0) this.buf.copy(b, 0, 0, this.len);
     this.buf = b;
     return b;
