@@ -295,6 +295,8 @@ export interface DeliveryEvidence {
 }
 
 const EMPTY_PREVIEW: Buffer = Buffer.alloc(0);
+/** What a CPIM message's kept envelope bytes are a view of when only the text preview is shown (never written). */
+const ZEROS: Buffer = Buffer.alloc(PREVIEW_KEEP);
 const NO_REPORTS: readonly ReportNote[] = Object.freeze([]);
 const NO_MESSAGES: readonly MessageRecord[] = Object.freeze([]);
 const NO_LIST: readonly never[] = Object.freeze([]);
@@ -578,13 +580,17 @@ export class MessageRecord {
    * so a retained message never pins a larger or shared (pooled) allocation.
    */
   trimPreview(arena: ByteArena, textOnly = false): void {
+    const cpim = this.cpim;
+    if (textOnly && cpim !== undefined && this.preview !== undefined) {
+      this.trimCpimText(arena, cpim, this.preview);
+      return;
+    }
     let keep: number | null = PREVIEW_KEEP;
     // Only the text preview is shown (JSON, NDJSON): the bytes it reads, none for a body that is not text.
-    if (textOnly && this.preview !== undefined && this.cpim === undefined) keep = textPreviewLength(this.contentType, this.preview.subarray(0, PREVIEW_KEEP));
+    if (textOnly && this.preview !== undefined) keep = textPreviewLength(this.contentType, this.preview.subarray(0, PREVIEW_KEEP));
     const old = this.preview;
     if (keep === null) this.preview = undefined;
     else if (old !== undefined) this.preview = arena.copy(old, keep);
-    const cpim = this.cpim;
     if (cpim !== undefined) {
       noteCpimTruncated(cpim);
       // The envelope's body is a view of the collected bytes: when its kept part lies within the kept preview,
@@ -596,6 +602,20 @@ export class MessageRecord {
       if (copy !== undefined && at >= 0 && at + kept <= copy.length) cpim.body = copy.subarray(at, at + kept);
       else cpim.body = arena.copy(body, PREVIEW_KEEP);
     }
+  }
+
+  /**
+   * The text preview of a CPIM message reads only the encapsulated body, and of the envelope's own bytes only
+   * how many were collected (whether the preview covers the message): the envelope's bytes become a view of
+   * zeros of their length, and the body keeps the bytes its text preview reads (none when it is not text).
+   */
+  private trimCpimText(arena: ByteArena, cpim: CpimEnvelope, preview: Buffer): void {
+    noteCpimTruncated(cpim);
+    const n = Math.min(preview.length, PREVIEW_KEEP);
+    this.preview = ZEROS.subarray(0, n);
+    const body = cpim.body.subarray(0, PREVIEW_KEEP);
+    const keep = textPreviewLength(cpim.contentType, body);
+    cpim.body = keep === null ? EMPTY_PREVIEW : arena.copy(body, keep);
   }
 
   /**

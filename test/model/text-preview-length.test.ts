@@ -5,6 +5,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bodyPreview, PREVIEW_CHARS, textPreviewLength } from '../../src/model/body-preview.js';
+import { MessageRecord } from '../../src/model/messages.js';
+import { decodeContent } from '../../src/model/content.js';
+import { ByteArena } from '../../src/model/byte-arena.js';
 
 const TYPES = ['text/plain', 'text/plain; charset=utf-8', undefined, 'image/png', 'application/json', 'application/octet-stream', 'message/imdn+xml'];
 
@@ -41,5 +44,63 @@ describe('textPreviewLength', () => {
     // A pair at the cut is kept whole.
     const emoji = Buffer.from('a'.repeat(200) + '🚀' + 'b'.repeat(50), 'utf8');
     expect(textPreviewLength(undefined, emoji)).toBe(204);
+  });
+});
+
+describe('a CPIM message kept for the text preview only', () => {
+  const INNER = ['text/plain', 'text/plain; charset=utf-8', undefined, 'image/png', 'application/json', 'message/cpim'];
+  const REF = { frame: 1, tsSec: 1, tsNsec: 0 };
+
+  /**
+   * A message/cpim message whose body starts with `wire`, decoded and trimmed as the model does: complete (one
+   * chunk of it all) when `size` is its length, else of that declared size (null: unknown).
+   */
+  function settled(wire: Buffer, size: number | null, textOnly: boolean): MessageRecord {
+    const m = new MessageRecord('m1', undefined, REF, undefined, undefined, false, false);
+    m.contentType = 'message/cpim';
+    if (size === wire.length) {
+      const leg = m.legFor(0, 0, REF, 1);
+      leg.beginChunk(1);
+      leg.endChunk(1, wire.length, false, '$', false);
+    } else m.declaredTotal = size;
+    m.feedPreview(1, wire);
+    decodeContent(m, m.preview ?? Buffer.alloc(0));
+    m.trimPreview(new ByteArena(), textOnly);
+    return m;
+  }
+
+  it('shows the same preview as one that keeps every collected byte (any inner type, body, padding and size)', () => {
+    const body = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 600 }).map((s) => Buffer.from(s, 'utf8')),
+      fc.string({ unit: 'binary', maxLength: 400 }).map((s) => Buffer.from(s, 'utf8')),
+      fc.uint8Array({ maxLength: 1500 }).map((a) => Buffer.from(a)),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...INNER), body, fc.nat(900), fc.option(fc.nat(5000), { nil: null, freq: 4 }), (inner, raw, pad, extra) => {
+        const head = `From: <sip:a@example.com>\r\nTo: <sip:b@example.com>\r\nSubject: ${'x'.repeat(pad)}\r\n\r\n` +
+          (inner === undefined ? '' : `Content-Type: ${inner}\r\n`) + '\r\n';
+        const wire = Buffer.concat([Buffer.from(head, 'utf8'), raw]);
+        const size = extra === null ? null : wire.length + extra;
+        const text = settled(wire, size, true);
+        const all = settled(wire, size, false);
+        expect(text.cpim).toBeDefined();
+        expect(bodyPreview(text)).toEqual(bodyPreview(all));
+        // What the text preview does not read is not kept.
+        expect(text.cpim?.body.length).toBeLessThanOrEqual(all.cpim?.body.length ?? 0);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('keeps 201 characters of a long encapsulated text and none of an image; a whole short one is not cut', () => {
+    const wire = (inner: string, body: string): Buffer => Buffer.from(`From: <sip:a@example.com>\r\n\r\nContent-Type: ${inner}\r\n\r\n${body}`, 'utf8');
+    const hello = wire('text/plain', 'hello');
+    expect(bodyPreview(settled(hello, hello.length, true))).toEqual({ text: 'hello', truncated: false });
+    const long = settled(wire('text/plain', 'é'.repeat(400)), null, true);
+    expect(long.cpim?.body.length).toBe(2 * (PREVIEW_CHARS + 1));
+    expect(bodyPreview(long)).toEqual({ text: 'é'.repeat(PREVIEW_CHARS), truncated: true });
+    const image = settled(wire('image/png', 'PNG'.repeat(100)), null, true);
+    expect(image.cpim?.body.length).toBe(0);
+    expect(bodyPreview(image)).toEqual({ text: null, truncated: false });
   });
 });
