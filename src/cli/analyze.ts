@@ -7,6 +7,7 @@ import { KeyRing } from './keylog.js';
 import type { OutputSink, OutputSettings } from './outputs/output.js';
 import type { ChosenOutput } from './outputs/registry.js';
 import { FrameLog } from './frame-log.js';
+import type { BodyStoreFactory } from '../model/sparse-body.js';
 
 export interface AnalyzeOptions {
   sources: PipelineSource[];
@@ -52,8 +53,12 @@ function rereadableFile(path: string): boolean {
 /** Runs the pipeline over the sources and hands the model to the chosen outputs. */
 export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const filtered = !isEmptyFilter(opts.filter);
+  // Where bodies go, made once the outputs' checks have passed (before any is read).
+  const storing = opts.outputs.find((c) => c.output.keeps.bodies && c.output.bodyStore !== undefined);
+  let stores: BodyStoreFactory | undefined;
   const model = new Correlator({
     keepBodies: opts.outputs.some((c) => c.output.keeps.bodies),
+    bodyStore: storing === undefined ? undefined : () => (stores as BodyStoreFactory)(),
     hashBodies: opts.outputs.some((c) => c.output.keeps.hashes),
     // Transaction records are most of what a large capture's model holds: kept only for outputs that read them.
     retainTransactions: opts.outputs.some((c) => c.output.keeps.transactions === true || (c.output.keeps.transactions === 'filtered' && filtered)),
@@ -76,6 +81,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     capture: frameLog === undefined ? undefined : { files, frames: frameLog, keys },
   };
   for (const c of opts.outputs) c.output.check?.(c.arg, settings);
+  if (storing !== undefined) stores = storing.output.bodyStore?.(storing.arg);
   const sinks = opts.outputs.map((c) => opts.sinkFor(c.output.target?.(c.arg)));
   opts.outputs.forEach((c, i) => c.output.attach?.(model, c.arg, sinks[i] as OutputSink, settings));
   // Key material: the files now (an unreadable one stops here), pcapng secrets as the capture is read.

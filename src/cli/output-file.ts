@@ -23,18 +23,41 @@ const FLUSH_AT = 256 * 1024;
 const pending = new Set<string>();
 let cleanupInstalled = false;
 
+function removePending(): void {
+  for (const tmp of pending) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Already gone.
+    }
+  }
+  pending.clear();
+}
+
 function installCleanup(): void {
   if (cleanupInstalled) return;
   cleanupInstalled = true;
-  process.on('exit', () => {
-    for (const tmp of pending) {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // Already gone.
-      }
-    }
-  });
+  process.on('exit', removePending);
+  // Ctrl-C or a kill would end the process without 'exit': unless something else handles them (standard input
+  // as the capture ends the reading on the first Ctrl-C), the files are removed and the process ends as before.
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    if (process.listenerCount(signal) > 0) continue;
+    process.once(signal, () => {
+      removePending();
+      process.exit(code);
+    });
+  }
+}
+
+/** A file this run makes and names or removes itself (extraction's hidden ones): removed should the program exit first. */
+export function removeAtExit(file: string): void {
+  installCleanup();
+  pending.add(file);
+}
+
+/** The file was named or removed: nothing left to do at exit. */
+export function handledAtExit(file: string): void {
+  pending.delete(file);
 }
 
 function fail(path: string, why: string): CliError {

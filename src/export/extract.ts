@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { ModelView } from '../model/view.js';
 import type { MessageRecord, MessageState } from '../model/messages.js';
 import { dispositionFileName, extensionFor, NameAllocator, sanitizeFileName } from './extract-names.js';
+import { makeFolder, TempBody } from './extract-store.js';
 
 export interface ManifestEntry {
   /** File name inside DIR. */
@@ -81,6 +82,28 @@ async function createUnique(
   throw new Error(`no free name for ${wanted}`);
 }
 
+/**
+ * Gives a body's hidden file (extract-store.ts) a name of its own: a hard link, which is never made over an
+ * existing name nor through a symlink planted there; the hidden name is then removed.
+ */
+async function linkUnique(dir: string, wanted: string, names: NameAllocator, file: string): Promise<string> {
+  let attempt = 0;
+  for (let tries = 0; tries < MAX_ATTEMPTS; tries++) {
+    const next = names.next(wanted, attempt);
+    try {
+      await fsp.link(file, path.join(dir, next.name));
+      names.take(next.name);
+      return next.name;
+    } catch (e) {
+      const code = (e as { code?: unknown } | null)?.code;
+      if (code !== 'EEXIST') throw e;
+      names.take(next.name);
+      attempt = next.attempt + 1;
+    }
+  }
+  throw new Error(`no free name for ${wanted}`);
+}
+
 /** Buffers written by one writev: runs of contiguous pieces (one TCP segment each, typically) go out together. */
 const MAX_IOV = 1024;
 
@@ -133,10 +156,37 @@ async function writeBody(handle: fsp.FileHandle, m: MessageRecord): Promise<numb
   return written;
 }
 
+/** Characters of manifest text written at a time. */
+const MANIFEST_CHUNK = 64 * 1024;
+
+/**
+ * The manifest's text, `JSON.stringify(doc, null, 2)` and a newline, in pieces of about MANIFEST_CHUNK
+ * characters: a capture's manifest has an entry per file, and its text is never held whole. An entry of a list
+ * is its own text with every line indented four more spaces (a JSON string holds no raw newline).
+ */
+export function* manifestChunks(result: Pick<ExtractResult, 'files' | 'empty' | 'failed'>): Generator<string> {
+  let text = '{\n  "schema": "msrpscope-extract/1",\n';
+  function* list(key: string, items: readonly unknown[], last: boolean): Generator<string> {
+    text += `  ${JSON.stringify(key)}: [`;
+    for (let i = 0; i < items.length; i++) {
+      text += `${i === 0 ? '' : ','}\n    ${JSON.stringify(items[i], null, 2).replace(/\n/g, '\n    ')}`;
+      if (text.length >= MANIFEST_CHUNK) {
+        yield text;
+        text = '';
+      }
+    }
+    text += `${items.length === 0 ? ']' : '\n  ]'}${last ? '' : ','}\n`;
+  }
+  yield* list('files', result.files, false);
+  text += `  "empty": ${JSON.stringify(result.empty)},\n`;
+  yield* list('failed', result.failed, true);
+  yield `${text}}\n`;
+}
+
 /** Extracts every kept body into `dir` (created if missing) and writes the manifest. */
 export async function extractBodies(view: ModelView, dir: string): Promise<ExtractResult> {
   if (!view.keepsBodies()) throw new Error('extractBodies needs a model created with { keepBodies: true }');
-  await fsp.mkdir(dir, { recursive: true });
+  makeFolder(dir);
   const names = new NameAllocator();
   const result: ExtractResult = { dir, manifest: '', files: [], empty: 0, failed: [] };
   for (const m of view.messages()) {
@@ -150,12 +200,24 @@ export async function extractBodies(view: ModelView, dir: string): Promise<Extra
     const complete = state === 'complete' && size !== null && body.isComplete(size);
     const base = baseName(m);
     const wanted = complete ? base.name : `${base.name}.partial`;
+    const stored = body.store instanceof TempBody ? body.store : undefined;
     let created: { handle: fsp.FileHandle; name: string } | undefined;
     try {
-      created = await createUnique(dir, wanted, names);
-      const bytes = await writeBody(created.handle, m);
+      let file: string;
+      let bytes: number;
+      if (stored !== undefined) {
+        // Written while the capture was read: cut to its size (a partial one keeps its holes as zeros), named.
+        const error = stored.finish(size !== null && size > 0 && state !== 'complete' ? size : null);
+        if (error !== undefined) throw new Error(error);
+        file = await linkUnique(dir, wanted, names, stored.file);
+        bytes = body.size;
+      } else {
+        created = await createUnique(dir, wanted, names);
+        file = created.name;
+        bytes = await writeBody(created.handle, m);
+      }
       result.files.push({
-        file: created.name,
+        file,
         message: m.index,
         messageId: m.messageId,
         session: m.session?.index ?? null,
@@ -171,12 +233,12 @@ export async function extractBodies(view: ModelView, dir: string): Promise<Extra
       result.failed.push({ message: m.index, error: errorText(e) });
     } finally {
       await created?.handle.close();
+      stored?.remove();
     }
   }
   const manifest = await createUnique(dir, 'manifest.json', names);
   try {
-    const doc = { schema: 'msrpscope-extract/1', files: result.files, empty: result.empty, failed: result.failed };
-    await manifest.handle.writeFile(`${JSON.stringify(doc, null, 2)}\n`, 'utf8');
+    for (const chunk of manifestChunks(result)) await manifest.handle.write(chunk, null, 'utf8');
   } finally {
     await manifest.handle.close();
   }

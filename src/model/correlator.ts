@@ -19,10 +19,13 @@ import { expectationOf, type PendingRequests, type TransactionRecord } from './t
 import type { ModelView, ObservedModel } from './view.js';
 import { addMsrpsAuthorities } from './tls-hint.js';
 import { Interner } from './strings.js';
+import type { BodyStoreFactory } from './sparse-body.js';
 
 export interface CorrelatorOptions {
   /** Keep message bodies (for --extract). Memory then grows with the bytes carried. Default false. */
   keepBodies?: boolean;
+  /** Where kept bodies go (default: in memory); the extraction writes them into its folder as they come. */
+  bodyStore?: BodyStoreFactory;
   /**
    * Hash message bodies as they stream (sha256, and sha-1 for announced file transfers). Default true;
    * without it `sha256` is null (unless bodies are kept) and file transfers show `unverified`.
@@ -76,7 +79,7 @@ export class Correlator implements ModelInput, ObservedModel {
     this.retainTransactions = opts.retainTransactions ?? true;
     this.maxDiagnostics = Math.max(0, opts.maxDiagnostics ?? 10_000);
     this.sip = new SipDialogTracker({ onDiagnostic: (d) => this.diagnostic(d) });
-    this.data = new ModelData(this.sip, opts.keepBodies ?? false);
+    this.data = new ModelData(this.sip, opts.keepBodies ?? false, opts.bodyStore);
     this.readView = new ModelDataView(this.data);
     this.assembly = new MessageAssembly(this.data, this.hashBodies, {
       report: (code, frame, connection, detail, offset) => this.report(code, frame, connection, detail, offset),

@@ -75,7 +75,7 @@ export class MessageAssembly {
         from === undefined ? undefined : this.strings.intern(from),
         to === undefined ? undefined : this.strings.intern(to),
         wantSha1,
-        this.data.keepBodies,
+        this.data.keepBodies ? (this.data.bodyStore ?? true) : false,
       );
       if (wantSha1) msg.fileSelector = sel;
       table.add(msg);

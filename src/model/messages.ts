@@ -7,7 +7,7 @@ import { isLater, msBetween } from './frame-time.js';
 import type { ByteRange, ReportFlag, StatusValue } from './fields.js';
 import { RangeSet } from './ranges.js';
 import type { SessionRecord } from './sessions.js';
-import { SparseBody } from './sparse-body.js';
+import { SparseBody, type BodyStoreFactory } from './sparse-body.js';
 import type { ByteArena } from './byte-arena.js';
 import { textPreviewLength } from './body-preview.js';
 import type { CpimEnvelope } from './cpim.js';
@@ -372,11 +372,12 @@ export class MessageRecord {
     /** Last URI of the To-Path of the first chunk seen (the receiver). */
     readonly receiver: string | undefined,
     wantSha1: boolean,
-    keepBody: boolean,
+    /** Keep the body: in memory (true), or in the stores the factory makes. */
+    keepBody: boolean | BodyStoreFactory,
   ) {
     this.last = first;
     if (wantSha1) this.flags = MSG_WANT_SHA1;
-    if (keepBody) this.body = new SparseBody();
+    if (keepBody !== false) this.body = new SparseBody(keepBody === true ? undefined : keepBody());
   }
 
   private flag(bit: number): boolean {

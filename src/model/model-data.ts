@@ -14,6 +14,7 @@ import { DialogLinks } from './sip-link.js';
 import type { TransactionRecord } from './transactions.js';
 import { TransactionTally } from './transaction-tally.js';
 import type { ModelCounts, ModelView } from './view.js';
+import type { BodyStoreFactory } from './sparse-body.js';
 
 export function bump<K>(m: Map<K, number>, k: K, n = 1): void {
   m.set(k, (m.get(k) ?? 0) + n);
@@ -58,6 +59,8 @@ export class ModelData {
   constructor(
     readonly sip: SipDialogTracker,
     readonly keepBodies: boolean,
+    /** Where kept bodies go (undefined: in memory). */
+    readonly bodyStore?: BodyStoreFactory,
   ) {}
 
   /** The connection's record, made on first sight. */

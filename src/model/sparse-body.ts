@@ -1,10 +1,45 @@
 import { crypto } from '../util/builtins.js';
 import { RangeSet } from './ranges.js';
 
-interface Piece {
+export interface Piece {
   /** 1-based position of data[0] in the message body. */
   start: number;
   data: Buffer;
+}
+
+/**
+ * Where a kept body's bytes go: in memory (MemoryStore, the default), or where the caller keeps them (the
+ * extraction's files, export/extract-store.ts), so that a large capture's bodies need not be held.
+ */
+export interface BodyStore {
+  /** Keeps `data` (only valid during the call: copy it), whose first byte is at body position `start`. Each position comes once. */
+  put(start: number, data: Buffer): void;
+  /** The kept bytes of the positions `coverage` holds, in position order. */
+  list(coverage: RangeSet): Iterable<Readonly<Piece>>;
+}
+
+export type BodyStoreFactory = () => BodyStore;
+
+/** A body's bytes as copies in memory, one per piece stored. */
+export class MemoryStore implements BodyStore {
+  private readonly pieces: Piece[] = [];
+  private sorted = true;
+
+  put(start: number, data: Buffer): void {
+    const copy = Buffer.allocUnsafe(data.length);
+    copy.set(data, 0);
+    const last = this.pieces[this.pieces.length - 1];
+    if (last !== undefined && start < last.start) this.sorted = false;
+    this.pieces.push({ start, data: copy });
+  }
+
+  list(): ReadonlyArray<Readonly<Piece>> {
+    if (!this.sorted) {
+      this.pieces.sort((a, b) => a.start - b.start);
+      this.sorted = true;
+    }
+    return this.pieces;
+  }
 }
 
 /**
@@ -13,20 +48,15 @@ interface Piece {
  */
 export class SparseBody {
   readonly coverage = new RangeSet(65536);
-  private readonly pieces: Piece[] = [];
-  private sorted = true;
+
+  constructor(readonly store: BodyStore = new MemoryStore()) {}
 
   /** Stores the not-yet-covered bytes of `slice`, whose first byte is at body position `pos` (1-based). */
   write(pos: number, slice: Buffer): void {
     if (slice.length === 0 || pos < 1) return;
     const end = pos + slice.length - 1;
     for (const [s, e] of this.coverage.uncovered(pos, end)) {
-      const part = slice.subarray(s - pos, e - pos + 1);
-      const copy = Buffer.allocUnsafe(part.length);
-      copy.set(part, 0);
-      const last = this.pieces[this.pieces.length - 1];
-      if (last !== undefined && s < last.start) this.sorted = false;
-      this.pieces.push({ start: s, data: copy });
+      this.store.put(s, slice.subarray(s - pos, e - pos + 1));
       this.coverage.add(s, e);
     }
   }
@@ -37,12 +67,8 @@ export class SparseBody {
   }
 
   /** Stored pieces in body order. */
-  list(): ReadonlyArray<Readonly<Piece>> {
-    if (!this.sorted) {
-      this.pieces.sort((a, b) => a.start - b.start);
-      this.sorted = true;
-    }
-    return this.pieces;
+  list(): Iterable<Readonly<Piece>> {
+    return this.store.list(this.coverage);
   }
 
   /** True when positions 1..total are all stored. */

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../../src/cli/pipeline.js';
 import { extractBodies } from '../../src/export/extract.js';
 import { Correlator } from '../../src/model/correlator.js';
+import { ExtractStore } from '../../src/export/extract-store.js';
 import { buildMsrpCapture, FROM, msrpRequest, msrpResponse, sipMessage, TO } from './build-capture.js';
 
 // --extract with names an attacker chooses (Content-Disposition filename, file-selector name, Message-ID):
@@ -38,7 +39,8 @@ function hostileExtractCapture(): Buffer {
 }
 
 describe('--extract with hostile names', () => {
-  it('writes every body inside DIR, follows no planted symlink, overwrites nothing', async () => {
+  // Bodies held in memory, and written into DIR as the capture is read (as the command line does).
+  it.each([['held in memory', false], ['written into DIR while read', true]])('writes every body inside DIR, follows no planted symlink, overwrites nothing (%s)', async (_how, streamed) => {
     const base = mkdtempSync(join(tmpdir(), 'msrpscope-extract-'));
     const dir = join(base, 'out');
     const outside = join(base, 'outside');
@@ -50,7 +52,8 @@ describe('--extract with hostile names', () => {
     symlinkSync(outside, join(dir, 'planted-dir'));
     writeFileSync(join(dir, 'existing.txt'), 'keep me');
 
-    const store = new Correlator({ keepBodies: true });
+    const bodies = streamed ? new ExtractStore(dir) : undefined;
+    const store = new Correlator({ keepBodies: true, bodyStore: bodies === undefined ? undefined : () => bodies.bodyStore() });
     await runPipeline({ sources: [{ name: 'x', input: Readable.from([hostileExtractCapture()]) }], model: store });
     expect(store.view().messages().length).toBe(HOSTILE_NAMES.length + 3);
     const res = await extractBodies(store.view(), dir);
@@ -77,7 +80,9 @@ describe('--extract with hostile names', () => {
     expect(existsSync('/tmp/msrpscope-escape-sel')).toBe(false);
     // Reserved device names are never used bare.
     for (const f of res.files) expect(f.file).not.toMatch(/^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i);
-    // Every body is there under its name (4 bytes each).
+    // Every body is there under its name (4 bytes each), and nothing else was left in DIR.
     for (const f of res.files) expect(f.bytes).toBe(4);
+    for (const f of res.files) expect(readFileSync(join(dir, f.file)).length).toBe(4);
+    expect(listing.sort()).toEqual([...res.files.map((f) => f.file), res.manifest, 'existing.txt', 'planted-dir', 'planted-link'].sort());
   });
 });

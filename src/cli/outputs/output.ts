@@ -4,6 +4,7 @@
  * Adding an output is one file like these plus one line in registry.ts.
  */
 import type { ModelView, ObservedModel } from '../../model/view.js';
+import type { BodyStoreFactory } from '../../model/sparse-body.js';
 import type { RecordFilter } from '../../export/filter.js';
 import type { PipelineResult } from '../pipeline.js';
 import type { CaptureAccess } from '../capture-write.js';
@@ -97,6 +98,11 @@ export interface Output<A> {
    * --force, is a directory, its folder is missing), so that no capture is read in vain (output-file.ts).
    */
   check?(arg: A, settings: OutputSettings): void;
+  /**
+   * Before reading, when the output keeps bodies: where the model puts them (the extraction writes them into its
+   * folder as they come); absent, they are held in memory.
+   */
+  bodyStore?(arg: A): BodyStoreFactory;
   /** Before reading: a streaming output attaches to the model's events. */
   attach?(model: ObservedModel, arg: A, sink: OutputSink, settings: OutputSettings): void;
   /** An output that reads the capture itself (the TUI opens before reading when live); returns its exit code. */
