@@ -96,7 +96,10 @@ function peakRss() {
   // --ladder and --html draw from every record once the capture is read (src/export/model-index.ts).
   const report = join(tmpdir(), `msrpscope-bench-report-${process.pid}.html`);
   process.on('exit', () => rmSync(report, { force: true }));
-  const modes = [['--summary'], ['--json'], ['--ndjson'], ['--json', true], ['--ndjson', true], ['--ladder'], ['--html', report, '--force']];
+  // --extract writes every body (about the capture's size) into a fresh folder, removed after.
+  const extractDir = join(tmpdir(), `msrpscope-bench-extract-${process.pid}`);
+  process.on('exit', () => rmSync(extractDir, { recursive: true, force: true }));
+  const modes = [['--summary'], ['--json'], ['--ndjson'], ['--json', true], ['--ndjson', true], ['--ladder'], ['--html', report, '--force'], ['--extract', extractDir]];
   for (const [mode, ...more] of modes) {
     const piped = more[0] === true;
     const extra = more.filter((x) => typeof x === 'string');
@@ -108,13 +111,14 @@ function peakRss() {
       : spawnSync(process.execPath, ['--require', hook, join(ROOT, 'bin', 'msrpscope'), big, mode, ...extra], { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8' });
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
     closeSync(devnull);
+    if (mode === '--extract') rmSync(extractDir, { recursive: true, force: true });
     const m = /BENCH-MAXRSS (\d+)/.exec(r.stderr ?? '');
     if (r.status !== 0 || m === null) {
       lines.push(`msrpscope ${mode}: failed (exit ${r.status}): ${(r.stderr ?? '').trim().slice(0, 200)}`);
       continue;
     }
     const rss = Number(m[1]) / 1024;
-    const what = `msrpscope FILE ${mode}${mode === '--summary' ? '' : mode === '--html' ? ' FILE' : piped ? ' | cat > /dev/null' : ' > /dev/null'}`;
+    const what = `msrpscope FILE ${mode}${mode === '--summary' ? '' : mode === '--html' ? ' FILE' : mode === '--extract' ? ' DIR' : piped ? ' | cat > /dev/null' : ' > /dev/null'}`;
     lines.push(`${what.padEnd(44)} ${rss.toFixed(0).padStart(6)} MB peak RSS  ${s.toFixed(2)} s (${(bigSize / 1e6 / s).toFixed(0)} MB/s end to end)`);
   }
   const tui = viewerPeak(big, hook);
