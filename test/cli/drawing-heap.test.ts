@@ -45,7 +45,7 @@ describe('the heap before drawing from every record', () => {
   it('makes a full collection at once', async () => {
     const kinds: number[] = [];
     const obs = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) kinds.push((e.detail as { kind: number }).kind);
+      for (const e of list.getEntries()) kinds.push((e as unknown as { detail: { kind: number } }).detail.kind);
     });
     obs.observe({ entryTypes: ['gc'] });
     drawingHeap();

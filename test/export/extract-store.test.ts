@@ -6,8 +6,14 @@ import { join } from 'node:path';
 import { ExtractStore, makeFolder } from '../../src/export/extract-store.js';
 import { SparseBody } from '../../src/model/sparse-body.js';
 
-function dir(): string {
-  return mkdtempSync(join(tmpdir(), 'msrpscope-store-'));
+/** Runs `fn` with a new folder, removed after. */
+function inFolder(fn: (d: string) => void): void {
+  const d = mkdtempSync(join(tmpdir(), 'msrpscope-store-'));
+  try {
+    fn(d);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
 }
 
 /** The body as a buffer of `size` bytes (holes as zeros) from its pieces. */
@@ -19,8 +25,7 @@ function assemble(body: SparseBody, size: number): Buffer {
 
 describe('bodies kept in the extraction folder while the capture is read', () => {
   it('hold exactly what bodies kept in memory hold, for any order, overlap and size of the pieces, and any number of bodies at once', () => {
-    const d = dir();
-    try {
+    inFolder((d) => {
       fc.assert(
         fc.property(
           fc.array(fc.tuple(fc.nat(3), fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 0, max: 40_000 })), { minLength: 1, maxLength: 60 }),
@@ -51,14 +56,11 @@ describe('bodies kept in the extraction folder while the capture is read', () =>
         ),
         { numRuns: 60 },
       );
-    } finally {
-      rmSync(d, { recursive: true, force: true });
-    }
+    });
   });
 
   it('writes out the oldest bodies when many gather at once, and the file holds each body', () => {
-    const d = dir();
-    try {
+    inFolder((d) => {
       const store = new ExtractStore(d);
       const bodies = Array.from({ length: 1500 }, () => store.bodyStore());
       // Interleaved: every body gets a piece in turn, three rounds.
@@ -72,14 +74,11 @@ describe('bodies kept in the extraction folder while the capture is read', () =>
       expect(readFileSync(last?.file ?? '').length).toBe(50);
       for (const b of bodies) b.remove();
       expect(readdirSync(d)).toEqual([]);
-    } finally {
-      rmSync(d, { recursive: true, force: true });
-    }
+    });
   });
 
   it('keeps the first write error and never follows a symlink planted at its name', () => {
-    const d = dir();
-    try {
+    inFolder((d) => {
       const store = new ExtractStore(d);
       const planted = store.bodyStore();
       const victim = join(d, 'victim');
@@ -95,16 +94,13 @@ describe('bodies kept in the extraction folder while the capture is read', () =>
       expect(body.finish(null)).toBe('ENOENT');
       body.put(5, Buffer.from('more'));
       expect(body.error).toBe('ENOENT');
-    } finally {
-      rmSync(d, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('the extraction folder', () => {
   it('is made with its parents; a file in the way or a parent that cannot be made is an error with a code, at once', () => {
-    const d = dir();
-    try {
+    inFolder((d) => {
       makeFolder(join(d, 'a', 'b', 'c'));
       expect(statSync(join(d, 'a', 'b', 'c')).isDirectory()).toBe(true);
       makeFolder(join(d, 'a', 'b', 'c'));
@@ -113,8 +109,6 @@ describe('the extraction folder', () => {
       expect(() => makeFolder(join(d, 'file', 'sub'))).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
       // node's recursive mkdir never returns here.
       if (existsSync('/proc/self')) expect(() => makeFolder('/proc/no-such-entry/x')).toThrow(expect.objectContaining({ code: 'ENOENT' }));
-    } finally {
-      rmSync(d, { recursive: true, force: true });
-    }
+    });
   });
 });

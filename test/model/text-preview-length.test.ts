@@ -15,13 +15,18 @@ function previewOf(contentType: string | undefined, preview: Buffer | undefined,
   return bodyPreview({ contentType, preview, cpim: undefined, size: () => size });
 }
 
+/** Bodies: text (emoji, combining marks), text with invalid UTF-8, and raw bytes up to `maxBytes`. */
+function bodies(maxBytes: number): fc.Arbitrary<Buffer> {
+  return fc.oneof(
+    fc.string({ unit: 'grapheme', maxLength: 600 }).map((s) => Buffer.from(s, 'utf8')),
+    fc.string({ unit: 'binary', maxLength: 400 }).map((s) => Buffer.from(s, 'utf8')),
+    fc.uint8Array({ maxLength: maxBytes }).map((a) => Buffer.from(a)),
+  );
+}
+
 describe('textPreviewLength', () => {
   it('keeps what bodyPreview reads, nothing more (text, emoji, invalid UTF-8, binary types)', () => {
-    const body = fc.oneof(
-      fc.string({ unit: 'grapheme', maxLength: 600 }).map((s) => Buffer.from(s, 'utf8')),
-      fc.string({ unit: 'binary', maxLength: 400 }).map((s) => Buffer.from(s, 'utf8')),
-      fc.uint8Array({ maxLength: 1024 }).map((a) => Buffer.from(a)),
-    );
+    const body = bodies(1024);
     fc.assert(
       fc.property(fc.constantFrom(...TYPES), body, fc.option(fc.nat(5000), { nil: null }), (type, raw, extra) => {
         const preview = raw.subarray(0, 1024);
@@ -70,11 +75,7 @@ describe('a CPIM message kept for the text preview only', () => {
   }
 
   it('shows the same preview as one that keeps every collected byte (any inner type, body, padding and size)', () => {
-    const body = fc.oneof(
-      fc.string({ unit: 'grapheme', maxLength: 600 }).map((s) => Buffer.from(s, 'utf8')),
-      fc.string({ unit: 'binary', maxLength: 400 }).map((s) => Buffer.from(s, 'utf8')),
-      fc.uint8Array({ maxLength: 1500 }).map((a) => Buffer.from(a)),
-    );
+    const body = bodies(1500);
     fc.assert(
       fc.property(fc.constantFrom(...INNER), body, fc.nat(900), fc.option(fc.nat(5000), { nil: null, freq: 4 }), (inner, raw, pad, extra) => {
         const head = `From: <sip:a@example.com>\r\nTo: <sip:b@example.com>\r\nSubject: ${'x'.repeat(pad)}\r\n\r\n` +
