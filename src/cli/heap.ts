@@ -9,6 +9,12 @@ const BOUNDED_GROWTH_PERCENT = 50;
 /** Old-generation growth between two full collections while every record is drawn (drawingHeap). */
 const DRAWING_GROWTH_PERCENT = 10;
 
+/** V8's versions whose flags these functions set (those of Node 20 and 22). */
+function knownV8(): boolean {
+  const major = Number(process.versions.v8.split('.')[0]);
+  return major === 11 || major === 12;
+}
+
 export interface HeapTuning {
   /**
    * Bound the old generation's growth between full collections (outputs that draw from every record after
@@ -38,8 +44,7 @@ export interface HeapTuning {
  * stops it one or two doublings late, and by how much depends on the output's timing.
  */
 export function tuneHeap(tuning: HeapTuning): (() => void) | undefined {
-  const major = Number(process.versions.v8.split('.')[0]);
-  if (major !== 11 && major !== 12) return undefined;
+  if (!knownV8()) return undefined;
   const { getHeapSpaceStatistics, setFlagsFromString } = v8();
   // Read by V8 each time it sets the next limit, so it holds from the next full collection on.
   if (tuning.boundGrowth) setFlagsFromString(`--heap-growing-percent=${BOUNDED_GROWTH_PERCENT}`);
@@ -52,12 +57,6 @@ export function tuneHeap(tuning: HeapTuning): (() => void) | undefined {
       held = true;
     }
   };
-}
-
-/** V8's versions whose flags these functions set (those of Node 20 and 22). */
-function knownV8(): boolean {
-  const major = Number(process.versions.v8.split('.')[0]);
-  return major === 11 || major === 12;
 }
 
 /**

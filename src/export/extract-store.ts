@@ -25,7 +25,8 @@ const CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (cons
 const WRITE = constants.O_WRONLY | (constants.O_NOFOLLOW ?? 0);
 const READ = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
 
-function errorText(e: unknown): string {
+/** An error as the manifest lists it: its code (ENOSPC), else its message. */
+export function errorText(e: unknown): string {
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
 }

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { ModelView } from '../model/view.js';
 import type { MessageRecord, MessageState } from '../model/messages.js';
 import { dispositionFileName, extensionFor, NameAllocator, sanitizeFileName } from './extract-names.js';
-import { makeFolder, TempBody } from './extract-store.js';
+import { errorText, makeFolder, TempBody } from './extract-store.js';
 
 export interface ManifestEntry {
   /** File name inside DIR. */
@@ -54,24 +54,18 @@ function baseName(m: MessageRecord): { name: string; from: ManifestEntry['nameFr
   return { name: sanitizeFileName(m.messageId) + extensionFor(m.contentType), from: 'message-id' };
 }
 
-function errorText(e: unknown): string {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
-}
-
-/** Creates a new file under a unique name; returns its handle and name. Never opens an existing path. */
-async function createUnique(
-  dir: string,
-  wanted: string,
-  names: NameAllocator,
-): Promise<{ handle: fsp.FileHandle; name: string }> {
+/**
+ * Makes `make(path)` succeed under a unique name in `dir`: a name that is taken (EEXIST, or ELOOP for a planted
+ * symlink that O_NOFOLLOW refuses) is passed over for the next one. Returns the name and what `make` gave.
+ */
+async function unique<T>(dir: string, wanted: string, names: NameAllocator, make: (file: string) => Promise<T>): Promise<{ name: string; made: T }> {
   let attempt = 0;
   for (let tries = 0; tries < MAX_ATTEMPTS; tries++) {
     const next = names.next(wanted, attempt);
     try {
-      const handle = await fsp.open(path.join(dir, next.name), CREATE_FLAGS, 0o644);
+      const made = await make(path.join(dir, next.name));
       names.take(next.name);
-      return { handle, name: next.name };
+      return { name: next.name, made };
     } catch (e) {
       const code = (e as { code?: unknown } | null)?.code;
       if (code !== 'EEXIST' && code !== 'ELOOP') throw e;
@@ -82,26 +76,18 @@ async function createUnique(
   throw new Error(`no free name for ${wanted}`);
 }
 
+/** Creates a new file under a unique name; returns its handle and name. Never opens an existing path. */
+async function createUnique(dir: string, wanted: string, names: NameAllocator): Promise<{ handle: fsp.FileHandle; name: string }> {
+  const r = await unique(dir, wanted, names, (file) => fsp.open(file, CREATE_FLAGS, 0o644));
+  return { handle: r.made, name: r.name };
+}
+
 /**
  * Gives a body's hidden file (extract-store.ts) a name of its own: a hard link, which is never made over an
- * existing name nor through a symlink planted there; the hidden name is then removed.
+ * existing name nor through a symlink planted there (the hidden name is removed by the caller).
  */
 async function linkUnique(dir: string, wanted: string, names: NameAllocator, file: string): Promise<string> {
-  let attempt = 0;
-  for (let tries = 0; tries < MAX_ATTEMPTS; tries++) {
-    const next = names.next(wanted, attempt);
-    try {
-      await fsp.link(file, path.join(dir, next.name));
-      names.take(next.name);
-      return next.name;
-    } catch (e) {
-      const code = (e as { code?: unknown } | null)?.code;
-      if (code !== 'EEXIST') throw e;
-      names.take(next.name);
-      attempt = next.attempt + 1;
-    }
-  }
-  throw new Error(`no free name for ${wanted}`);
+  return (await unique(dir, wanted, names, (target) => fsp.link(file, target))).name;
 }
 
 /** Buffers written by one writev: runs of contiguous pieces (one TCP segment each, typically) go out together. */
