@@ -149,7 +149,7 @@ export function modelIndex(view: ModelView, filter?: RecordFilter): RecordIndex 
       return made(msgBySession.get(id), message);
     },
     messageTransactions: (id) => made(txByMessage.get(id), transaction),
-    messageTransactionCount: (id) => txByMessage.get(id)?.length ?? 0,
+    messageTransactionCount: (id) => txByMessage.count(id),
     // The session list's fields, made from the model records without making the records (nor keeping any).
     rowMessages: (id) => (msgBySession.get(id) ?? EMPTY).map((i) => messageRowJson(messages[messageAt(i) as number] as MessageRecord)),
     rowTransactions: (id) => (txBySession.get(id) ?? EMPTY).map((i) => transactionRowJson(transactions[transactionAt(i) as number] as TransactionRecord)),

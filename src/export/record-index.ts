@@ -7,6 +7,7 @@
  * live or not, `--ladder`, `--html`, filtered or not).
  */
 import type { DocumentHead } from './json.js';
+import { Groups } from './groups.js';
 import type {
   JsonAuth,
   JsonConnection,
@@ -154,33 +155,23 @@ export interface TransactionPlace<X> {
 
 /** Transactions grouped as the lookups give them: by session, by connection (those of no session), by message. */
 export interface TransactionGroups<T> {
-  bySession: Map<number, T[]>;
-  loose: Map<number, T[]>;
-  byMessage: Map<number, T[]>;
+  bySession: Groups<T>;
+  loose: Groups<T>;
+  byMessage: Groups<T>;
 }
 
 /** Groups transactions (JSON records or the model's), in order, keeping `value(x)` of each. */
-export function groupTransactions<X, T>(list: Iterable<X>, place: TransactionPlace<X>, value: (x: X) => T): TransactionGroups<T> {
-  const g: TransactionGroups<T> = { bySession: new Map(), loose: new Map(), byMessage: new Map() };
-  for (const x of list) {
-    const v = value(x);
-    const session = place.session(x);
-    if (session === null) push(g.loose, place.connection(x), v);
-    else push(g.bySession, session, v);
-    const message = place.message(x);
-    if (message !== null) push(g.byMessage, message, v);
-  }
-  return g;
+export function groupTransactions<X, T>(list: readonly X[], place: TransactionPlace<X>, value: (x: X) => T): TransactionGroups<T> {
+  return {
+    bySession: Groups.of(list, (x) => place.session(x), value),
+    loose: Groups.of(list, (x) => (place.session(x) === null ? place.connection(x) : null), value),
+    byMessage: Groups.of(list, (x) => place.message(x), value),
+  };
 }
 
 /** Messages grouped by session (those of no session left out), in order, keeping `value(x)` of each. */
-export function groupBySession<X, T>(list: Iterable<X>, session: (x: X) => number | null, value: (x: X) => T): Map<number, T[]> {
-  const out = new Map<number, T[]>();
-  for (const x of list) {
-    const s = session(x);
-    if (s !== null) push(out, s, value(x));
-  }
-  return out;
+export function groupBySession<X, T>(list: readonly X[], session: (x: X) => number | null, value: (x: X) => T): Groups<T> {
+  return Groups.of(list, session, value);
 }
 
 export interface AuthLookups {
@@ -231,7 +222,7 @@ function build(doc: JsonDocument): DocIndex {
     looseConnections,
     sessionMessages: (id) => msgBySession.get(id) ?? EMPTY,
     messageTransactions: (id) => txByMessage.get(id) ?? EMPTY,
-    messageTransactionCount: (id) => txByMessage.get(id)?.length ?? 0,
+    messageTransactionCount: (id) => txByMessage.count(id),
     ...authLookups(doc.auth),
     messages: () => doc.messages,
     transactions: () => doc.transactions,
