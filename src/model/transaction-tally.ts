@@ -34,13 +34,28 @@ function round3(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
 
+/**
+ * A group's key within its method, as one number: the three flags in the low bits, the status plus one above
+ * them (0 for none). A status is what the parser read from three digits (0..999), so no two keys meet.
+ */
+function groupCode(requestTruncated: boolean, status: number | null, responseTruncated: boolean, unansweredGroup: boolean): number {
+  const flags = (requestTruncated ? 1 : 0) | (responseTruncated ? 2 : 0) | (unansweredGroup ? 4 : 0);
+  return status === null ? flags : (status + 1) * 8 + flags;
+}
+
 export class TransactionTally {
   readonly states: TransactionStateCounts = { answered: 0, unanswered: 0, noResponseExpected: 0, orphanResponses: 0 };
-  private readonly groups = new Map<string, TallyGroup>();
+  /**
+   * Groups by request method (null: no request), then by a number made of the rest of the group's key
+   * (groupCode): no key text is made per transaction (three lookups each).
+   */
+  private readonly groups = new Map<string | null, Map<number, TallyGroup>>();
+  /** Every group in order of first sight. */
+  private readonly order: TallyGroup[] = [];
 
   /** Groups in order of first sight (some may have a count of 0: every transaction in them moved on). */
   list(): readonly TallyGroup[] {
-    return [...this.groups.values()];
+    return [...this.order];
   }
 
   /** A transaction was made (a request, or a response without request). */
@@ -72,11 +87,17 @@ export class TransactionTally {
     const status = rs === undefined ? null : rs.status;
     const responseTruncated = rs?.truncated === true;
     const unansweredGroup = state === 'unanswered';
-    const key = `${method === null ? '\u0000' : method}\u0001${requestTruncated ? 1 : 0}${status ?? ''}\u0001${responseTruncated ? 1 : 0}${unansweredGroup ? 1 : 0}`;
-    let g = this.groups.get(key);
+    let byCode = this.groups.get(method);
+    if (byCode === undefined) {
+      byCode = new Map();
+      this.groups.set(method, byCode);
+    }
+    const code = groupCode(requestTruncated, status, responseTruncated, unansweredGroup);
+    let g = byCode.get(code);
     if (g === undefined) {
       g = { method, requestTruncated, status, responseTruncated, unansweredGroup, count: 0, unanswered: 0, rtts: [] };
-      this.groups.set(key, g);
+      byCode.set(code, g);
+      this.order.push(g);
     }
     g.count += n;
     if (unansweredGroup) g.unanswered += n;
