@@ -17,6 +17,7 @@ import { VERSION } from './version.js';
 import { drawingHeap, tuneHeap } from './heap.js';
 import { PooledWriter } from './pooled-writer.js';
 import { schemaText } from '../export/schema-file.js';
+import { encodeTerminalSafeJson, terminalSafeJson } from '../export/json-safe.js';
 
 const EXAMPLES = `
 Examples:
@@ -119,6 +120,12 @@ function stdoutKind(): 'pipe' | 'file' | 'other' {
   return 'other';
 }
 
+/**
+ * The buffer JSON pieces are encoded into for standard output as a file: 3 bytes per unit of a piece of up to
+ * 128 Ki units (the writer's pieces are a little over 64 Ki; a larger one is written as a string).
+ */
+const JSON_SCRATCH_BYTES = 3 * 128 * 1024;
+
 /** Captures smaller than this (files) are read before the young generation would grow: no GC tuning then. */
 const TUNE_GC_FROM_BYTES = 16 * 1024 * 1024;
 
@@ -141,20 +148,35 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
   // A stream node writes asynchronously (a pipe, a file stream): through reused buffers, waited on when all are out.
   const pooledSink = (stream: Writable): OutputSink => {
     const pooled = new PooledWriter(stream);
-    return { write: (s) => pooled.write(s), warn, ready: () => pooled.ready() };
+    return { write: (s) => pooled.write(s), writeJson: (s) => pooled.writeJson(s), warn, ready: () => pooled.ready() };
   };
   const sinkFor = (target: string | undefined): OutputSink => {
     if (target === undefined) {
       const kind = stdoutKind();
       if (kind === 'file') {
-        return {
-          write: (s) => {
-            if (stdoutError !== undefined) return;
-            try {
-              writeSync(1, s);
-            } catch (e) {
-              stdoutError = e;
+        const put = (b: string | Buffer): void => {
+          if (stdoutError !== undefined) return;
+          try {
+            if (typeof b === 'string') writeSync(1, b);
+            else {
+              for (let off = 0; off < b.length; ) {
+                const n = writeSync(1, b, off, b.length - off);
+                if (n <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
+                off += n;
+              }
             }
+          } catch (e) {
+            stdoutError = e;
+          }
+        };
+        // JSON is encoded here once, into one reused buffer, and checked there (json-safe.ts).
+        let scratch: Buffer | undefined;
+        return {
+          write: put,
+          writeJson: (s) => {
+            scratch ??= Buffer.allocUnsafeSlow(JSON_SCRATCH_BYTES);
+            const n = encodeTerminalSafeJson(s, scratch);
+            put(n >= 0 ? scratch.subarray(0, n) : terminalSafeJson(s));
           },
           warn,
         };

@@ -11,6 +11,7 @@
  * memory waiting for a collection at a time on 1 GB).
  */
 import type { Writable } from 'node:stream';
+import { encodeTerminalSafeJson, terminalSafeJson } from '../export/json-safe.js';
 
 export class PooledWriter {
   private readonly free: Buffer[] = [];
@@ -31,19 +32,51 @@ export class PooledWriter {
     // At most 3 bytes of UTF-8 per UTF-16 unit: a text that may not fit one buffer is written as it is
     // (counted out like a buffer until the stream is done with it).
     if (text.length * 3 > this.size) {
-      this.out++;
-      this.stream.write(text, () => this.back(undefined));
+      this.writeText(text);
       return;
     }
+    const b = this.take();
+    this.send(b, b.write(text, 0, 'utf8'));
+  }
+
+  /**
+   * write(terminalSafeJson(json)), with the check made on the bytes encoded for writing (json-safe.ts
+   * encodeTerminalSafeJson): the text is encoded once, and escaped only when it holds an unsafe character.
+   */
+  writeJson(json: string): void {
+    if (json.length === 0) return;
+    if (json.length * 3 > this.size) {
+      this.writeText(terminalSafeJson(json));
+      return;
+    }
+    const b = this.take();
+    const n = encodeTerminalSafeJson(json, b);
+    if (n >= 0) {
+      this.send(b, n);
+      return;
+    }
+    // Escaped, it no longer fits a buffer.
+    this.free.push(b);
+    this.writeText(terminalSafeJson(json));
+  }
+
+  private take(): Buffer {
     let b = this.free.pop();
     if (b === undefined) {
       b = Buffer.allocUnsafeSlow(this.size);
       this.allocated++;
     }
-    const n = b.write(text, 0, 'utf8');
+    return b;
+  }
+
+  private send(b: Buffer, n: number): void {
     this.out++;
-    const own = b;
-    this.stream.write(b.subarray(0, n), () => this.back(own));
+    this.stream.write(b.subarray(0, n), () => this.back(b));
+  }
+
+  private writeText(text: string): void {
+    this.out++;
+    this.stream.write(text, () => this.back(undefined));
   }
 
   /** Undefined while a buffer is free (or could be made); else a promise settled when one comes back. */

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { writePcap, type WriteRecord } from '../../src/capture/writer.js';
 import { buildUdp } from '../../src/net/build.js';
 import { PooledWriter } from '../../src/cli/pooled-writer.js';
+import { terminalSafeJson } from '../../src/export/json-safe.js';
 import { runPipeline } from '../../src/cli/pipeline.js';
 import { Correlator } from '../../src/model/correlator.js';
 
@@ -48,6 +49,22 @@ describe('PooledWriter', () => {
       await new Promise((r) => setImmediate(r));
     }
     expect(Buffer.concat(h.chunks).toString('utf8')).toBe(texts.join(''));
+  });
+
+  it('writeJson writes terminalSafeJson of each text: safe, unsafe, larger than a buffer once escaped or before', async () => {
+    const h = heldStream();
+    // 96-byte buffers: texts of up to 32 units are encoded into one; '\u202e'.repeat(20) fits as it is (60
+    // bytes) but not escaped (120), 'x'.repeat(40) and the last one do not fit at all.
+    const w = new PooledWriter(h.stream, 96, 2);
+    const texts = ['{"a":"café ✓"}', '{"b":"\u202eevil\u0085\x7f"}', '\u202e'.repeat(20), 'x'.repeat(40), '', '"\u2066😀"', `"${'\ufeff'.repeat(40)}"`];
+    for (const t of texts) {
+      w.writeJson(t);
+      await new Promise((r) => setImmediate(r));
+      h.release();
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(Buffer.concat(h.chunks).toString('utf8')).toBe(texts.map(terminalSafeJson).join(''));
+    expect(Buffer.concat(h.chunks).toString('utf8')).toContain('\\u202eevil\\u0085\\u007f');
   });
 
   it('asks the writer to wait once all its buffers are out, and lets it go when one comes back', async () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +92,20 @@ describe('terminal safety: a capture full of ESC, CSI, OSC, BEL, C1 and bidi con
     const r = run([capture, '--json']);
     expect(r.code).toBe(0);
     expectSafe(r);
+  });
+
+  // Standard output as a file is written by another path (the JSON encoded once into a reused buffer and
+  // checked there) than a pipe (the pooled writer): both give the same escaped bytes.
+  it('--json into a file (standard output redirected) escapes them too, the same bytes as into a pipe', () => {
+    const out = join(dir, 'out.json');
+    const fd = openSync(out, 'w');
+    const r = spawnSync(process.execPath, [BIN, capture, '--json'], { cwd: ROOT, stdio: ['ignore', fd, 'pipe'] });
+    closeSync(fd);
+    expect(r.status).toBe(0);
+    const bytes = readFileSync(out);
+    expect(unsafe(bytes)).toEqual([]);
+    expect(bytes.toString('utf8')).toContain('\\u202eevil');
+    expect(bytes.equals(run([capture, '--json']).stdout)).toBe(true);
   });
 
   it('--ndjson escapes C1, DEL and bidi controls', () => {

@@ -19,7 +19,7 @@ export const jsonOutput: Output<string | true> = {
     // Streamed record by record, filtered or not: the whole document is never built nor held as one string,
     // nor queued whole for a slow reader (each piece waits until the sink has written the ones before).
     const chunks = isEmptyFilter(settings.filter) ? jsonDocumentChunks(view) : jsonSectionChunks(filteredSections(view, settings.filter));
-    await writePieces(sink, chunks, terminalSafeJson);
+    await writePieces(sink, chunks, (piece) => (sink.writeJson !== undefined ? sink.writeJson(piece) : sink.write(terminalSafeJson(piece))));
     sink.write('\n');
   },
 };

@@ -12,6 +12,11 @@ import type { CaptureAccess } from '../capture-write.js';
 /** Where an output writes text, and where warnings go. */
 export interface OutputSink {
   write(text: string): void;
+  /**
+   * write(terminalSafeJson(json)) (export/json-safe.ts), done by a sink that encodes the text itself: the
+   * check then reads the bytes encoded for writing. Absent: the caller escapes and calls write().
+   */
+  writeJson?(json: string): void;
   warn(text: string): void;
   /**
    * Undefined while the sink can take more text; otherwise a promise that settles once what it holds has been
@@ -39,12 +44,12 @@ export interface OutputSettings {
 }
 
 /**
- * Writes `pieces` (each passed through `map`, when given) to `sink`, waiting between them while it holds text
- * not yet written (a slow pipe or file).
+ * Writes `pieces` to `sink` (each through `write`, when given), waiting between them while it holds text not yet
+ * written (a slow pipe or file).
  */
-export async function writePieces(sink: OutputSink, pieces: Iterable<string>, map?: (piece: string) => string): Promise<void> {
+export async function writePieces(sink: OutputSink, pieces: Iterable<string>, write: (piece: string) => void = (p) => sink.write(p)): Promise<void> {
   for (const piece of pieces) {
-    sink.write(map === undefined ? piece : map(piece));
+    write(piece);
     const wait = sink.ready?.();
     if (wait !== undefined) await wait;
   }
