@@ -50,6 +50,8 @@ const CHUNKS_PER_TURN = 16;
 class ChunkPool {
   private readonly free: Buffer[] = [];
   private readonly lent: Buffer[] = [];
+  /** The memory of every buffer made here (owns()). */
+  private readonly made = new WeakSet<ArrayBufferLike>();
   /** Buffers are tracked for reuse only once the reader knows it will give them back (reuse()). */
   private reusing = true;
 
@@ -60,9 +62,18 @@ class ChunkPool {
   ) {}
 
   take(): Buffer {
-    const b = this.free.pop() ?? Buffer.allocUnsafeSlow(this.size);
+    let b = this.free.pop();
+    if (b === undefined) {
+      b = Buffer.allocUnsafeSlow(this.size);
+      this.made.add(b.buffer);
+    }
     if (this.reusing) this.lent.push(b);
     return b;
+  }
+
+  /** Whether `b` is (a view of) one of this pool's buffers. */
+  owns(b: Buffer): boolean {
+    return this.made.has(b.buffer);
   }
 
   /** Whether buffers are given back (a plain file read for a consumer that copies what it keeps). */
@@ -176,9 +187,24 @@ export async function openCapture(source: string | NodeJS.ReadableStream | Reada
   let produced = 0;
   let capExceeded = false;
   let inputDone = false;
+  // Chunks read elsewhere (a pipe, stdin, gunzip's output) are copied into reused buffers when the consumer
+  // copies what it keeps, as a file's reads are made into them: each read had a buffer of its own, and one
+  // that was alive during a scavenge stayed until V8's next full collection (10-17 MB of them while the
+  // viewer read 1 GB from a pipe). `rest` is what did not fit in one buffer, copied at the next call.
+  const copies = opts?.reuseChunks === true ? new ChunkPool(chunkBytes, opts.poisonReusedChunks === true) : undefined;
+  let rest: Buffer | undefined;
+  const pooled = (b: Buffer): Buffer => {
+    if (copies === undefined || b.length === 0 || pool.owns(b)) return b;
+    const n = Math.min(b.length, copies.size);
+    const into = copies.take();
+    b.copy(into, 0, 0, n);
+    rest = n < b.length ? b.subarray(n) : undefined;
+    return n === into.length ? into : into.subarray(0, n);
+  };
   /** Reads the next chunk, turning stream ends and failures into parser state. Returns undefined at the end. */
   const nextChunk = async (): Promise<Buffer | undefined> => {
-    if (!compressed && head.length > 0) return head.shift();
+    if (rest !== undefined) return counted(pooled(rest));
+    if (!compressed && head.length > 0) return pooled(head.shift() as Buffer);
     let r: IteratorResult<unknown>;
     try {
       r = await input.next();
@@ -205,14 +231,18 @@ export async function openCapture(source: string | NodeJS.ReadableStream | Reada
       parser.end();
       return undefined;
     }
-    let b = toBuffer(r.value);
+    return counted(pooled(toBuffer(r.value)));
+  };
+  /** A chunk of the input counted against the decompressed size's cap (cut where it is reached). */
+  function counted(chunk: Buffer): Buffer {
+    let b = chunk;
     if (produced + b.length > cap) {
       b = b.subarray(0, Math.max(0, cap - produced));
       capExceeded = true;
     }
     produced += b.length;
     return b;
-  };
+  }
 
   // Buffers of a plain file are reused when the consumer copies what it keeps (gzip's input is read by zlib).
   const reuseChunks = opts?.reuseChunks === true && !compressed;
@@ -241,10 +271,11 @@ export async function openCapture(source: string | NodeJS.ReadableStream | Reada
       while (!parser.done && !inputDone && !capExceeded) {
         // The consumer is done with the batches handed out (it asked for the next one).
         parser.recycle();
-        if (reuseChunks) {
+        if (reuseChunks || copies !== undefined) {
           // Nothing refers to the chunks read so far: their buffers take the next reads.
           parser.detachCarry();
-          pool.reclaim();
+          if (reuseChunks) pool.reclaim();
+          copies?.reclaim();
         }
         const b = await nextChunk();
         if (b === undefined) break;

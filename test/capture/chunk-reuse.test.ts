@@ -4,17 +4,21 @@
  * straddling one or many reads), with the reused buffers poisoned.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { openCapture } from '../../src/capture/reader.js';
+import { writePcap } from '../../src/capture/writer.js';
 import type { CaptureReaderOptions } from '../../src/capture/types.js';
 
 const SAMPLES = path.resolve(import.meta.dirname, '..', '..', 'samples');
 
-async function digests(file: string, opts: CaptureReaderOptions): Promise<string[]> {
+async function digests(file: string | Readable, opts: CaptureReaderOptions): Promise<string[]> {
   const out: string[] = [];
   const reader = await openCapture(file, opts);
   for await (const batch of reader) {
@@ -47,6 +51,53 @@ describe('reused read buffers', () => {
     // Views of reused buffers (all but those in the last read, and those assembled across reads) now read 0xEE.
     const poisoned = kept.filter((d) => d.length > 0 && d.every((b) => b === 0xee)).length;
     expect(poisoned).toBeGreaterThan(kept.length / 3);
+  });
+});
+
+/** `data` as a stream of pieces whose sizes cycle through `sizes`, each in memory of its own (as reads from a pipe). */
+function streamOf(data: Buffer, sizes: readonly number[]): Readable {
+  const out: Buffer[] = [];
+  for (let at = 0, k = 0; at < data.length; k++) {
+    const piece = data.subarray(at, at + (sizes[k % sizes.length] as number));
+    const own = Buffer.allocUnsafeSlow(piece.length);
+    piece.copy(own);
+    out.push(own);
+    at += piece.length;
+  }
+  return Readable.from(out);
+}
+
+describe('chunks read elsewhere (a pipe, gunzip), copied into reused buffers', () => {
+  for (const gz of [false, true]) {
+    it(`${gz ? 'gzip' : 'plain'} stream: the same records at any read and piece sizes, buffers poisoned before reuse`, async () => {
+      const file = path.join(SAMPLES, 'chat.pcapng');
+      const reference = await digests(file, {});
+      const data = gz ? gzipSync(readFileSync(file)) : readFileSync(file);
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 16, max: 5000 }), fc.array(fc.integer({ min: 1, max: 9000 }), { minLength: 1, maxLength: 8 }), async (size, sizes) => {
+          const got = await digests(streamOf(data, sizes), { reuseRecords: true, reuseChunks: true, chunkBytes: size, poisonReusedChunks: true });
+          expect(got).toEqual(reference);
+        }),
+        { numRuns: 25 },
+      );
+    });
+  }
+
+  it('records are views of a few buffers, not of one buffer per read', async () => {
+    // 2,000 records of 40 bytes in reads of 4,000: one record in about 70 straddles two reads.
+    const records = Array.from({ length: 2000 }, (_, i) => ({ tsSec: i, tsNsec: 0, data: Buffer.alloc(40, i & 0xff) }));
+    const data = writePcap(records, { linkType: 1 });
+    const buffers = async (opts: CaptureReaderOptions): Promise<number> => {
+      const seen = new Set<ArrayBufferLike>();
+      const reader = await openCapture(streamOf(data, [4000]), opts);
+      for await (const batch of reader) for (const r of batch) seen.add(r.data.buffer);
+      return seen.size;
+    };
+    const own = await buffers({ chunkBytes: 65536 });
+    const reused = await buffers({ reuseChunks: true, chunkBytes: 65536 });
+    // One buffer per read (29), against the pool's one or two.
+    expect(own).toBeGreaterThanOrEqual(Math.floor(data.length / 4000));
+    expect(reused).toBeLessThan(own / 2);
   });
 });
 
