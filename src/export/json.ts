@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { linkTypeName } from '../net/link.js';
 import { msrpOverTlsReason, type TlsHintSources } from '../model/tls-hint.js';
 import type { ModelView } from '../model/view.js';
-import { computeDelivery } from '../model/delivery.js';
+import { deliveryState } from '../model/delivery.js';
 import { epochSeconds, isoTime } from '../model/frame-time.js';
 import type { JsonCapture, JsonDocument, JsonSummary } from './json-types.js';
 import {
@@ -121,7 +121,7 @@ function summaryTallies(view: ModelView): SummaryTallies {
   for (const c of view.connections()) tallyConnection(t.connections, c.msrp, c.conn.transport);
   for (const m of view.messages()) {
     t.messages[m.state()]++;
-    t.delivery[computeDelivery(m).state]++;
+    t.delivery[deliveryState(m)]++;
   }
   return t;
 }

@@ -13,8 +13,8 @@ import { escapeText } from '../util/escape.js';
 import type { AuthRecord } from '../model/auth.js';
 import type { ConnectionRecord } from '../model/connections.js';
 import { bodyPreview } from '../model/body-preview.js';
-import { computeDelivery } from '../model/delivery.js';
-import type { ByteRange, StatusValue } from '../model/fields.js';
+import { computeDelivery, deliveryState } from '../model/delivery.js';
+import { pathFields, type ByteRange, type StatusValue } from '../model/fields.js';
 import { checkFile } from '../model/file-transfer.js';
 import { epochSeconds, isoTime, msBetween } from '../model/frame-time.js';
 import type { MessageRecord } from '../model/messages.js';
@@ -399,7 +399,7 @@ export function messageRowJson(m: MessageRecord): RowMessage {
     from: m.sender ?? null,
     contentType: m.contentType ?? null,
     state: m.state(),
-    delivery: { state: computeDelivery(m).state },
+    delivery: { state: deliveryState(m) },
     cpim: m.cpim === undefined ? null : { from: m.cpim.from ?? null, to: [...m.cpim.to], contentType: m.cpim.contentType ?? null },
     file: m.fileSelector === undefined ? null : { selector: { name: fileSelectorJson(m.fileSelector).name } },
   };
@@ -418,7 +418,7 @@ const TRANSACTION_STATES: readonly string[] = ['answered', 'unanswered', 'no-res
  */
 export function messageRowCode(m: MessageRecord): number {
   const fixed = (m.contentType === undefined ? 0 : 4) + (m.cpim === undefined ? 0 : 2) + (m.fileSelector === undefined ? 0 : 1);
-  return MESSAGE_STATES.indexOf(m.state()) * 24 + DELIVERY_STATES.indexOf(computeDelivery(m).state) * 8 + fixed;
+  return MESSAGE_STATES.indexOf(m.state()) * 24 + DELIVERY_STATES.indexOf(deliveryState(m)) * 8 + fixed;
 }
 
 /**
@@ -431,13 +431,13 @@ export function transactionRowCode(t: TransactionRecord): number {
 
 /** What a session's row reads of a transaction, as transactionJson gives it (no headers, typed or not, nor times). */
 export function transactionRowJson(t: TransactionRecord): RowTransaction {
-  const fields = t.request === undefined ? undefined : partFields(t.request);
+  const fields = t.request === undefined ? undefined : pathFields(t.request.headers);
   return {
     connection: t.connection,
     state: transactionState(t),
     response: t.response === undefined ? null : { status: t.response.status },
-    toPath: fields === undefined ? [] : [...fields.toPath],
-    fromPath: fields === undefined ? [] : [...fields.fromPath],
+    toPath: fields === undefined ? [] : fields.toPath,
+    fromPath: fields === undefined ? [] : fields.fromPath,
     status: fields?.status === undefined ? null : { code: fields.status.code },
   };
 }

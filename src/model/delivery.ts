@@ -1,6 +1,6 @@
 import type { FrameRef } from '../capture/types.js';
 import { isLater } from './frame-time.js';
-import type { MessageRecord } from './messages.js';
+import type { Leg, MessageRecord } from './messages.js';
 
 export type DeliveryState = 'delivered' | 'failed' | 'unknown';
 
@@ -36,24 +36,44 @@ export function computeDelivery(m: MessageRecord): Delivery {
   if (m.failureByResponse !== undefined) {
     return decided(m, 'failed', m.failureByResponse.code, 'response', m.failureByResponse.at);
   }
-  if (m.lastSuccess !== undefined) {
-    const total = m.size() ?? reportedTotal(m);
-    const covered = total === null ? true : m.successUnranged || (m.successRanges?.coversAll(1, total) ?? false);
-    if (covered) return decided(m, 'delivered', 200, 'report', m.lastSuccess);
-  }
-  let best: FrameRef | undefined;
-  let bestCode = 0;
-  for (const leg of m.legs) {
-    const r = leg.finalResponse;
-    if (leg.hops !== 1 || r === undefined || r.status < 200 || r.status >= 300) continue;
+  if (m.lastSuccess !== undefined && reportsCoverBody(m)) return decided(m, 'delivered', 200, 'report', m.lastSuccess);
+  const leg = deliveringLeg(m);
+  return leg?.finalAt === undefined ? UNKNOWN : decided(m, 'delivered', leg.finalCode, 'response', leg.finalAt);
+}
+
+/**
+ * computeDelivery(m).state, made without the Delivery (the session list reads it of every message at each
+ * redraw of the live viewer).
+ */
+export function deliveryState(m: MessageRecord): DeliveryState {
+  if (m.failureByReport !== undefined || m.failureByResponse !== undefined) return 'failed';
+  return (m.lastSuccess !== undefined && reportsCoverBody(m)) || deliveringLeg(m) !== undefined ? 'delivered' : 'unknown';
+}
+
+/** Rule 3: whether the success REPORTs cover the whole body (any does when its size is not known). */
+function reportsCoverBody(m: MessageRecord): boolean {
+  const total = m.size() ?? reportedTotal(m);
+  return total === null ? true : m.successUnranged || (m.successRanges?.coversAll(1, total) ?? false);
+}
+
+/** Rule 4: the complete leg whose next hop is the receiver with the latest 2xx final response, if any. */
+function deliveringLeg(m: MessageRecord): Leg | undefined {
+  let best: Leg | undefined;
+  let bestAt: FrameRef | undefined;
+  // Indexed, and the leg's fields read without making a ResponseNote: an iterator and a note per leg were
+  // most of what the session list made at each redraw of the live viewer.
+  for (let i = 0; i < m.legs.length; i++) {
+    const leg = m.legs[i] as Leg;
+    const at = leg.finalAt;
+    const code = leg.finalCode;
+    if (leg.hops !== 1 || at === undefined || code < 200 || code >= 300) continue;
     if (leg.state() !== 'complete') continue;
-    if (best === undefined || isLater(r.frame, best)) {
-      best = r.frame;
-      bestCode = r.status;
+    if (bestAt === undefined || isLater(at, bestAt)) {
+      best = leg;
+      bestAt = at;
     }
   }
-  if (best !== undefined) return decided(m, 'delivered', bestCode, 'response', best);
-  return UNKNOWN;
+  return best;
 }
 
 function reportedTotal(m: MessageRecord): number | null {

@@ -117,6 +117,28 @@ function newFields(): FrameFields {
 /** The fields of a frame without headers (shared, never modified). */
 export const NO_FIELDS: FrameFields = Object.freeze(newFields());
 
+/**
+ * To-Path, From-Path and Status alone, as extractFields reads them (first occurrence wins; an unparsable first
+ * Status stays undefined), into arrays of their own: the session list reads these of every transaction at each
+ * redraw of the live viewer, where the whole FrameFields was most of what a redraw made.
+ */
+export function pathFields(headers: readonly RawHeader[]): { toPath: string[]; fromPath: string[]; status: StatusValue | undefined } {
+  let toPath: string[] | undefined;
+  let fromPath: string[] | undefined;
+  let status: StatusValue | undefined;
+  let seenStatus = false;
+  for (const h of headers) {
+    const k = known(h.name);
+    if (k === 'to-path') toPath ??= splitPath(h.value);
+    else if (k === 'from-path') fromPath ??= splitPath(h.value);
+    else if (k === 'status' && !seenStatus) {
+      seenStatus = true;
+      status = parseStatus(h.value);
+    }
+  }
+  return { toPath: toPath ?? [], fromPath: fromPath ?? [], status };
+}
+
 export function extractFields(headers: readonly RawHeader[]): FrameFields {
   const f = newFields();
   let seenRange = false;

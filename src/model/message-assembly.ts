@@ -3,7 +3,7 @@ import type { Dir } from '../tcp/types.js';
 import type { MsrpFrame } from '../msrp/types.js';
 import type { ConnectionRecord, FrameInProgress } from './connections.js';
 import { decodeContent, ImdnLinks } from './content.js';
-import { computeDelivery } from './delivery.js';
+import { deliveryState } from './delivery.js';
 import type { ModelEvent } from './events.js';
 import { extractFields, NO_FIELDS, type FrameFields } from './fields.js';
 import { checkFile, selectorMatches } from './file-transfer.js';
@@ -238,7 +238,7 @@ export class MessageAssembly {
   /** Announces a message's delivery once it is known. */
   private checkDelivery(msg: MessageRecord): void {
     if (msg.deliveryAnnounced) return;
-    if (computeDelivery(msg).state === 'unknown') return;
+    if (deliveryState(msg) === 'unknown') return;
     msg.deliveryAnnounced = true;
     this.hooks.followUp({ type: 'delivery', message: msg });
   }

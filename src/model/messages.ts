@@ -157,6 +157,15 @@ export class Leg {
     return this.finalFrame === undefined ? undefined : { status: this.finalStatus, frame: this.finalFrame, rttMs: this.finalRtt };
   }
 
+  /** The frame and status of finalResponse, read without making it. */
+  get finalAt(): FrameRef | undefined {
+    return this.finalFrame;
+  }
+
+  get finalCode(): number {
+    return this.finalStatus;
+  }
+
   /** Whether a chunk ended with `$`. */
   get sawEnd(): boolean {
     return this.endAt !== null;
@@ -505,8 +514,8 @@ export class MessageRecord {
   /** Complete if some leg is complete; else aborted if some leg saw `#`; else incomplete. */
   state(): MessageState {
     let aborted = false;
-    for (const l of this.legs) {
-      const s = l.state();
+    for (let i = 0; i < this.legs.length; i++) {
+      const s = (this.legs[i] as Leg).state();
       if (s === 'complete') return 'complete';
       if (s === 'aborted') aborted = true;
     }
@@ -515,7 +524,10 @@ export class MessageRecord {
 
   /** The first complete leg, if any. */
   completeLeg(): Leg | undefined {
-    for (const l of this.legs) if (l.state() === 'complete') return l;
+    for (let i = 0; i < this.legs.length; i++) {
+      const l = this.legs[i] as Leg;
+      if (l.state() === 'complete') return l;
+    }
     return undefined;
   }
 

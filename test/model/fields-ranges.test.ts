@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { extractFields, parseByteRange, parseStatus } from '../../src/model/fields.js';
+import { extractFields, parseByteRange, parseStatus, pathFields } from '../../src/model/fields.js';
 import { RangeSet } from '../../src/model/ranges.js';
 import { uriKey, uriSessionId } from '../../src/model/uri-key.js';
 import { Correlator } from '../../src/model/correlator.js';
@@ -8,6 +8,25 @@ import { buildJsonDocument } from '../../src/export/json.js';
 import { feedRequest, feedResponse, finishStore, sendHeaders, tcpConn } from '../helpers/frames.js';
 
 describe('header fields', () => {
+  it('pathFields gives To-Path, From-Path and Status as extractFields does: first one wins, any case, bad Status undefined', () => {
+    const name = fc.constantFrom('To-Path', 'to-path', 'FROM-PATH', 'From-Path', 'Status', 'status', 'Message-ID', 'Use-Path', 'To-Pat');
+    const value = fc.constantFrom('msrp://a:1/x;tcp', ' msrp://a:1/x;tcp  msrp://b:2/y;tcp ', '', '000 200 OK', '000 481 Gone', '200 OK', 'x');
+    fc.assert(
+      fc.property(fc.array(fc.record({ name, value }), { maxLength: 8 }), (headers) => {
+        const all = extractFields(headers);
+        expect(pathFields(headers)).toEqual({ toPath: [...all.toPath], fromPath: [...all.fromPath], status: all.status });
+      }),
+      { numRuns: 500 },
+    );
+    const twice = pathFields([
+      { name: 'To-Path', value: 'msrp://a:1/x;tcp' },
+      { name: 'to-path', value: 'msrp://b:2/y;tcp msrp://c:3/z;tcp' },
+      { name: 'Status', value: 'bad' },
+      { name: 'Status', value: '000 200 OK' },
+    ]);
+    expect(twice).toEqual({ toPath: ['msrp://a:1/x;tcp'], fromPath: [], status: undefined });
+  });
+
   it('parses Byte-Range, Status and report flags; bad values stay undefined', () => {
     expect(parseByteRange('1-10/20')).toEqual({ start: 1, end: 10, total: 20 });
     expect(parseByteRange(' 5-*/* ')).toEqual({ start: 5, end: null, total: null });
