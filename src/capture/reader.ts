@@ -272,11 +272,12 @@ export async function openCapture(source: string | NodeJS.ReadableStream | Reada
       while (!parser.done && !inputDone && !capExceeded) {
         // The consumer is done with the batches handed out (it asked for the next one).
         parser.recycle();
-        if (reuseChunks || copies !== undefined) {
-          // Nothing refers to the chunks read so far: their buffers take the next reads.
+        if (copies !== undefined) {
+          // Nothing refers to the chunks read so far (the consumer copies what it keeps): their buffers take
+          // the next reads.
           parser.detachCarry();
           if (reuseChunks) pool.reclaim();
-          copies?.reclaim();
+          copies.reclaim();
         }
         const b = await nextChunk();
         if (b === undefined) break;

@@ -249,6 +249,9 @@ function legJson(m: MessageRecord, hop: Hop, conns: ConnectionLookup, ctx: Recor
   const holes = size === null ? [] : leg.coverage.holes(1, size);
   const c = conns(leg.connection);
   const ends = c?.ends(leg.dir);
+  // Each a getter that works its answer out (finalResponse makes a new object per call): read once.
+  const state = leg.state();
+  const fr = leg.finalResponse;
   return {
     connection: leg.connection,
     direction: direction(leg.dir),
@@ -265,7 +268,7 @@ function legJson(m: MessageRecord, hop: Hop, conns: ConnectionLookup, ctx: Recor
     truncatedChunks: leg.truncatedChunks,
     total: leg.total,
     lastFlag: leg.lastFlag ?? null,
-    state: leg.state(),
+    state,
     first: jsonTime(leg.first, ctx),
     last: jsonTime(leg.last, ctx),
     delayMs: round3(hop.delayMs),
@@ -275,15 +278,8 @@ function legJson(m: MessageRecord, hop: Hop, conns: ConnectionLookup, ctx: Recor
       leg.rttCount === 0
         ? null
         : { min: round3(leg.rttMin), max: round3(leg.rttMax), mean: round3(leg.rttSum / leg.rttCount), count: leg.rttCount },
-    finalResponse:
-      leg.finalResponse === undefined
-        ? null
-        : {
-            status: leg.finalResponse.status,
-            frame: leg.finalResponse.frame.frame,
-            rttMs: leg.finalResponse.rttMs === null ? null : round3(leg.finalResponse.rttMs),
-          },
-    sha256: leg.state() === 'complete' ? (leg.digest256 ?? null) : null,
+    finalResponse: fr === undefined ? null : { status: fr.status, frame: fr.frame.frame, rttMs: fr.rttMs === null ? null : round3(fr.rttMs) },
+    sha256: state === 'complete' ? (leg.digest256 ?? null) : null,
   };
 }
 
