@@ -8,6 +8,8 @@ import type { OutputSink, OutputSettings } from './outputs/output.js';
 import type { ChosenOutput } from './outputs/registry.js';
 import { FrameLog } from './frame-log.js';
 import type { BodyStoreFactory } from '../model/sparse-body.js';
+import type { FoldOptions } from '../model/message-fold.js';
+import { SUMMARY_ROWS } from '../export/summary.js';
 
 export interface AnalyzeOptions {
   sources: PipelineSource[];
@@ -50,6 +52,15 @@ function rereadableFile(path: string): boolean {
   }
 }
 
+/**
+ * Folding of settled messages when every output reads only counts of most of them: the summary's first rows
+ * are kept as records (all of them with a filter, which reads every record).
+ */
+export function foldOptions(reads: ReadonlyArray<'all' | 'rows' | 'counts'>, filtered: boolean): FoldOptions | undefined {
+  if (reads.length === 0 || reads.some((r) => r === 'all' || (r === 'rows' && filtered))) return undefined;
+  return { keepFirst: reads.includes('rows') ? SUMMARY_ROWS : 0 };
+}
+
 /** Runs the pipeline over the sources and hands the model to the chosen outputs. */
 export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const filtered = !isEmptyFilter(opts.filter);
@@ -67,6 +78,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       : opts.outputs.some((c) => c.output.keeps.previews === 'text' || (c.output.keeps.previews === 'filtered' && filtered))
         ? 'text'
         : false,
+    foldMessages: foldOptions(opts.outputs.map((c) => c.output.keeps.messages ?? 'all'), filtered),
   });
   const keys = new KeyRing((d) => model.diagnostic(d));
   // Files can be read again (-w); standard input and a live capture cannot.

@@ -5,7 +5,8 @@ import { CaptureError } from '../capture/errors.js';
 import { escapeText } from '../util/escape.js';
 import { errnoText } from '../util/errno.js';
 import { CliError, EXIT_DAMAGED, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE } from './errors.js';
-import { analyze } from './analyze.js';
+import { analyze, foldOptions } from './analyze.js';
+import { isEmptyFilter } from '../export/filter.js';
 import { chooseOutputs, OUTPUTS } from './outputs/registry.js';
 import type { OutputSink } from './outputs/output.js';
 import { startLive } from './live.js';
@@ -135,9 +136,11 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
   const outputs = chooseOutputs(opts as Readonly<Record<string, unknown>>, process.stdout.isTTY === true);
   const live = sources.some((s) => typeof s.input !== 'string');
   const draws = outputs.some((c) => c.output.drawsEveryRecord === true || (c.output.drawsEveryRecord === 'live' && live));
-  const afterBatch = totalBytes === undefined || totalBytes >= TUNE_GC_FROM_BYTES ? tuneHeap({ boundGrowth: draws }) : undefined;
-  const keylogs = [...(opts.keylog ?? []), ...keylogFromPreferences(opts.pref ?? [], (m) => new CliError(m, EXIT_USAGE))];
   const filter: FilterOptions = parseFilterOptions(opts);
+  // Outputs that read only counts of most messages: the model folds them, and the heap is held near what it keeps.
+  const folds = foldOptions(outputs.map((c) => c.output.keeps.messages ?? 'all'), !isEmptyFilter(filter)) !== undefined;
+  const afterBatch = totalBytes === undefined || totalBytes >= TUNE_GC_FROM_BYTES ? tuneHeap({ boundGrowth: draws, boundHeap: folds }) : undefined;
+  const keylogs = [...(opts.keylog ?? []), ...keylogFromPreferences(opts.pref ?? [], (m) => new CliError(m, EXIT_USAGE))];
   const warn = (s: string): void => {
     if (!opts.quiet) process.stderr.write(`msrpscope: ${escapeText(s)}\n`);
   };

@@ -123,6 +123,12 @@ function summaryTallies(view: ModelView): SummaryTallies {
     t.messages[m.state()]++;
     t.delivery[deliveryState(m)]++;
   }
+  // Messages folded into counts (long captures, outputs that read counts): what they added.
+  const folded = view.foldedMessages();
+  if (folded !== undefined) {
+    for (const k of ['complete', 'aborted', 'incomplete'] as const) t.messages[k] += folded.states[k];
+    for (const k of ['delivered', 'failed', 'unknown'] as const) t.delivery[k] += folded.delivery[k];
+  }
   return t;
 }
 
@@ -132,7 +138,7 @@ export function summaryJson(view: ModelView): JsonSummary {
   const { msrp, websocket } = tallies.connections;
   const tls = Math.max(tallies.connections.tls, view.facts()?.tlsConnections ?? 0);
   const m = tallies.messages;
-  const states = { total: view.messages().length, complete: m.complete, aborted: m.aborted, incomplete: m.incomplete };
+  const states = { total: view.messageTotal(), complete: m.complete, aborted: m.aborted, incomplete: m.incomplete };
   const delivery = { ...tallies.delivery };
   const n = view.counts();
   // Counted by the model as transactions come and get answered (they need not be retained).
@@ -159,7 +165,7 @@ export function summaryJson(view: ModelView): JsonSummary {
 
 /** Per-session distinct message bytes, and the sessions each SIP dialog negotiated. */
 export function crossCounts(view: ModelView): { sessionBytes: Map<number, number>; dialogSessions: Map<number, number[]> } {
-  const sessionBytes = new Map<number, number>();
+  const sessionBytes = new Map<number, number>(view.foldedMessages()?.sessionBytes ?? []);
   for (const m of view.messages()) {
     if (m.session !== undefined) sessionBytes.set(m.session.index, (sessionBytes.get(m.session.index) ?? 0) + m.bytesSeen());
   }

@@ -31,8 +31,9 @@ export function summaryInput(view: ModelView): SummaryInput {
     };
   };
   // A row is made when read: the summary shows the first rows and counts the rest, so none is held per message.
+  // Folded messages (long captures) are never among the first rows: the list's first entries are those rows.
   const messages: SummaryRows<SummaryMessage> = {
-    length: list.length,
+    length: view.messageTotal(),
     slice: (start, end) => list.slice(start, end).map(row),
     *[Symbol.iterator]() {
       for (const m of list) yield row(m);
@@ -48,6 +49,7 @@ export function summaryInput(view: ModelView): SummaryInput {
     transactions: [],
     transactionGroups: view.transactionTally().list(),
     diagnostics: view.diagnostics(),
+    foldedFailedBySession: view.foldedMessages()?.failedBySession,
   };
 }
 

@@ -67,7 +67,15 @@ export interface SummaryInput {
    */
   transactionGroups?: ReadonlyArray<Readonly<TallyGroup>>;
   diagnostics: readonly SummaryDiagnostic[];
+  /**
+   * Failed messages by session among those folded into counts (the model's, on long captures): `messages`
+   * then yields only the held ones, and its length counts them all.
+   */
+  foldedFailedBySession?: ReadonlyMap<number, number>;
 }
+
+/** Rows of each table the summary shows by default (the rest are counted). */
+export const SUMMARY_ROWS = 200;
 
 const RED = '\x1b[31m';
 const BOLD = '\x1b[1m';
@@ -211,7 +219,7 @@ function delivery(m: SummaryMessage): string {
 /** The text summary, like `tshark -z`: capture line, then one table per record kind. */
 export function renderSummary(doc: SummaryInput, opts: SummaryOptions): string {
   const width = Math.max(60, opts.columns);
-  const maxRows = opts.maxRows ?? 200;
+  const maxRows = opts.maxRows ?? SUMMARY_ROWS;
   const head = (s: string): string => (opts.color ? `${BOLD}${s}${RESET}` : s);
   const bad = (s: string): string => (opts.color ? `${RED}${s}${RESET}` : s);
   const c = doc.capture;
@@ -264,7 +272,7 @@ export function renderSummary(doc: SummaryInput, opts: SummaryOptions): string {
       { title: 'SIP Call-ID', flexible: true, min: 10 }, { title: 'msgs', align: 'right' }, { title: 'bytes', align: 'right' },
       { title: 'failed', align: 'right' },
     ];
-    const failedBySession = new Map<number, number>();
+    const failedBySession = new Map<number, number>(doc.foldedFailedBySession ?? []);
     for (const m of doc.messages) {
       if (m.session !== null && m.delivery.state === 'failed') failedBySession.set(m.session, (failedBySession.get(m.session) ?? 0) + 1);
     }

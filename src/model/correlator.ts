@@ -13,6 +13,7 @@ import type { ModelEvent, ModelListener } from './events.js';
 import { msBetween } from './frame-time.js';
 import { HeaderTable } from './header-table.js';
 import { MessageAssembly } from './message-assembly.js';
+import type { FoldOptions } from './message-fold.js';
 import { bump, ModelData, ModelDataView } from './model-data.js';
 import type { CaptureFacts, ModelInput } from './model-input.js';
 import { expectationOf, type PendingRequests, type TransactionRecord } from './transactions.js';
@@ -40,6 +41,11 @@ export interface CorrelatorOptions {
   keepPreviews?: boolean | 'text';
   /** Keep every transaction for transactions() (default true). When false they are counted and matched only. */
   retainTransactions?: boolean;
+  /**
+   * Fold settled messages into counts (message-fold.ts), keeping the first `keepFirst` as records: for outputs
+   * that read only the counts of most messages. Default: every message is kept.
+   */
+  foldMessages?: FoldOptions;
   /** Diagnostics kept in the list (all are counted). Default 10000. */
   maxDiagnostics?: number;
 }
@@ -87,7 +93,7 @@ export class Correlator implements ModelInput, ObservedModel {
       followUp: (e) => {
         if (this.listeners.length > 0) this.followUps.push(e);
       },
-    }, opts.keepPreviews ?? true);
+    }, opts.keepPreviews ?? true, opts.foldMessages);
   }
 
   /** The read side: what the outputs read. */
@@ -334,7 +340,7 @@ export class Correlator implements ModelInput, ObservedModel {
         );
       }
       const msg = t.message;
-      if (method === 'SEND' && msg !== undefined) this.assembly.response(msg, t, m, status, part.rttMs);
+      if (method === 'SEND' && msg !== undefined) this.assembly.response(c, msg, t, m, status, part.rttMs);
       if (this.listeners.length > 0 || this.followUps.length > 0) this.emitWithFollowUps({ type: 'response', transaction: t });
       return;
     }

@@ -4,10 +4,11 @@ import type { MsrpFrame } from '../msrp/types.js';
 import type { ConnectionRecord, FrameInProgress } from './connections.js';
 import { decodeContent, ImdnLinks } from './content.js';
 import { deliveryState } from './delivery.js';
+import { FoldQueue, type FoldOptions, type FoldReadiness } from './message-fold.js';
 import type { ModelEvent } from './events.js';
 import { extractFields, NO_FIELDS, type FrameFields } from './fields.js';
 import { checkFile, selectorMatches } from './file-transfer.js';
-import { MessageRecord } from './messages.js';
+import { MessageRecord, type Leg } from './messages.js';
 import type { ModelData } from './model-data.js';
 import type { SessionRecord } from './sessions.js';
 import { sessionSelector } from './sip-link.js';
@@ -17,6 +18,14 @@ import { ByteArena } from './byte-arena.js';
 import { uriKey } from './uri-key.js';
 
 const EMPTY_BUFFER = Buffer.alloc(0);
+
+/** Stated (its message line written, complete or aborted), and settled when delivery is decided and every chunk answered. */
+function foldReadiness(m: MessageRecord): FoldReadiness {
+  if (!m.announced || m.state() === 'incomplete') return 'open';
+  if (deliveryState(m) === 'unknown') return 'stated';
+  for (let i = 0; i < m.legs.length; i++) if ((m.legs[i] as Leg).unanswered() > 0) return 'stated';
+  return 'settled';
+}
 
 /** What message assembly reports back to the correlator. */
 export interface AssemblyHooks {
@@ -40,6 +49,8 @@ export class MessageAssembly {
   private readonly strings = new Interner();
   /** Previews of retained messages, copied into shared slabs. */
   private readonly kept = new ByteArena();
+  /** Messages that may be folded into counts, when the outputs allow it. */
+  private readonly foldQueue: FoldQueue | undefined;
 
   constructor(
     private readonly data: ModelData,
@@ -50,7 +61,10 @@ export class MessageAssembly {
      * nothing (false).
      */
     private readonly keepPreviews: boolean | 'text' = true,
-  ) {}
+    fold?: FoldOptions,
+  ) {
+    this.foldQueue = fold === undefined ? undefined : new FoldQueue(fold);
+  }
 
   /** Headers known: resolve the session and, for a SEND, the message leg whose body follows. */
   begin(c: ConnectionRecord, dir: Dir, m: MsrpFrame): FrameInProgress {
@@ -63,6 +77,10 @@ export class MessageAssembly {
 
     const table = this.data.messages;
     let msg = table.get(f.session, fields.messageId);
+    if (msg === undefined && table.wasFolded(fields.messageId)) {
+      this.afterFold(c, m, fields.messageId, 'chunk');
+      return f;
+    }
     if (msg === undefined) {
       const sel = sessionSelector(f.session);
       const wantSha1 = sel !== undefined && selectorMatches(sel, fields.contentType);
@@ -173,7 +191,10 @@ export class MessageAssembly {
       this.hooks.report('range-overflow', m.firstFrame.frame, c.id, `Message-ID ${ch.message.messageId}: too many disjoint byte ranges`);
     }
     const msg = ch.message;
-    if (!m.truncated && this.data.messages.confirm(msg) && msg.session !== undefined) msg.session.messages++;
+    if (!m.truncated && this.data.messages.confirm(msg)) {
+      if (msg.session !== undefined) msg.session.messages++;
+      this.foldQueue?.offer(msg);
+    }
     msg.touch(m.lastFrame);
     if (f.session !== undefined) f.session.wireBytes += received;
     t.message = msg;
@@ -194,6 +215,29 @@ export class MessageAssembly {
       }
       this.hooks.followUp({ type: 'message', message: msg });
     }
+    if (this.foldQueue !== undefined) this.foldSettled(this.foldQueue, m.lastFrame);
+  }
+
+  /** Folds a few messages that are stated and idle into the counts, while more than the queue's bound are held. */
+  private foldSettled(q: FoldQueue, now: FrameRef): void {
+    const table = this.data.messages;
+    if (table.held <= q.after) return;
+    const ready = q.take(table.held, now, foldReadiness);
+    if (ready === undefined) return;
+    for (const x of ready) table.fold(x, x.state(), deliveryState(x));
+  }
+
+  /** A chunk or REPORT that names a folded message: counted, changes nothing. */
+  private afterFold(c: ConnectionRecord, m: MsrpFrame, messageId: string, what: 'chunk' | 'REPORT' | 'response'): void {
+    const q = this.foldQueue;
+    if (q === undefined) return;
+    this.hooks.report(
+      'message-after-fold',
+      m.firstFrame.frame,
+      c.id,
+      `${what} for Message-ID ${messageId}, already folded into the counts (idle ${q.idleMs / 1000} s)`,
+      m.startOffset,
+    );
   }
 
   /** A REPORT: attach it to the message it names (same session, else the sender's message with that id). */
@@ -208,6 +252,10 @@ export class MessageAssembly {
       if (any !== undefined && (reportTo === undefined || (any.sender !== undefined && uriKey(any.sender) === uriKey(reportTo)))) {
         msg = any;
       }
+    }
+    if (msg === undefined && table.wasFolded(messageId)) {
+      this.afterFold(c, m, messageId, 'REPORT');
+      return;
     }
     if (msg === undefined) {
       this.hooks.report('report-without-message', m.firstFrame.frame, c.id, `REPORT for unseen Message-ID ${messageId}`, m.startOffset);
@@ -227,7 +275,11 @@ export class MessageAssembly {
   }
 
   /** The response to a SEND chunk: noted on its leg; a failure code on the message. */
-  response(msg: MessageRecord, t: TransactionRecord, m: MsrpFrame, status: number, rttMs: number | null): void {
+  response(c: ConnectionRecord, msg: MessageRecord, t: TransactionRecord, m: MsrpFrame, status: number, rttMs: number | null): void {
+    if (msg.folded) {
+      this.afterFold(c, m, msg.messageId, 'response');
+      return;
+    }
     if (t.leg === undefined) return;
     t.leg.noteResponse(status, m.firstFrame, rttMs, t.request?.flag === '$');
     if (status >= 300 && msg.failureByResponse === undefined) msg.failureByResponse = { code: status, at: m.firstFrame };

@@ -14,6 +14,8 @@ import type { CpimEnvelope } from './cpim.js';
 import type { ImdnNotification } from './imdn.js';
 import type { ComposingState } from './composing.js';
 import type { FileSelector } from './file-transfer.js';
+import type { DeliveryState } from './delivery.js';
+import { FoldedMessages, HashSet53, keyHash } from './message-fold.js';
 
 export type MessageState = 'complete' | 'aborted' | 'incomplete';
 
@@ -244,6 +246,14 @@ export class Leg {
     return this.extra?.otherCodes?.get(status) ?? 0;
   }
 
+  /** Chunks without a response so far. */
+  unanswered(): number {
+    let n = this.firstCount;
+    const other = this.extra?.otherCodes;
+    if (other !== undefined) for (const c of other.values()) n += c;
+    return Math.max(0, this.chunks - n);
+  }
+
   /** Responses by status code, in order of first sight. */
   responses(): Array<[number, number]> {
     const out: Array<[number, number]> = [];
@@ -332,6 +342,7 @@ const CONTENT_DECODED = 4;
 const ANNOUNCED = 8;
 const DELIVERY_ANNOUNCED = 16;
 const MSG_WANT_SHA1 = 32;
+const FOLDED = 64;
 
 /**
  * One message (a Message-ID carried by SEND within a session), with its legs, REPORTs and content.
@@ -435,6 +446,14 @@ export class MessageRecord {
   }
   set announced(v: boolean) {
     this.setFlag(ANNOUNCED, v);
+  }
+
+  /** Folded into the model's counts (message-fold.ts): no longer listed or found by its key. */
+  get folded(): boolean {
+    return this.flag(FOLDED);
+  }
+  set folded(v: boolean) {
+    this.setFlag(FOLDED, v);
   }
 
   get deliveryAnnounced(): boolean {
@@ -651,6 +670,23 @@ export class MessageRecord {
     }
   }
 
+  /**
+   * Drops what only the message's own record reads, once it is folded into counts (message-fold.ts): a
+   * transaction a connection still remembers (a recent REPORT or answered chunk) keeps the message, and its
+   * index, Message-ID and session are all it reads then.
+   */
+  hollow(): void {
+    this.legs = [];
+    this.reports = NO_REPORTS;
+    this.successRanges = undefined;
+    this.preview = undefined;
+    this.cpim = undefined;
+    this.notification = undefined;
+    this.notifications = NO_MESSAGES;
+    this.acknowledges = undefined;
+    this.extra = undefined;
+  }
+
   addReport(note: ReportNote): void {
     this.reportCount++;
     if (this.reports.length === 0) this.reports = [note];
@@ -684,11 +720,15 @@ export class MessageRecord {
 
 /**
  * Messages by session and Message-ID, plus the latest message per Message-ID (for REPORT fallback).
- * `list` holds the confirmed ones (some chunk ended with an end-line), in order of confirmation.
+ * `list` holds the confirmed ones (some chunk ended with an end-line), in order of confirmation, except those
+ * folded into counts (message-fold.ts): then `total` counts them all and `folded` what they added.
  */
 export class MessageTable {
-  readonly list: MessageRecord[] = [];
+  private readonly items: MessageRecord[] = [];
   private all = 0;
+  private confirmed = 0;
+  /** Folded messages still in `list` (removed in one pass once they are an eighth of it, or 1024). */
+  private foldedInList = 0;
   /**
    * The latest message per Message-ID: also the per-session lookup while Message-IDs are unique across
    * sessions (the usual case: one map entry per message, no map per session).
@@ -696,6 +736,12 @@ export class MessageTable {
   private readonly byId = new Map<string, MessageRecord>();
   /** Messages displaced from `byId` by one with the same Message-ID in another session, by key(). */
   private shadowed: Map<string, MessageRecord> | undefined;
+  /**
+   * Counts of the folded messages, and hashes of their Message-IDs (not their sessions': a chunk of a folded
+   * message's id in another session is taken for a late one too; Message-IDs are unique in practice).
+   */
+  folded: FoldedMessages | undefined;
+  private foldedKeys: HashSet53 | undefined;
 
   static key(session: SessionRecord | undefined, messageId: string): string {
     return `${session === undefined ? '-' : session.index}\u0000${messageId}`;
@@ -724,16 +770,64 @@ export class MessageTable {
     this.all++;
   }
 
+  /** The confirmed messages held as records, in index order. */
+  get list(): readonly MessageRecord[] {
+    if (this.foldedInList > 0) this.dropFolded();
+    return this.items;
+  }
+
   /** Lists the message (gives it its index); true the first time. */
   confirm(m: MessageRecord): boolean {
     if (m.index >= 0) return false;
-    m.index = this.list.length;
-    this.list.push(m);
+    m.index = this.confirmed++;
+    this.items.push(m);
     return true;
+  }
+
+  /** Confirmed messages, folded ones included (the indexes given so far). */
+  get total(): number {
+    return this.confirmed;
+  }
+
+  /** Confirmed messages held as records. */
+  get held(): number {
+    return this.confirmed - (this.folded?.count ?? 0);
   }
 
   /** Messages seen only in truncated frames. */
   get unconfirmed(): number {
-    return this.all - this.list.length;
+    return this.all - this.confirmed;
+  }
+
+  /**
+   * Replaces a confirmed message by what it adds to the counts: it is no longer found by its key or listed,
+   * and wasFolded() knows its key.
+   */
+  fold(m: MessageRecord, state: MessageState, delivery: DeliveryState): void {
+    if (m.index < 0 || m.folded) return;
+    m.folded = true;
+    (this.folded ??= new FoldedMessages()).add(m.session?.index, state, delivery, m.bytesSeen());
+    m.hollow();
+    (this.foldedKeys ??= new HashSet53()).add(keyHash(m.messageId));
+    if (this.byId.get(m.messageId) === m) this.byId.delete(m.messageId);
+    const key = MessageTable.key(m.session, m.messageId);
+    if (this.shadowed?.get(key) === m) this.shadowed.delete(key);
+    if (++this.foldedInList >= Math.max(1024, this.items.length >>> 3)) this.dropFolded();
+  }
+
+  private dropFolded(): void {
+    const l = this.items;
+    let j = 0;
+    for (let i = 0; i < l.length; i++) {
+      const m = l[i] as MessageRecord;
+      if (!m.folded) l[j++] = m;
+    }
+    l.length = j;
+    this.foldedInList = 0;
+  }
+
+  /** Whether a message with this Message-ID was folded. */
+  wasFolded(messageId: string): boolean {
+    return this.foldedKeys?.has(keyHash(messageId)) ?? false;
   }
 }

@@ -8,6 +8,7 @@ import type { Diagnostic } from '../util/diagnostics.js';
 import { AuthTable, type AuthRecord } from './auth.js';
 import { ConnectionRecord } from './connections.js';
 import { MessageTable, type MessageRecord } from './messages.js';
+import type { FoldedMessages } from './message-fold.js';
 import type { CaptureFacts } from './model-input.js';
 import { SessionTable, type SessionRecord } from './sessions.js';
 import { DialogLinks } from './sip-link.js';
@@ -117,6 +118,14 @@ export class ModelDataView implements ModelView {
 
   messages(): readonly MessageRecord[] {
     return this.d.messages.list;
+  }
+
+  messageTotal(): number {
+    return this.d.messages.total;
+  }
+
+  foldedMessages(): Readonly<FoldedMessages> | undefined {
+    return this.d.messages.folded;
   }
 
   transactions(): readonly TransactionRecord[] {

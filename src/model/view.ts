@@ -7,6 +7,7 @@ import type { AuthRecord } from './auth.js';
 import type { ConnectionRecord } from './connections.js';
 import type { ModelListener } from './events.js';
 import type { MessageRecord } from './messages.js';
+import type { FoldedMessages } from './message-fold.js';
 import type { CaptureFacts } from './model-input.js';
 import type { SessionRecord } from './sessions.js';
 import type { TransactionRecord } from './transactions.js';
@@ -53,7 +54,12 @@ export interface ModelView {
   /** WebSocket/TLS facts of a connection; undefined for plain ones. */
   transport(id: number): Readonly<ConnectionTransportFacts> | undefined;
   sessions(): readonly SessionRecord[];
+  /** Confirmed messages in index order: all of them unless the model folds settled ones (see messageTotal). */
   messages(): readonly MessageRecord[];
+  /** Confirmed messages, folded ones included. */
+  messageTotal(): number;
+  /** What the folded messages add to the counts (undefined when none was folded): message-fold.ts. */
+  foldedMessages(): Readonly<FoldedMessages> | undefined;
   /** Retained transactions, by index (all of them unless the model was told not to retain them). */
   transactions(): readonly TransactionRecord[];
   /** Every transaction (retained or not) counted by state and grouped as the text summary shows them. */

@@ -38,8 +38,9 @@ export const ndjsonOutput: Output<true> = {
   name: 'ndjson',
   options: [{ flags: '--ndjson', description: 'write one JSON record per line as soon as it is known' }],
   primary: true,
-  // Each record is written as it happens: the lines need no transaction kept afterwards.
-  keeps: { bodies: false, hashes: true, transactions: false, previews: 'text' },
+  // Each record is written as it happens: the lines need no transaction kept afterwards, and of a message whose
+  // line is written only its counts (the summary line).
+  keeps: { bodies: false, hashes: true, transactions: false, previews: 'text', messages: 'counts' },
   requested: (o) => (o.ndjson === true ? true : undefined),
   attach(model, _arg, sink, settings) {
     const filtering = !isEmptyFilter(settings.filter);

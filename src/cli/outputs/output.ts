@@ -88,6 +88,12 @@ export interface Output<A> {
     previews: boolean | 'text' | 'filtered';
     /** The frame numbers of every TCP connection and SIP dialog (cli/frame-log.ts), to write them again. */
     frames?: boolean;
+    /**
+     * The message records it reads once the capture is read (default 'all'): 'counts' for most of them (its
+     * lines were written as they came), 'rows' the first SUMMARY_ROWS and counts of the rest (every record with a
+     * filter). With only such outputs, long captures fold settled messages into counts (model/message-fold.ts).
+     */
+    messages?: 'all' | 'rows' | 'counts';
   };
   /**
    * It draws from every record once the capture is read (--ladder, --html), or ('live') at every redraw while a

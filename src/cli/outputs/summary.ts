@@ -10,7 +10,7 @@ export const summaryOutput: Output<true> = {
   primary: true,
   // Body hashes appear in JSON/NDJSON records and verify file transfers; the summary shows neither.
   // Unfiltered, the model's tally of transactions is enough and no preview is shown; a filter reads every record.
-  keeps: { bodies: false, hashes: false, transactions: 'filtered', previews: 'filtered' },
+  keeps: { bodies: false, hashes: false, transactions: 'filtered', previews: 'filtered', messages: 'rows' },
   requested: (o) => (o.summary === true ? true : undefined),
   write(view, _arg, sink, settings) {
     const style = { color: settings.color, columns: settings.columns };

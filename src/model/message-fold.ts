@@ -1,0 +1,163 @@
+/**
+ * Folding settled messages into counts, for outputs that read only the counts of most messages (the text
+ * summary shows the first rows and counts the rest; NDJSON has written each message's lines as they came).
+ * Without it a message's record (legs, coverage, REPORTs, envelope: about 1.6 kB) stays until the end, so
+ * memory grows with the capture's length. Folded, a message leaves its counts and a 53-bit hash of its key.
+ *
+ * A message is folded once it is stated (complete or aborted on some leg, its message line written) and
+ * nothing about it has come for a while of capture time: FOLD_SETTLED_MS once its delivery is decided and every
+ * chunk answered, else FOLD_IDLE_MS (RFC 4975's 30 s transaction timeout: a relay's 408 REPORT comes within
+ * it); and only while more than `after` messages are held. A chunk or REPORT that names a folded message later
+ * is counted as `message-after-fold` and changes nothing.
+ */
+import type { FrameRef } from '../capture/types.js';
+import type { DeliveryState } from './delivery.js';
+import { msBetween } from './frame-time.js';
+import type { MessageRecord, MessageState } from './messages.js';
+
+/** Capture time without activity after which a stated message may be folded. */
+export const FOLD_IDLE_MS = 30_000;
+/** The same for a message whose delivery is decided and whose chunks were all answered. */
+export const FOLD_SETTLED_MS = 5_000;
+/** Messages held before any is folded (captures with fewer are never folded). */
+export const FOLD_AFTER = 10_000;
+/** Queue entries examined per chunk: a message that cannot be folded yet goes to the back. */
+const EXAMINE = 4;
+
+export interface FoldOptions {
+  /** Messages (by index) never folded: the rows an output shows. */
+  keepFirst: number;
+  /** Fold only while more messages than this are held (default FOLD_AFTER). */
+  after?: number;
+  /** Capture time without activity before folding (default FOLD_IDLE_MS). */
+  idleMs?: number;
+  /** The same once delivery is decided and every chunk answered (default FOLD_SETTLED_MS). */
+  settledMs?: number;
+}
+
+/** Whether a message may be folded now: 'settled' (decided and answered), 'stated', or 'open' (never yet). */
+export type FoldReadiness = 'settled' | 'stated' | 'open';
+
+/** What folded messages add to the model's counts. */
+export class FoldedMessages {
+  count = 0;
+  readonly states: Record<MessageState, number> = { complete: 0, aborted: 0, incomplete: 0 };
+  readonly delivery: Record<DeliveryState, number> = { delivered: 0, failed: 0, unknown: 0 };
+  /** Distinct body bytes seen, by session index. */
+  readonly sessionBytes = new Map<number, number>();
+  /** Messages whose delivery failed, by session index. */
+  readonly failedBySession = new Map<number, number>();
+
+  add(session: number | undefined, state: MessageState, delivery: DeliveryState, bytes: number): void {
+    this.count++;
+    this.states[state]++;
+    this.delivery[delivery]++;
+    if (session === undefined) return;
+    this.sessionBytes.set(session, (this.sessionBytes.get(session) ?? 0) + bytes);
+    if (delivery === 'failed') this.failedBySession.set(session, (this.failedBySession.get(session) ?? 0) + 1);
+  }
+}
+
+/** 53 bits of a string's hash (two 32-bit multiplicative hashes); never 0. */
+export function keyHash(s: string): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 13;
+  }
+  h1 ^= h1 >>> 16;
+  h1 = Math.imul(h1, 0x85ebca6b);
+  h1 ^= h1 >>> 13;
+  const v = (h1 >>> 11) * 4294967296 + (h2 >>> 0);
+  return v === 0 ? 1 : v;
+}
+
+/** A set of non-zero 53-bit hashes (open addressing in a Float64Array, at most two thirds full: 12 bytes per entry at most). */
+export class HashSet53 {
+  private slots = new Float64Array(1024);
+  size = 0;
+
+  has(h: number): boolean {
+    const s = this.slots;
+    const mask = s.length - 1;
+    for (let i = h % s.length; ; i = (i + 1) & mask) {
+      const v = s[i] as number;
+      if (v === h) return true;
+      if (v === 0) return false;
+    }
+  }
+
+  add(h: number): void {
+    if ((this.size + 1) * 3 > this.slots.length * 2) this.grow();
+    const s = this.slots;
+    const mask = s.length - 1;
+    for (let i = h % s.length; ; i = (i + 1) & mask) {
+      const v = s[i] as number;
+      if (v === h) return;
+      if (v === 0) {
+        s[i] = h;
+        this.size++;
+        return;
+      }
+    }
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Float64Array(old.length * 2);
+    this.size = 0;
+    for (let i = 0; i < old.length; i++) {
+      const v = old[i] as number;
+      if (v !== 0) this.add(v);
+    }
+  }
+}
+
+/** The messages that may be folded, in order of confirmation, examined a few at each chunk. */
+export class FoldQueue {
+  private items: Array<MessageRecord | undefined> = [];
+  private head = 0;
+  readonly after: number;
+  readonly idleMs: number;
+  readonly settledMs: number;
+
+  constructor(readonly opts: FoldOptions) {
+    this.after = opts.after ?? FOLD_AFTER;
+    this.idleMs = opts.idleMs ?? FOLD_IDLE_MS;
+    this.settledMs = opts.settledMs ?? FOLD_SETTLED_MS;
+  }
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  /** A message was confirmed: it may be folded later unless it is one of the first rows. */
+  offer(m: MessageRecord): void {
+    if (m.index >= this.opts.keepFirst) this.items.push(m);
+  }
+
+  /**
+   * Examines a few messages at the front while more than `after` are held: returns those to fold now; the
+   * others go to the back.
+   */
+  take(held: number, now: FrameRef, readiness: (m: MessageRecord) => FoldReadiness): MessageRecord[] | undefined {
+    let out: MessageRecord[] | undefined;
+    for (let n = 0; n < EXAMINE && held > this.after && this.head < this.items.length; n++) {
+      const m = this.items[this.head] as MessageRecord;
+      this.items[this.head++] = undefined;
+      const r = readiness(m);
+      if (r !== 'open' && msBetween(m.last, now) >= (r === 'settled' ? this.settledMs : this.idleMs)) {
+        (out ??= []).push(m);
+        held--;
+      } else this.items.push(m);
+    }
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return out;
+  }
+}
