@@ -139,7 +139,9 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
   const filter: FilterOptions = parseFilterOptions(opts);
   // Outputs that read only counts of most messages: the model folds them, and the heap is held near what it keeps.
   const folds = foldOptions(outputs.map((c) => c.output.keeps.messages ?? 'all'), !isEmptyFilter(filter)) !== undefined;
-  const afterBatch = totalBytes === undefined || totalBytes >= TUNE_GC_FROM_BYTES ? tuneHeap({ boundGrowth: draws, boundHeap: folds }) : undefined;
+  const liveViewer = live && outputs.some((c) => c.output.drawsEveryRecord === 'live');
+  const boundHeap = folds ? 1.5 : liveViewer ? 1.3 : undefined;
+  const afterBatch = totalBytes === undefined || totalBytes >= TUNE_GC_FROM_BYTES ? tuneHeap({ boundGrowth: draws, boundHeap }) : undefined;
   const keylogs = [...(opts.keylog ?? []), ...keylogFromPreferences(opts.pref ?? [], (m) => new CliError(m, EXIT_USAGE))];
   const warn = (s: string): void => {
     if (!opts.quiet) process.stderr.write(`msrpscope: ${escapeText(s)}\n`);
