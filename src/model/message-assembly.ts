@@ -77,7 +77,7 @@ export class MessageAssembly {
 
     const table = this.data.messages;
     let msg = table.get(f.session, fields.messageId);
-    if (msg === undefined && table.wasFolded(fields.messageId)) {
+    if (msg === undefined && table.wasFolded(f.session, fields.messageId)) {
       this.afterFold(c, m, fields.messageId, 'chunk');
       return f;
     }
@@ -227,15 +227,13 @@ export class MessageAssembly {
     for (const x of ready) table.fold(x, x.state(), deliveryState(x));
   }
 
-  /** A chunk or REPORT that names a folded message: counted, changes nothing. */
+  /** A chunk, REPORT or response for a folded message: counted, changes nothing. */
   private afterFold(c: ConnectionRecord, m: MsrpFrame, messageId: string, what: 'chunk' | 'REPORT' | 'response'): void {
-    const q = this.foldQueue;
-    if (q === undefined) return;
     this.hooks.report(
       'message-after-fold',
       m.firstFrame.frame,
       c.id,
-      `${what} for Message-ID ${messageId}, already folded into the counts (idle ${q.idleMs / 1000} s)`,
+      `${what} for Message-ID ${messageId}, already folded into the counts`,
       m.startOffset,
     );
   }
@@ -253,7 +251,7 @@ export class MessageAssembly {
         msg = any;
       }
     }
-    if (msg === undefined && table.wasFolded(messageId)) {
+    if (msg === undefined && (table.wasFolded(t.session, messageId) || table.wasFolded(null, messageId))) {
       this.afterFold(c, m, messageId, 'REPORT');
       return;
     }

@@ -58,10 +58,10 @@ export class FoldedMessages {
   }
 }
 
-/** 53 bits of a string's hash (two 32-bit multiplicative hashes); never 0. */
-export function keyHash(s: string): number {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x9747b28c;
+/** 53 bits of a string's hash (two 32-bit multiplicative hashes), salted with a number; never 0. */
+export function keyHash(s: string, salt = 0): number {
+  let h1 = Math.imul(0x811c9dc5 ^ salt, 0x01000193);
+  let h2 = Math.imul(0x9747b28c ^ salt, 0x5bd1e995);
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 0x01000193);

@@ -718,6 +718,12 @@ export class MessageRecord {
   }
 }
 
+/** Salts of the folded messages' key hashes: a session's index, no session, any session. */
+const ANY_SESSION = -2;
+function sessionSalt(session: SessionRecord | undefined): number {
+  return session === undefined ? -1 : session.index;
+}
+
 /**
  * Messages by session and Message-ID, plus the latest message per Message-ID (for REPORT fallback).
  * `list` holds the confirmed ones (some chunk ended with an end-line), in order of confirmation, except those
@@ -737,8 +743,9 @@ export class MessageTable {
   /** Messages displaced from `byId` by one with the same Message-ID in another session, by key(). */
   private shadowed: Map<string, MessageRecord> | undefined;
   /**
-   * Counts of the folded messages, and hashes of their Message-IDs (not their sessions': a chunk of a folded
-   * message's id in another session is taken for a late one too; Message-IDs are unique in practice).
+   * Counts of the folded messages, and hashes of their keys: the session's index with the Message-ID (a chunk of
+   * the same id in another session is another message), and the Message-ID alone (a REPORT may come through
+   * another session, as the REPORT fallback below finds it).
    */
   folded: FoldedMessages | undefined;
   private foldedKeys: HashSet53 | undefined;
@@ -808,7 +815,9 @@ export class MessageTable {
     m.folded = true;
     (this.folded ??= new FoldedMessages()).add(m.session?.index, state, delivery, m.bytesSeen());
     m.hollow();
-    (this.foldedKeys ??= new HashSet53()).add(keyHash(m.messageId));
+    const keys = (this.foldedKeys ??= new HashSet53());
+    keys.add(keyHash(m.messageId, sessionSalt(m.session)));
+    keys.add(keyHash(m.messageId, ANY_SESSION));
     if (this.byId.get(m.messageId) === m) this.byId.delete(m.messageId);
     const key = MessageTable.key(m.session, m.messageId);
     if (this.shadowed?.get(key) === m) this.shadowed.delete(key);
@@ -826,8 +835,10 @@ export class MessageTable {
     this.foldedInList = 0;
   }
 
-  /** Whether a message with this Message-ID was folded. */
-  wasFolded(messageId: string): boolean {
-    return this.foldedKeys?.has(keyHash(messageId)) ?? false;
+  /** Whether a message with this Message-ID was folded: in this session, or (null) in any. */
+  wasFolded(session: SessionRecord | undefined | null, messageId: string): boolean {
+    const keys = this.foldedKeys;
+    if (keys === undefined) return false;
+    return keys.has(keyHash(messageId, session === null ? ANY_SESSION : sessionSalt(session)));
   }
 }

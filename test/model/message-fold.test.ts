@@ -7,7 +7,7 @@ import { summaryInput } from '../../src/export/summary-input.js';
 import { renderSummary } from '../../src/export/summary.js';
 import { createNdjsonWriter } from '../../src/export/ndjson.js';
 import { foldOptions } from '../../src/cli/analyze.js';
-import { BOB, RELAY_A, feedRequest, feedResponse, finishStore, reportHeaders, sendHeaders, tcpConn } from '../helpers/frames.js';
+import { ALICE, BOB, RELAY_A, feedRequest, feedResponse, finishStore, reportHeaders, sendHeaders, tcpConn } from '../helpers/frames.js';
 
 interface Spec {
   /** Capture time of its first chunk (ms). */
@@ -158,8 +158,8 @@ describe('folding settled messages into counts', () => {
     const v = store.view();
     const late = v.diagnostics().filter((d) => d.code === 'message-after-fold');
     expect(late.map((d) => [d.frame, d.detail])).toEqual([
-      [9000, 'REPORT for Message-ID m0abc, already folded into the counts (idle 5 s)'],
-      [9001, 'chunk for Message-ID m0abc, already folded into the counts (idle 5 s)'],
+      [9000, 'REPORT for Message-ID m0abc, already folded into the counts'],
+      [9001, 'chunk for Message-ID m0abc, already folded into the counts'],
     ]);
     expect(late[0]?.severity).toBe('note');
     expect(v.diagnostics().some((d) => d.code === 'report-without-message')).toBe(false);
@@ -168,6 +168,25 @@ describe('folding settled messages into counts', () => {
     expect(s.delivery).toEqual({ delivered: 8, failed: 0, unknown: 0 });
     // The wire counts still count them.
     expect(s.requests).toEqual({ REPORT: 9, SEND: 9 });
+  });
+
+  it('a Message-ID folded in one session is a new message in another (ids counted per session)', () => {
+    const store = new Correlator({ foldMessages: { keepFirst: 0, after: 0, settledMs: 500, idleMs: 5000 }, retainTransactions: false });
+    const CAROL = 'msrp://10.0.0.3:40002/carol789;tcp';
+    const send = (from: string, id: string, frame: number, ms: number): void => {
+      const c = tcpConn(from === CAROL ? 1 : 0);
+      feedRequest(store, c, 0, { tid: `s${frame}abcd`, method: 'SEND', headers: sendHeaders({ id, from: [from], range: '1-3/3' }), body: 'abc', frame, ms });
+      feedResponse(store, c, 1, { tid: `s${frame}abcd`, status: 200, frame: frame + 1, ms: ms + 1 });
+    };
+    for (let i = 0; i < 5; i++) send(ALICE, `n${i}`, 10 + i * 10, i * 1000);
+    expect(store.view().foldedMessages()?.count).toBe(4);
+    send(CAROL, 'n0', 100, 6000);
+    send(ALICE, 'n0', 200, 7000);
+    finishStore(store);
+    const v = store.view();
+    expect(v.messageTotal()).toBe(6);
+    expect(v.sessions().map((s) => s.messages)).toEqual([5, 1]);
+    expect(v.diagnostics().filter((d) => d.code === 'message-after-fold').map((d) => d.frame)).toEqual([200]);
   });
 
   it('a response that comes after its message was folded is counted and not applied', () => {
@@ -184,7 +203,7 @@ describe('folding settled messages into counts', () => {
     finishStore(store);
     const v = store.view();
     expect(v.diagnostics().filter((d) => d.code === 'message-after-fold').map((d) => d.detail)).toEqual([
-      'response for Message-ID slow, already folded into the counts (idle 5 s)',
+      'response for Message-ID slow, already folded into the counts',
     ]);
     expect(summaryJson(v).delivery).toEqual({ delivered: 2, failed: 0, unknown: 1 });
     expect(summaryJson(v).responses).toEqual({ 200: 3 });

@@ -8,7 +8,8 @@
 import { Readable } from 'node:stream';
 import { CaptureError } from '../../capture/errors.js';
 import { runPipeline } from '../../cli/pipeline.js';
-import { buildJsonDocument } from '../../export/json.js';
+import { buildJsonDocument, summaryJson } from '../../export/json.js';
+import { summaryInput } from '../../export/summary-input.js';
 import { modelIndex } from '../../export/model-index.js';
 import { createNdjsonWriter } from '../../export/ndjson.js';
 import { documentLadderText } from '../../format/ladder-text.js';
@@ -42,7 +43,9 @@ export const pipelineTarget: FuzzTarget = {
   generate,
   async run(input: Buffer, rng: Rng) {
     const check = new Checker();
-    const model = new Correlator({ keepBodies: rng.chance(0.3), hashBodies: rng.chance(0.5) });
+    // As --summary and --ndjson run it on a long capture, with bounds small enough to fold these captures' messages.
+    const fold = rng.chance(0.3) ? { keepFirst: rng.int(4), after: rng.int(3), settledMs: rng.int(2000), idleMs: rng.int(5000) } : undefined;
+    const model = new Correlator({ keepBodies: rng.chance(0.3), hashBodies: rng.chance(0.5), foldMessages: fold, retainTransactions: fold === undefined });
     const lines: string[] = [];
     if (rng.chance(0.5)) createNdjsonWriter(model, (l) => lines.push(l));
     const ports = rng.chance(0.3) ? [rng.pick([2855, 5060, 8088, 40000])] : [];
@@ -70,6 +73,19 @@ export const pipelineTarget: FuzzTarget = {
     }
     const view = model.view();
     for (const d of view.diagnostics()) check.diagnostic(d);
+    for (const l of lines) {
+      check.expect(!l.includes('\n'), 'NDJSON record spans lines');
+      JSON.parse(l);
+    }
+    if (fold !== undefined) {
+      // Only the summary and NDJSON read a folding model: the counts must add up with the records held.
+      const s = summaryJson(view).messages;
+      check.expect(s.total === s.complete + s.aborted + s.incomplete, 'folded message states do not add up to the total');
+      check.expect(view.messageTotal() === view.messages().length + (view.foldedMessages()?.count ?? 0), 'held and folded messages are not the total');
+      check.expect(view.messages().every((m, i) => i === 0 || m.index > (view.messages()[i - 1]?.index ?? -1)), 'held messages out of index order');
+      check.text('summary', renderSummary(summaryInput(view), { color: false, columns: 100, maxRows: fold.keepFirst }), true);
+      return check.finish();
+    }
     const doc = buildJsonDocument(view);
     const json = JSON.stringify(doc);
     const parsed: unknown = JSON.parse(json);
@@ -78,10 +94,6 @@ export const pipelineTarget: FuzzTarget = {
     if (rawJson !== undefined) {
       jsonRawControls.cases++;
       if (jsonRawControls.example === '') jsonRawControls.example = rawJson;
-    }
-    for (const l of lines) {
-      check.expect(!l.includes('\n'), 'NDJSON record spans lines');
-      JSON.parse(l);
     }
     const summary = renderSummary(doc, { color: false, columns: 100 });
     check.text('summary', summary, true);
