@@ -2,13 +2,14 @@
  * Folding settled messages into counts, for outputs that read only the counts of most messages (the text
  * summary shows the first rows and counts the rest; NDJSON has written each message's lines as they came).
  * Without it a message's record (legs, coverage, REPORTs, envelope: about 1.6 kB) stays until the end, so
- * memory grows with the capture's length. Folded, a message leaves its counts and a 53-bit hash of its key.
+ * memory grows with the capture's length. Folded, a message leaves its counts and 53-bit hashes of its key
+ * (MessageTable.fold); its record is hollowed (a connection's recent transactions may still name it).
  *
  * A message is folded once it is stated (complete or aborted on some leg, its message line written) and
  * nothing about it has come for a while of capture time: FOLD_SETTLED_MS once its delivery is decided and every
  * chunk answered, else FOLD_IDLE_MS (RFC 4975's 30 s transaction timeout: a relay's 408 REPORT comes within
- * it); and only while more than `after` messages are held. A chunk or REPORT that names a folded message later
- * is counted as `message-after-fold` and changes nothing.
+ * it); and only while more than `after` messages are held. A chunk, REPORT or response for a folded message
+ * later is counted as `message-after-fold` and changes nothing.
  */
 import type { FrameRef } from '../capture/types.js';
 import type { DeliveryState } from './delivery.js';
