@@ -11,7 +11,9 @@
 // --runs: each throughput figure is the best of this many runs (the machine may be shared: noisy).
 // --rss-mb: size of the capture for the memory figures (default 1000; 0 skips them). Peak RSS is measured
 //   in a child process per mode running the real CLI (`msrpscope FILE --summary` / `--json` / `--ndjson > /dev/null`,
-//   then `--json` / `--ndjson | cat > /dev/null`: into a pipe).
+//   then `--json` / `--ndjson | cat > /dev/null`: into a pipe). When a capture four times as large was written
+//   beside it (bench-data/genmsrp-<4 × MB>mb-seed1.pcap), --summary, --ndjson and --json are run on it too and
+//   their peak RSS given as a ratio to the first (issue 15: within 10%).
 // TLS decryption (after the above; `--tls-only` runs just this part, `--tls-mb 0` skips it):
 //   npm run bench -- [--tls-only] [--tls-mb 200] [--tls-ciphers gcm12,chacha13] [--tls-seed 7]
 // For each cipher, scripts/gen-tls-bench.mjs writes a pair of captures of the same MSRP traffic, in clear and in
@@ -100,26 +102,46 @@ function peakRss() {
   const extractDir = join(tmpdir(), `msrpscope-bench-extract-${process.pid}`);
   process.on('exit', () => rmSync(extractDir, { recursive: true, force: true }));
   const modes = [['--summary'], ['--json'], ['--ndjson'], ['--json', true], ['--ndjson', true], ['--ladder'], ['--html', report, '--force'], ['--extract', extractDir]];
-  for (const [mode, ...more] of modes) {
+  /** One run of the CLI on `capture` in `mode`: its peak RSS (MB) and wall time, or the reason it failed. */
+  const measure = (capture, mode, more) => {
     const piped = more[0] === true;
     const extra = more.filter((x) => typeof x === 'string');
     const devnull = openSync('/dev/null', 'w');
     const t0 = process.hrtime.bigint();
     const q = (a) => `'${a.replace(/'/g, "'\\''")}'`;
     const r = piped
-      ? spawnSync('sh', ['-c', `${[process.execPath, '--require', hook, join(ROOT, 'bin', 'msrpscope'), big, mode].map(q).join(' ')} | cat`], { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8' })
-      : spawnSync(process.execPath, ['--require', hook, join(ROOT, 'bin', 'msrpscope'), big, mode, ...extra], { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8' });
+      ? spawnSync('sh', ['-c', `${[process.execPath, '--require', hook, join(ROOT, 'bin', 'msrpscope'), capture, mode].map(q).join(' ')} | cat`], { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8' })
+      : spawnSync(process.execPath, ['--require', hook, join(ROOT, 'bin', 'msrpscope'), capture, mode, ...extra], { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8' });
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
     closeSync(devnull);
     if (mode === '--extract') rmSync(extractDir, { recursive: true, force: true });
     const m = /BENCH-MAXRSS (\d+)/.exec(r.stderr ?? '');
-    if (r.status !== 0 || m === null) {
-      lines.push(`msrpscope ${mode}: failed (exit ${r.status}): ${(r.stderr ?? '').trim().slice(0, 200)}`);
+    if (r.status !== 0 || m === null) return { failed: `msrpscope ${mode}: failed (exit ${r.status}): ${(r.stderr ?? '').trim().slice(0, 200)}` };
+    return { rss: Number(m[1]) / 1024, s };
+  };
+  const peaks = new Map();
+  for (const [mode, ...more] of modes) {
+    const piped = more[0] === true;
+    const r = measure(big, mode, more);
+    if (r.failed !== undefined) {
+      lines.push(r.failed);
       continue;
     }
-    const rss = Number(m[1]) / 1024;
+    if (!piped) peaks.set(mode, r.rss);
     const what = `msrpscope FILE ${mode}${mode === '--summary' ? '' : mode === '--html' ? ' FILE' : mode === '--extract' ? ' DIR' : piped ? ' | cat > /dev/null' : ' > /dev/null'}`;
-    lines.push(`${what.padEnd(44)} ${rss.toFixed(0).padStart(6)} MB peak RSS  ${s.toFixed(2)} s (${(bigSize / 1e6 / s).toFixed(0)} MB/s end to end)`);
+    lines.push(`${what.padEnd(44)} ${r.rss.toFixed(0).padStart(6)} MB peak RSS  ${r.s.toFixed(2)} s (${(bigSize / 1e6 / r.s).toFixed(0)} MB/s end to end)`);
+  }
+  // Flat memory: the same modes on a capture four times as long, when one was written (genmsrp.py with
+  // --target-mb four times --rss-mb; it is not written here: 4 GB of disk), and the ratio to the figure above.
+  const longer = join(ROOT, 'bench-data', `genmsrp-${rssMb * 4}mb-seed1.pcap`);
+  if (existsSync(longer)) {
+    lines.push(`peak RSS on ${longer.slice(ROOT.length + 1)} (${(statSync(longer).size / 1e6).toFixed(1)} MB), against the capture above`);
+    for (const mode of ['--summary', '--ndjson', '--json']) {
+      const r = measure(longer, mode, []);
+      const base = peaks.get(mode);
+      if (r.failed !== undefined) lines.push(r.failed);
+      else lines.push(`${`msrpscope FILE ${mode}`.padEnd(44)} ${r.rss.toFixed(0).padStart(6)} MB peak RSS  ${r.s.toFixed(2)} s  ${base === undefined ? '' : `${(r.rss / base).toFixed(2)}x the above (flat: <= 1.10x)`}`);
+    }
   }
   const tui = viewerPeak(big, hook);
   if (tui !== undefined) lines.push(`${'msrpscope FILE (the viewer, under tmux)'.padEnd(44)} ${tui}`);
