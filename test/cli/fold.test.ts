@@ -1,0 +1,86 @@
+/**
+ * The command line folds settled messages into counts for --summary and --ndjson on a long capture (more than
+ * FOLD_AFTER messages), never for --json: the counts agree, and a REPORT that comes after its message was folded
+ * is the one difference (a note there, applied here).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FOLD_AFTER } from '../../src/model/message-fold.js';
+import { FROM, TO, buildMsrpCapture, msrpRequest, msrpResponse, type Exchange } from '../hostile/build-capture.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const N = FOLD_AFTER + 4000;
+
+/** Message i: 0 delivered by REPORT, 1 failed by a 481, 2 delivered by the 200 (the next hop is the receiver), 3 failed by a 415 REPORT. */
+function capture(): Buffer {
+  const ex: Exchange[] = [];
+  const back: Array<[string, string]> = [['To-Path', FROM], ['From-Path', TO]];
+  const report = (i: number, status: string, tid = `rp${i}abcd`): string =>
+    msrpRequest(tid, 'REPORT', [['To-Path', FROM], ['From-Path', TO], ['Message-ID', `msg-${i}`], ['Byte-Range', `1-${`hi ${i}`.length}/${`hi ${i}`.length}`], ['Status', status]]);
+  for (let i = 0; i < N; i++) {
+    const body = `hi ${i}`;
+    const kind = i % 4;
+    const sr: Array<[string, string]> = kind === 0 || kind === 3 ? [['Success-Report', 'yes']] : [];
+    ex.push({ from: 'c', bytes: msrpRequest(`tx${i}abcd`, 'SEND', [['To-Path', TO], ['From-Path', FROM], ['Message-ID', `msg-${i}`], ['Byte-Range', `1-${body.length}/${body.length}`], ...sr, ['Content-Type', 'text/plain']], body) });
+    ex.push({ from: 's', bytes: msrpResponse(`tx${i}abcd`, kind === 1 ? '481 Session does not exist' : '200 OK', back) });
+    if (kind === 0) ex.push({ from: 's', bytes: report(i, '000 200 OK') });
+    if (kind === 3) ex.push({ from: 's', bytes: report(i, '000 415 Unsupported media type') });
+  }
+  // Message 400 (delivered) long after it was settled: a 408 REPORT.
+  ex.push({ from: 's', bytes: report(400, '000 408 Request Timeout', 'late408abcd') });
+  return buildMsrpCapture(ex);
+}
+
+let dir = '';
+let file = '';
+const run = (...args: string[]): string => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'msrpscope'), file, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return r.stdout;
+};
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'msrpscope-fold-'));
+  file = join(dir, 'long.pcap');
+  writeFileSync(file, capture());
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('folding on the command line', () => {
+  it('--ndjson and --summary count what --json counts; the late REPORT is a note there and applied in --json', () => {
+    const json = JSON.parse(run('--json')).summary;
+    const lines = run('--ndjson').trimEnd().split('\n');
+    const last = JSON.parse(lines[lines.length - 1] as string);
+    expect(last.type).toBe('summary');
+    expect(last.messages).toEqual({ total: N, complete: N, aborted: 0, incomplete: 0 });
+    expect(json.messages).toEqual(last.messages);
+    expect(last.requests).toEqual(json.requests);
+    expect(last.responses).toEqual(json.responses);
+    expect(last.requests).toEqual({ SEND: N, REPORT: N / 2 + 1 });
+    // --json applies the 408 to message 400; the folding outputs had folded it.
+    expect(json.delivery).toEqual({ delivered: N / 2 - 1, failed: N / 2 + 1, unknown: 0 });
+    expect(last.delivery).toEqual({ delivered: N / 2, failed: N / 2, unknown: 0 });
+    expect(json.diagnostics).toEqual({});
+    expect(last.diagnostics).toEqual({ 'message-after-fold': 1 });
+    expect(lines.filter((l) => l.includes('"code":"message-after-fold"'))).toHaveLength(1);
+
+    const text = run('--summary', '--no-color');
+    expect(text).toContain(`Messages: ${N} (${N} complete, 0 aborted, 0 incomplete)`);
+    expect(text).toMatch(/message-after-fold\s+note\s+1\s/);
+    // The session's row: its messages, and those whose delivery failed (folded ones included).
+    expect(text).toMatch(new RegExp(`\\s${N}\\s+[0-9.]+ kB\\s+${N / 2}\\n`));
+    // The first 200 messages are rows; the rest are counted.
+    expect(text).toContain(`… ${N - 200} more`);
+  });
+
+  it('a filtered summary reads every record: nothing is folded and the late REPORT is applied', () => {
+    const text = run('--summary', '--no-color', '--delivery', 'failed');
+    expect(text).not.toContain('message-after-fold');
+    // The failed ones: a quarter by the 481, a quarter by the 415 REPORT, and message 400 by the late 408.
+    expect(text).toContain(`Messages: ${N / 2 + 1} (${N / 2 + 1} complete, 0 aborted, 0 incomplete)`);
+  });
+});
