@@ -31,6 +31,8 @@ export interface AnalyzeOptions {
   force?: boolean;
   /** Total input size when a progress line should be shown (stderr is a terminal, input is files). */
   progressTotal: number | undefined;
+  /** Fold settled messages into counts (foldOptions(): the caller decides it, and tunes the heap for it). */
+  foldMessages?: FoldOptions;
   /** Called after each batch of packets is read (heap.ts holds the young generation from here). */
   afterBatch?: () => void;
   /** Called once the capture is read, before outputs that draw from every record write (heap.ts). */
@@ -78,7 +80,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       : opts.outputs.some((c) => c.output.keeps.previews === 'text' || (c.output.keeps.previews === 'filtered' && filtered))
         ? 'text'
         : false,
-    foldMessages: foldOptions(opts.outputs.map((c) => c.output.keeps.messages ?? 'all'), filtered),
+    foldMessages: opts.foldMessages,
   });
   const keys = new KeyRing((d) => model.diagnostic(d));
   // Files can be read again (-w); standard input and a live capture cannot.

@@ -50,14 +50,13 @@ const BOUNDED_HEAP_BYTES = 56 * 1024 * 1024;
  * (16 more full collections); 1.15 and 1.1 gave 157-159 MB and up to 15% more time.
  */
 function heldHeap(growth: number): () => void {
-  const { getHeapStatistics, setFlagsFromString } = v8();
-  setFlagsFromString('--expose-gc');
-  const gc: unknown = vm().runInNewContext('gc');
-  if (typeof gc !== 'function') return () => undefined;
+  const { getHeapStatistics } = v8();
+  const gc = exposedGc();
+  if (gc === undefined) return () => undefined;
   let limit = BOUNDED_HEAP_BYTES;
   return () => {
     if (getHeapStatistics().used_heap_size < limit) return;
-    (gc as () => void)();
+    gc();
     limit = Math.max(BOUNDED_HEAP_BYTES, Math.round(getHeapStatistics().used_heap_size * growth));
   };
 }
@@ -107,8 +106,12 @@ export function drawingHeap(): void {
   if (!knownV8()) return;
   const { setFlagsFromString } = v8();
   setFlagsFromString(`--heap-growing-percent=${DRAWING_GROWTH_PERCENT}`);
-  // gc() is there only with --expose-gc: set now, the flag exposes it in a context made after it.
-  setFlagsFromString('--expose-gc');
+  exposedGc()?.();
+}
+
+/** V8's gc(), there only with --expose-gc: set now, the flag exposes it in a context made after it. */
+function exposedGc(): (() => void) | undefined {
+  v8().setFlagsFromString('--expose-gc');
   const gc: unknown = vm().runInNewContext('gc');
-  if (typeof gc === 'function') gc();
+  return typeof gc === 'function' ? (gc as () => void) : undefined;
 }

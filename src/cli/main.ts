@@ -138,9 +138,9 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
   const draws = outputs.some((c) => c.output.drawsEveryRecord === true || (c.output.drawsEveryRecord === 'live' && live));
   const filter: FilterOptions = parseFilterOptions(opts);
   // Outputs that read only counts of most messages: the model folds them, and the heap is held near what it keeps.
-  const folds = foldOptions(outputs.map((c) => c.output.keeps.messages ?? 'all'), !isEmptyFilter(filter)) !== undefined;
+  const foldMessages = foldOptions(outputs.map((c) => c.output.keeps.messages ?? 'all'), !isEmptyFilter(filter));
   const liveViewer = live && outputs.some((c) => c.output.drawsEveryRecord === 'live');
-  const boundHeap = folds ? 1.5 : liveViewer ? 1.3 : undefined;
+  const boundHeap = foldMessages !== undefined ? 1.5 : liveViewer ? 1.3 : undefined;
   const afterBatch = totalBytes === undefined || totalBytes >= TUNE_GC_FROM_BYTES ? tuneHeap({ boundGrowth: draws, boundHeap }) : undefined;
   const keylogs = [...(opts.keylog ?? []), ...keylogFromPreferences(opts.pref ?? [], (m) => new CliError(m, EXIT_USAGE))];
   const warn = (s: string): void => {
@@ -201,6 +201,7 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
     msrpPorts: opts.port ?? [],
     sipPorts: opts.sipPort ?? [],
     filter,
+    foldMessages,
     force: opts.force === true,
     keylogs,
     // A live capture or a pipe: the key log may still be written while the capture runs.

@@ -224,7 +224,7 @@ export class MessageAssembly {
     if (table.held <= q.after) return;
     const ready = q.take(table.held, now, foldReadiness);
     if (ready === undefined) return;
-    for (const x of ready) table.fold(x, x.state(), deliveryState(x));
+    for (const x of ready) table.fold(x);
   }
 
   /** A chunk, REPORT or response for a folded message: counted, changes nothing. */

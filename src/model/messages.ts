@@ -14,7 +14,7 @@ import type { CpimEnvelope } from './cpim.js';
 import type { ImdnNotification } from './imdn.js';
 import type { ComposingState } from './composing.js';
 import type { FileSelector } from './file-transfer.js';
-import type { DeliveryState } from './delivery.js';
+import { deliveryState } from './delivery.js';
 import { FoldedMessages, HashSet53, keyHash } from './message-fold.js';
 
 export type MessageState = 'complete' | 'aborted' | 'incomplete';
@@ -810,10 +810,10 @@ export class MessageTable {
    * Replaces a confirmed message by what it adds to the counts: it is no longer found by its key or listed,
    * and wasFolded() knows its key.
    */
-  fold(m: MessageRecord, state: MessageState, delivery: DeliveryState): void {
+  fold(m: MessageRecord): void {
     if (m.index < 0 || m.folded) return;
     m.folded = true;
-    (this.folded ??= new FoldedMessages()).add(m.session?.index, state, delivery, m.bytesSeen());
+    (this.folded ??= new FoldedMessages()).add(m.session?.index, m.state(), deliveryState(m), m.bytesSeen());
     m.hollow();
     const keys = (this.foldedKeys ??= new HashSet53());
     keys.add(keyHash(m.messageId, sessionSalt(m.session)));
