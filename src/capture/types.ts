@@ -76,7 +76,7 @@ export interface CaptureReaderOptions {
    * pipeline). Default false.
    */
   reuseChunks?: boolean;
-  /** Size of each read from a file (default 256 KiB); tests use small ones. */
+  /** Size of each read from a file (default 1 MiB; 256 KiB for pipes and streams); tests use small ones. */
   chunkBytes?: number;
   /** With reuseChunks: fill a buffer with 0xEE before it is reused (tests: any view kept too long shows). */
   poisonReusedChunks?: boolean;

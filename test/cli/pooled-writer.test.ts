@@ -124,9 +124,9 @@ it('keeps the buffers of a burst beyond its limit and writes the next burst with
 
 describe('pipeline pacing', () => {
   it('reads no further batch while pace() holds it, and reads on when it settles', async () => {
-    // 1 MiB of UDP packets: four reads of 256 KiB, so four batches at least.
+    // 4.3 MB of UDP packets: five reads of 1 MiB, so four batches at least.
     const recs: WriteRecord[] = [];
-    for (let i = 0; i < 800; i++) {
+    for (let i = 0; i < 3200; i++) {
       recs.push({ tsSec: 1_800_000_000, tsNsec: i * 1000, data: buildUdp({ src: '192.0.2.1', dst: '192.0.2.2', srcPort: 4000, dstPort: 4001, payload: Buffer.alloc(1300, i & 0xff) }) });
     }
     const file = join(mkdtempSync(join(tmpdir(), 'msrpscope-pace-')), 'udp.pcap');
@@ -143,12 +143,14 @@ describe('pipeline pacing', () => {
         return new Promise<void>((r) => (release = r));
       },
     });
+    // The first read is done by the thread pool: wait for its batch, then give the pipeline turns.
+    for (let i = 0; i < 2000 && calls === 0; i++) await new Promise((r) => setTimeout(r, 1));
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
     expect(calls).toBe(1);
     expect(release).toBeDefined();
     release!();
     const result = await run;
-    expect(result.info.packets).toBe(800);
+    expect(result.info.packets).toBe(3200);
     expect(calls).toBeGreaterThanOrEqual(4);
   });
 });
