@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { linkTypeName } from '../net/link.js';
 import { msrpOverTlsReason, type TlsHintSources } from '../model/tls-hint.js';
 import type { ModelView } from '../model/view.js';
+import type { FoldSink } from '../model/message-fold.js';
+import type { MessageRecord } from '../model/messages.js';
+import type { TransactionRecord } from '../model/transactions.js';
+import type { RecordSpill } from './record-spill.js';
 import { deliveryState } from '../model/delivery.js';
 import { epochSeconds, isoTime } from '../model/frame-time.js';
 import type { JsonCapture, JsonDocument, JsonSummary } from './json-types.js';
@@ -25,6 +29,11 @@ export interface JsonOptions {
   version?: string;
   /** Leave transactions[] empty (the summary still counts them). */
   omitTransactions?: boolean;
+  /**
+   * The texts of the records the model let go while the capture was read (spillSink): the lists give them at
+   * their places, the records still held in between.
+   */
+  spill?: RecordSpill;
 }
 
 export const SCHEMA_ID = 'msrpscope/1';
@@ -183,6 +192,32 @@ export function crossCounts(view: ModelView): { sessionBytes: Map<number, number
 export interface RecordList<T> {
   count: number;
   item(i: number): T;
+  /**
+   * The record's text when it was written before (a RecordSpill): as listRunText gives it for the record alone,
+   * at the document's indentation. item(i) is not asked for then.
+   */
+  text?(i: number): string | undefined;
+}
+
+/** The record of index `i` in a list in index order with gaps (records let go): found from the last one found. */
+function byIndex<T extends { index: number }>(list: readonly T[]): (i: number) => T {
+  let at = 0;
+  return (i) => {
+    if ((list[at]?.index ?? -1) !== i) {
+      let lo = 0;
+      let hi = list.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((list[mid] as T).index < i) lo = mid + 1;
+        else hi = mid;
+      }
+      at = lo;
+    }
+    const r = list[at];
+    if (r === undefined || r.index !== i) throw new Error(`record ${i} is neither held nor written`);
+    at++;
+    return r;
+  };
 }
 
 /** A list held whole, read as a RecordList. */
@@ -226,6 +261,9 @@ export function documentSections(view: ModelView, opts: JsonOptions = {}): Docum
   const auths = view.auths();
   const dialogs = view.dialogs();
   const diagnostics = view.diagnostics();
+  const spill = opts.spill;
+  const message = spill === undefined ? (i: number) => messages[i] as MessageRecord : byIndex(messages);
+  const transaction = spill === undefined ? (i: number) => transactions[i] as TransactionRecord : byIndex(transactions);
   return {
     schema: { value: () => SCHEMA_ID },
     tool: { value: () => ({ name: 'msrpscope', version: opts.version ?? toolVersion() }) },
@@ -233,10 +271,15 @@ export function documentSections(view: ModelView, opts: JsonOptions = {}): Docum
     summary: { value: () => summaryJson(view) },
     connections: { count: connections.length, item: (i) => connectionJson(connections[i]!, ctx) },
     sessions: { count: sessions.length, item: (i) => sessionJson(sessions[i]!, ctx, sessionBytes.get(sessions[i]!.index) ?? 0) },
-    messages: { count: messages.length, item: (i) => messageJson(messages[i]!, ctx, conns) },
+    messages: {
+      count: spill === undefined ? messages.length : view.messageTotal(),
+      item: (i) => messageJson(message(i), ctx, conns),
+      text: spill === undefined ? undefined : (i) => spill.text('message', i),
+    },
     transactions: {
-      count: opts.omitTransactions === true ? 0 : transactions.length,
-      item: (i) => transactionJson(transactions[i]!, ctx, conns),
+      count: opts.omitTransactions === true ? 0 : spill === undefined ? transactions.length : view.transactionTotal(),
+      item: (i) => transactionJson(transaction(i), ctx, conns),
+      text: spill === undefined ? undefined : (i) => spill.text('transaction', i),
     },
     auth: { count: auths.length, item: (i) => authJson(auths[i]!, ctx) },
     sip: { count: dialogs.length, item: (i) => sipDialogJson(dialogs[i]!, i, dialogSessions.get(i) ?? [], ctx) },
@@ -297,6 +340,59 @@ export function* jsonDocumentChunks(view: ModelView, opts: JsonOptions & { inden
   yield* jsonSectionChunks(documentSections(view, opts), opts.indent);
 }
 
+/**
+ * A run of consecutive records of a list (at level 2) in one JSON.stringify call: the run wrapped in one array
+ * is `[` pad(1) `[` pad(2) r1 `,` pad(2) r2 ... pad(1) `]` pad(0) `]`; cutting the wrapper's text off leaves
+ * exactly what writing the records one by one as `,` pad(2) str(r, 2) gives. Runs are joined with `,`.
+ */
+export function listRunText(items: unknown[], indent: number): string {
+  if (indent === 0) {
+    const t = JSON.stringify(items);
+    return t.slice(1, t.length - 1);
+  }
+  const t = JSON.stringify([items], null, indent);
+  return t.slice(3 + indent, t.length - (4 + indent));
+}
+
+/** The run of records i..i+n-1 of a list some of whose records were written before (their texts joined in). */
+function mixedRun(s: RecordList<unknown> & { text(i: number): string | undefined }, i: number, n: number, run: (items: unknown[]) => string): string {
+  const parts: string[] = [];
+  let items: unknown[] = [];
+  for (let j = i; j < i + n; j++) {
+    const t = s.text(j);
+    if (t === undefined) {
+      items.push(s.item(j));
+      continue;
+    }
+    if (items.length > 0) parts.push(run(items));
+    items = [];
+    parts.push(t);
+  }
+  if (items.length > 0) parts.push(run(items));
+  return parts.join(',');
+}
+
+/**
+ * The FoldSink of `--json` when the model lets records go (FoldOptions.records): each record's text as its list
+ * will give it (listRunText at the document's indentation) goes into the spill. The timestamp digits each was
+ * written with are noted (`digits`): a pcapng interface of finer resolution met later would change them.
+ */
+export function spillSink(view: ModelView, spill: RecordSpill, indentOption?: number): FoldSink & { digits: Set<number> } {
+  const indent = Math.max(0, Math.min(10, indentOption ?? 2));
+  const conns = connectionLookup(view);
+  const digits = new Set<number>();
+  const context = (): RecordContext => {
+    const ctx = recordContext(view);
+    digits.add(ctx.digits);
+    return ctx;
+  };
+  return {
+    digits,
+    message: (m) => spill.put('message', m.index, listRunText([messageJson(m, context(), conns)], indent)),
+    transaction: (t) => spill.put('transaction', t.index, listRunText([transactionJson(t, context(), conns)], indent)),
+  };
+}
+
 /** The text of a section table's document in pieces (jsonDocumentChunks; filteredSections gives a filtered one). */
 export function* jsonSectionChunks(sections: DocumentSections, indentOption?: number): Generator<string, void, undefined> {
   const indent = Math.max(0, Math.min(10, indentOption ?? 2));
@@ -313,17 +409,7 @@ export function* jsonSectionChunks(sections: DocumentSections, indentOption?: nu
     const tail = 2 * level + (indent * (level - 1) * level) / 2;
     return s.slice(head, s.length - tail);
   };
-  // A run of consecutive records of a list (at level 2) in one JSON.stringify call: the run wrapped in one
-  // array is `[` pad(1) `[` pad(2) r1 `,` pad(2) r2 ... pad(1) `]` pad(0) `]`; cutting the wrapper's text
-  // off leaves exactly what writing the records one by one as `,` pad(2) str(r, 2) gives.
-  const run = (items: unknown[]): string => {
-    if (indent === 0) {
-      const t = JSON.stringify(items);
-      return t.slice(1, t.length - 1);
-    }
-    const t = JSON.stringify([items], null, indent);
-    return t.slice(3 + indent, t.length - (4 + indent));
-  };
+  const run = (items: unknown[]): string => listRunText(items, indent);
   // Records are passed on in batches of about BATCH characters (one piece per section at least).
   let pending = '';
   const sep = indent === 0 ? ':' : ': ';
@@ -344,9 +430,12 @@ export function* jsonSectionChunks(sections: DocumentSections, indentOption?: nu
     for (let i = 0; i < s.count; ) {
       // As many records as fit the batch at the section's average record length (one at least).
       const n = Math.max(1, Math.min(RUN, s.count - i, Math.floor((BATCH - pending.length) / perRecord)));
-      const items = new Array<unknown>(n);
-      for (let j = 0; j < n; j++) items[j] = s.item(i + j);
-      const text = run(items);
+      let text: string;
+      if (s.text === undefined) {
+        const items = new Array<unknown>(n);
+        for (let j = 0; j < n; j++) items[j] = s.item(i + j);
+        text = run(items);
+      } else text = mixedRun(s as RecordList<unknown> & { text(i: number): string | undefined }, i, n, run);
       perRecord = Math.max(1, text.length / n);
       pending += i === 0 ? text : `,${text}`;
       if (pending.length >= BATCH) {

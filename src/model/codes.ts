@@ -9,7 +9,7 @@ export const MODEL_CODES: readonly DiagnosticCode[] = [
   { code: 'no-response', severity: 'warning', meaning: 'a request that expects a response got none before the capture ended' },
   { code: 'duplicate-transaction-id', severity: 'warning', meaning: 'a request reused the transaction id of a request still waiting for its response' },
   { code: 'report-without-message', severity: 'note', meaning: 'a REPORT for a message whose chunks were not seen' },
-  { code: 'message-after-fold', severity: 'note', meaning: 'a chunk, REPORT or response for a message already folded into the counts (--summary and --ndjson on long captures); it is not applied' },
+  { code: 'message-after-fold', severity: 'note', meaning: 'a chunk, REPORT or response for a message already folded (--summary, --ndjson and --json on long captures: into counts, or into records written ahead); it is not applied' },
   { code: 'inconsistent-total', severity: 'warning', meaning: 'chunks of one message disagree on the Byte-Range total' },
   { code: 'range-overflow', severity: 'warning', meaning: 'a message arrived in too many disjoint pieces; its coverage is under-reported' },
   { code: 'file-mismatch', severity: 'warning', meaning: 'a transferred file differs from its SDP file-selector (size or hash)' },

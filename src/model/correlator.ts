@@ -13,7 +13,8 @@ import type { ModelEvent, ModelListener } from './events.js';
 import { msBetween } from './frame-time.js';
 import { HeaderTable } from './header-table.js';
 import { MessageAssembly } from './message-assembly.js';
-import type { FoldOptions } from './message-fold.js';
+import { FOLD_AFTER, type FoldOptions, type FoldSink } from './message-fold.js';
+import { TransactionFold } from './transaction-table.js';
 import { bump, ModelData, ModelDataView } from './model-data.js';
 import type { CaptureFacts, ModelInput } from './model-input.js';
 import { expectationOf, type PendingRequests, type TransactionRecord } from './transactions.js';
@@ -79,6 +80,9 @@ export class Correlator implements ModelInput, ObservedModel {
   private readonly comments = new Interner(256);
   /** Events caused by a frame, emitted right after the frame's own request/response event. */
   private readonly followUps: ModelEvent[] = [];
+  /** Final transactions let go into the sink (FoldOptions.records), and the sink (foldInto). */
+  private readonly transactionFold: TransactionFold | undefined;
+  private sink: FoldSink | undefined;
 
   constructor(opts: CorrelatorOptions = {}) {
     this.hashBodies = opts.hashBodies ?? true;
@@ -94,6 +98,20 @@ export class Correlator implements ModelInput, ObservedModel {
         if (this.listeners.length > 0) this.followUps.push(e);
       },
     }, opts.keepPreviews ?? true, opts.foldMessages);
+    const fold = opts.foldMessages;
+    if (fold?.records === true && this.retainTransactions) {
+      // About two transactions a message (a chunk and its response's, a REPORT): twice the messages' bound.
+      this.transactionFold = new TransactionFold(this.data.transactions, 2 * (fold.after ?? FOLD_AFTER), (t) => {
+        const c = this.data.connectionMap.get(t.connection);
+        return c?.pending?.holds(t) === true;
+      });
+    }
+  }
+
+  /** Where folded messages and final transactions go (FoldOptions.records); nothing is folded before. */
+  foldInto(sink: FoldSink): void {
+    this.sink = sink;
+    this.assembly.foldInto(sink);
   }
 
   /** The read side: what the outputs read. */
@@ -379,7 +397,13 @@ export class Correlator implements ModelInput, ObservedModel {
     const data = this.data;
     data.tally.added(t);
     addMsrpsAuthorities(data.msrpsAuthorities, headers);
-    if (this.retainTransactions) data.transactions.push(t);
+    if (this.retainTransactions) {
+      data.transactions.push(t);
+      if (this.transactionFold !== undefined && this.sink !== undefined) {
+        this.transactionFold.offer(t);
+        this.transactionFold.step(this.sink);
+      }
+    }
     if (cut !== undefined) this.keepCut(t, part, cut);
   }
 

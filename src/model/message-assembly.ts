@@ -4,7 +4,7 @@ import type { MsrpFrame } from '../msrp/types.js';
 import type { ConnectionRecord, FrameInProgress } from './connections.js';
 import { decodeContent, ImdnLinks } from './content.js';
 import { deliveryState } from './delivery.js';
-import { FoldQueue, type FoldOptions, type FoldReadiness } from './message-fold.js';
+import { FoldQueue, type FoldOptions, type FoldReadiness, type FoldSink } from './message-fold.js';
 import type { ModelEvent } from './events.js';
 import { extractFields, NO_FIELDS, type FrameFields } from './fields.js';
 import { checkFile, selectorMatches } from './file-transfer.js';
@@ -22,6 +22,21 @@ const EMPTY_BUFFER = Buffer.alloc(0);
 /** Stated (its message line written, complete or aborted), and settled when delivery is decided and every chunk answered. */
 function foldReadiness(m: MessageRecord): FoldReadiness {
   if (!m.announced || m.state() === 'incomplete') return 'open';
+  return stateReadiness(m);
+}
+
+/**
+ * The same when every record is shown (FoldOptions.records): a message that IMDN notifications may still name
+ * (content.ts ImdnLinks: an original, by its imdn.Message-ID), or a notification not yet matched to its
+ * message, would change after it is written: never folded.
+ */
+function recordReadiness(m: MessageRecord): FoldReadiness {
+  if (!m.announced || m.state() === 'incomplete') return 'open';
+  if (m.notification === undefined ? m.cpim?.imdnMessageId !== undefined : m.acknowledges === undefined) return 'open';
+  return stateReadiness(m);
+}
+
+function stateReadiness(m: MessageRecord): FoldReadiness {
   if (deliveryState(m) === 'unknown') return 'stated';
   for (let i = 0; i < m.legs.length; i++) if ((m.legs[i] as Leg).unanswered() > 0) return 'stated';
   return 'settled';
@@ -51,6 +66,8 @@ export class MessageAssembly {
   private readonly kept = new ByteArena();
   /** Messages that may be folded into counts, when the outputs allow it. */
   private readonly foldQueue: FoldQueue | undefined;
+  /** Where folded records go when every record is shown (FoldOptions.records); none folds until it is set. */
+  private sink: FoldSink | undefined;
 
   constructor(
     private readonly data: ModelData,
@@ -218,13 +235,23 @@ export class MessageAssembly {
     if (this.foldQueue !== undefined) this.foldSettled(this.foldQueue, m.lastFrame);
   }
 
+  /** Where folded messages go (FoldOptions.records: the output that shows every record). */
+  foldInto(sink: FoldSink): void {
+    this.sink = sink;
+  }
+
   /** Folds a few messages that are stated and idle into the counts, while more than the queue's bound are held. */
   private foldSettled(q: FoldQueue, now: FrameRef): void {
     const table = this.data.messages;
     if (table.held <= q.after) return;
-    const ready = q.take(table.held, now, foldReadiness);
+    const records = q.opts.records === true;
+    if (records && this.sink === undefined) return;
+    const ready = q.take(table.held, now, records ? recordReadiness : foldReadiness);
     if (ready === undefined) return;
-    for (const x of ready) table.fold(x);
+    for (const x of ready) {
+      this.sink?.message(x);
+      table.fold(x);
+    }
   }
 
   /** A chunk, REPORT or response for a folded message: counted, changes nothing. */

@@ -15,6 +15,7 @@ import type { FrameRef } from '../capture/types.js';
 import type { DeliveryState } from './delivery.js';
 import { msBetween } from './frame-time.js';
 import type { MessageRecord, MessageState } from './messages.js';
+import type { TransactionRecord } from './transactions.js';
 
 /** Capture time without activity after which a stated message may be folded. */
 export const FOLD_IDLE_MS = 30_000;
@@ -34,6 +35,22 @@ export interface FoldOptions {
   idleMs?: number;
   /** The same once delivery is decided and every chunk answered (default FOLD_SETTLED_MS). */
   settledMs?: number;
+  /**
+   * Every record is shown (--json): each message is handed to a FoldSink as it is folded, and each retained
+   * transaction once nothing can change it (no response can reach it any more). Messages that an IMDN
+   * notification may still name (they carry an imdn.Message-ID, or are a notification not yet matched) are
+   * never folded then. Without a sink (Correlator.foldInto) nothing is folded.
+   */
+  records?: boolean;
+}
+
+/**
+ * Takes each record as it is folded, before its record is hollowed (or a transaction let go): an output that
+ * shows every record writes it now (export/record-spill.ts).
+ */
+export interface FoldSink {
+  message(m: MessageRecord): void;
+  transaction(t: TransactionRecord): void;
 }
 
 /** Whether a message may be folded now: 'settled' (decided and answered), 'stated', or 'open' (never yet). */

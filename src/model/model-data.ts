@@ -13,6 +13,7 @@ import type { CaptureFacts } from './model-input.js';
 import { SessionTable, type SessionRecord } from './sessions.js';
 import { DialogLinks } from './sip-link.js';
 import type { TransactionRecord } from './transactions.js';
+import { TransactionTable } from './transaction-table.js';
 import { TransactionTally } from './transaction-tally.js';
 import type { ModelCounts, ModelView } from './view.js';
 import type { BodyStoreFactory } from './sparse-body.js';
@@ -31,8 +32,8 @@ export class ModelData {
   readonly sessions = new SessionTable();
   readonly messages = new MessageTable();
   readonly auths = new AuthTable();
-  /** Retained transactions (all of them unless retainTransactions is off). */
-  readonly transactions: TransactionRecord[] = [];
+  /** Retained transactions (all of them unless retainTransactions is off, or those not let go: transaction-table.ts). */
+  readonly transactions = new TransactionTable();
   transactionCount = 0;
   /** Every transaction by state and by summary group (also those not retained). */
   readonly tally = new TransactionTally();
@@ -129,7 +130,11 @@ export class ModelDataView implements ModelView {
   }
 
   transactions(): readonly TransactionRecord[] {
-    return this.d.transactions;
+    return this.d.transactions.list;
+  }
+
+  transactionTotal(): number {
+    return this.d.transactions.held + this.d.transactions.retired;
   }
 
   transactionTally(): TransactionTally {

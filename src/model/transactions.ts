@@ -128,6 +128,14 @@ export class PendingRequests {
     return t;
   }
 
+  /** Whether a response may still reach `t` here: it is waiting, or among the last answered (transaction-table.ts). */
+  holds(t: TransactionRecord): boolean {
+    const dir = t.request?.dir;
+    if (dir === undefined) return false;
+    const id = t.transactionId;
+    return this.waiting[dir].get(id) === t || this.silent[dir].get(id) === t || this.answered[dir].get(id) === t;
+  }
+
   /** A request already answered recently (for a repeated response). */
   answeredBefore(requestDir: Dir, transactionId: string): TransactionRecord | undefined {
     return this.answered[requestDir].get(transactionId);

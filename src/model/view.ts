@@ -7,7 +7,7 @@ import type { AuthRecord } from './auth.js';
 import type { ConnectionRecord } from './connections.js';
 import type { ModelListener } from './events.js';
 import type { MessageRecord } from './messages.js';
-import type { FoldedMessages } from './message-fold.js';
+import type { FoldedMessages, FoldSink } from './message-fold.js';
 import type { CaptureFacts } from './model-input.js';
 import type { SessionRecord } from './sessions.js';
 import type { TransactionRecord } from './transactions.js';
@@ -60,8 +60,13 @@ export interface ModelView {
   messageTotal(): number;
   /** What the folded messages add to the counts (undefined when none was folded): message-fold.ts. */
   foldedMessages(): Readonly<FoldedMessages> | undefined;
-  /** Retained transactions, by index (all of them unless the model was told not to retain them). */
+  /**
+   * Retained transactions, by index (all of them unless the model was told not to retain them, or lets final
+   * ones go into a FoldSink: see transactionTotal).
+   */
   transactions(): readonly TransactionRecord[];
+  /** Retained transactions, those let go into a FoldSink included. */
+  transactionTotal(): number;
   /** Every transaction (retained or not) counted by state and grouped as the text summary shows them. */
   transactionTally(): TransactionTally;
   /** `host:port` of the msrps: URIs in the path headers of every transaction so far (retained or not). */
@@ -89,4 +94,9 @@ export interface ObservedModel {
   view(): ModelView;
   /** Subscribes to change events; returns an unsubscribe function. */
   onEvent(listener: ModelListener): () => void;
+  /**
+   * Where records go as they are folded, when the model folds with FoldOptions.records (the output that shows
+   * every record sets it before reading); a model that does not fold ignores it.
+   */
+  foldInto?(sink: FoldSink): void;
 }

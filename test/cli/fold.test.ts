@@ -1,7 +1,8 @@
 /**
- * The command line folds settled messages into counts for --summary and --ndjson on a long capture (more than
- * FOLD_AFTER messages), never for --json: the counts agree, and a REPORT that comes after its message was folded
- * is the one difference (a note there, applied here).
+ * The command line folds settled messages on a long capture (more than FOLD_AFTER messages): into counts for
+ * --summary and --ndjson, into records written before the document for --json; with a filter, never. The counts
+ * agree, and a REPORT that comes after its message was folded is the one difference (a note when folded,
+ * applied when not).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,8 +52,17 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('folding on the command line', () => {
-  it('--ndjson and --summary count what --json counts; the late REPORT is a note there and applied in --json', () => {
-    const json = JSON.parse(run('--json')).summary;
+  it('--ndjson and --summary count what --json counts; the late REPORT is a note in each', () => {
+    const doc = JSON.parse(run('--json'));
+    const json = doc.summary;
+    // Every record is in the document, those written while the capture was read at their places.
+    expect(doc.messages).toHaveLength(N);
+    expect(doc.messages.map((m: { id: number }) => m.id)).toEqual(Array.from({ length: N }, (_, i) => i));
+    expect(doc.transactions).toHaveLength(N + N / 2 + 1);
+    expect(doc.transactions.map((t: { id: number }) => t.id)).toEqual(Array.from({ length: N + N / 2 + 1 }, (_, i) => i));
+    expect(doc.messages[400].delivery.state).toBe('delivered');
+    expect(doc.messages[401].delivery).toMatchObject({ state: 'failed', code: 481 });
+    expect(doc.messages[N - 1].delivery).toMatchObject({ state: 'failed', code: 415 });
     const lines = run('--ndjson').trimEnd().split('\n');
     const last = JSON.parse(lines[lines.length - 1] as string);
     expect(last.type).toBe('summary');
@@ -61,10 +71,10 @@ describe('folding on the command line', () => {
     expect(last.requests).toEqual(json.requests);
     expect(last.responses).toEqual(json.responses);
     expect(last.requests).toEqual({ SEND: N, REPORT: N / 2 + 1 });
-    // --json applies the 408 to message 400; the folding outputs had folded it.
-    expect(json.delivery).toEqual({ delivered: N / 2 - 1, failed: N / 2 + 1, unknown: 0 });
+    // Message 400 was folded before the 408 came: each output notes it.
+    expect(json.delivery).toEqual({ delivered: N / 2, failed: N / 2, unknown: 0 });
     expect(last.delivery).toEqual({ delivered: N / 2, failed: N / 2, unknown: 0 });
-    expect(json.diagnostics).toEqual({});
+    expect(json.diagnostics).toEqual({ 'message-after-fold': 1 });
     expect(last.diagnostics).toEqual({ 'message-after-fold': 1 });
     expect(lines.filter((l) => l.includes('"code":"message-after-fold"'))).toHaveLength(1);
 
@@ -75,6 +85,13 @@ describe('folding on the command line', () => {
     expect(text).toMatch(new RegExp(`\\s${N}\\s+[0-9.]+ kB\\s+${N / 2}\\n`));
     // The first 200 messages are rows; the rest are counted.
     expect(text).toContain(`… ${N - 200} more`);
+  });
+
+  it('a filtered --json reads every record: nothing is folded and the late REPORT is applied', () => {
+    const doc = JSON.parse(run('--json', '--session', '0'));
+    expect(doc.messages).toHaveLength(N);
+    expect(doc.messages[400].delivery).toMatchObject({ state: 'failed', code: 408 });
+    expect(doc.diagnostics.filter((d: { code: string }) => d.code === 'message-after-fold')).toHaveLength(0);
   });
 
   it('a filtered summary reads every record: nothing is folded and the late REPORT is applied', () => {

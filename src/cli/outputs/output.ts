@@ -91,9 +91,11 @@ export interface Output<A> {
     /**
      * The message records it reads once the capture is read (default 'all'): 'counts' for most of them (its
      * lines were written as they came), 'rows' the first SUMMARY_ROWS and counts of the rest (every record with a
-     * filter). With only such outputs, long captures fold settled messages into counts (model/message-fold.ts).
+     * filter), 'records' every one, taken as it is folded (it gives the model a FoldSink in attach(): --json,
+     * every record without a filter). With only such outputs, long captures fold settled messages into counts
+     * (model/message-fold.ts).
      */
-    messages?: 'all' | 'rows' | 'counts';
+    messages?: 'all' | 'rows' | 'counts' | 'records';
   };
   /**
    * It draws from every record once the capture is read (--ladder, --html), or ('live') at every redraw while a

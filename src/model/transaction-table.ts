@@ -1,0 +1,105 @@
+/**
+ * The retained transactions, and (when every record is shown and the model folds: FoldOptions.records) their
+ * letting go. A transaction can change only while a response can still reach it: while its connection's
+ * PendingRequests holds it (waiting, or among the last answered, for a repeated response). Once it holds it
+ * no more, the transaction is final: it is handed to the FoldSink (which writes it) and dropped from the list,
+ * so a long capture's `--json` holds the transactions of its open exchanges, not of its history.
+ */
+import type { FoldSink } from './message-fold.js';
+import type { TransactionRecord } from './transactions.js';
+
+/** Queue entries examined per new transaction: one still reachable goes to the back. */
+const EXAMINE = 4;
+
+export class TransactionTable {
+  /** Held records in index order; retired ones are dropped in one pass once they are an eighth of it (or 1024). */
+  private items: TransactionRecord[] = [];
+  /** One bit per transaction index: retired. */
+  private retiredBits = new Uint32Array(256);
+  private retiredInItems = 0;
+  /** Transactions handed to the sink and let go. */
+  retired = 0;
+
+  push(t: TransactionRecord): void {
+    this.items.push(t);
+  }
+
+  /** The held transactions, in index order. */
+  get list(): readonly TransactionRecord[] {
+    if (this.retiredInItems > 0) this.dropRetired();
+    return this.items;
+  }
+
+  /** Transactions held as records. */
+  get held(): number {
+    return this.items.length - this.retiredInItems;
+  }
+
+  isRetired(index: number): boolean {
+    const w = index >>> 5;
+    return w < this.retiredBits.length && ((this.retiredBits[w] as number) & (1 << (index & 31))) !== 0;
+  }
+
+  /** Lets a transaction go (the caller has handed it on). */
+  retire(t: TransactionRecord): void {
+    if (t.index < 0 || this.isRetired(t.index)) return;
+    const w = t.index >>> 5;
+    if (w >= this.retiredBits.length) {
+      const grown = new Uint32Array(Math.max(w + 1, this.retiredBits.length * 2));
+      grown.set(this.retiredBits);
+      this.retiredBits = grown;
+    }
+    this.retiredBits[w] = (this.retiredBits[w] as number) | (1 << (t.index & 31));
+    this.retired++;
+    if (++this.retiredInItems >= Math.max(1024, this.items.length >>> 3)) this.dropRetired();
+  }
+
+  private dropRetired(): void {
+    const l = this.items;
+    let j = 0;
+    for (let i = 0; i < l.length; i++) {
+      const t = l[i] as TransactionRecord;
+      if (!this.isRetired(t.index)) l[j++] = t;
+    }
+    l.length = j;
+    this.retiredInItems = 0;
+  }
+}
+
+/**
+ * The transactions that may be let go, examined a few at each new one while more than `after` are held:
+ * those no response can reach any more go to the sink.
+ */
+export class TransactionFold {
+  private queue: Array<TransactionRecord | undefined> = [];
+  private head = 0;
+
+  constructor(
+    private readonly table: TransactionTable,
+    private readonly after: number,
+    /** Whether a response may still reach the transaction (its connection's PendingRequests holds it). */
+    private readonly reachable: (t: TransactionRecord) => boolean,
+  ) {}
+
+  /** A new retained transaction: examined later. */
+  offer(t: TransactionRecord): void {
+    this.queue.push(t);
+  }
+
+  /** Examines a few transactions at the front: hands those that are final to the sink and lets them go. */
+  step(sink: FoldSink): void {
+    for (let n = 0; n < EXAMINE && this.table.held > this.after && this.head < this.queue.length; n++) {
+      const t = this.queue[this.head] as TransactionRecord;
+      this.queue[this.head++] = undefined;
+      if (this.reachable(t)) this.queue.push(t);
+      else {
+        sink.transaction(t);
+        this.table.retire(t);
+      }
+    }
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
