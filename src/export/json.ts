@@ -5,7 +5,7 @@ import type { ModelView } from '../model/view.js';
 import type { FoldSink } from '../model/message-fold.js';
 import type { MessageRecord } from '../model/messages.js';
 import type { TransactionRecord } from '../model/transactions.js';
-import type { RecordSpill } from './record-spill.js';
+import type { RecordSpill, SpillKind, SpilledRun } from './record-spill.js';
 import { deliveryState } from '../model/delivery.js';
 import { epochSeconds, isoTime } from '../model/frame-time.js';
 import type { JsonCapture, JsonDocument, JsonSummary } from './json-types.js';
@@ -193,10 +193,11 @@ export interface RecordList<T> {
   count: number;
   item(i: number): T;
   /**
-   * The record's text when it was written before (a RecordSpill): as listRunText gives it for the record alone,
-   * at the document's indentation. item(i) is not asked for then.
+   * The text of records i, i + 1, ... (at most `max`, at least one) when they were written before (a
+   * RecordSpill), as listRunText gives them at the document's indentation; item() is not asked for those.
+   * Undefined when record i was not.
    */
-  text?(i: number): string | undefined;
+  run?(i: number, max: number): SpilledRun | undefined;
 }
 
 /** The record of index `i` in a list in index order with gaps (records let go): found from the last one found. */
@@ -274,12 +275,12 @@ export function documentSections(view: ModelView, opts: JsonOptions = {}): Docum
     messages: {
       count: spill === undefined ? messages.length : view.messageTotal(),
       item: (i) => messageJson(message(i), ctx, conns),
-      text: spill === undefined ? undefined : (i) => spill.text('message', i),
+      run: spill === undefined ? undefined : (i, max) => spill.run('message', i, max),
     },
     transactions: {
       count: opts.omitTransactions === true ? 0 : spill === undefined ? transactions.length : view.transactionTotal(),
       item: (i) => transactionJson(transaction(i), ctx, conns),
-      text: spill === undefined ? undefined : (i) => spill.text('transaction', i),
+      run: spill === undefined ? undefined : (i, max) => spill.run('transaction', i, max),
     },
     auth: { count: auths.length, item: (i) => authJson(auths[i]!, ctx) },
     sip: { count: dialogs.length, item: (i) => sipDialogJson(dialogs[i]!, i, dialogSessions.get(i) ?? [], ctx) },
@@ -355,29 +356,43 @@ export function listRunText(items: unknown[], indent: number): string {
 }
 
 /** The run of records i..i+n-1 of a list some of whose records were written before (their texts joined in). */
-function mixedRun(s: RecordList<unknown> & { text(i: number): string | undefined }, i: number, n: number, run: (items: unknown[]) => string): string {
+function mixedRun(s: RecordList<unknown> & Required<Pick<RecordList<unknown>, 'run'>>, i: number, n: number, run: (items: unknown[]) => string): string {
   const parts: string[] = [];
   let items: unknown[] = [];
-  for (let j = i; j < i + n; j++) {
-    const t = s.text(j);
-    if (t === undefined) {
-      items.push(s.item(j));
+  for (let j = i; j < i + n; ) {
+    const r = s.run(j, i + n - j);
+    if (r === undefined) {
+      items.push(s.item(j++));
       continue;
     }
     if (items.length > 0) parts.push(run(items));
     items = [];
-    parts.push(t);
+    parts.push(r.text);
+    j += r.count;
   }
   if (items.length > 0) parts.push(run(items));
   return parts.join(',');
 }
 
+/** Records gathered by spillSink before one write into the spill (and characters, at most about). */
+const SPILL_RUN = 64;
+const SPILL_CHARS = 128 * 1024;
+
+/** The FoldSink of `--json` (spillSink): flush() puts the records still gathered. */
+export interface SpillSink extends FoldSink {
+  /** The timestamp digits the records were written with (a pcapng interface met later may have more). */
+  readonly digits: ReadonlySet<number>;
+  flush(): void;
+}
+
 /**
  * The FoldSink of `--json` when the model lets records go (FoldOptions.records): each record's text as its list
- * will give it (listRunText at the document's indentation) goes into the spill. The timestamp digits each was
- * written with are noted (`digits`): a pcapng interface of finer resolution met later would change them.
+ * will give it (listRunText at the document's indentation) is made as it is let go (the model record is hollowed
+ * next), and the texts of a few are written into the spill in one run. Each is made alone: gathering the records
+ * for one JSON.stringify kept them alive across scavenges, and finding each one's place in the run's text cost as
+ * much as the call.
  */
-export function spillSink(view: ModelView, spill: RecordSpill, indentOption?: number): FoldSink & { digits: Set<number> } {
+export function spillSink(view: ModelView, spill: RecordSpill, indentOption?: number): SpillSink {
   const indent = Math.max(0, Math.min(10, indentOption ?? 2));
   const conns = connectionLookup(view);
   const digits = new Set<number>();
@@ -386,10 +401,33 @@ export function spillSink(view: ModelView, spill: RecordSpill, indentOption?: nu
     digits.add(ctx.digits);
     return ctx;
   };
+  const gathered: Record<SpillKind, { indexes: number[]; texts: string[]; chars: number }> = {
+    message: { indexes: [], texts: [], chars: 0 },
+    transaction: { indexes: [], texts: [], chars: 0 },
+  };
+  const put = (kind: SpillKind): void => {
+    const g = gathered[kind];
+    if (g.indexes.length > 0) spill.putRun(kind, g.indexes, g.texts);
+    g.indexes = [];
+    g.texts = [];
+    g.chars = 0;
+  };
+  const gather = (kind: SpillKind, index: number, record: unknown): void => {
+    const g = gathered[kind];
+    const text = listRunText([record], indent);
+    g.indexes.push(index);
+    g.texts.push(text);
+    g.chars += text.length;
+    if (g.indexes.length >= SPILL_RUN || g.chars >= SPILL_CHARS) put(kind);
+  };
   return {
     digits,
-    message: (m) => spill.put('message', m.index, listRunText([messageJson(m, context(), conns)], indent)),
-    transaction: (t) => spill.put('transaction', t.index, listRunText([transactionJson(t, context(), conns)], indent)),
+    message: (m) => gather('message', m.index, messageJson(m, context(), conns)),
+    transaction: (t) => gather('transaction', t.index, transactionJson(t, context(), conns)),
+    flush: () => {
+      put('message');
+      put('transaction');
+    },
   };
 }
 
@@ -431,11 +469,11 @@ export function* jsonSectionChunks(sections: DocumentSections, indentOption?: nu
       // As many records as fit the batch at the section's average record length (one at least).
       const n = Math.max(1, Math.min(RUN, s.count - i, Math.floor((BATCH - pending.length) / perRecord)));
       let text: string;
-      if (s.text === undefined) {
+      if (s.run === undefined) {
         const items = new Array<unknown>(n);
         for (let j = 0; j < n; j++) items[j] = s.item(i + j);
         text = run(items);
-      } else text = mixedRun(s as RecordList<unknown> & { text(i: number): string | undefined }, i, n, run);
+      } else text = mixedRun(s as RecordList<unknown> & Required<Pick<RecordList<unknown>, 'run'>>, i, n, run);
       perRecord = Math.max(1, text.length / n);
       pending += i === 0 ? text : `,${text}`;
       if (pending.length >= BATCH) {

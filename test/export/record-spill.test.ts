@@ -38,6 +38,28 @@ describe('RecordSpill', () => {
     );
   });
 
+  it('reads back in one run the records put one after another, and breaks the run where they do not follow', () => {
+    const spill = new RecordSpill();
+    // Records 10, 11, 12 in one run (multi-byte text in the middle one), 13 alone, 14 before 15 in a later run
+    // (so that 13 → 14 and 15 → 16 do not follow each other in the file).
+    const texts = ['{"a":1}', '{"b":"é€ü"}', '{"c":3}'];
+    const run = texts.join(',');
+    spill.putRun('message', [10, 11, 12], texts);
+    spill.put('message', 13, '{"d":4}');
+    spill.put('message', 16, '{"g":7}');
+    spill.putRun('message', [14, 15], ['{"e":5}', '{"f":6}']);
+    expect(spill.run('message', 10, 10)).toEqual({ text: run, count: 3 });
+    expect(spill.run('message', 11, 10)).toEqual({ text: `${texts[1]},${texts[2]}`, count: 2 });
+    expect(spill.run('message', 10, 2)).toEqual({ text: `${texts[0]},${texts[1]}`, count: 2 });
+    expect(spill.run('message', 13, 10)).toEqual({ text: '{"d":4}', count: 1 });
+    expect(spill.run('message', 14, 10)).toEqual({ text: '{"e":5},{"f":6}', count: 2 });
+    expect(spill.run('message', 16, 10)).toEqual({ text: '{"g":7}', count: 1 });
+    expect(spill.run('message', 17, 10)).toBeUndefined();
+    expect(spill.run('transaction', 10, 10)).toBeUndefined();
+    expect(spill.count).toBe(7);
+    spill.close();
+  });
+
   it('holds the texts in memory when no temporary file can be made, and says why', () => {
     const spill = new RecordSpill('/nonexistent-msrpscope-dir/sub');
     expect(spill.failure).toBe('no such file');
@@ -135,9 +157,11 @@ function feed(store: Correlator, n: number): void {
 function documentText(fold?: FoldOptions): { text: string; spill?: RecordSpill; store: Correlator } {
   const store = new Correlator({ keepPreviews: 'text', foldMessages: fold });
   const spill = fold === undefined ? undefined : new RecordSpill();
-  if (spill !== undefined) store.foldInto(spillSink(store.view(), spill));
+  const sink = spill === undefined ? undefined : spillSink(store.view(), spill);
+  if (sink !== undefined) store.foldInto(sink);
   feed(store, 400);
   finishStore(store);
+  sink?.flush();
   const text = [...jsonDocumentChunks(store.view(), { version: 'test', spill })].join('');
   return { text, spill, store };
 }

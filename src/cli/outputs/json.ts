@@ -1,5 +1,5 @@
 /** `--json [file]`: the JSON document (filtered or not), streamed record by record. */
-import { jsonDocumentChunks, jsonSectionChunks, spillSink } from '../../export/json.js';
+import { jsonDocumentChunks, jsonSectionChunks, spillSink, type SpillSink } from '../../export/json.js';
 import { terminalSafeJson } from '../../export/json-safe.js';
 import { filteredSections, isEmptyFilter } from '../../export/filter.js';
 import { RecordSpill } from '../../export/record-spill.js';
@@ -11,7 +11,7 @@ import { writePieces, type Output, type OutputSink } from './output.js';
 /** The records the model let go while the capture was read (FoldOptions.records), by the output's sink. */
 interface Spilled {
   spill: RecordSpill;
-  digits: ReadonlySet<number>;
+  sink: SpillSink;
 }
 
 const spilled = new WeakMap<OutputSink, Spilled>();
@@ -24,7 +24,7 @@ function foldInto(model: ObservedModel, sink: OutputSink): void {
     if (target !== undefined) return target;
     const spill = new RecordSpill();
     const s = spillSink(model.view(), spill);
-    spilled.set(sink, { spill, digits: s.digits });
+    spilled.set(sink, { spill, sink: s });
     target = s;
     return s;
   };
@@ -51,9 +51,10 @@ export const jsonOutput: Output<string | true> = {
     const s = spilled.get(sink);
     try {
       if (s !== undefined) {
+        s.sink.flush();
         if (s.spill.failure !== undefined) sink.warn(`temporary file for the records of a long capture: ${s.spill.failure}; they were held in memory`);
         const digits = view.timestampDigits();
-        if ([...s.digits].some((d) => d !== digits)) {
+        if ([...s.sink.digits].some((d) => d !== digits)) {
           sink.warn(`${s.spill.count} records were written before an interface with finer timestamps was met: their times have fewer digits`);
         }
       }
