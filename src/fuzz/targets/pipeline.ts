@@ -8,7 +8,8 @@
 import { Readable } from 'node:stream';
 import { CaptureError } from '../../capture/errors.js';
 import { runPipeline } from '../../cli/pipeline.js';
-import { buildJsonDocument, summaryJson } from '../../export/json.js';
+import { buildJsonDocument, jsonDocumentChunks, spillSink, summaryJson } from '../../export/json.js';
+import { RecordSpill } from '../../export/record-spill.js';
 import { summaryInput } from '../../export/summary-input.js';
 import { modelIndex } from '../../export/model-index.js';
 import { createNdjsonWriter } from '../../export/ndjson.js';
@@ -43,9 +44,16 @@ export const pipelineTarget: FuzzTarget = {
   generate,
   async run(input: Buffer, rng: Rng) {
     const check = new Checker();
-    // As --summary and --ndjson run it on a long capture, with bounds small enough to fold these captures' messages.
-    const fold = rng.chance(0.3) ? { keepFirst: rng.int(4), after: rng.int(3), settledMs: rng.int(2000), idleMs: rng.int(5000) } : undefined;
-    const model = new Correlator({ keepBodies: rng.chance(0.3), hashBodies: rng.chance(0.5), foldMessages: fold, retainTransactions: fold === undefined });
+    // As --summary and --ndjson run it on a long capture (or --json: records, written ahead into a spill), with
+    // bounds small enough to fold these captures' messages.
+    const fold = rng.chance(0.3)
+      ? { keepFirst: rng.int(4), after: rng.int(3), settledMs: rng.int(2000), idleMs: rng.int(5000), records: rng.chance(0.4) }
+      : undefined;
+    const records = fold?.records === true;
+    const model = new Correlator({ keepBodies: rng.chance(0.3), hashBodies: rng.chance(0.5), foldMessages: fold, retainTransactions: fold === undefined || records });
+    const spill = records ? new RecordSpill() : undefined;
+    const sink = spill === undefined ? undefined : spillSink(model.view(), spill);
+    if (sink !== undefined) model.foldInto(sink);
     const lines: string[] = [];
     if (rng.chance(0.5)) createNdjsonWriter(model, (l) => lines.push(l));
     const ports = rng.chance(0.3) ? [rng.pick([2855, 5060, 8088, 40000])] : [];
@@ -76,6 +84,19 @@ export const pipelineTarget: FuzzTarget = {
     for (const l of lines) {
       check.expect(!l.includes('\n'), 'NDJSON record spans lines');
       JSON.parse(l);
+    }
+    if (spill !== undefined && sink !== undefined) {
+      // --json of a long capture: every record in the document, those written ahead at their places.
+      sink.flush();
+      try {
+        const doc = JSON.parse([...jsonDocumentChunks(view, { spill })].join('')) as { messages: Array<{ id: number }>; transactions: Array<{ id: number }> };
+        check.expect(doc.messages.length === view.messageTotal(), 'document messages are not the total');
+        check.expect(doc.transactions.length === view.transactionTotal(), 'document transactions are not the total');
+        check.expect(doc.messages.every((m, i) => m.id === i) && doc.transactions.every((t, i) => t.id === i), 'document records out of place');
+      } finally {
+        spill.close();
+      }
+      return check.finish();
     }
     if (fold !== undefined) {
       // Only the summary and NDJSON read a folding model: the counts must add up with the records held.
