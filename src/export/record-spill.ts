@@ -23,9 +23,11 @@ import { errnoText } from '../util/errno.js';
 export type SpillKind = 'message' | 'transaction';
 
 /** Bytes gathered before a write. */
-const WRITE_BYTES = 1024 * 1024;
-/** Bytes read at once (records let go one after another lie together), and at most in one run(). */
-const READ_BYTES = 1024 * 1024;
+const WRITE_BYTES = 256 * 1024;
+/** Bytes read at once, and kept (the last CACHE_BLOCKS blocks read): records are read in index order, which is
+ * about the order they were let go in. A run of records is at most one block. */
+const BLOCK_BYTES = 64 * 1024;
+const CACHE_BLOCKS = 16;
 
 /** The bit of a record's length that says its text is kept as UTF-16 (else Latin-1). */
 const WIDE = 0x8000_0000;
@@ -60,32 +62,143 @@ export interface SpilledRun {
   count: number;
 }
 
+/** One kind's records: an open file already removed, what is gathered for the next write, the blocks last read. */
+class SpillFile {
+  /** The file's length, what is gathered in `out` included. */
+  size = 0;
+  private readonly out = Buffer.allocUnsafe(WRITE_BYTES);
+  private outUsed = 0;
+  /** Blocks read, least recently used first: their bytes and how many of them are the file's. */
+  private readonly blocks = new Map<number, { buffer: Buffer; length: number }>();
+  private scratch = Buffer.alloc(0);
+
+  constructor(private readonly fd: number) {}
+
+  /** Appends the text; returns its offset, or an error when the file could not be written. */
+  append(text: string, encoding: 'latin1' | 'utf16le', bytes: number): number {
+    if (this.outUsed + bytes > this.out.length) this.flush();
+    const at = this.size;
+    if (bytes > this.out.length) this.write(Buffer.from(text, encoding), at);
+    else {
+      this.out.write(text, this.outUsed, encoding);
+      this.outUsed += bytes;
+    }
+    this.size += bytes;
+    return at;
+  }
+
+  /** Writes what is gathered (throws when the file cannot be written). */
+  flush(): void {
+    if (this.outUsed === 0) return;
+    this.write(this.out.subarray(0, this.outUsed), this.size - this.outUsed);
+    this.outUsed = 0;
+  }
+
+  /** What was gathered since the last write, with its offset (for a rescue into memory). */
+  gathered(): { at: number; bytes: Buffer } {
+    return { at: this.size - this.outUsed, bytes: this.out.subarray(0, this.outUsed) };
+  }
+
+  /** Forgets what was gathered (it was rescued) and the bytes after `at`. */
+  dropGathered(at: number): void {
+    this.outUsed = 0;
+    this.size = at;
+  }
+
+  private write(b: Buffer, at: number): void {
+    let done = 0;
+    while (done < b.length) done += writeSync(this.fd, b, done, b.length - done, at + done);
+  }
+
+  /** The text of bytes [at, at + n). */
+  text(at: number, n: number, encoding: 'latin1' | 'utf16le'): string {
+    if (at + n > this.size - this.outUsed) this.flush();
+    const written = this.size - this.outUsed;
+    const block = Math.floor(at / BLOCK_BYTES);
+    const start = block * BLOCK_BYTES;
+    if (at + n > start + BLOCK_BYTES) {
+      // Across two blocks: read as it is.
+      if (this.scratch.length < n) this.scratch = Buffer.allocUnsafe(Math.max(n, BLOCK_BYTES));
+      this.read(this.scratch, n, at);
+      this.reads++;
+      return this.scratch.toString(encoding, 0, n);
+    }
+    let b = this.blocks.get(block);
+    // The file's last block is read as far as it is written, and again once more is asked for.
+    if (b === undefined || start + b.length < at + n) {
+      const buf = b?.buffer ?? (this.blocks.size >= CACHE_BLOCKS ? this.reuseOldest() : Buffer.allocUnsafe(BLOCK_BYTES));
+      const length = Math.min(BLOCK_BYTES, written - start);
+      this.read(buf, length, start);
+      this.reads++;
+      b = { buffer: buf, length };
+    }
+    this.blocks.delete(block);
+    this.blocks.set(block, b);
+    const from = at - start;
+    return b.buffer.toString(encoding, from, from + n);
+  }
+
+  /** Reads from the file so far. */
+  reads = 0;
+
+  private reuseOldest(): Buffer {
+    const [oldest, b] = this.blocks.entries().next().value as [number, { buffer: Buffer }];
+    this.blocks.delete(oldest);
+    return b.buffer;
+  }
+
+  private read(into: Buffer, length: number, at: number): void {
+    let got = 0;
+    while (got < length) {
+      const r = readSync(this.fd, into, got, length - got, at + got);
+      if (r <= 0) throw new Error(`temporary records file ends at ${at + got} of ${at + length}`);
+      got += r;
+    }
+  }
+
+  close(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // nothing to keep
+    }
+  }
+}
+
+/** An open file in `dir`, removed at once (it lives while it is open). */
+function openRemoved(dir: string): number {
+  const folder = mkdtempSync(join(dir, 'msrpscope-'));
+  const file = join(folder, 'records');
+  try {
+    return openSync(file, 'wx+', 0o600);
+  } finally {
+    try {
+      unlinkSync(file);
+    } catch {
+      // not made
+    }
+    rmdirSync(folder);
+  }
+}
+
 export class RecordSpill {
-  private fd: number | undefined;
+  /** A file per kind: each is read in its own index order. */
+  private files: Record<SpillKind, SpillFile> | undefined;
   private readonly places: Record<SpillKind, Places> = { message: new Places(), transaction: new Places() };
-  /** Texts held in memory once the file failed, by kind and index. */
+  /** Texts held in memory once a file failed, by kind and index. */
   private held: Record<SpillKind, Map<number, string>> | undefined;
   /** Why the file could not be used (texts are then held in memory). */
   failure: string | undefined;
-  /** The file's length, what is gathered in `out` included. */
-  private size = 0;
-  private out = Buffer.allocUnsafe(WRITE_BYTES);
-  private outUsed = 0;
-  /** The last read: file bytes [readStart, readStart + readLength). */
-  private readBuf = Buffer.alloc(0);
-  private readStart = 0;
-  private readLength = 0;
   /** Records put so far. */
   count = 0;
 
   constructor(dir = tmpdir()) {
+    const fds: number[] = [];
     try {
-      const folder = mkdtempSync(join(dir, 'msrpscope-'));
-      const file = join(folder, 'records');
-      this.fd = openSync(file, 'wx+', 0o600);
-      unlinkSync(file);
-      rmdirSync(folder);
+      fds.push(openRemoved(dir), openRemoved(dir));
+      this.files = { message: new SpillFile(fds[0] as number), transaction: new SpillFile(fds[1] as number) };
     } catch (e) {
+      for (const fd of fds) closeSync(fd);
       this.fail(e);
     }
   }
@@ -98,46 +211,33 @@ export class RecordSpill {
   /** Keeps the records texts[k] (not empty) of indexes[k], written as one run (joined by `,`). */
   putRun(kind: SpillKind, indexes: readonly number[], texts: readonly string[]): void {
     this.count += indexes.length;
-    const starts: number[] = [];
-    const ends: number[] = [];
-    let char = 0;
-    for (const t of texts) {
-      starts.push(char);
-      ends.push(char + t.length);
-      char += t.length + 1;
-    }
     const text = texts.length === 1 ? (texts[0] as string) : texts.join(',');
-    if (this.inMemory(kind, indexes, text, starts, ends)) return;
+    const file = this.files?.[kind];
+    if (file === undefined || this.held !== undefined) return this.inMemory(kind, indexes, texts);
     const wide = Buffer.byteLength(text, 'utf8') !== text.length;
     const unit = wide ? 2 : 1;
-    const bytes = text.length * unit;
-    if (this.outUsed + bytes > this.out.length) this.flush();
-    // A failed write of what was gathered: these records go to memory with the rest.
-    if (this.inMemory(kind, indexes, text, starts, ends)) return;
-    const at = this.size;
-    const encoding = wide ? 'utf16le' : 'latin1';
-    if (bytes > this.out.length) {
-      this.write(Buffer.from(text, encoding));
-      if (this.inMemory(kind, indexes, text, starts, ends)) return;
-    } else {
-      this.out.write(text, this.outUsed, encoding);
-      this.outUsed += bytes;
+    let at: number;
+    try {
+      at = file.append(text, wide ? 'utf16le' : 'latin1', text.length * unit);
+    } catch (e) {
+      this.fail(e);
+      this.rescue();
+      return this.inMemory(kind, indexes, texts);
     }
-    this.size += bytes;
     const p = this.places[kind];
+    let char = 0;
     for (let k = 0; k < indexes.length; k++) {
-      const s = starts[k] as number;
-      const n = ((ends[k] as number) - s) * unit;
+      const n = (texts[k] as string).length * unit;
       if (n === 0 || n >= WIDE) throw new Error(`record text of ${n} bytes`);
-      p.set(indexes[k] as number, at + s * unit, wide ? n | WIDE : n);
+      p.set(indexes[k] as number, at + char * unit, wide ? n | WIDE : n);
+      char += (texts[k] as string).length + 1;
     }
   }
 
-  /** Holds the texts in memory when the file has failed. */
-  private inMemory(kind: SpillKind, indexes: readonly number[], text: string, starts: readonly number[], ends: readonly number[]): boolean {
-    if (this.held === undefined) return false;
-    for (let k = 0; k < indexes.length; k++) this.held[kind].set(indexes[k] as number, text.slice(starts[k], ends[k]));
-    return true;
+  /** Holds the texts in memory (the files failed). */
+  private inMemory(kind: SpillKind, indexes: readonly number[], texts: readonly string[]): void {
+    const held = this.held as Record<SpillKind, Map<number, string>>;
+    for (let k = 0; k < indexes.length; k++) held[kind].set(indexes[k] as number, texts[k] as string);
   }
 
   has(kind: SpillKind, index: number): boolean {
@@ -156,94 +256,62 @@ export class RecordSpill {
   run(kind: SpillKind, index: number, max: number): SpilledRun | undefined {
     const p = this.places[kind];
     const first = p.length(index);
-    if (first === 0) {
+    const file = this.files?.[kind];
+    if (first === 0 || file === undefined) {
       const t = this.held?.[kind].get(index);
       return t === undefined ? undefined : { text: t, count: 1 };
     }
     const wide = (first & WIDE) !== 0;
     const unit = wide ? 2 : 1;
     const at = p.offsets[index] as number;
-    let end = at + (first & ~WIDE) ;
+    let end = at + (first & ~WIDE);
     let count = 1;
     // Records put in one run, in index order, lie one after another with a `,` between them.
     while (count < max) {
       const n = p.length(index + count);
       const bytes = n & ~WIDE;
-      if (n === 0 || (n & WIDE) !== (first & WIDE) || (p.offsets[index + count] as number) !== end + unit || end + unit + bytes - at > READ_BYTES) break;
+      if (n === 0 || (n & WIDE) !== (first & WIDE) || (p.offsets[index + count] as number) !== end + unit || end + unit + bytes - at > BLOCK_BYTES) break;
       end += unit + bytes;
       count++;
     }
-    return { text: this.bytes(at, end - at, wide ? 'utf16le' : 'latin1'), count };
+    return { text: file.text(at, end - at, wide ? 'utf16le' : 'latin1'), count };
+  }
+
+  /** Reads from the files so far (each of a block, or of a run across two). */
+  get reads(): number {
+    return (this.files?.message.reads ?? 0) + (this.files?.transaction.reads ?? 0);
+  }
+
+  /** Writes what is gathered, before the records are read back (a failed write: those go to memory). */
+  finish(): void {
+    if (this.files === undefined || this.held !== undefined) return;
+    try {
+      for (const f of Object.values(this.files)) f.flush();
+    } catch (e) {
+      this.fail(e);
+      this.rescue();
+    }
   }
 
   close(): void {
-    if (this.fd !== undefined) {
-      try {
-        closeSync(this.fd);
-      } catch {
-        // nothing to keep
-      }
-    }
-    this.fd = undefined;
+    if (this.files !== undefined) for (const f of Object.values(this.files)) f.close();
+    this.files = undefined;
     this.held = undefined;
   }
 
-  /** The text of file bytes [at, at + n). */
-  private bytes(at: number, n: number, encoding: 'latin1' | 'utf16le'): string {
-    // Gathered and not yet written.
-    const written = this.size - this.outUsed;
-    if (at >= written) return this.out.toString(encoding, at - written, at - written + n);
-    if (at < this.readStart || at + n > this.readStart + this.readLength) this.readAt(at, Math.min(Math.max(n, READ_BYTES), written - at));
-    const from = at - this.readStart;
-    return this.readBuf.toString(encoding, from, from + n);
-  }
-
-  private readAt(at: number, length: number): void {
-    if (this.readBuf.length < length) this.readBuf = Buffer.allocUnsafe(Math.max(length, READ_BYTES));
-    let got = 0;
-    while (got < length) {
-      const r = readSync(this.fd as number, this.readBuf, got, length - got, at + got);
-      if (r <= 0) throw new Error(`temporary records file ends at ${at + got} of ${at + length}`);
-      got += r;
-    }
-    this.readStart = at;
-    this.readLength = length;
-  }
-
-  private flush(): void {
-    if (this.outUsed === 0) return;
-    const b = this.out.subarray(0, this.outUsed);
-    const before = this.size - this.outUsed;
-    this.write(b);
-    if (this.held !== undefined) {
-      // The gathered records go to memory with the rest.
-      this.rescue(before, b);
-      return;
-    }
-    this.outUsed = 0;
-  }
-
-  private write(b: Buffer): void {
-    if (this.fd === undefined) return this.fail(new Error('no temporary file'));
-    try {
-      const at = this.size - this.outUsed;
-      let done = 0;
-      while (done < b.length) done += writeSync(this.fd, b, done, b.length - done, at + done);
-    } catch (e) {
-      this.fail(e);
-    }
-  }
-
-  /** The file failed: texts are held in memory from now on. */
+  /** A file failed: texts are held in memory from now on. */
   private fail(e: unknown): void {
     this.failure ??= errnoText(e);
     this.held ??= { message: new Map(), transaction: new Map() };
   }
 
-  /** Moves the records gathered in `b` (file offset `start` on) into memory. */
-  private rescue(start: number, b: Buffer): void {
+  /** Moves the records gathered for each file's next write into memory (the write failed). */
+  private rescue(): void {
     const held = this.held as Record<SpillKind, Map<number, string>>;
     for (const kind of ['message', 'transaction'] as const) {
+      const file = this.files?.[kind];
+      if (file === undefined) continue;
+      const { at: start, bytes: b } = file.gathered();
       const p = this.places[kind];
       for (let i = 0; i < p.lengths.length; i++) {
         const n = p.lengths[i] as number;
@@ -252,8 +320,7 @@ export class RecordSpill {
         held[kind].set(i, b.toString((n & WIDE) !== 0 ? 'utf16le' : 'latin1', at - start, at - start + (n & ~WIDE)));
         p.lengths[i] = 0;
       }
+      file.dropGathered(start);
     }
-    this.outUsed = 0;
-    this.size = start;
   }
 }

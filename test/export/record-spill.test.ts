@@ -60,6 +60,29 @@ describe('RecordSpill', () => {
     spill.close();
   });
 
+  it('reads records back in index order from a few blocks, though they were put in another order and interleaved with the other kind', () => {
+    const spill = new RecordSpill();
+    // 3,000 messages of 200 characters let go out of order within windows of 40 (as messages settle at
+    // different times), a transaction after each: 600 kB of messages, 10 blocks of 64 KiB.
+    const order = Array.from({ length: 3000 }, (_, i) => i);
+    for (let w = 0; w < order.length; w += 40) order.splice(w, 40, ...order.slice(w, w + 40).reverse());
+    const text = (i: number): string => `{"m":${i}}`.padEnd(200, ' ');
+    for (const i of order) {
+      spill.put('message', i, text(i));
+      spill.put('transaction', i, `{"t":${i}}`.padEnd(300, ' '));
+    }
+    spill.finish();
+    for (let i = 0; i < 3000; ) {
+      const r = spill.run('message', i, 3000 - i)!;
+      expect(r.text).toBe(Array.from({ length: r.count }, (_, k) => text(i + k)).join(','));
+      i += r.count;
+    }
+    // Each block once, and the records across two blocks each read alone: not a read a record.
+    expect(spill.reads).toBeGreaterThanOrEqual(9);
+    expect(spill.reads).toBeLessThan(20);
+    spill.close();
+  });
+
   it('holds the texts in memory when no temporary file can be made, and says why', () => {
     const spill = new RecordSpill('/nonexistent-msrpscope-dir/sub');
     expect(spill.failure).toBe('no such file');

@@ -52,6 +52,7 @@ export const jsonOutput: Output<string | true> = {
     try {
       if (s !== undefined) {
         s.sink.flush();
+        s.spill.finish();
         if (s.spill.failure !== undefined) sink.warn(`temporary file for the records of a long capture: ${s.spill.failure}; they were held in memory`);
         const digits = view.timestampDigits();
         if ([...s.sink.digits].some((d) => d !== digits)) {
