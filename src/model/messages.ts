@@ -16,6 +16,7 @@ import type { ComposingState } from './composing.js';
 import type { FileSelector } from './file-transfer.js';
 import { deliveryState } from './delivery.js';
 import { FoldedMessages, HashSet53, keyHash } from './message-fold.js';
+import { keepInPlace } from '../util/arrays.js';
 
 export type MessageState = 'complete' | 'aborted' | 'incomplete';
 
@@ -825,13 +826,7 @@ export class MessageTable {
   }
 
   private dropFolded(): void {
-    const l = this.items;
-    let j = 0;
-    for (let i = 0; i < l.length; i++) {
-      const m = l[i] as MessageRecord;
-      if (!m.folded) l[j++] = m;
-    }
-    l.length = j;
+    keepInPlace(this.items, (m) => !m.folded);
     this.foldedInList = 0;
   }
 

@@ -7,6 +7,7 @@
  */
 import type { FoldSink } from './message-fold.js';
 import type { TransactionRecord } from './transactions.js';
+import { keepInPlace } from '../util/arrays.js';
 
 /** Queue entries examined per new transaction: one still reachable goes to the back. */
 const EXAMINE = 4;
@@ -55,13 +56,7 @@ export class TransactionTable {
   }
 
   private dropRetired(): void {
-    const l = this.items;
-    let j = 0;
-    for (let i = 0; i < l.length; i++) {
-      const t = l[i] as TransactionRecord;
-      if (!this.isRetired(t.index)) l[j++] = t;
-    }
-    l.length = j;
+    keepInPlace(this.items, (t) => !this.isRetired(t.index));
     this.retiredInItems = 0;
   }
 }
