@@ -5,7 +5,7 @@ import type { ModelView } from '../model/view.js';
 import type { FoldSink } from '../model/message-fold.js';
 import type { MessageRecord } from '../model/messages.js';
 import type { TransactionRecord } from '../model/transactions.js';
-import type { RecordSpill, SpillKind, SpilledRun } from './record-spill.js';
+import type { RecordSpill, SpilledRun } from './record-spill.js';
 import { deliveryState } from '../model/delivery.js';
 import { epochSeconds, isoTime } from '../model/frame-time.js';
 import type { JsonCapture, JsonDocument, JsonSummary } from './json-types.js';
@@ -374,23 +374,18 @@ function mixedRun(s: RecordList<unknown> & Required<Pick<RecordList<unknown>, 'r
   return parts.join(',');
 }
 
-/** Records gathered by spillSink before one write into the spill (and characters, at most about). */
-const SPILL_RUN = 64;
-const SPILL_CHARS = 128 * 1024;
-
-/** The FoldSink of `--json` (spillSink): flush() puts the records still gathered. */
+/** The FoldSink of `--json` (spillSink). */
 export interface SpillSink extends FoldSink {
   /** The timestamp digits the records were written with (a pcapng interface met later may have more). */
   readonly digits: ReadonlySet<number>;
-  flush(): void;
 }
 
 /**
  * The FoldSink of `--json` when the model lets records go (FoldOptions.records): each record's text as its list
  * will give it (listRunText at the document's indentation) is made as it is let go (the model record is hollowed
- * next), and the texts of a few are written into the spill in one run. Each is made alone: gathering the records
- * for one JSON.stringify kept them alive across scavenges, and finding each one's place in the run's text cost as
- * much as the call.
+ * next) and put into the spill at once. Gathering records, or their texts, for fewer calls kept them alive across
+ * scavenges and cost more than it saved (the chat capture: 64 texts a write 13.4–14.1 s, one 12.4–13.1 s; one
+ * JSON.stringify of 128 records, with each record's place found in its text, slower still).
  */
 export function spillSink(view: ModelView, spill: RecordSpill, indentOption?: number): SpillSink {
   const indent = Math.max(0, Math.min(10, indentOption ?? 2));
@@ -401,33 +396,10 @@ export function spillSink(view: ModelView, spill: RecordSpill, indentOption?: nu
     digits.add(ctx.digits);
     return ctx;
   };
-  const gathered: Record<SpillKind, { indexes: number[]; texts: string[]; chars: number }> = {
-    message: { indexes: [], texts: [], chars: 0 },
-    transaction: { indexes: [], texts: [], chars: 0 },
-  };
-  const put = (kind: SpillKind): void => {
-    const g = gathered[kind];
-    if (g.indexes.length > 0) spill.putRun(kind, g.indexes, g.texts);
-    g.indexes = [];
-    g.texts = [];
-    g.chars = 0;
-  };
-  const gather = (kind: SpillKind, index: number, record: unknown): void => {
-    const g = gathered[kind];
-    const text = listRunText([record], indent);
-    g.indexes.push(index);
-    g.texts.push(text);
-    g.chars += text.length;
-    if (g.indexes.length >= SPILL_RUN || g.chars >= SPILL_CHARS) put(kind);
-  };
   return {
     digits,
-    message: (m) => gather('message', m.index, messageJson(m, context(), conns)),
-    transaction: (t) => gather('transaction', t.index, transactionJson(t, context(), conns)),
-    flush: () => {
-      put('message');
-      put('transaction');
-    },
+    message: (m) => spill.put('message', m.index, listRunText([messageJson(m, context(), conns)], indent)),
+    transaction: (t) => spill.put('transaction', t.index, listRunText([transactionJson(t, context(), conns)], indent)),
   };
 }
 

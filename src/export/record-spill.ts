@@ -1,16 +1,16 @@
 /**
  * Records written before their document: the JSON text of each message and transaction the model lets go
- * while a long capture is read (model/message-fold.ts FoldSink), kept in a temporary file until the document
- * is written and read back there in index order. The file is removed as soon as it is open (it lives while
- * it is open, and goes with the process however it ends); what this holds in memory is the offset and length
- * of each record, 12 bytes.
+ * while a long capture is read (model/message-fold.ts FoldSink), kept in a temporary file per kind until the
+ * document is written and read back there in index order (blocks of 64 KiB, the last 16 kept: records are let go
+ * in about their index order). The files are removed as soon as they are open (they live while they are open, and
+ * go with the process however it ends); what this holds in memory is the offset and length of each record, 12
+ * bytes.
  *
- * Records come in runs (putRun: the text of a list's run, records separated by `,`), written as they are, and
- * are read back in runs too (run(): consecutive records that lie one after another in the file, one decoding):
- * the per-record calls of encoding and decoding cost more than the bytes. A run is kept as Latin-1 when it is
- * ASCII (as JSON.stringify's text mostly is), else as UTF-16: both a copy of V8's own string bytes either way, and
- * a record's place in bytes follows from its place in characters (UTF-8 would be counted record by record, and
- * its decoding took a third of the time of a chat capture's 700 MB document).
+ * Records are put one at a time or in runs (putRun: the text of a list's run, records separated by `,`), and are
+ * read back in runs (run(): consecutive records that lie one after another in the file, one decoding). A text is
+ * kept as Latin-1 when it is ASCII (as JSON.stringify's text mostly is), else as UTF-16: a copy of V8's own string
+ * bytes either way, and a record's place in bytes follows from its place in characters (UTF-8, encoded and
+ * decoded record by record, took a third of the time of a chat capture's 700 MB document).
  *
  * A failed write (a full disk) does not lose the records: from then on the texts are held in memory, and
  * `failure` says why (the output reports it).

@@ -184,7 +184,6 @@ function documentText(fold?: FoldOptions): { text: string; spill?: RecordSpill; 
   if (sink !== undefined) store.foldInto(sink);
   feed(store, 400);
   finishStore(store);
-  sink?.flush();
   const text = [...jsonDocumentChunks(store.view(), { version: 'test', spill })].join('');
   return { text, spill, store };
 }

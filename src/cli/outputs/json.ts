@@ -51,7 +51,6 @@ export const jsonOutput: Output<string | true> = {
     const s = spilled.get(sink);
     try {
       if (s !== undefined) {
-        s.sink.flush();
         s.spill.finish();
         if (s.spill.failure !== undefined) sink.warn(`temporary file for the records of a long capture: ${s.spill.failure}; they were held in memory`);
         const digits = view.timestampDigits();

@@ -87,7 +87,7 @@ export const pipelineTarget: FuzzTarget = {
     }
     if (spill !== undefined && sink !== undefined) {
       // --json of a long capture: every record in the document, those written ahead at their places.
-      sink.flush();
+      spill.finish();
       try {
         const doc = JSON.parse([...jsonDocumentChunks(view, { spill })].join('')) as { messages: Array<{ id: number }>; transactions: Array<{ id: number }> };
         check.expect(doc.messages.length === view.messageTotal(), 'document messages are not the total');
