@@ -174,11 +174,13 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       },
     });
     if (infos.length === 0) model.captureStarted(reader.info);
+    // Record headers are ~16 bytes in pcap and ~32 in pcapng: close enough for a progress meter.
+    const progress = (): void => opts.onProgress?.(bytesBefore + reader.info.bytes + reader.info.packets * 24);
     for await (const batch of reader) {
       for (let i = 0; i < batch.length; i++) {
         const rec = batch[i] as CaptureRecord;
         // Within a read of 1 MiB too (about 3,000 packets): the heap check holds the young generation as it grows.
-        if ((i & CHECK_EVERY_MASK) === CHECK_EVERY_MASK) opts.onProgress?.(bytesBefore + reader.info.bytes + reader.info.packets * 24);
+        if ((i & CHECK_EVERY_MASK) === CHECK_EVERY_MASK) progress();
         if (frameOffset !== 0) rec.frame += frameOffset;
         const seg = decoder.decode(rec);
         if (seg === undefined) continue;
@@ -189,8 +191,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
           sip.udp(seg);
         }
       }
-      // Record headers are ~16 bytes in pcap and ~32 in pcapng: close enough for a progress meter.
-      opts.onProgress?.(bytesBefore + reader.info.bytes + reader.info.packets * 24);
+      progress();
       const wait = opts.pace?.();
       if (wait !== undefined) await wait;
     }

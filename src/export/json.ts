@@ -355,12 +355,12 @@ export function listRunText(items: unknown[], indent: number): string {
   return t.slice(3 + indent, t.length - (4 + indent));
 }
 
-/** The run of records i..i+n-1 of a list some of whose records were written before (their texts joined in). */
-function mixedRun(s: RecordList<unknown> & Required<Pick<RecordList<unknown>, 'run'>>, i: number, n: number, run: (items: unknown[]) => string): string {
+/** The run of records i..i+n-1 of a list some of whose records were written before (`spilled`: their texts joined in). */
+function mixedRun(s: RecordList<unknown>, spilled: NonNullable<RecordList<unknown>['run']>, i: number, n: number, run: (items: unknown[]) => string): string {
   const parts: string[] = [];
   let items: unknown[] = [];
   for (let j = i; j < i + n; ) {
-    const r = s.run(j, i + n - j);
+    const r = spilled(j, i + n - j);
     if (r === undefined) {
       items.push(s.item(j++));
       continue;
@@ -376,8 +376,11 @@ function mixedRun(s: RecordList<unknown> & Required<Pick<RecordList<unknown>, 'r
 
 /** The FoldSink of `--json` (spillSink). */
 export interface SpillSink extends FoldSink {
-  /** The timestamp digits the records were written with (a pcapng interface met later may have more). */
-  readonly digits: ReadonlySet<number>;
+  /**
+   * The timestamp digits the first record was written with (undefined before any): a pcapng interface of finer
+   * resolution met later raises the capture's digits (they never fall), and the records written before keep fewer.
+   */
+  readonly firstDigits: number | undefined;
 }
 
 /**
@@ -385,19 +388,22 @@ export interface SpillSink extends FoldSink {
  * will give it (listRunText at the document's indentation) is made as it is let go (the model record is hollowed
  * next) and put into the spill at once. Gathering records, or their texts, for fewer calls kept them alive across
  * scavenges and cost more than it saved (the chat capture: 64 texts a write 13.4–14.1 s, one 12.4–13.1 s; one
- * JSON.stringify of 128 records, with each record's place found in its text, slower still).
+ * JSON.stringify of 128 records, with each record's place found in its text, slower still). Message and
+ * transaction records read only the capture's digits of the context (not its transport hints).
  */
 export function spillSink(view: ModelView, spill: RecordSpill, indentOption?: number): SpillSink {
   const indent = Math.max(0, Math.min(10, indentOption ?? 2));
   const conns = connectionLookup(view);
-  const digits = new Set<number>();
+  let firstDigits: number | undefined;
   const context = (): RecordContext => {
-    const ctx = recordContext(view);
-    digits.add(ctx.digits);
-    return ctx;
+    const digits = view.timestampDigits();
+    firstDigits ??= digits;
+    return { digits };
   };
   return {
-    digits,
+    get firstDigits() {
+      return firstDigits;
+    },
     message: (m) => spill.put('message', m.index, listRunText([messageJson(m, context(), conns)], indent)),
     transaction: (t) => spill.put('transaction', t.index, listRunText([transactionJson(t, context(), conns)], indent)),
   };
@@ -441,11 +447,12 @@ export function* jsonSectionChunks(sections: DocumentSections, indentOption?: nu
       // As many records as fit the batch at the section's average record length (one at least).
       const n = Math.max(1, Math.min(RUN, s.count - i, Math.floor((BATCH - pending.length) / perRecord)));
       let text: string;
-      if (s.run === undefined) {
+      const spilled = s.run;
+      if (spilled === undefined) {
         const items = new Array<unknown>(n);
         for (let j = 0; j < n; j++) items[j] = s.item(i + j);
         text = run(items);
-      } else text = mixedRun(s as RecordList<unknown> & Required<Pick<RecordList<unknown>, 'run'>>, i, n, run);
+      } else text = mixedRun(s, spilled, i, n, run);
       perRecord = Math.max(1, text.length / n);
       pending += i === 0 ? text : `,${text}`;
       if (pending.length >= BATCH) {

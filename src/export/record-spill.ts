@@ -6,8 +6,8 @@
  * go with the process however it ends); what this holds in memory is the offset and length of each record, 12
  * bytes.
  *
- * Records are put one at a time or in runs (putRun: the text of a list's run, records separated by `,`), and are
- * read back in runs (run(): consecutive records that lie one after another in the file, one decoding). A text is
+ * Each record is written followed by a `,`, so records put one after another in index order read back as a
+ * list's run (run(): one decoding for all of them, not one a record). A text is
  * kept as Latin-1 when it is ASCII (as JSON.stringify's text mostly is), else as UTF-16: a copy of V8's own string
  * bytes either way, and a record's place in bytes follows from its place in characters (UTF-8, encoded and
  * decoded record by record, took a third of the time of a chat capture's 700 MB document).
@@ -74,16 +74,22 @@ class SpillFile {
 
   constructor(private readonly fd: number) {}
 
-  /** Appends the text; returns its offset, or an error when the file could not be written. */
+  /**
+   * Appends the text and a `,` after it (so that records put one after another read back as a list's run);
+   * returns the text's offset. Throws when the file cannot be written.
+   */
   append(text: string, encoding: 'latin1' | 'utf16le', bytes: number): number {
-    if (this.outUsed + bytes > this.out.length) this.flush();
+    const unit = encoding === 'utf16le' ? 2 : 1;
+    if (this.outUsed + bytes + unit > this.out.length) this.flush();
     const at = this.size;
-    if (bytes > this.out.length) this.write(Buffer.from(text, encoding), at);
-    else {
-      this.out.write(text, this.outUsed, encoding);
-      this.outUsed += bytes;
+    if (bytes + unit > this.out.length) {
+      this.write(Buffer.from(text, encoding), at);
+      this.outUsed = this.out.write(',', 0, encoding);
+    } else {
+      this.outUsed += this.out.write(text, this.outUsed, encoding);
+      this.outUsed += this.out.write(',', this.outUsed, encoding);
     }
-    this.size += bytes;
+    this.size += bytes + unit;
     return at;
   }
 
@@ -203,41 +209,28 @@ export class RecordSpill {
     }
   }
 
-  /** Keeps one record's text (not empty). */
+  /** Keeps a record's text (not empty). */
   put(kind: SpillKind, index: number, text: string): void {
-    this.putRun(kind, [index], [text]);
-  }
-
-  /** Keeps the records texts[k] (not empty) of indexes[k], written as one run (joined by `,`). */
-  putRun(kind: SpillKind, indexes: readonly number[], texts: readonly string[]): void {
-    this.count += indexes.length;
-    const text = texts.length === 1 ? (texts[0] as string) : texts.join(',');
+    this.count++;
     const file = this.files?.[kind];
-    if (file === undefined || this.held !== undefined) return this.inMemory(kind, indexes, texts);
+    if (file === undefined || this.held !== undefined) return this.inMemory(kind, index, text);
     const wide = Buffer.byteLength(text, 'utf8') !== text.length;
-    const unit = wide ? 2 : 1;
+    const bytes = wide ? text.length * 2 : text.length;
+    if (bytes === 0 || bytes >= WIDE) throw new Error(`record text of ${bytes} bytes`);
     let at: number;
     try {
-      at = file.append(text, wide ? 'utf16le' : 'latin1', text.length * unit);
+      at = file.append(text, wide ? 'utf16le' : 'latin1', bytes);
     } catch (e) {
       this.fail(e);
       this.rescue();
-      return this.inMemory(kind, indexes, texts);
+      return this.inMemory(kind, index, text);
     }
-    const p = this.places[kind];
-    let char = 0;
-    for (let k = 0; k < indexes.length; k++) {
-      const n = (texts[k] as string).length * unit;
-      if (n === 0 || n >= WIDE) throw new Error(`record text of ${n} bytes`);
-      p.set(indexes[k] as number, at + char * unit, wide ? n | WIDE : n);
-      char += (texts[k] as string).length + 1;
-    }
+    this.places[kind].set(index, at, wide ? bytes | WIDE : bytes);
   }
 
-  /** Holds the texts in memory (the files failed). */
-  private inMemory(kind: SpillKind, indexes: readonly number[], texts: readonly string[]): void {
-    const held = this.held as Record<SpillKind, Map<number, string>>;
-    for (let k = 0; k < indexes.length; k++) held[kind].set(indexes[k] as number, texts[k] as string);
+  /** Holds the text in memory (the files failed). */
+  private inMemory(kind: SpillKind, index: number, text: string): void {
+    (this.held as Record<SpillKind, Map<number, string>>)[kind].set(index, text);
   }
 
   has(kind: SpillKind, index: number): boolean {
@@ -266,7 +259,7 @@ export class RecordSpill {
     const at = p.offsets[index] as number;
     let end = at + (first & ~WIDE);
     let count = 1;
-    // Records put in one run, in index order, lie one after another with a `,` between them.
+    // Records put one after another in index order lie one after another, each followed by its `,`.
     while (count < max) {
       const n = p.length(index + count);
       const bytes = n & ~WIDE;

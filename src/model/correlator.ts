@@ -80,9 +80,8 @@ export class Correlator implements ModelInput, ObservedModel {
   private readonly comments = new Interner(256);
   /** Events caused by a frame, emitted right after the frame's own request/response event. */
   private readonly followUps: ModelEvent[] = [];
-  /** Final transactions let go into the sink (FoldOptions.records), and the sink (foldInto). */
+  /** Final transactions let go into the sink (FoldOptions.records). */
   private readonly transactionFold: TransactionFold | undefined;
-  private sink: FoldSink | undefined;
 
   constructor(opts: CorrelatorOptions = {}) {
     this.hashBodies = opts.hashBodies ?? true;
@@ -110,7 +109,7 @@ export class Correlator implements ModelInput, ObservedModel {
 
   /** Where folded messages and final transactions go (FoldOptions.records); nothing is folded before. */
   foldInto(sink: FoldSink): void {
-    this.sink = sink;
+    if (this.transactionFold !== undefined) this.transactionFold.sink = sink;
     this.assembly.foldInto(sink);
   }
 
@@ -399,10 +398,7 @@ export class Correlator implements ModelInput, ObservedModel {
     addMsrpsAuthorities(data.msrpsAuthorities, headers);
     if (this.retainTransactions) {
       data.transactions.push(t);
-      if (this.transactionFold !== undefined && this.sink !== undefined) {
-        this.transactionFold.offer(t);
-        this.transactionFold.step(this.sink);
-      }
+      this.transactionFold?.add(t);
     }
     if (cut !== undefined) this.keepCut(t, part, cut);
   }

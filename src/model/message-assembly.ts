@@ -22,7 +22,9 @@ const EMPTY_BUFFER = Buffer.alloc(0);
 /** Stated (its message line written, complete or aborted), and settled when delivery is decided and every chunk answered. */
 function foldReadiness(m: MessageRecord): FoldReadiness {
   if (!m.announced || m.state() === 'incomplete') return 'open';
-  return stateReadiness(m);
+  if (deliveryState(m) === 'unknown') return 'stated';
+  for (let i = 0; i < m.legs.length; i++) if ((m.legs[i] as Leg).unanswered() > 0) return 'stated';
+  return 'settled';
 }
 
 /**
@@ -31,15 +33,8 @@ function foldReadiness(m: MessageRecord): FoldReadiness {
  * message, would change after it is written: never folded.
  */
 function recordReadiness(m: MessageRecord): FoldReadiness {
-  if (!m.announced || m.state() === 'incomplete') return 'open';
   if (m.notification === undefined ? m.cpim?.imdnMessageId !== undefined : m.acknowledges === undefined) return 'open';
-  return stateReadiness(m);
-}
-
-function stateReadiness(m: MessageRecord): FoldReadiness {
-  if (deliveryState(m) === 'unknown') return 'stated';
-  for (let i = 0; i < m.legs.length; i++) if ((m.legs[i] as Leg).unanswered() > 0) return 'stated';
-  return 'settled';
+  return foldReadiness(m);
 }
 
 /** What message assembly reports back to the correlator. */

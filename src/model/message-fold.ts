@@ -16,6 +16,7 @@ import type { DeliveryState } from './delivery.js';
 import { msBetween } from './frame-time.js';
 import type { MessageRecord, MessageState } from './messages.js';
 import type { TransactionRecord } from './transactions.js';
+import { RotatingQueue } from './rotating-queue.js';
 
 /** Capture time without activity after which a stated message may be folded. */
 export const FOLD_IDLE_MS = 30_000;
@@ -136,8 +137,7 @@ export class HashSet53 {
 
 /** The messages that may be folded, in order of confirmation, examined a few at each chunk. */
 export class FoldQueue {
-  private items: Array<MessageRecord | undefined> = [];
-  private head = 0;
+  private readonly queue = new RotatingQueue<MessageRecord>();
   readonly after: number;
   readonly idleMs: number;
   readonly settledMs: number;
@@ -148,13 +148,9 @@ export class FoldQueue {
     this.settledMs = opts.settledMs ?? FOLD_SETTLED_MS;
   }
 
-  get length(): number {
-    return this.items.length - this.head;
-  }
-
   /** A message was confirmed: it may be folded later unless it is one of the first rows. */
   offer(m: MessageRecord): void {
-    if (m.index >= this.opts.keepFirst) this.items.push(m);
+    if (m.index >= this.opts.keepFirst) this.queue.push(m);
   }
 
   /**
@@ -163,19 +159,17 @@ export class FoldQueue {
    */
   take(held: number, now: FrameRef, readiness: (m: MessageRecord) => FoldReadiness): MessageRecord[] | undefined {
     let out: MessageRecord[] | undefined;
-    for (let n = 0; n < EXAMINE && held > this.after && this.head < this.items.length; n++) {
-      const m = this.items[this.head] as MessageRecord;
-      this.items[this.head++] = undefined;
-      const r = readiness(m);
-      if (r !== 'open' && msBetween(m.last, now) >= (r === 'settled' ? this.settledMs : this.idleMs)) {
+    this.queue.examine(
+      EXAMINE,
+      () => held > this.after,
+      (m) => {
+        const r = readiness(m);
+        if (r === 'open' || msBetween(m.last, now) < (r === 'settled' ? this.settledMs : this.idleMs)) return false;
         (out ??= []).push(m);
         held--;
-      } else this.items.push(m);
-    }
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
+        return true;
+      },
+    );
     return out;
   }
 }

@@ -8,6 +8,7 @@
 import type { FoldSink } from './message-fold.js';
 import type { TransactionRecord } from './transactions.js';
 import { keepInPlace } from '../util/arrays.js';
+import { RotatingQueue } from './rotating-queue.js';
 
 /** Queue entries examined per new transaction: one still reachable goes to the back. */
 const EXAMINE = 4;
@@ -63,11 +64,12 @@ export class TransactionTable {
 
 /**
  * The transactions that may be let go, examined a few at each new one while more than `after` are held:
- * those no response can reach any more go to the sink.
+ * those no response can reach any more go to the sink (none is examined, nor queued, before a sink is set).
  */
 export class TransactionFold {
-  private queue: Array<TransactionRecord | undefined> = [];
-  private head = 0;
+  private readonly queue = new RotatingQueue<TransactionRecord>();
+  /** Where the transactions let go are written (Correlator.foldInto). */
+  sink: FoldSink | undefined;
 
   constructor(
     private readonly table: TransactionTable,
@@ -76,25 +78,20 @@ export class TransactionFold {
     private readonly reachable: (t: TransactionRecord) => boolean,
   ) {}
 
-  /** A new retained transaction: examined later. */
-  offer(t: TransactionRecord): void {
+  /** A new retained transaction: queued, and a few at the front examined. */
+  add(t: TransactionRecord): void {
+    const sink = this.sink;
+    if (sink === undefined) return;
     this.queue.push(t);
-  }
-
-  /** Examines a few transactions at the front: hands those that are final to the sink and lets them go. */
-  step(sink: FoldSink): void {
-    for (let n = 0; n < EXAMINE && this.table.held > this.after && this.head < this.queue.length; n++) {
-      const t = this.queue[this.head] as TransactionRecord;
-      this.queue[this.head++] = undefined;
-      if (this.reachable(t)) this.queue.push(t);
-      else {
-        sink.transaction(t);
-        this.table.retire(t);
-      }
-    }
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
+    this.queue.examine(
+      EXAMINE,
+      () => this.table.held > this.after,
+      (x) => {
+        if (this.reachable(x)) return false;
+        sink.transaction(x);
+        this.table.retire(x);
+        return true;
+      },
+    );
   }
 }

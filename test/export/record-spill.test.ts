@@ -40,14 +40,17 @@ describe('RecordSpill', () => {
 
   it('reads back in one run the records put one after another, and breaks the run where they do not follow', () => {
     const spill = new RecordSpill();
-    // Records 10, 11, 12 in one run (multi-byte text in the middle one), 13 alone, 14 before 15 in a later run
-    // (so that 13 → 14 and 15 → 16 do not follow each other in the file).
-    const texts = ['{"a":1}', '{"b":"é€ü"}', '{"c":3}'];
+    // Records 10, 11, 12 one after another (multi-byte texts), 13, then 16, then 14 and 15 (so that 13 → 14 and
+    // 15 → 16 do not follow each other in the file); 20 and 21 one after another, but one ASCII and one not.
+    const texts = ['{"a":"ü"}', '{"b":"é€ü"}', '{"c":"€"}'];
     const run = texts.join(',');
-    spill.putRun('message', [10, 11, 12], texts);
+    texts.forEach((t, k) => spill.put('message', 10 + k, t));
     spill.put('message', 13, '{"d":4}');
     spill.put('message', 16, '{"g":7}');
-    spill.putRun('message', [14, 15], ['{"e":5}', '{"f":6}']);
+    spill.put('message', 14, '{"e":5}');
+    spill.put('message', 15, '{"f":6}');
+    spill.put('message', 20, '{"h":8}');
+    spill.put('message', 21, '{"i":"ü"}');
     expect(spill.run('message', 10, 10)).toEqual({ text: run, count: 3 });
     expect(spill.run('message', 11, 10)).toEqual({ text: `${texts[1]},${texts[2]}`, count: 2 });
     expect(spill.run('message', 10, 2)).toEqual({ text: `${texts[0]},${texts[1]}`, count: 2 });
@@ -56,7 +59,10 @@ describe('RecordSpill', () => {
     expect(spill.run('message', 16, 10)).toEqual({ text: '{"g":7}', count: 1 });
     expect(spill.run('message', 17, 10)).toBeUndefined();
     expect(spill.run('transaction', 10, 10)).toBeUndefined();
-    expect(spill.count).toBe(7);
+    // Kept as Latin-1 and as UTF-16: read back one at a time.
+    expect(spill.run('message', 20, 10)).toEqual({ text: '{"h":8}', count: 1 });
+    expect(spill.run('message', 21, 10)).toEqual({ text: '{"i":"ü"}', count: 1 });
+    expect(spill.count).toBe(9);
     spill.close();
   });
 

@@ -53,8 +53,8 @@ export const jsonOutput: Output<string | true> = {
       if (s !== undefined) {
         s.spill.finish();
         if (s.spill.failure !== undefined) sink.warn(`temporary file for the records of a long capture: ${s.spill.failure}; they were held in memory`);
-        const digits = view.timestampDigits();
-        if ([...s.sink.digits].some((d) => d !== digits)) {
+        const first = s.sink.firstDigits;
+        if (first !== undefined && first !== view.timestampDigits()) {
           sink.warn(`${s.spill.count} records were written before an interface with finer timestamps was met: their times have fewer digits`);
         }
       }

@@ -52,8 +52,7 @@ export const pipelineTarget: FuzzTarget = {
     const records = fold?.records === true;
     const model = new Correlator({ keepBodies: rng.chance(0.3), hashBodies: rng.chance(0.5), foldMessages: fold, retainTransactions: fold === undefined || records });
     const spill = records ? new RecordSpill() : undefined;
-    const sink = spill === undefined ? undefined : spillSink(model.view(), spill);
-    if (sink !== undefined) model.foldInto(sink);
+    if (spill !== undefined) model.foldInto(spillSink(model.view(), spill));
     const lines: string[] = [];
     if (rng.chance(0.5)) createNdjsonWriter(model, (l) => lines.push(l));
     const ports = rng.chance(0.3) ? [rng.pick([2855, 5060, 8088, 40000])] : [];
@@ -85,7 +84,7 @@ export const pipelineTarget: FuzzTarget = {
       check.expect(!l.includes('\n'), 'NDJSON record spans lines');
       JSON.parse(l);
     }
-    if (spill !== undefined && sink !== undefined) {
+    if (spill !== undefined) {
       // --json of a long capture: every record in the document, those written ahead at their places.
       spill.finish();
       try {
