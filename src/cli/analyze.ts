@@ -56,14 +56,12 @@ function rereadableFile(path: string): boolean {
 
 /**
  * Folding of settled messages when every output reads only counts of most of them: the summary's first rows
- * are kept as records (all of them with a filter, which reads every record); an output that shows every record
- * takes each as it is folded ('records': one such output, without a filter).
+ * are kept as records (all of them with a filter, which reads every record); outputs that show every record
+ * take each as it is folded ('records': --json and --extract, without a filter).
  */
 export function foldOptions(reads: ReadonlyArray<'all' | 'rows' | 'counts' | 'records'>, filtered: boolean): FoldOptions | undefined {
   if (reads.length === 0 || reads.some((r) => r === 'all' || ((r === 'rows' || r === 'records') && filtered))) return undefined;
-  const records = reads.filter((r) => r === 'records').length;
-  if (records > 1) return undefined;
-  return { keepFirst: reads.includes('rows') ? SUMMARY_ROWS : 0, ...(records === 1 ? { records: true } : {}) };
+  return { keepFirst: reads.includes('rows') ? SUMMARY_ROWS : 0, ...(reads.includes('records') ? { records: true } : {}) };
 }
 
 /** Runs the pipeline over the sources and hands the model to the chosen outputs. */

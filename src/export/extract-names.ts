@@ -3,6 +3,7 @@
  * Content-Disposition filename, a Message-ID), so they are hostile input: no path separators, no `..`,
  * no control or bidi characters, no Windows reserved names or characters, bounded length.
  */
+import { HashSet53, keyHash } from '../util/hash53.js';
 
 const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\.|$)/i;
 // eslint-disable-next-line no-control-regex
@@ -120,9 +121,14 @@ export function dispositionFileName(value: string | undefined): string | undefin
   return v === '' ? undefined : v;
 }
 
-/** Hands out names unique within one extraction run: `a.txt`, `a-2.txt`, `a-3.txt` ... */
+/**
+ * Hands out names unique within one extraction run: `a.txt`, `a-2.txt`, `a-3.txt` ... The names taken are kept
+ * as 53-bit hashes (12 bytes a name at most, for a capture of many thousands of files): a hash shared by two names
+ * (one chance in 2^53 a pair) only makes the second take its next candidate; the folder itself (O_EXCL, a link
+ * never made over a name) is what keeps any file from being overwritten.
+ */
 export class NameAllocator {
-  private readonly used = new Set<string>();
+  private readonly used = new HashSet53();
 
   /** The `attempt`-th candidate for `name` (0 = the name itself). */
   static candidate(name: string, attempt: number): string {
@@ -137,11 +143,11 @@ export class NameAllocator {
   next(name: string, from = 0): { name: string; attempt: number } {
     for (let i = from; ; i++) {
       const c = NameAllocator.candidate(name, i);
-      if (!this.used.has(c.toLowerCase())) return { name: c, attempt: i };
+      if (!this.used.has(keyHash(c.toLowerCase()))) return { name: c, attempt: i };
     }
   }
 
   take(name: string): void {
-    this.used.add(name.toLowerCase());
+    this.used.add(keyHash(name.toLowerCase()));
   }
 }

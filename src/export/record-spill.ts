@@ -1,7 +1,7 @@
 /**
  * Records written before their document: the JSON text of each message and transaction the model lets go
- * while a long capture is read (model/message-fold.ts FoldSink), kept in a temporary file per kind until the
- * document is written and read back there in index order (blocks of 64 KiB, the last 16 kept: records are let go
+ * while a long capture is read (model/message-fold.ts FoldSink; for --extract, each message's manifest entry),
+ * kept in a temporary file per kind until the document is written and read back there in index order (blocks of 64 KiB, the last 16 kept: records are let go
  * in about their index order). The files are removed as soon as they are open (they live while they are open, and
  * go with the process however it ends); what this holds in memory is the offset and length of each record, 12
  * bytes.

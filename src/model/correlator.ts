@@ -80,6 +80,8 @@ export class Correlator implements ModelInput, ObservedModel {
   private readonly comments = new Interner(256);
   /** Events caused by a frame, emitted right after the frame's own request/response event. */
   private readonly followUps: ModelEvent[] = [];
+  /** Where records are let go (foldInto): every output's sink. */
+  private foldSink: FoldSink | undefined;
   /** Final transactions let go into the sink (FoldOptions.records). */
   private readonly transactionFold: TransactionFold | undefined;
 
@@ -107,10 +109,28 @@ export class Correlator implements ModelInput, ObservedModel {
     }
   }
 
-  /** Where folded messages and final transactions go (FoldOptions.records); nothing is folded before. */
+  /**
+   * Where folded messages and final transactions go (FoldOptions.records); nothing is folded before. Each output
+   * that shows every record gives its own: each record goes to all of them.
+   */
   foldInto(sink: FoldSink): void {
-    if (this.transactionFold !== undefined) this.transactionFold.sink = sink;
-    this.assembly.foldInto(sink);
+    const prior = this.foldSink;
+    const to: FoldSink =
+      prior === undefined
+        ? sink
+        : {
+            message: (m) => {
+              prior.message(m);
+              sink.message(m);
+            },
+            transaction: (t) => {
+              prior.transaction(t);
+              sink.transaction(t);
+            },
+          };
+    this.foldSink = to;
+    if (this.transactionFold !== undefined) this.transactionFold.sink = to;
+    this.assembly.foldInto(to);
   }
 
   /** The read side: what the outputs read. */

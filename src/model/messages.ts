@@ -15,7 +15,8 @@ import type { ImdnNotification } from './imdn.js';
 import type { ComposingState } from './composing.js';
 import type { FileSelector } from './file-transfer.js';
 import { deliveryState } from './delivery.js';
-import { FoldedMessages, HashSet53, keyHash } from './message-fold.js';
+import { FoldedMessages } from './message-fold.js';
+import { HashSet53, keyHash } from '../util/hash53.js';
 import { keepInPlace } from '../util/arrays.js';
 
 export type MessageState = 'complete' | 'aborted' | 'incomplete';

@@ -5,7 +5,8 @@
  * applied when not).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +86,25 @@ describe('folding on the command line', () => {
     expect(text).toMatch(new RegExp(`\\s${N}\\s+[0-9.]+ kB\\s+${N / 2}\\n`));
     // The first 200 messages are rows; the rest are counted.
     expect(text).toContain(`… ${N - 200} more`);
+  });
+
+  it('--extract writes every body as the model lets it go, alone and beside --json', () => {
+    const out = join(dir, 'bodies');
+    expect(run('--extract', out)).toBe(`extracted ${N} files into ${out} (manifest manifest.json)\n`);
+    const check = (folder: string): void => {
+      const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as { files: Array<{ message: number; file: string; sha256: string }> };
+      expect(manifest.files.map((f) => f.message)).toEqual(Array.from({ length: N }, (_, i) => i));
+      expect(manifest.files[400]).toMatchObject({ file: 'msg-400.txt', sha256: createHash('sha256').update('hi 400').digest('hex') });
+      expect(readdirSync(folder)).toHaveLength(N + 1);
+      expect(readFileSync(join(folder, `msg-${N - 1}.txt`), 'utf8')).toBe(`hi ${N - 1}`);
+    };
+    check(out);
+    const both = join(dir, 'both');
+    const doc = JSON.parse(run('--json', '--extract', both));
+    expect(doc.messages).toHaveLength(N);
+    expect(doc.messages.map((m: { id: number }) => m.id)).toEqual(Array.from({ length: N }, (_, i) => i));
+    expect(doc.summary.diagnostics).toEqual({ 'message-after-fold': 1 });
+    check(both);
   });
 
   it('a filtered --json reads every record: nothing is folded and the late REPORT is applied', () => {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Correlator } from '../../src/model/correlator.js';
-import { HashSet53, keyHash, type FoldOptions } from '../../src/model/message-fold.js';
+import type { FoldOptions } from '../../src/model/message-fold.js';
+import { HashSet53, keyHash } from '../../src/util/hash53.js';
 import { summaryJson } from '../../src/export/json.js';
 import { summaryInput } from '../../src/export/summary-input.js';
 import { renderSummary } from '../../src/export/summary.js';
@@ -265,5 +266,11 @@ describe('which outputs fold', () => {
     expect(foldOptions(['rows'], true)).toBeUndefined();
     expect(foldOptions(['counts', 'all'], false)).toBeUndefined();
     expect(foldOptions([], false)).toBeUndefined();
+    // --json and --extract each take every record as it is let go; the summary's rows stay beside them.
+    expect(foldOptions(['records'], false)).toEqual({ keepFirst: 0, records: true });
+    expect(foldOptions(['records', 'records'], false)).toEqual({ keepFirst: 0, records: true });
+    expect(foldOptions(['rows', 'records'], false)).toEqual({ keepFirst: 200, records: true });
+    expect(foldOptions(['records', 'counts'], true)).toBeUndefined();
+    expect(foldOptions(['records', 'all'], false)).toBeUndefined();
   });
 });

@@ -1,18 +1,23 @@
 /** `--extract <dir>`: every message body into a folder, with a manifest; goes with any other output. */
-import type { Output } from './output.js';
+import type { Output, OutputSink } from './output.js';
 import { ExtractStore } from '../../export/extract-store.js';
+import { Extraction, extractBodies } from '../../export/extract.js';
 import { handledAtExit, removeAtExit } from '../output-file.js';
 import { CliError, EXIT_UNREADABLE } from '../errors.js';
 import { escapeText } from '../../util/escape.js';
 import { errnoText } from '../../util/errno.js';
 
+/** The extraction of each run, by its output sink: made in attach(), when the model starts letting records go. */
+const extractions = new WeakMap<OutputSink, Extraction>();
+
 export const extractOutput: Output<string> = {
   name: 'extract',
   options: [{ flags: '--extract <dir>', description: 'write each message body (and manifest.json) into DIR' }],
   primary: false,
-  // Writes every body once the capture is read: the heap is held as for drawing (cli/heap.ts).
+  // Writes the bodies still held once the capture is read: the heap is held as for drawing (cli/heap.ts).
   drawsEveryRecord: true,
-  keeps: { bodies: true, hashes: true, transactions: false, previews: false },
+  // On a long capture, each message is extracted as the model lets it go (model/message-fold.ts).
+  keeps: { bodies: true, hashes: true, transactions: false, previews: false, messages: 'records' },
   requested: (o) => (typeof o.extract === 'string' ? o.extract : undefined),
   bodyStore(dir) {
     // Bodies go into the folder as they are read (export/extract-store.ts): none is held in memory.
@@ -24,11 +29,15 @@ export const extractOutput: Output<string> = {
     }
     return () => store.bodyStore();
   },
+  attach(model, dir, sink) {
+    const extraction = new Extraction(dir);
+    extractions.set(sink, extraction);
+    model.foldInto?.({ message: (m) => extraction.take(m), transaction: () => undefined });
+  },
   async write(view, dir, sink, settings) {
-    // Loaded only when bodies are extracted.
-    const { extractBodies } = await import('../../export/extract.js');
-    const r = await extractBodies(view, dir);
+    const r = await extractBodies(view, dir, extractions.get(sink));
     for (const f of r.failed) sink.warn(`message ${f.message} not extracted: ${f.error}`);
-    if (settings.alone) sink.write(`extracted ${r.files.length} files into ${r.dir} (manifest ${r.manifest})\n`);
+    if (r.spillFailure !== undefined) sink.warn(`temporary file for the manifest of a long capture: ${r.spillFailure}; its entries were held in memory`);
+    if (settings.alone) sink.write(`extracted ${r.written} files into ${r.dir} (manifest ${r.manifest})\n`);
   },
 };
