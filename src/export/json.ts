@@ -18,6 +18,7 @@ import {
   sessionJson,
   sipDialogJson,
   transactionJson,
+  transactionLadderJson,
   type ConnectionLookup,
   type RecordContext,
 } from './records.js';
@@ -389,9 +390,10 @@ export interface SpillSink extends FoldSink {
  * next) and put into the spill at once. Gathering records, or their texts, for fewer calls kept them alive across
  * scavenges and cost more than it saved (the chat capture: 64 texts a write 13.4–14.1 s, one 12.4–13.1 s; one
  * JSON.stringify of 128 records, with each record's place found in its text, slower still). Message and
- * transaction records read only the capture's digits of the context (not its transport hints).
+ * transaction records read only the capture's digits of the context (not its transport hints). `drawn` (--ladder,
+ * --html): of a transaction only what a ladder reads (transactionLadderJson), compact.
  */
-export function spillSink(view: ModelView, spill: RecordSpill, indentOption?: number): SpillSink {
+export function spillSink(view: ModelView, spill: RecordSpill, indentOption?: number, drawn = false): SpillSink {
   const indent = Math.max(0, Math.min(10, indentOption ?? 2));
   const conns = connectionLookup(view);
   let firstDigits: number | undefined;
@@ -405,7 +407,10 @@ export function spillSink(view: ModelView, spill: RecordSpill, indentOption?: nu
       return firstDigits;
     },
     message: (m) => spill.put('message', m.index, listRunText([messageJson(m, context(), conns)], indent)),
-    transaction: (t) => spill.put('transaction', t.index, listRunText([transactionJson(t, context(), conns)], indent)),
+    // The drawing outputs read only a transaction's ladder fields (no headers): those alone, compact.
+    transaction: drawn
+      ? (t) => spill.put('transaction', t.index, JSON.stringify(transactionLadderJson(t, context(), conns)))
+      : (t) => spill.put('transaction', t.index, listRunText([transactionJson(t, context(), conns)], indent)),
   };
 }
 

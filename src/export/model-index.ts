@@ -13,7 +13,9 @@ import type { ModelView } from '../model/view.js';
 import type { TransactionRecord } from '../model/transactions.js';
 import type { MessageRecord } from '../model/messages.js';
 import type { JsonMessage, JsonTransaction } from './json-types.js';
-import { connectionLookup, documentHead, documentSections, recordContext, sectionItems, type RecordList } from './json.js';
+import type { RecordSpill } from './record-spill.js';
+import type { SpilledPlaces } from './spilled-places.js';
+import { connectionLookup, documentHead, documentSections, recordContext, sectionItems } from './json.js';
 import { filteredSelection, isEmptyFilter, type RecordFilter } from './filter.js';
 import {
   listed,
@@ -37,19 +39,20 @@ import {
   type LadderMessage,
   type LadderTransaction,
   type RecordIndex,
+  type RowMessage,
+  type RowTransaction,
   type TransactionPlace,
 } from './record-index.js';
 
-/** The records of one list section by id, each made when first asked for and kept until clear(). */
-function onDemand<T>(section: Pick<RecordList<T>, 'item'>, at: (id: number) => number | undefined): { get(id: number): T | undefined; clear(): void } {
+/** Records by id, each made when first asked for and kept until clear(). */
+function onDemand<T>(make: (id: number) => T | undefined): { get(id: number): T | undefined; clear(): void } {
   let made = new Map<number, T>();
   return {
     get(id) {
       let r = made.get(id);
       if (r === undefined) {
-        const i = at(id);
-        if (i === undefined) return undefined;
-        r = section.item(i);
+        r = make(id);
+        if (r === undefined) return undefined;
         made.set(id, r);
       }
       return r;
@@ -60,40 +63,111 @@ function onDemand<T>(section: Pick<RecordList<T>, 'item'>, at: (id: number) => n
   };
 }
 
-const MODEL_PLACE: TransactionPlace<TransactionRecord> = {
-  session: (t) => t.session?.index ?? null,
-  connection: (t) => t.connection,
-  message: (t) => listed(t.message),
-};
+/**
+ * The records the model let go while the capture was read (FoldOptions.records: --ladder and --html without a
+ * filter), written ahead as compact JSON (cli/outputs/spilled.ts), with where each is drawn.
+ */
+export interface WrittenRecords {
+  spill: RecordSpill;
+  places: SpilledPlaces;
+}
+
+/** Ids 0 .. n-1. */
+function upTo(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
 
 /**
  * The index of the document `--json` writes, or with a filter (not empty) of the filtered one: its head is made
- * whole, its messages and transactions are the records the filter keeps, made when asked for.
+ * whole, its messages and transactions are the records the filter keeps, made when asked for. With records
+ * written ahead (no filter: --ladder, --html), those are read back from their JSON text when asked for (a
+ * session's, each by itself); of a transaction only its ladder fields are kept then, so asking for its whole record
+ * (transaction(), transactions(), messageTransactions(), frameTransaction(): the viewer's, which never writes
+ * ahead) throws.
  */
-export function modelIndex(view: ModelView, filter?: RecordFilter): RecordIndex {
+export function modelIndex(view: ModelView, filter?: RecordFilter, writtenAhead?: WrittenRecords): RecordIndex {
   const all = filter === undefined || isEmptyFilter(filter);
+  const written = all ? writtenAhead : undefined;
   const selection = all ? undefined : filteredSelection(view, filter);
-  const sections = selection?.sections ?? documentSections(view);
+  const sections = selection?.sections ?? documentSections(view, { spill: written?.spill });
   const head = documentHead(sections);
-  // The groupings, as record ids, from the model records (the fields the JSON records take them from), in the
-  // order of the section lists (the kept ones, with a filter).
+  // The records held, in the order of the section lists (the kept ones, with a filter); with records written
+  // ahead, the lists hold every id and the held records are some of them.
   const keep = <T>(list: readonly T[], at: readonly number[] | undefined): readonly T[] => (at === undefined ? list : at.map((i) => list[i] as T));
   const messages = keep(view.messages(), selection?.messages);
   const transactions = keep(view.transactions(), selection?.transactions);
-  const messageAt = positions(messages.map((m) => m.index));
-  const transactionAt = positions(transactions.map((t) => t.index));
-  const { bySession: txBySession, loose: txLoose, byMessage: txByMessage } = groupTransactions(transactions, MODEL_PLACE, (t) => t.index);
-  const msgBySession = groupBySession(messages, (m) => m.session?.index ?? null, (m) => m.index);
+  const heldMessageAt = positions(messages.map((m) => m.index));
+  const heldTransactionAt = positions(transactions.map((t) => t.index));
+  const heldMessage = (id: number): MessageRecord | undefined => {
+    const i = heldMessageAt(id);
+    return i === undefined ? undefined : messages[i];
+  };
+  const heldTransaction = (id: number): TransactionRecord | undefined => {
+    const i = heldTransactionAt(id);
+    return i === undefined ? undefined : transactions[i];
+  };
+  const messageIds = written === undefined ? messages.map((m) => m.index) : upTo(sections.messages.count);
+  const transactionIds = written === undefined ? transactions.map((t) => t.index) : upTo(sections.transactions.count);
+  // A held record's place in its section list: its id when every record is listed.
+  const messagePlace = written === undefined ? heldMessageAt : (id: number): number => id;
+  const transactionPlace = written === undefined ? heldTransactionAt : (id: number): number => id;
+  /** A record written ahead, read back by itself (a session's records are spread among every session's). */
+  const writtenRecord = <T>(kind: 'message' | 'transaction', id: number): T | undefined => {
+    const text = written?.spill.text(kind, id, true);
+    return text === undefined ? undefined : (JSON.parse(text) as T);
+  };
+  const places = written?.places;
+  const place: TransactionPlace<number> = {
+    session: (id) => {
+      const t = heldTransaction(id);
+      return t !== undefined ? (t.session?.index ?? null) : (places?.transactionSession(id) ?? null);
+    },
+    connection: (id) => {
+      const t = heldTransaction(id);
+      return t !== undefined ? t.connection : (places?.transactionConnection(id) ?? -1);
+    },
+    message: (id) => {
+      const t = heldTransaction(id);
+      return t !== undefined ? listed(t.message) : (places?.transactionMessage(id) ?? null);
+    },
+  };
+  const same = (id: number): number => id;
+  const { bySession: txBySession, loose: txLoose, byMessage: txByMessage } = groupTransactions(transactionIds, place, same);
+  const msgBySession = groupBySession(
+    messageIds,
+    (id) => {
+      const m = heldMessage(id);
+      return m !== undefined ? (m.session?.index ?? null) : (places?.messageSession(id) ?? null);
+    },
+    same,
+  );
 
   // Records made for the scope being drawn; another scope's lists start afresh.
   let scope = '';
   const ctx = recordContext(view);
   const conns = connectionLookup(view);
+  const fullMessage = (id: number): JsonMessage | undefined => {
+    const at = heldMessage(id) === undefined ? undefined : messagePlace(id);
+    return at === undefined ? writtenRecord<JsonMessage>('message', id) : sections.messages.item(at);
+  };
+  // Of a transaction written ahead only its ladder fields are kept (the drawing outputs read no more).
+  const fullTransaction = (id: number): JsonTransaction | undefined => {
+    const at = heldTransaction(id) === undefined ? undefined : transactionPlace(id);
+    if (at !== undefined) return sections.transactions.item(at);
+    if (written !== undefined && written.spill.has('transaction', id)) throw new Error(`transaction ${id} was written ahead: only its ladder fields are kept`);
+    return undefined;
+  };
   const lists = [
-    onDemand(sections.messages, messageAt),
-    onDemand(sections.transactions, transactionAt),
-    onDemand({ item: (i) => messageLadderJson(messages[i] as MessageRecord) }, messageAt),
-    onDemand({ item: (i) => transactionLadderJson(transactions[i] as TransactionRecord, ctx, conns) }, transactionAt),
+    onDemand(fullMessage),
+    onDemand(fullTransaction),
+    onDemand((id): LadderMessage | undefined => {
+      const m = heldMessage(id);
+      return m === undefined ? writtenRecord<JsonMessage>('message', id) : messageLadderJson(m);
+    }),
+    onDemand((id): LadderTransaction | undefined => {
+      const t = heldTransaction(id);
+      return t === undefined ? writtenRecord<LadderTransaction>('transaction', id) : transactionLadderJson(t, ctx, conns);
+    }),
   ] as const;
   const [messageRecords, transactionRecords, messageLadders, transactionLadders] = lists;
   const enter = (key: string): void => {
@@ -125,6 +199,18 @@ export function modelIndex(view: ModelView, filter?: RecordFilter): RecordIndex 
     revisions = out;
     return out;
   };
+  /** Every message in id order: held ones made, those written ahead read back in order. */
+  function* everyMessage(): Generator<JsonMessage, void, undefined> {
+    for (const id of messageIds) {
+      if (heldMessage(id) !== undefined) {
+        const m = fullMessage(id);
+        if (m !== undefined) yield m;
+        continue;
+      }
+      const text = written?.spill.text('message', id);
+      if (text !== undefined) yield JSON.parse(text) as JsonMessage;
+    }
+  }
   return {
     head,
     messageCount: sections.messages.count,
@@ -151,16 +237,31 @@ export function modelIndex(view: ModelView, filter?: RecordFilter): RecordIndex 
     messageTransactions: (id) => made(txByMessage.get(id), transaction),
     messageTransactionCount: (id) => txByMessage.count(id),
     // The session list's fields, made from the model records without making the records (nor keeping any).
-    rowMessages: (id) => (msgBySession.get(id) ?? EMPTY).map((i) => messageRowJson(messages[messageAt(i) as number] as MessageRecord)),
-    rowTransactions: (id) => (txBySession.get(id) ?? EMPTY).map((i) => transactionRowJson(transactions[transactionAt(i) as number] as TransactionRecord)),
+    rowMessages: (id) =>
+      made(msgBySession.get(id), (i): RowMessage | undefined => {
+        const m = heldMessage(i);
+        return m === undefined ? writtenRecord<JsonMessage>('message', i) : messageRowJson(m);
+      }),
+    rowTransactions: (id) =>
+      made(txBySession.get(id), (i): RowTransaction | undefined => {
+        const t = heldTransaction(i);
+        return t === undefined ? writtenRecord<LadderTransaction>('transaction', i) : transactionRowJson(t);
+      }),
     ...authLookups(head.auth),
-    messages: () => sectionItems(sections.messages),
-    transactions: () => sectionItems(sections.transactions),
-    transactionRtts: () => transactions.map(transactionRtt),
-    rowRevision: (id) => rowRevisions().get(id) ?? EMPTY,
+    messages: () => (written === undefined ? sectionItems(sections.messages) : everyMessage()),
+    transactions: () => (written === undefined ? sectionItems(sections.transactions) : made(transactionIds, fullTransaction)),
+    transactionRtts: () =>
+      transactionIds.map((id) => {
+        const t = heldTransaction(id);
+        return t === undefined ? (places?.transactionRtt(id) ?? null) : transactionRtt(t);
+      }),
+    // The live viewer's: records written ahead are never drawn live.
+    ...(written === undefined ? { rowRevision: (id: number) => rowRevisions().get(id) ?? EMPTY } : {}),
     frameTransaction: (connection, frame) => {
-      for (const t of transactions) {
-        if (t.connection !== connection) continue;
+      for (const id of transactionIds) {
+        if (place.connection(id) !== connection) continue;
+        const t = heldTransaction(id);
+        if (t === undefined) throw new Error(`transaction ${id} was written ahead: its frames are not kept`);
         const { request: q, response: r } = t;
         // The frames the record's request.at / lastFrame and response.at / lastFrame give.
         if ((q !== undefined && spans(q.firstFrame.frame, q.lastFrame.frame, frame)) || (r !== undefined && spans(r.firstFrame.frame, r.lastFrame.frame, frame))) return t.index;

@@ -116,20 +116,24 @@ class SpillFile {
     while (done < b.length) done += writeSync(this.fd, b, done, b.length - done, at + done);
   }
 
-  /** The text of bytes [at, at + n). */
-  text(at: number, n: number, encoding: 'latin1' | 'utf16le'): string {
+  /**
+   * The text of bytes [at, at + n): from its block (read and kept), or `alone` (records asked for out of order)
+   * from a block already kept, else read by itself.
+   */
+  text(at: number, n: number, encoding: 'latin1' | 'utf16le', alone = false): string {
     if (at + n > this.size - this.outUsed) this.flush();
     const written = this.size - this.outUsed;
     const block = Math.floor(at / BLOCK_BYTES);
     const start = block * BLOCK_BYTES;
-    if (at + n > start + BLOCK_BYTES) {
-      // Across two blocks: read as it is.
+    const kept = this.blocks.get(block);
+    if (at + n > start + BLOCK_BYTES || (alone && (kept === undefined || start + kept.length < at + n))) {
+      // Across two blocks, or alone: read as it is.
       if (this.scratch.length < n) this.scratch = Buffer.allocUnsafe(Math.max(n, BLOCK_BYTES));
       this.read(this.scratch, n, at);
       this.reads++;
       return this.scratch.toString(encoding, 0, n);
     }
-    let b = this.blocks.get(block);
+    let b = kept;
     // The file's last block is read as far as it is written, and again once more is asked for.
     if (b === undefined || start + b.length < at + n) {
       const buf = b?.buffer ?? (this.blocks.size >= CACHE_BLOCKS ? this.reuseOldest() : Buffer.allocUnsafe(BLOCK_BYTES));
@@ -237,9 +241,16 @@ export class RecordSpill {
     return this.places[kind].length(index) > 0 || (this.held?.[kind].has(index) ?? false);
   }
 
-  /** A record's text, undefined when none was put. */
-  text(kind: SpillKind, index: number): string | undefined {
-    return this.run(kind, index, 1)?.text;
+  /**
+   * A record's text, undefined when none was put. `alone`: records are asked for out of index order (a session's,
+   * among those of every session), so a record not in a block at hand is read by itself, not its whole block.
+   */
+  text(kind: SpillKind, index: number, alone = false): string | undefined {
+    if (!alone) return this.run(kind, index, 1)?.text;
+    const n = this.places[kind].length(index);
+    const file = this.files?.[kind];
+    if (n === 0 || file === undefined) return this.held?.[kind].get(index);
+    return file.text(this.places[kind].offsets[index] as number, n & ~WIDE, (n & WIDE) !== 0 ? 'utf16le' : 'latin1', true);
   }
 
   /**

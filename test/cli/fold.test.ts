@@ -107,6 +107,28 @@ describe('folding on the command line', () => {
     check(both);
   });
 
+  it('--ladder and --html draw the records written ahead: the ladder is the filtered one\'s but for the late REPORT', () => {
+    // The capture's one session: with a filter nothing is let go, and the late 408 is applied to message 400.
+    const folded = run('--ladder').split('\n');
+    const held = run('--ladder', '--session', '0').split('\n');
+    expect(folded).toHaveLength(49005);
+    expect(held).toHaveLength(49005);
+    const differ = folded.flatMap((l, i) => (l === held[i] ? [] : [i]));
+    expect(differ).toEqual([0, 1403, 49003]);
+    expect(folded[0]).toContain(`${N} messages (100.9 kB) · delivered ${N / 2} failed ${N / 2} unknown 0 · ${N + N / 2 + 1} requests`);
+    expect(held[0]).toContain(`delivered ${N / 2 - 1} failed ${N / 2 + 1} unknown 0`);
+    expect(folded[1403]).toBe('08:00:01.004 │════════>│  ▾ SEND 6 B ✓ 200 · REPORT 000 200 OK · 2.00 ms');
+    expect(held[1403]).toBe('08:00:01.004 │════════>│  ▾ SEND 6 B ✓ 200 · 2 REPORTs, last 000 408 Request Timeout · 34.0 s');
+    expect(folded[49003]).toBe('08:00:35.004 │<────────│    REPORT 000 408 Request Timeout 1-6/6');
+    const report = join(dir, 'report.html');
+    expect(run('--html', report)).toBe(`wrote report ${report} (1 session, ${N} messages)\n`);
+    const html = readFileSync(report, 'utf8');
+    expect(html).toContain(`<h2>Messages (${N})</h2>`);
+    // The first message's row and the last's, one read back from the spill, one held to the end.
+    expect(html).toContain('"msg-0"');
+    expect(html).toContain(`"msg-${N - 1}"`);
+  });
+
   it('a filtered --json reads every record: nothing is folded and the late REPORT is applied', () => {
     const doc = JSON.parse(run('--json', '--session', '0'));
     expect(doc.messages).toHaveLength(N);

@@ -6,6 +6,8 @@
  */
 import { checkTarget, writeOutputFile } from '../output-file.js';
 import { writePieces, type Output } from './output.js';
+import { drawnRecords, spilledRecords, takeRecords } from './spilled.js';
+import { isEmptyFilter } from '../../export/filter.js';
 
 /** The ladders' blocks joined as documentLadderText joins them: an empty line between two, a newline at the end. */
 function* joined(blocks: Iterable<string>, drawn: { count: number }): Generator<string, void, undefined> {
@@ -18,10 +20,15 @@ export const ladderOutput: Output<string | true> = {
   options: [{ flags: '--ladder [file]', description: 'write every session ladder as plain text, chunks unfolded (to stdout, or to FILE)' }],
   primary: true,
   drawsEveryRecord: true,
-  keeps: { bodies: false, hashes: false, transactions: true, previews: false },
+  // On a long capture, records are written ahead as the model lets them go (cli/outputs/spilled.ts).
+  keeps: { bodies: false, hashes: false, transactions: true, previews: false, messages: 'records' },
   requested: (o) => (typeof o.ladder === 'string' || o.ladder === true ? o.ladder : undefined),
   check(arg, settings) {
     if (typeof arg === 'string') checkTarget(arg, { force: settings.force });
+  },
+  attach(model, _arg, sink, settings) {
+    // A filter reads every record once the capture is read: nothing is let go then.
+    if (isEmptyFilter(settings.filter)) takeRecords(model, sink, true);
   },
   async write(view, arg, sink, settings) {
     // Loaded only here: the text width tables (blessed's unicode module) are not for the other outputs.
@@ -29,12 +36,17 @@ export const ladderOutput: Output<string | true> = {
     // Drawn from the model one session at a time (export/model-index.ts, the records a filter keeps), never the
     // whole document.
     const { modelIndex } = await import('../../export/model-index.js');
-    const ix = modelIndex(view, settings.filter);
+    const written = spilledRecords(view, sink);
     const drawn = { count: 0 };
-    if (typeof arg !== 'string') await writePieces(sink, joined(ladderTextBlocks(ix), drawn));
-    else await writeOutputFile(arg, { force: settings.force }, (write) => {
-      for (const piece of joined(ladderTextBlocks(ix), drawn)) write(piece);
-    });
+    try {
+      const ix = modelIndex(view, settings.filter, drawnRecords(written));
+      if (typeof arg !== 'string') await writePieces(sink, joined(ladderTextBlocks(ix), drawn));
+      else await writeOutputFile(arg, { force: settings.force }, (write) => {
+        for (const piece of joined(ladderTextBlocks(ix), drawn)) write(piece);
+      });
+    } finally {
+      written?.spill.close();
+    }
     if (drawn.count === 0) sink.warn('no session to draw');
   },
 };

@@ -1,0 +1,74 @@
+/**
+ * Records written ahead for the outputs that show every record (--json, --ladder, --html): each takes the
+ * records the model lets go on a long capture (FoldOptions.records) into a RecordSpill of its own, made with the
+ * first record let go (most captures never let any go), and reads them back once the capture is read.
+ */
+import { spillSink, type SpillSink } from '../../export/json.js';
+import { RecordSpill } from '../../export/record-spill.js';
+import { SpilledPlaces } from '../../export/spilled-places.js';
+import type { FoldSink } from '../../model/message-fold.js';
+import type { ModelView, ObservedModel } from '../../model/view.js';
+import type { WrittenRecords } from '../../export/model-index.js';
+import type { OutputSink } from './output.js';
+
+/** The records an output's sink took while the capture was read. */
+export interface Spilled {
+  spill: RecordSpill;
+  sink: SpillSink;
+  /** Where each record is drawn (the drawing outputs). */
+  places: SpilledPlaces | undefined;
+}
+
+const spilled = new WeakMap<OutputSink, Spilled>();
+
+/**
+ * Hands the model a sink for the output writing to `out`: records as the document gives them (`--json`), or
+ * (`drawn`) compact, with their places, for the drawing outputs to read back one session at a time.
+ */
+export function takeRecords(model: ObservedModel, out: OutputSink, drawn: boolean): void {
+  if (model.foldInto === undefined) return;
+  let target: FoldSink | undefined;
+  const into = (): FoldSink => {
+    if (target !== undefined) return target;
+    const spill = new RecordSpill();
+    const sink = spillSink(model.view(), spill, drawn ? 0 : undefined, drawn);
+    const places = drawn ? new SpilledPlaces() : undefined;
+    spilled.set(out, { spill, sink, places });
+    target =
+      places === undefined
+        ? sink
+        : {
+            message: (m) => {
+              places.message(m);
+              sink.message(m);
+            },
+            transaction: (t) => {
+              places.transaction(t);
+              sink.transaction(t);
+            },
+          };
+    return target;
+  };
+  model.foldInto({ message: (m) => into().message(m), transaction: (t) => into().transaction(t) });
+}
+
+/**
+ * The records the output's sink took (undefined when none was let go), ready to be read back: what could not be
+ * written is said on the sink's warnings. Close it once the output is written.
+ */
+export function spilledRecords(view: ModelView, out: OutputSink): Spilled | undefined {
+  const s = spilled.get(out);
+  if (s === undefined) return undefined;
+  s.spill.finish();
+  if (s.spill.failure !== undefined) out.warn(`temporary file for the records of a long capture: ${s.spill.failure}; they were held in memory`);
+  const first = s.sink.firstDigits;
+  if (first !== undefined && first !== view.timestampDigits()) {
+    out.warn(`${s.spill.count} records were written before an interface with finer timestamps was met: their times have fewer digits`);
+  }
+  return s;
+}
+
+/** What a drawing output's index reads of the records written ahead (export/model-index.ts). */
+export function drawnRecords(s: Spilled | undefined): WrittenRecords | undefined {
+  return s === undefined || s.places === undefined ? undefined : { spill: s.spill, places: s.places };
+}

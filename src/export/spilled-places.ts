@@ -1,0 +1,79 @@
+/**
+ * What the drawing outputs (--ladder, --html) keep in memory of each record written ahead (record-spill.ts):
+ * where it is drawn (a message's session; a transaction's session, connection and message) and a transaction's
+ * round-trip time, in columns by record index: 4 to 8 bytes a field. The record itself is read back (its JSON
+ * text) only when its session is drawn.
+ */
+import type { MessageRecord } from '../model/messages.js';
+import type { TransactionRecord } from '../model/transactions.js';
+import { listed, transactionRtt } from './records.js';
+
+/** A column of numbers by record index, grown as records come (NONE where none was set). */
+class Column<A extends Int32Array | Float64Array> {
+  constructor(
+    private values: A,
+    private readonly make: (n: number) => A,
+    private readonly none: number,
+  ) {}
+
+  set(index: number, v: number): void {
+    if (index >= this.values.length) {
+      const grown = this.make(Math.max(1024, index + 1, this.values.length * 2));
+      grown.fill(this.none);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[index] = v;
+  }
+
+  get(index: number): number {
+    return index < this.values.length ? (this.values[index] as number) : this.none;
+  }
+}
+
+const NONE = -1;
+
+const ints = (): Column<Int32Array> => new Column(new Int32Array(0), (n) => new Int32Array(n), NONE);
+
+export class SpilledPlaces {
+  private readonly messageSessions = ints();
+  private readonly txSessions = ints();
+  private readonly txConnections = ints();
+  private readonly txMessages = ints();
+  private readonly rtts = new Column(new Float64Array(0), (n) => new Float64Array(n), Number.NaN);
+
+  message(m: MessageRecord): void {
+    this.messageSessions.set(m.index, m.session?.index ?? NONE);
+  }
+
+  transaction(t: TransactionRecord): void {
+    this.txSessions.set(t.index, t.session?.index ?? NONE);
+    this.txConnections.set(t.index, t.connection);
+    this.txMessages.set(t.index, listed(t.message) ?? NONE);
+    this.rtts.set(t.index, transactionRtt(t) ?? Number.NaN);
+  }
+
+  messageSession(index: number): number | null {
+    const s = this.messageSessions.get(index);
+    return s === NONE ? null : s;
+  }
+
+  transactionSession(index: number): number | null {
+    const s = this.txSessions.get(index);
+    return s === NONE ? null : s;
+  }
+
+  transactionConnection(index: number): number {
+    return this.txConnections.get(index);
+  }
+
+  transactionMessage(index: number): number | null {
+    const m = this.txMessages.get(index);
+    return m === NONE ? null : m;
+  }
+
+  transactionRtt(index: number): number | null {
+    const r = this.rtts.get(index);
+    return Number.isNaN(r) ? null : r;
+  }
+}
