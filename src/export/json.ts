@@ -391,7 +391,7 @@ export interface SpillSink extends FoldSink {
  * scavenges and cost more than it saved (the chat capture: 64 texts a write 13.4–14.1 s, one 12.4–13.1 s; one
  * JSON.stringify of 128 records, with each record's place found in its text, slower still). Message and
  * transaction records read only the capture's digits of the context (not its transport hints). `drawn` (--ladder,
- * --html): of a transaction only what a ladder reads (transactionLadderJson), compact.
+ * --html): compact, grouped by session, and of a transaction only what a ladder reads (transactionLadderJson).
  */
 export function spillSink(view: ModelView, spill: RecordSpill, indentOption?: number, drawn = false): SpillSink {
   const indent = Math.max(0, Math.min(10, indentOption ?? 2));
@@ -406,10 +406,13 @@ export function spillSink(view: ModelView, spill: RecordSpill, indentOption?: nu
     get firstDigits() {
       return firstDigits;
     },
-    message: (m) => spill.put('message', m.index, listRunText([messageJson(m, context(), conns)], indent)),
-    // The drawing outputs read only a transaction's ladder fields (no headers): those alone, compact.
+    // The drawing outputs read a session's records together (grouped by session in the file: those of no session
+    // by connection), and only a transaction's ladder fields (no headers), compact.
+    message: drawn
+      ? (m) => spill.put('message', m.index, JSON.stringify(messageJson(m, context(), conns)), m.session?.index ?? -1)
+      : (m) => spill.put('message', m.index, listRunText([messageJson(m, context(), conns)], indent)),
     transaction: drawn
-      ? (t) => spill.put('transaction', t.index, JSON.stringify(transactionLadderJson(t, context(), conns)))
+      ? (t) => spill.put('transaction', t.index, JSON.stringify(transactionLadderJson(t, context(), conns)), t.session?.index ?? -1 - t.connection)
       : (t) => spill.put('transaction', t.index, listRunText([transactionJson(t, context(), conns)], indent)),
   };
 }

@@ -12,6 +12,11 @@
  * bytes either way, and a record's place in bytes follows from its place in characters (UTF-8, encoded and
  * decoded record by record, took a third of the time of a chat capture's 700 MB document).
  *
+ * The drawing outputs (--ladder, --html) ask for the records of one session at a time, spread among every
+ * session's in the order they were let go: they put each record with its session as a group, whose records are
+ * gathered (GROUP_BYTES, for at most GROUPS_GATHERING groups a kind) and written as one run, and a record asked for
+ * alone is read with the rest of its run (a read a run, not a read a record).
+ *
  * A failed write (a full disk) does not lose the records: from then on the texts are held in memory, and
  * `failure` says why (the output reports it).
  */
@@ -28,6 +33,14 @@ const WRITE_BYTES = 256 * 1024;
  * about the order they were let go in. A run of records is at most one block. */
 const BLOCK_BYTES = 64 * 1024;
 const CACHE_BLOCKS = 16;
+/**
+ * Bytes of a group's records (put with a group: a session's, for the drawing outputs) gathered before they are
+ * written one after another, and read back at once when one of them is asked for by itself: a session's records,
+ * spread among every session's in the order they were let go, lie in runs of this size.
+ */
+const GROUP_BYTES = 4 * 1024;
+/** Groups gathering records at once, per kind (past it, the one that gathered first is written). */
+const GROUPS_GATHERING = 512;
 
 /** The bit of a record's length that says its text is kept as UTF-16 (else Latin-1). */
 const WIDE = 0x8000_0000;
@@ -71,6 +84,10 @@ class SpillFile {
   /** Blocks read, least recently used first: their bytes and how many of them are the file's. */
   private readonly blocks = new Map<number, { buffer: Buffer; length: number }>();
   private scratch = Buffer.alloc(0);
+  /** The bytes last read for a record asked for alone, and where they lie in the file. */
+  private window = Buffer.alloc(0);
+  private windowAt = 0;
+  private windowLength = 0;
 
   constructor(private readonly fd: number) {}
 
@@ -90,6 +107,16 @@ class SpillFile {
       this.outUsed += this.out.write(',', this.outUsed, encoding);
     }
     this.size += bytes + unit;
+    return at;
+  }
+
+  /** Appends bytes as they are (a group's records, each followed by its `,`); returns their offset. Throws when the file cannot be written. */
+  appendRaw(b: Buffer): number {
+    if (this.outUsed + b.length > this.out.length) this.flush();
+    const at = this.size;
+    if (b.length > this.out.length) this.write(b, at);
+    else this.outUsed += b.copy(this.out, this.outUsed);
+    this.size += b.length;
     return at;
   }
 
@@ -126,8 +153,21 @@ class SpillFile {
     const block = Math.floor(at / BLOCK_BYTES);
     const start = block * BLOCK_BYTES;
     const kept = this.blocks.get(block);
-    if (at + n > start + BLOCK_BYTES || (alone && (kept === undefined || start + kept.length < at + n))) {
-      // Across two blocks, or alone: read as it is.
+    if (alone && (kept === undefined || start + kept.length < at + n)) {
+      // Alone: from the window last read alone, else a window read from the record on (the rest of its group's run).
+      if (at < this.windowAt || at + n > this.windowAt + this.windowLength) {
+        const length = Math.min(Math.max(n, GROUP_BYTES), written - at);
+        if (this.window.length < length) this.window = Buffer.allocUnsafe(length);
+        this.read(this.window, length, at);
+        this.reads++;
+        this.windowAt = at;
+        this.windowLength = length;
+      }
+      const from = at - this.windowAt;
+      return this.window.toString(encoding, from, from + n);
+    }
+    if (at + n > start + BLOCK_BYTES) {
+      // Across two blocks: read as it is.
       if (this.scratch.length < n) this.scratch = Buffer.allocUnsafe(Math.max(n, BLOCK_BYTES));
       this.read(this.scratch, n, at);
       this.reads++;
@@ -191,10 +231,21 @@ function openRemoved(dir: string): number {
   }
 }
 
+/** A group's records gathered for one write: their bytes (each followed by its `,`), indexes and lengths (WIDE set for UTF-16). */
+interface GroupRun {
+  buffer: Buffer;
+  used: number;
+  indexes: number[];
+  lengths: number[];
+}
+
 export class RecordSpill {
   /** A file per kind: each is read in its own index order. */
   private files: Record<SpillKind, SpillFile> | undefined;
   private readonly places: Record<SpillKind, Places> = { message: new Places(), transaction: new Places() };
+  /** Records gathering by group, per kind, the group that gathered first first. */
+  private readonly groups: Record<SpillKind, Map<number, GroupRun>> = { message: new Map(), transaction: new Map() };
+  private readonly spareRuns: Buffer[] = [];
   /** Texts held in memory once a file failed, by kind and index. */
   private held: Record<SpillKind, Map<number, string>> | undefined;
   /** Why the file could not be used (texts are then held in memory). */
@@ -213,14 +264,18 @@ export class RecordSpill {
     }
   }
 
-  /** Keeps a record's text (not empty). */
-  put(kind: SpillKind, index: number, text: string): void {
+  /**
+   * Keeps a record's text (not empty). With a `group` (a session), the record is written among the group's
+   * (GROUP_BYTES at a time): records asked for a group at a time (text(…, alone)) are read a run at a time.
+   */
+  put(kind: SpillKind, index: number, text: string, group?: number): void {
     this.count++;
     const file = this.files?.[kind];
     if (file === undefined || this.held !== undefined) return this.inMemory(kind, index, text);
     const wide = Buffer.byteLength(text, 'utf8') !== text.length;
     const bytes = wide ? text.length * 2 : text.length;
     if (bytes === 0 || bytes >= WIDE) throw new Error(`record text of ${bytes} bytes`);
+    if (group !== undefined && bytes + 2 <= GROUP_BYTES) return this.gather(kind, group, index, text, wide, bytes);
     let at: number;
     try {
       at = file.append(text, wide ? 'utf16le' : 'latin1', bytes);
@@ -230,6 +285,62 @@ export class RecordSpill {
       return this.inMemory(kind, index, text);
     }
     this.places[kind].set(index, at, wide ? bytes | WIDE : bytes);
+  }
+
+  /** Adds a record to its group's run; a full run, or the oldest group's past GROUPS_GATHERING, is written first. */
+  private gather(kind: SpillKind, group: number, index: number, text: string, wide: boolean, bytes: number): void {
+    const groups = this.groups[kind];
+    let g = groups.get(group);
+    const unit = wide ? 2 : 1;
+    if (g !== undefined && g.used + bytes + unit > GROUP_BYTES) {
+      this.writeGroup(kind, group, g);
+      g = undefined;
+    }
+    if (g === undefined) {
+      while (groups.size >= GROUPS_GATHERING) {
+        const [oldest, og] = groups.entries().next().value as [number, GroupRun];
+        this.writeGroup(kind, oldest, og);
+      }
+      g = { buffer: this.spareRuns.pop() ?? Buffer.allocUnsafe(GROUP_BYTES), used: 0, indexes: [], lengths: [] };
+      groups.set(group, g);
+    }
+    const encoding = wide ? 'utf16le' : 'latin1';
+    g.indexes.push(index);
+    g.lengths.push(wide ? bytes | WIDE : bytes);
+    g.used += g.buffer.write(text, g.used, encoding);
+    g.used += g.buffer.write(',', g.used, encoding);
+  }
+
+  /** Writes a group's run and sets its records' places (their texts go to memory if the write fails). */
+  private writeGroup(kind: SpillKind, group: number, g: GroupRun): void {
+    this.groups[kind].delete(group);
+    const file = this.files?.[kind];
+    let at: number | undefined;
+    if (file !== undefined && this.held === undefined) {
+      try {
+        at = file.appendRaw(g.buffer.subarray(0, g.used));
+      } catch (e) {
+        this.fail(e);
+        this.rescue();
+      }
+    }
+    let off = 0;
+    for (let i = 0; i < g.indexes.length; i++) {
+      const n = g.lengths[i] as number;
+      const bytes = n & ~WIDE;
+      const wide = (n & WIDE) !== 0;
+      if (at === undefined) this.inMemory(kind, g.indexes[i] as number, g.buffer.toString(wide ? 'utf16le' : 'latin1', off, off + bytes));
+      else this.places[kind].set(g.indexes[i] as number, at + off, n);
+      off += bytes + (wide ? 2 : 1);
+    }
+    this.spareRuns.push(g.buffer);
+  }
+
+  /** Writes every group's run. */
+  private writeGroups(): void {
+    for (const kind of ['message', 'transaction'] as const) {
+      for (const [group, g] of [...this.groups[kind]]) this.writeGroup(kind, group, g);
+    }
   }
 
   /** Holds the text in memory (the files failed). */
@@ -288,6 +399,7 @@ export class RecordSpill {
 
   /** Writes what is gathered, before the records are read back (a failed write: those go to memory). */
   finish(): void {
+    this.writeGroups();
     if (this.files === undefined || this.held !== undefined) return;
     try {
       for (const f of Object.values(this.files)) f.flush();

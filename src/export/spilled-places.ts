@@ -4,6 +4,7 @@
  * round-trip time, in columns by record index: 4 to 8 bytes a field. The record itself is read back (its JSON
  * text) only when its session is drawn.
  */
+import type { FoldSink } from '../model/message-fold.js';
 import type { MessageRecord } from '../model/messages.js';
 import type { TransactionRecord } from '../model/transactions.js';
 import { listed, transactionRtt } from './records.js';
@@ -76,4 +77,18 @@ export class SpilledPlaces {
     const r = this.rtts.get(index);
     return Number.isNaN(r) ? null : r;
   }
+}
+
+/** A sink that notes each record's places before handing it on. */
+export function placedSink(sink: FoldSink, places: SpilledPlaces): FoldSink {
+  return {
+    message: (m) => {
+      places.message(m);
+      sink.message(m);
+    },
+    transaction: (t) => {
+      places.transaction(t);
+      sink.transaction(t);
+    },
+  };
 }

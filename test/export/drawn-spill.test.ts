@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { spillSink } from '../../src/export/json.js';
 import { modelIndex, type WrittenRecords } from '../../src/export/model-index.js';
 import { RecordSpill } from '../../src/export/record-spill.js';
-import { SpilledPlaces } from '../../src/export/spilled-places.js';
+import { placedSink, SpilledPlaces } from '../../src/export/spilled-places.js';
 import { documentLadderText } from '../../src/format/ladder-text.js';
 import { writeHtmlReport } from '../../src/report/html.js';
 import { Correlator } from '../../src/model/correlator.js';
@@ -23,16 +23,7 @@ function drawn(fold?: FoldOptions): { store: Correlator; written?: WrittenRecord
     const places = new SpilledPlaces();
     const sink = spillSink(store.view(), spill, 0, true);
     written = { spill, places };
-    store.foldInto({
-      message: (m) => {
-        places.message(m);
-        sink.message(m);
-      },
-      transaction: (t) => {
-        places.transaction(t);
-        sink.transaction(t);
-      },
-    });
+    store.foldInto(placedSink(sink, places));
   }
   feedLongChat(store, 400);
   finishStore(store);

@@ -5,7 +5,7 @@
  */
 import { spillSink, type SpillSink } from '../../export/json.js';
 import { RecordSpill } from '../../export/record-spill.js';
-import { SpilledPlaces } from '../../export/spilled-places.js';
+import { placedSink, SpilledPlaces } from '../../export/spilled-places.js';
 import type { FoldSink } from '../../model/message-fold.js';
 import type { ModelView, ObservedModel } from '../../model/view.js';
 import type { WrittenRecords } from '../../export/model-index.js';
@@ -34,19 +34,7 @@ export function takeRecords(model: ObservedModel, out: OutputSink, drawn: boolea
     const sink = spillSink(model.view(), spill, drawn ? 0 : undefined, drawn);
     const places = drawn ? new SpilledPlaces() : undefined;
     spilled.set(out, { spill, sink, places });
-    target =
-      places === undefined
-        ? sink
-        : {
-            message: (m) => {
-              places.message(m);
-              sink.message(m);
-            },
-            transaction: (t) => {
-              places.transaction(t);
-              sink.transaction(t);
-            },
-          };
+    target = places === undefined ? sink : placedSink(sink, places);
     return target;
   };
   model.foldInto({ message: (m) => into().message(m), transaction: (t) => into().transaction(t) });

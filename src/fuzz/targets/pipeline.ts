@@ -10,6 +10,8 @@ import { CaptureError } from '../../capture/errors.js';
 import { runPipeline } from '../../cli/pipeline.js';
 import { buildJsonDocument, jsonDocumentChunks, spillSink, summaryJson } from '../../export/json.js';
 import { RecordSpill } from '../../export/record-spill.js';
+import { placedSink, SpilledPlaces } from '../../export/spilled-places.js';
+import { writeHtmlReport } from '../../report/html.js';
 import { summaryInput } from '../../export/summary-input.js';
 import { modelIndex } from '../../export/model-index.js';
 import { createNdjsonWriter } from '../../export/ndjson.js';
@@ -52,7 +54,12 @@ export const pipelineTarget: FuzzTarget = {
     const records = fold?.records === true;
     const model = new Correlator({ keepBodies: rng.chance(0.3), hashBodies: rng.chance(0.5), foldMessages: fold, retainTransactions: fold === undefined || records });
     const spill = records ? new RecordSpill() : undefined;
-    if (spill !== undefined) model.foldInto(spillSink(model.view(), spill));
+    // Half of them as --ladder and --html take records: compact, grouped by session, with their places.
+    const places = records && rng.chance(0.5) ? new SpilledPlaces() : undefined;
+    if (spill !== undefined) {
+      const sink = spillSink(model.view(), spill, places === undefined ? undefined : 0, places !== undefined);
+      model.foldInto(places === undefined ? sink : placedSink(sink, places));
+    }
     const lines: string[] = [];
     if (rng.chance(0.5)) createNdjsonWriter(model, (l) => lines.push(l));
     const ports = rng.chance(0.3) ? [rng.pick([2855, 5060, 8088, 40000])] : [];
@@ -83,6 +90,22 @@ export const pipelineTarget: FuzzTarget = {
     for (const l of lines) {
       check.expect(!l.includes('\n'), 'NDJSON record spans lines');
       JSON.parse(l);
+    }
+    if (spill !== undefined && places !== undefined) {
+      // --ladder and --html of a long capture: every session drawn from the records held and those read back.
+      spill.finish();
+      try {
+        const ix = modelIndex(view, undefined, { spill, places });
+        check.text('ladder', documentLadderText(ix), true);
+        let report = '';
+        writeHtmlReport(ix, (s) => {
+          report += s;
+        });
+        check.expect(report.includes(`<h2>Messages (${view.messageTotal()})</h2>`), 'report does not count every message');
+      } finally {
+        spill.close();
+      }
+      return check.finish();
     }
     if (spill !== undefined) {
       // --json of a long capture: every record in the document, those written ahead at their places.
