@@ -294,9 +294,15 @@ export function sectionRecords<T>(s: RecordList<T>): T[] {
   return Array.from({ length: s.count }, (_, i) => s.item(i));
 }
 
-/** The records of one list section, made one at a time as they are asked for (never all held). */
+/**
+ * The records of one list section, made one at a time as they are asked for (never all held); those written
+ * ahead (a RecordSpill: RecordList.run) are parsed from their text.
+ */
 export function* sectionItems<T>(s: RecordList<T>): Generator<T, void, undefined> {
-  for (let i = 0; i < s.count; i++) yield s.item(i);
+  for (let i = 0; i < s.count; i++) {
+    const written = s.run?.(i, 1);
+    yield written === undefined ? s.item(i) : (JSON.parse(written.text) as T);
+  }
 }
 
 type AnySection = { value: () => unknown } | RecordList<unknown>;

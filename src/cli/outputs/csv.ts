@@ -9,6 +9,7 @@ import { CliError, EXIT_USAGE } from '../errors.js';
 import { checkTarget, writeOutputFile } from '../output-file.js';
 import { isEmptyFilter } from '../../export/filter.js';
 import { writePieces, type Output } from './output.js';
+import { spilledRecords, takeRecords } from './spilled.js';
 
 /** export/csv.ts's kinds (that module and the schema file are loaded only when CSV is written). */
 const CSV_KINDS: readonly CsvKind[] = ['sessions', 'messages', 'transactions'];
@@ -34,10 +35,15 @@ export const csvOutput: Output<CsvRequest> = {
   name: 'csv',
   options: [{ flags: '--csv <kind[=file]>', description: 'write the sessions, messages or transactions as CSV (KIND to stdout, KIND=FILE to a file)' }],
   primary: true,
-  keeps: { bodies: false, hashes: true, transactions: true, previews: 'text' },
+  // On a long capture, records are written ahead as the model lets them go (cli/outputs/spilled.ts).
+  keeps: { bodies: false, hashes: true, transactions: true, previews: 'text', messages: 'records' },
   requested: (o) => (typeof o.csv === 'string' ? parseCsvArgument(o.csv) : undefined),
   check(arg, settings) {
     if (arg.file !== undefined) checkTarget(arg.file, { force: settings.force });
+  },
+  attach(model, arg, sink, settings) {
+    // A filter reads every record once the capture is read: nothing is let go then. Only the kind written is kept.
+    if (isEmptyFilter(settings.filter)) takeRecords(model, sink, 'compact', { message: arg.kind === 'messages', transaction: arg.kind === 'transactions' });
   },
   async write(view, arg, sink, settings) {
     const [{ csvChunks }, { schemaObject }, { documentSections, sectionItems }, { filteredSections }] = await Promise.all([
@@ -46,16 +52,22 @@ export const csvOutput: Output<CsvRequest> = {
       import('../../export/json.js'),
       import('../../export/filter.js'),
     ]);
-    // The rows are made from the model one record at a time, filtered or not: no document is built.
-    const sections = isEmptyFilter(settings.filter) ? documentSections(view) : filteredSections(view, settings.filter);
-    const records = sectionItems<unknown>(sections[arg.kind]);
-    const chunks = csvChunks(records, arg.kind, schemaObject());
-    if (arg.file !== undefined) {
-      await writeOutputFile(arg.file, { force: settings.force }, (write) => {
-        for (const c of chunks) write(c);
-      });
-      return;
+    // The rows are made from the model one record at a time, filtered or not (those written ahead parsed from
+    // their text): no document is built.
+    const written = spilledRecords(view, sink);
+    try {
+      const sections = isEmptyFilter(settings.filter) ? documentSections(view, { spill: written?.spill }) : filteredSections(view, settings.filter);
+      const records = sectionItems<unknown>(sections[arg.kind]);
+      const chunks = csvChunks(records, arg.kind, schemaObject());
+      if (arg.file !== undefined) {
+        await writeOutputFile(arg.file, { force: settings.force }, (write) => {
+          for (const c of chunks) write(c);
+        });
+        return;
+      }
+      await writePieces(sink, chunks);
+    } finally {
+      written?.spill.close();
     }
-    await writePieces(sink, chunks);
   },
 };

@@ -18,7 +18,7 @@ export const htmlOutput: Output<string> = {
   },
   attach(model, _path, sink, settings) {
     // A filter reads every record once the capture is read: nothing is let go then.
-    if (isEmptyFilter(settings.filter)) takeRecords(model, sink, true);
+    if (isEmptyFilter(settings.filter)) takeRecords(model, sink, 'drawn');
   },
   async write(view, path, sink, settings) {
     // Loaded only here: the other outputs do not pay for the report's modules.

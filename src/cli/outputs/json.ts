@@ -18,7 +18,7 @@ export const jsonOutput: Output<string | true> = {
   },
   attach(model, _arg, sink, settings) {
     // A filter reads every record once the capture is read: nothing is let go then.
-    if (isEmptyFilter(settings.filter)) takeRecords(model, sink, false);
+    if (isEmptyFilter(settings.filter)) takeRecords(model, sink, 'document');
   },
   async write(view, _arg, sink, settings) {
     // Streamed record by record, filtered or not: the whole document is never built nor held as one string,

@@ -28,7 +28,7 @@ export const ladderOutput: Output<string | true> = {
   },
   attach(model, _arg, sink, settings) {
     // A filter reads every record once the capture is read: nothing is let go then.
-    if (isEmptyFilter(settings.filter)) takeRecords(model, sink, true);
+    if (isEmptyFilter(settings.filter)) takeRecords(model, sink, 'drawn');
   },
   async write(view, arg, sink, settings) {
     // Loaded only here: the text width tables (blessed's unicode module) are not for the other outputs.

@@ -1,5 +1,5 @@
 /**
- * Records written ahead for the outputs that show every record (--json, --ladder, --html): each takes the
+ * Records written ahead for the outputs that show every record (--json, --csv, --ladder, --html): each takes the
  * records the model lets go on a long capture (FoldOptions.records) into a RecordSpill of its own, made with the
  * first record let go (most captures never let any go), and reads them back once the capture is read.
  */
@@ -22,22 +22,31 @@ export interface Spilled {
 const spilled = new WeakMap<OutputSink, Spilled>();
 
 /**
- * Hands the model a sink for the output writing to `out`: records as the document gives them (`--json`), or
- * (`drawn`) compact, with their places, for the drawing outputs to read back one session at a time.
+ * Hands the model a sink for the output writing to `out`: records as the document gives them ('document':
+ * `--json`), compact ('compact': `--csv`), or compact with their places ('drawn'), for the drawing outputs to read
+ * back one session at a time. `kinds`: the records the output reads (the others are let go unwritten).
  */
-export function takeRecords(model: ObservedModel, out: OutputSink, drawn: boolean): void {
+export function takeRecords(model: ObservedModel, out: OutputSink, how: 'document' | 'compact' | 'drawn', kinds: { message: boolean; transaction: boolean } = { message: true, transaction: true }): void {
+  const drawn = how === 'drawn';
   if (model.foldInto === undefined) return;
+  if (!kinds.message && !kinds.transaction) {
+    model.foldInto({ message: () => undefined, transaction: () => undefined });
+    return;
+  }
   let target: FoldSink | undefined;
   const into = (): FoldSink => {
     if (target !== undefined) return target;
     const spill = new RecordSpill();
-    const sink = spillSink(model.view(), spill, drawn ? 0 : undefined, drawn);
+    const sink = spillSink(model.view(), spill, how === 'document' ? undefined : 0, drawn);
     const places = drawn ? new SpilledPlaces() : undefined;
     spilled.set(out, { spill, sink, places });
     target = places === undefined ? sink : placedSink(sink, places);
     return target;
   };
-  model.foldInto({ message: (m) => into().message(m), transaction: (t) => into().transaction(t) });
+  model.foldInto({
+    message: kinds.message ? (m) => into().message(m) : () => undefined,
+    transaction: kinds.transaction ? (t) => into().transaction(t) : () => undefined,
+  });
 }
 
 /**
