@@ -59,8 +59,8 @@ function rereadableFile(path: string): boolean {
  * are kept as records (all of them with a filter, which reads every record); outputs that show every record
  * take each as it is folded ('records': --json and --extract, without a filter).
  */
-export function foldOptions(reads: ReadonlyArray<'all' | 'rows' | 'counts' | 'records'>, filtered: boolean): FoldOptions | undefined {
-  if (reads.length === 0 || reads.some((r) => r === 'all' || ((r === 'rows' || r === 'records') && filtered))) return undefined;
+export function foldOptions(reads: ReadonlyArray<'all' | 'rows' | 'counts' | 'records' | 'filtered'>, filtered: boolean): FoldOptions | undefined {
+  if (reads.length === 0 || reads.some((r) => r === 'all' || (r !== 'counts' && filtered))) return undefined;
   return { keepFirst: reads.includes('rows') ? SUMMARY_ROWS : 0, ...(reads.includes('records') ? { records: true } : {}) };
 }
 

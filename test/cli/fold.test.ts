@@ -147,6 +147,14 @@ describe('folding on the command line', () => {
     expect(rows[N]).toMatch(new RegExp(`^${N - 1},msg-${N - 1},0,`));
   });
 
+  it('-w without a filter folds messages (it reads only sessions, connections and SIP dialogs) and writes every frame', () => {
+    const out = join(dir, 'all.pcapng');
+    expect(run('-w', out)).toBe(`wrote ${2 * N + N / 2 + 1 + 6} frames of 1 connection to ${out}\n`);
+    const held = join(dir, 'session.pcapng');
+    run('--session', '0', '-w', held);
+    expect(readFileSync(out).equals(readFileSync(held))).toBe(true);
+  });
+
   it('a filtered --json reads every record: nothing is folded and the late REPORT is applied', () => {
     const doc = JSON.parse(run('--json', '--session', '0'));
     expect(doc.messages).toHaveLength(N);

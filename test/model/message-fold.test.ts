@@ -272,5 +272,10 @@ describe('which outputs fold', () => {
     expect(foldOptions(['rows', 'records'], false)).toEqual({ keepFirst: 200, records: true });
     expect(foldOptions(['records', 'counts'], true)).toBeUndefined();
     expect(foldOptions(['records', 'all'], false)).toBeUndefined();
+    // -w reads no message record without a filter, every one with a filter.
+    expect(foldOptions(['filtered'], false)).toEqual({ keepFirst: 0 });
+    expect(foldOptions(['filtered', 'records'], false)).toEqual({ keepFirst: 0, records: true });
+    expect(foldOptions(['filtered'], true)).toBeUndefined();
+    expect(foldOptions(['filtered', 'counts'], true)).toBeUndefined();
   });
 });

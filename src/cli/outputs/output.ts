@@ -93,9 +93,10 @@ export interface Output<A> {
      * lines were written as they came), 'rows' the first SUMMARY_ROWS and counts of the rest (every record with a
      * filter), 'records' every one, taken as it is folded (it gives the model a FoldSink in attach(): --json,
      * every record without a filter). With only such outputs, long captures fold settled messages into counts
-     * (model/message-fold.ts).
+     * (model/message-fold.ts). 'filtered': counts without a filter, every record with one (-w: its selection reads
+     * only the sessions, connections and SIP dialogs, unless a filter picks records).
      */
-    messages?: 'all' | 'rows' | 'counts' | 'records';
+    messages?: 'all' | 'rows' | 'counts' | 'records' | 'filtered';
   };
   /**
    * It draws from every record once the capture is read (--ladder, --html), or ('live') at every redraw while a

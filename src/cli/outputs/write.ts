@@ -23,7 +23,8 @@ export const writeOutput: Output<string> = {
   ],
   primary: false,
   // The connections and SIP dialogs come from the document (filtered like the other outputs).
-  keeps: { bodies: false, hashes: false, transactions: 'filtered', previews: false, frames: true },
+  // Without a filter it reads no message record: a long capture's are folded into counts.
+  keeps: { bodies: false, hashes: false, transactions: 'filtered', previews: false, frames: true, messages: 'filtered' },
   requested: (o) => (typeof o.write === 'string' ? o.write : undefined),
   check(path, settings) {
     captureOf(settings);
