@@ -1,9 +1,53 @@
 import { describe, expect, it } from 'vitest';
-import { FrameLog } from '../../src/cli/frame-log.js';
+import fc from 'fast-check';
+import { FrameLog, FrameRuns } from '../../src/cli/frame-log.js';
 import { readAllRecords } from '../../src/capture/reader.js';
 import { PcapngStreamWriter, PcapStreamWriter } from '../../src/capture/writer.js';
 import { joinPieces } from '../../src/util/bytes.js';
 import { Readable } from 'node:stream';
+
+/** What FrameRuns gives: the frames added, but one inside the run being extended (a repeat) left out. */
+function reference(frames: readonly number[]): number[] {
+  const runs: Array<[number, number]> = [];
+  for (const f of frames) {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && f === last[0] + last[1]) last[1]++;
+    else if (last === undefined || f < last[0] || f >= last[0] + last[1]) runs.push([f, 1]);
+  }
+  return runs.flatMap(([start, count]) => Array.from({ length: count }, (_, k) => start + k));
+}
+
+describe('FrameRuns', () => {
+  it('gives back the frames added, runs and repeats and frames before the last (fragments) included, up to 2^32 (property)', () => {
+    const step = fc.oneof(fc.constant(1), fc.constant(1), fc.integer({ min: 0, max: 3 }), fc.integer({ min: -300, max: 300 }), fc.integer({ min: 1, max: 2 ** 31 }));
+    fc.assert(
+      fc.property(fc.nat(2 ** 32 - 1), fc.array(step, { maxLength: 400 }), (first, steps) => {
+        const frames: number[] = [first];
+        for (const d of steps) frames.push(Math.min(2 ** 32 - 1, Math.max(0, (frames[frames.length - 1] as number) + d)));
+        const runs = new FrameRuns();
+        for (const f of frames) runs.add(f);
+        const got: number[] = [];
+        runs.forEach((f) => got.push(f));
+        const want = reference(frames);
+        expect(got).toEqual(want);
+        expect(runs.frames).toBe(want.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('costs about three bytes a frame for a connection interleaved with hundreds of others', () => {
+    const runs = new FrameRuns();
+    for (let f = 7; f < 2_000_000; f += 500) runs.add(f);
+    const got: number[] = [];
+    runs.forEach((f) => got.push(f));
+    expect(got).toHaveLength(4000);
+    expect(got[3999]).toBe(7 + 3999 * 500);
+    // 3,999 runs written (the last still grows): the first 7 from 0 (two bytes), the others 499 after the one
+    // before (998 zigzagged: two bytes) and a count of one.
+    expect((runs as unknown as { used: number }).used).toBe(2 + 3 * 3998);
+  });
+});
 
 describe('FrameLog', () => {
   it('keeps each connection as runs and selects the frames of connections and dialogs sorted, once each', () => {
