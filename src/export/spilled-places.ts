@@ -36,7 +36,8 @@ const NONE = -1;
 
 const ints = (): Column<Int32Array> => new Column(new Int32Array(0), (n) => new Int32Array(n), NONE);
 
-export class SpilledPlaces {
+/** A FoldSink: joined before the sink that writes the records (joinSinks), it notes where each is drawn. */
+export class SpilledPlaces implements FoldSink {
   private readonly messageSessions = ints();
   private readonly txSessions = ints();
   private readonly txConnections = ints();
@@ -77,18 +78,4 @@ export class SpilledPlaces {
     const r = this.rtts.get(index);
     return Number.isNaN(r) ? null : r;
   }
-}
-
-/** A sink that notes each record's places before handing it on. */
-export function placedSink(sink: FoldSink, places: SpilledPlaces): FoldSink {
-  return {
-    message: (m) => {
-      places.message(m);
-      sink.message(m);
-    },
-    transaction: (t) => {
-      places.transaction(t);
-      sink.transaction(t);
-    },
-  };
 }

@@ -13,7 +13,7 @@ import type { ModelEvent, ModelListener } from './events.js';
 import { msBetween } from './frame-time.js';
 import { HeaderTable } from './header-table.js';
 import { MessageAssembly } from './message-assembly.js';
-import { FOLD_AFTER, type FoldOptions, type FoldSink } from './message-fold.js';
+import { FOLD_AFTER, joinSinks, type FoldOptions, type FoldSink } from './message-fold.js';
 import { TransactionFold } from './transaction-table.js';
 import { bump, ModelData, ModelDataView } from './model-data.js';
 import type { CaptureFacts, ModelInput } from './model-input.js';
@@ -115,19 +115,7 @@ export class Correlator implements ModelInput, ObservedModel {
    */
   foldInto(sink: FoldSink): void {
     const prior = this.foldSink;
-    const to: FoldSink =
-      prior === undefined
-        ? sink
-        : {
-            message: (m) => {
-              prior.message(m);
-              sink.message(m);
-            },
-            transaction: (t) => {
-              prior.transaction(t);
-              sink.transaction(t);
-            },
-          };
+    const to = prior === undefined ? sink : joinSinks(prior, sink);
     this.foldSink = to;
     if (this.transactionFold !== undefined) this.transactionFold.sink = to;
     this.assembly.foldInto(to);

@@ -54,6 +54,20 @@ export interface FoldSink {
   transaction(t: TransactionRecord): void;
 }
 
+/** A sink handing each record to `first`, then to `then`. */
+export function joinSinks(first: FoldSink, then: FoldSink): FoldSink {
+  return {
+    message: (m) => {
+      first.message(m);
+      then.message(m);
+    },
+    transaction: (t) => {
+      first.transaction(t);
+      then.transaction(t);
+    },
+  };
+}
+
 /** Whether a message may be folded now: 'settled' (decided and answered), 'stated', or 'open' (never yet). */
 export type FoldReadiness = 'settled' | 'stated' | 'open';
 

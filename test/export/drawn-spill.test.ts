@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { spillSink } from '../../src/export/json.js';
 import { modelIndex, type WrittenRecords } from '../../src/export/model-index.js';
 import { RecordSpill } from '../../src/export/record-spill.js';
-import { placedSink, SpilledPlaces } from '../../src/export/spilled-places.js';
+import { SpilledPlaces } from '../../src/export/spilled-places.js';
 import { documentLadderText } from '../../src/format/ladder-text.js';
 import { writeHtmlReport } from '../../src/report/html.js';
 import { Correlator } from '../../src/model/correlator.js';
-import type { FoldOptions } from '../../src/model/message-fold.js';
+import { joinSinks, type FoldOptions } from '../../src/model/message-fold.js';
 import { finishStore } from '../helpers/frames.js';
 import { feedLongChat } from '../helpers/long-chat.js';
 
@@ -23,7 +23,7 @@ function drawn(fold?: FoldOptions): { store: Correlator; written?: WrittenRecord
     const places = new SpilledPlaces();
     const sink = spillSink(store.view(), spill, 0, true);
     written = { spill, places };
-    store.foldInto(placedSink(sink, places));
+    store.foldInto(joinSinks(places, sink));
   }
   feedLongChat(store, 400);
   finishStore(store);

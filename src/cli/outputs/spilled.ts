@@ -5,8 +5,8 @@
  */
 import { spillSink, type SpillSink } from '../../export/json.js';
 import { RecordSpill } from '../../export/record-spill.js';
-import { placedSink, SpilledPlaces } from '../../export/spilled-places.js';
-import type { FoldSink } from '../../model/message-fold.js';
+import { SpilledPlaces } from '../../export/spilled-places.js';
+import { joinSinks, type FoldSink } from '../../model/message-fold.js';
 import type { ModelView, ObservedModel } from '../../model/view.js';
 import type { WrittenRecords } from '../../export/model-index.js';
 import type { OutputSink } from './output.js';
@@ -40,7 +40,7 @@ export function takeRecords(model: ObservedModel, out: OutputSink, how: 'documen
     const sink = spillSink(model.view(), spill, how === 'document' ? undefined : 0, drawn);
     const places = drawn ? new SpilledPlaces() : undefined;
     spilled.set(out, { spill, sink, places });
-    target = places === undefined ? sink : placedSink(sink, places);
+    target = places === undefined ? sink : joinSinks(places, sink);
     return target;
   };
   model.foldInto({

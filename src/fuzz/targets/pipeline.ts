@@ -10,7 +10,8 @@ import { CaptureError } from '../../capture/errors.js';
 import { runPipeline } from '../../cli/pipeline.js';
 import { buildJsonDocument, jsonDocumentChunks, spillSink, summaryJson } from '../../export/json.js';
 import { RecordSpill } from '../../export/record-spill.js';
-import { placedSink, SpilledPlaces } from '../../export/spilled-places.js';
+import { SpilledPlaces } from '../../export/spilled-places.js';
+import { joinSinks } from '../../model/message-fold.js';
 import { writeHtmlReport } from '../../report/html.js';
 import { summaryInput } from '../../export/summary-input.js';
 import { modelIndex } from '../../export/model-index.js';
@@ -58,7 +59,7 @@ export const pipelineTarget: FuzzTarget = {
     const places = records && rng.chance(0.5) ? new SpilledPlaces() : undefined;
     if (spill !== undefined) {
       const sink = spillSink(model.view(), spill, places === undefined ? undefined : 0, places !== undefined);
-      model.foldInto(places === undefined ? sink : placedSink(sink, places));
+      model.foldInto(places === undefined ? sink : joinSinks(places, sink));
     }
     const lines: string[] = [];
     if (rng.chance(0.5)) createNdjsonWriter(model, (l) => lines.push(l));
