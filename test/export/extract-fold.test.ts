@@ -2,25 +2,17 @@
  * `--extract` on a long capture: each message the model lets go (FoldOptions.records) is extracted then, the rest
  * once the capture is read; the folder and the manifest are those of a model that holds every message.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Extraction, extractBodies, type ManifestEntry } from '../../src/export/extract.js';
 import { ExtractStore } from '../../src/export/extract-store.js';
 import { Correlator } from '../../src/model/correlator.js';
 import type { FoldOptions } from '../../src/model/message-fold.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 import { feedRequest, feedResponse, finishStore, sendHeaders, tcpConn } from '../helpers/frames.js';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'msrpscope-extract-fold-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('msrpscope-extract-fold-');
 
 /** Message i's body: 30 to 330 bytes. */
 const bodyOf = (i: number): Buffer => Buffer.from(`body ${i} `.repeat(3 + ((i * 37) % 30)));

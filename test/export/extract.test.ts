@@ -1,24 +1,16 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { extractBodies } from '../../src/export/extract.js';
 import { dispositionFileName, NameAllocator, sanitizeFileName } from '../../src/export/extract-names.js';
 import { Correlator } from '../../src/model/correlator.js';
 import { CORPUS, HAVE_CORPUS, runCapture } from '../helpers/run-pipeline.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 import { feedRequest, finishStore, sendHeaders, tcpConn } from '../helpers/frames.js';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'msrpscope-extract-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('msrpscope-extract-');
 
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
