@@ -266,7 +266,8 @@ export class RecordSpill {
 
   /**
    * Keeps a record's text (not empty). With a `group` (a session), the record is written among the group's
-   * (GROUP_BYTES at a time): records asked for a group at a time (text(…, alone)) are read a run at a time.
+   * (GROUP_BYTES at a time): records asked for a group at a time (text(…, alone)) are read a run at a time; a
+   * record is then put once (its place is set when its group's run is written, after finish() at the latest).
    */
   put(kind: SpillKind, index: number, text: string, group?: number): void {
     this.count++;
@@ -275,7 +276,13 @@ export class RecordSpill {
     const wide = Buffer.byteLength(text, 'utf8') !== text.length;
     const bytes = wide ? text.length * 2 : text.length;
     if (bytes === 0 || bytes >= WIDE) throw new Error(`record text of ${bytes} bytes`);
-    if (group !== undefined && bytes + 2 <= GROUP_BYTES) return this.gather(kind, group, index, text, wide, bytes);
+    if (group !== undefined) {
+      if (bytes + 2 <= GROUP_BYTES) return this.gather(kind, group, index, text, wide, bytes);
+      // Larger than a run: written by itself, after what its group gathered.
+      const g = this.groups[kind].get(group);
+      if (g !== undefined) this.writeGroup(kind, group, g);
+      if (this.held !== undefined) return this.inMemory(kind, index, text);
+    }
     let at: number;
     try {
       at = file.append(text, wide ? 'utf16le' : 'latin1', bytes);
