@@ -9,7 +9,7 @@ import { CliError, EXIT_USAGE } from '../errors.js';
 import { checkTarget, writeOutputFile } from '../output-file.js';
 import { isEmptyFilter } from '../../export/filter.js';
 import { writePieces, type Output } from './output.js';
-import { spilledRecords, takeRecords } from './spilled.js';
+import { takeRecords, withSpilled } from './spilled.js';
 
 /** export/csv.ts's kinds (that module and the schema file are loaded only when CSV is written). */
 const CSV_KINDS: readonly CsvKind[] = ['sessions', 'messages', 'transactions'];
@@ -54,20 +54,14 @@ export const csvOutput: Output<CsvRequest> = {
     ]);
     // The rows are made from the model one record at a time, filtered or not (those written ahead parsed from
     // their text): no document is built.
-    const written = spilledRecords(view, sink);
-    try {
+    await withSpilled(view, sink, async (written) => {
       const sections = isEmptyFilter(settings.filter) ? documentSections(view, { spill: written?.spill }) : filteredSections(view, settings.filter);
       const records = sectionItems<unknown>(sections[arg.kind]);
       const chunks = csvChunks(records, arg.kind, schemaObject());
-      if (arg.file !== undefined) {
-        await writeOutputFile(arg.file, { force: settings.force }, (write) => {
-          for (const c of chunks) write(c);
-        });
-        return;
-      }
-      await writePieces(sink, chunks);
-    } finally {
-      written?.spill.close();
-    }
+      if (arg.file === undefined) return writePieces(sink, chunks);
+      await writeOutputFile(arg.file, { force: settings.force }, (write) => {
+        for (const c of chunks) write(c);
+      });
+    });
   },
 };

@@ -3,7 +3,7 @@ import { filterText, isEmptyFilter } from '../../export/filter.js';
 import { escapeText } from '../../util/escape.js';
 import { checkTarget, writeOutputFile } from '../output-file.js';
 import type { Output } from './output.js';
-import { drawnRecords, spilledRecords, takeRecords } from './spilled.js';
+import { drawnRecords, takeRecords, withSpilled } from './spilled.js';
 
 export const htmlOutput: Output<string> = {
   name: 'html',
@@ -27,14 +27,10 @@ export const htmlOutput: Output<string> = {
     const filter = isEmptyFilter(settings.filter) ? undefined : filterText(settings.filter);
     // Drawn from the model one session at a time (export/model-index.ts, the records a filter keeps), never the
     // whole document.
-    const written = spilledRecords(view, sink);
-    let counts: { sessions: number; messages: number };
-    try {
+    const counts = await withSpilled(view, sink, (written) => {
       const source = modelIndex(view, settings.filter, drawnRecords(written));
-      counts = await writeOutputFile(path, { force: settings.force }, (write) => writeHtmlReport(source, write, { filter }));
-    } finally {
-      written?.spill.close();
-    }
+      return writeOutputFile(path, { force: settings.force }, (write) => writeHtmlReport(source, write, { filter }));
+    });
     const line = `wrote report ${escapeText(path)} (${counts.sessions} session${counts.sessions === 1 ? '' : 's'}, ${counts.messages} message${counts.messages === 1 ? '' : 's'})`;
     if (settings.alone) sink.write(`${line}\n`);
     else sink.warn(line);

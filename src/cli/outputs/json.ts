@@ -4,7 +4,7 @@ import { terminalSafeJson } from '../../export/json-safe.js';
 import { filteredSections, isEmptyFilter } from '../../export/filter.js';
 import { checkStreamTarget } from '../output-file.js';
 import { writePieces, type Output } from './output.js';
-import { spilledRecords, takeRecords } from './spilled.js';
+import { takeRecords, withSpilled } from './spilled.js';
 
 export const jsonOutput: Output<string | true> = {
   name: 'json',
@@ -23,13 +23,10 @@ export const jsonOutput: Output<string | true> = {
   async write(view, _arg, sink, settings) {
     // Streamed record by record, filtered or not: the whole document is never built nor held as one string,
     // nor queued whole for a slow reader (each piece waits until the sink has written the ones before).
-    const s = spilledRecords(view, sink);
-    try {
+    await withSpilled(view, sink, async (s) => {
       const chunks = isEmptyFilter(settings.filter) ? jsonDocumentChunks(view, { spill: s?.spill }) : jsonSectionChunks(filteredSections(view, settings.filter));
       await writePieces(sink, chunks, (piece) => (sink.writeJson !== undefined ? sink.writeJson(piece) : sink.write(terminalSafeJson(piece))));
       sink.write('\n');
-    } finally {
-      s?.spill.close();
-    }
+    });
   },
 };

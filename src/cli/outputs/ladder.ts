@@ -6,7 +6,7 @@
  */
 import { checkTarget, writeOutputFile } from '../output-file.js';
 import { writePieces, type Output } from './output.js';
-import { drawnRecords, spilledRecords, takeRecords } from './spilled.js';
+import { drawnRecords, takeRecords, withSpilled } from './spilled.js';
 import { isEmptyFilter } from '../../export/filter.js';
 
 /** The ladders' blocks joined as documentLadderText joins them: an empty line between two, a newline at the end. */
@@ -36,17 +36,14 @@ export const ladderOutput: Output<string | true> = {
     // Drawn from the model one session at a time (export/model-index.ts, the records a filter keeps), never the
     // whole document.
     const { modelIndex } = await import('../../export/model-index.js');
-    const written = spilledRecords(view, sink);
     const drawn = { count: 0 };
-    try {
+    await withSpilled(view, sink, async (written) => {
       const ix = modelIndex(view, settings.filter, drawnRecords(written));
       if (typeof arg !== 'string') await writePieces(sink, joined(ladderTextBlocks(ix), drawn));
       else await writeOutputFile(arg, { force: settings.force }, (write) => {
         for (const piece of joined(ladderTextBlocks(ix), drawn)) write(piece);
       });
-    } finally {
-      written?.spill.close();
-    }
+    });
     if (drawn.count === 0) sink.warn('no session to draw');
   },
 };

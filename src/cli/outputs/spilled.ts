@@ -53,7 +53,7 @@ export function takeRecords(model: ObservedModel, out: OutputSink, how: 'documen
  * The records the output's sink took (undefined when none was let go), ready to be read back: what could not be
  * written is said on the sink's warnings. Close it once the output is written.
  */
-export function spilledRecords(view: ModelView, out: OutputSink): Spilled | undefined {
+function spilledRecords(view: ModelView, out: OutputSink): Spilled | undefined {
   const s = spilled.get(out);
   if (s === undefined) return undefined;
   s.spill.finish();
@@ -63,6 +63,16 @@ export function spilledRecords(view: ModelView, out: OutputSink): Spilled | unde
     out.warn(`${s.spill.count} records were written before an interface with finer timestamps was met: their times have fewer digits`);
   }
   return s;
+}
+
+/** Runs `use` with the records the output's sink took (spilledRecords), and closes them after. */
+export async function withSpilled<T>(view: ModelView, out: OutputSink, use: (s: Spilled | undefined) => Promise<T> | T): Promise<T> {
+  const s = spilledRecords(view, out);
+  try {
+    return await use(s);
+  } finally {
+    s?.spill.close();
+  }
 }
 
 /** What a drawing output's index reads of the records written ahead (export/model-index.ts). */
