@@ -57,7 +57,8 @@ function rereadableFile(path: string): boolean {
 /**
  * Folding of settled messages when every output reads only counts of most of them: the summary's first rows
  * are kept as records (all of them with a filter, which reads every record); outputs that show every record
- * take each as it is folded ('records': --json and --extract, without a filter).
+ * take each as it is folded ('records': --json, --csv, --ladder, --html, --extract, without a filter); -w reads
+ * only counts without a filter, every record with one ('filtered').
  */
 export function foldOptions(reads: ReadonlyArray<'all' | 'rows' | 'counts' | 'records' | 'filtered'>, filtered: boolean): FoldOptions | undefined {
   if (reads.length === 0 || reads.some((r) => r === 'all' || (r !== 'counts' && filtered))) return undefined;

@@ -30,9 +30,10 @@ export interface HeapTuning {
   boundGrowth: boolean;
   /**
    * A full collection whenever the heap has grown by this factor over what the last one left (at least
-   * BOUNDED_HEAP_BYTES; heldHeap). The model folds settled messages (--summary and --ndjson into counts, --json
-   * into records written ahead: model/message-fold.ts), so what it holds stays about the same however long the
-   * capture: 1.5 keeps memory flat too. The live viewer, whose redraws make the records of every session: 1.3.
+   * BOUNDED_HEAP_BYTES; heldHeap). The model folds settled messages (--summary, --ndjson and -w into counts,
+   * the outputs that show every record into records written ahead: model/message-fold.ts), so what it holds
+   * stays about the same however long the capture: 1.5 keeps memory flat too. The live viewer, whose redraws
+   * make the records of every session: 1.3.
    */
   boundHeap?: number;
 }

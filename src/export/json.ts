@@ -414,9 +414,7 @@ export function spillSink(view: ModelView, spill: RecordSpill, indentOption?: nu
     },
     // The drawing outputs read a session's records together (grouped by session in the file: those of no session
     // by connection), and only a transaction's ladder fields (no headers), compact.
-    message: drawn
-      ? (m) => spill.put('message', m.index, JSON.stringify(messageJson(m, context(), conns)), m.session?.index ?? -1)
-      : (m) => spill.put('message', m.index, listRunText([messageJson(m, context(), conns)], indent)),
+    message: (m) => spill.put('message', m.index, listRunText([messageJson(m, context(), conns)], indent), drawn ? (m.session?.index ?? -1) : undefined),
     transaction: drawn
       ? (t) => spill.put('transaction', t.index, JSON.stringify(transactionLadderJson(t, context(), conns)), t.session?.index ?? -1 - t.connection)
       : (t) => spill.put('transaction', t.index, listRunText([transactionJson(t, context(), conns)], indent)),

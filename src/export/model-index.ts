@@ -199,18 +199,6 @@ export function modelIndex(view: ModelView, filter?: RecordFilter, writtenAhead?
     revisions = out;
     return out;
   };
-  /** Every message in id order: held ones made, those written ahead read back in order. */
-  function* everyMessage(): Generator<JsonMessage, void, undefined> {
-    for (const id of messageIds) {
-      if (heldMessage(id) !== undefined) {
-        const m = fullMessage(id);
-        if (m !== undefined) yield m;
-        continue;
-      }
-      const text = written?.spill.text('message', id);
-      if (text !== undefined) yield JSON.parse(text) as JsonMessage;
-    }
-  }
   return {
     head,
     messageCount: sections.messages.count,
@@ -248,7 +236,8 @@ export function modelIndex(view: ModelView, filter?: RecordFilter, writtenAhead?
         return t === undefined ? writtenRecord<LadderTransaction>('transaction', i) : transactionRowJson(t);
       }),
     ...authLookups(head.auth),
-    messages: () => (written === undefined ? sectionItems(sections.messages) : everyMessage()),
+    // Those written ahead read back in order, as the section list gives them (sectionItems).
+    messages: () => sectionItems(sections.messages),
     transactions: () => (written === undefined ? sectionItems(sections.transactions) : made(transactionIds, fullTransaction)),
     transactionRtts: () =>
       transactionIds.map((id) => {

@@ -23,6 +23,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Column } from '../util/column.js';
 import { errnoText } from '../util/errno.js';
 
 export type SpillKind = 'message' | 'transaction';
@@ -47,25 +48,20 @@ const WIDE = 0x8000_0000;
 
 /** Offset and length (bytes, WIDE set for UTF-16) by record index; a length of 0 is no record (a record's text is never empty). */
 class Places {
-  offsets = new Float64Array(0);
-  lengths = new Uint32Array(0);
+  readonly offsets = new Column((n) => new Float64Array(n));
+  readonly lengths = new Column((n) => new Uint32Array(n));
 
   set(index: number, offset: number, length: number): void {
-    if (index >= this.lengths.length) {
-      const size = Math.max(1024, index + 1, this.lengths.length * 2);
-      const o = new Float64Array(size);
-      o.set(this.offsets);
-      const l = new Uint32Array(size);
-      l.set(this.lengths);
-      this.offsets = o;
-      this.lengths = l;
-    }
-    this.offsets[index] = offset;
-    this.lengths[index] = length;
+    this.offsets.set(index, offset);
+    this.lengths.set(index, length);
   }
 
   length(index: number): number {
-    return index >= 0 && index < this.lengths.length ? (this.lengths[index] as number) : 0;
+    return this.lengths.get(index);
+  }
+
+  offset(index: number): number {
+    return this.offsets.get(index);
   }
 }
 
@@ -368,7 +364,7 @@ export class RecordSpill {
     const n = this.places[kind].length(index);
     const file = this.files?.[kind];
     if (n === 0 || file === undefined) return this.held?.[kind].get(index);
-    return file.text(this.places[kind].offsets[index] as number, n & ~WIDE, (n & WIDE) !== 0 ? 'utf16le' : 'latin1', true);
+    return file.text(this.places[kind].offset(index), n & ~WIDE, (n & WIDE) !== 0 ? 'utf16le' : 'latin1', true);
   }
 
   /**
@@ -385,14 +381,14 @@ export class RecordSpill {
     }
     const wide = (first & WIDE) !== 0;
     const unit = wide ? 2 : 1;
-    const at = p.offsets[index] as number;
+    const at = p.offset(index);
     let end = at + (first & ~WIDE);
     let count = 1;
     // Records put one after another in index order lie one after another, each followed by its `,`.
     while (count < max) {
       const n = p.length(index + count);
       const bytes = n & ~WIDE;
-      if (n === 0 || (n & WIDE) !== (first & WIDE) || (p.offsets[index + count] as number) !== end + unit || end + unit + bytes - at > BLOCK_BYTES) break;
+      if (n === 0 || (n & WIDE) !== (first & WIDE) || p.offset(index + count) !== end + unit || end + unit + bytes - at > BLOCK_BYTES) break;
       end += unit + bytes;
       count++;
     }
@@ -439,11 +435,11 @@ export class RecordSpill {
       const { at: start, bytes: b } = file.gathered();
       const p = this.places[kind];
       for (let i = 0; i < p.lengths.length; i++) {
-        const n = p.lengths[i] as number;
-        const at = p.offsets[i] as number;
+        const n = p.length(i);
+        const at = p.offset(i);
         if (n === 0 || at < start) continue;
         held[kind].set(i, b.toString((n & WIDE) !== 0 ? 'utf16le' : 'latin1', at - start, at - start + (n & ~WIDE)));
-        p.lengths[i] = 0;
+        p.lengths.set(i, 0);
       }
       file.dropGathered(start);
     }

@@ -7,34 +7,12 @@
 import type { FoldSink } from '../model/message-fold.js';
 import type { MessageRecord } from '../model/messages.js';
 import type { TransactionRecord } from '../model/transactions.js';
+import { Column } from '../util/column.js';
 import { listed, transactionRtt } from './records.js';
-
-/** A column of numbers by record index, grown as records come (NONE where none was set). */
-class Column<A extends Int32Array | Float64Array> {
-  constructor(
-    private values: A,
-    private readonly make: (n: number) => A,
-    private readonly none: number,
-  ) {}
-
-  set(index: number, v: number): void {
-    if (index >= this.values.length) {
-      const grown = this.make(Math.max(1024, index + 1, this.values.length * 2));
-      grown.fill(this.none);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[index] = v;
-  }
-
-  get(index: number): number {
-    return index < this.values.length ? (this.values[index] as number) : this.none;
-  }
-}
 
 const NONE = -1;
 
-const ints = (): Column<Int32Array> => new Column(new Int32Array(0), (n) => new Int32Array(n), NONE);
+const ints = (): Column<Int32Array> => new Column((n) => new Int32Array(n), NONE);
 
 /** A FoldSink: joined before the sink that writes the records (joinSinks), it notes where each is drawn. */
 export class SpilledPlaces implements FoldSink {
@@ -42,7 +20,7 @@ export class SpilledPlaces implements FoldSink {
   private readonly txSessions = ints();
   private readonly txConnections = ints();
   private readonly txMessages = ints();
-  private readonly rtts = new Column(new Float64Array(0), (n) => new Float64Array(n), Number.NaN);
+  private readonly rtts = new Column((n) => new Float64Array(n), Number.NaN);
 
   message(m: MessageRecord): void {
     this.messageSessions.set(m.index, m.session?.index ?? NONE);

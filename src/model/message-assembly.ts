@@ -230,7 +230,7 @@ export class MessageAssembly {
     if (this.foldQueue !== undefined) this.foldSettled(this.foldQueue, m.lastFrame);
   }
 
-  /** Where folded messages go (FoldOptions.records: the output that shows every record). */
+  /** Where folded messages go (FoldOptions.records: the outputs that show every record, joined by the correlator). */
   foldInto(sink: FoldSink): void {
     this.sink = sink;
   }

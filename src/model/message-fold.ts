@@ -37,7 +37,7 @@ export interface FoldOptions {
   /** The same once delivery is decided and every chunk answered (default FOLD_SETTLED_MS). */
   settledMs?: number;
   /**
-   * Every record is shown (--json): each message is handed to a FoldSink as it is folded, and each retained
+   * Every record is shown (--json, --csv, --ladder, --html, --extract: cli/outputs/spilled.ts): each message is handed to a FoldSink as it is folded, and each retained
    * transaction once nothing can change it (no response can reach it any more). Messages that an IMDN
    * notification may still name (they carry an imdn.Message-ID, or are a notification not yet matched) are
    * never folded then. Without a sink (Correlator.foldInto) nothing is folded.

@@ -8,6 +8,7 @@
 import type { FoldSink } from './message-fold.js';
 import type { TransactionRecord } from './transactions.js';
 import { keepInPlace } from '../util/arrays.js';
+import { Column } from '../util/column.js';
 import { RotatingQueue } from './rotating-queue.js';
 
 /** Queue entries examined per new transaction: one still reachable goes to the back. */
@@ -16,8 +17,8 @@ const EXAMINE = 4;
 export class TransactionTable {
   /** Held records in index order; retired ones are dropped in one pass once they are an eighth of it (or 1024). */
   private items: TransactionRecord[] = [];
-  /** One bit per transaction index: retired. */
-  private retiredBits = new Uint32Array(256);
+  /** One bit per transaction index: retired (32 to a word). */
+  private readonly retiredBits = new Column((n) => new Uint32Array(n));
   private retiredInItems = 0;
   /** Transactions handed to the sink and let go. */
   retired = 0;
@@ -38,20 +39,14 @@ export class TransactionTable {
   }
 
   isRetired(index: number): boolean {
-    const w = index >>> 5;
-    return w < this.retiredBits.length && ((this.retiredBits[w] as number) & (1 << (index & 31))) !== 0;
+    return (this.retiredBits.get(index >>> 5) & (1 << (index & 31))) !== 0;
   }
 
   /** Lets a transaction go (the caller has handed it on). */
   retire(t: TransactionRecord): void {
     if (t.index < 0 || this.isRetired(t.index)) return;
     const w = t.index >>> 5;
-    if (w >= this.retiredBits.length) {
-      const grown = new Uint32Array(Math.max(w + 1, this.retiredBits.length * 2));
-      grown.set(this.retiredBits);
-      this.retiredBits = grown;
-    }
-    this.retiredBits[w] = (this.retiredBits[w] as number) | (1 << (t.index & 31));
+    this.retiredBits.set(w, this.retiredBits.get(w) | (1 << (t.index & 31)));
     this.retired++;
     if (++this.retiredInItems >= Math.max(1024, this.items.length >>> 3)) this.dropRetired();
   }

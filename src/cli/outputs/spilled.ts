@@ -27,12 +27,8 @@ const spilled = new WeakMap<OutputSink, Spilled>();
  * back one session at a time. `kinds`: the records the output reads (the others are let go unwritten).
  */
 export function takeRecords(model: ObservedModel, out: OutputSink, how: 'document' | 'compact' | 'drawn', kinds: { message: boolean; transaction: boolean } = { message: true, transaction: true }): void {
-  const drawn = how === 'drawn';
   if (model.foldInto === undefined) return;
-  if (!kinds.message && !kinds.transaction) {
-    model.foldInto({ message: () => undefined, transaction: () => undefined });
-    return;
-  }
+  const drawn = how === 'drawn';
   let target: FoldSink | undefined;
   const into = (): FoldSink => {
     if (target !== undefined) return target;
