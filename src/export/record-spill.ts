@@ -3,8 +3,8 @@
  * while a long capture is read (model/message-fold.ts FoldSink; for --extract, each message's manifest entry),
  * kept in a temporary file per kind until the document is written and read back there in index order (blocks of 64 KiB, the last 16 kept: records are let go
  * in about their index order). The files are removed as soon as they are open (they live while they are open, and
- * go with the process however it ends); what this holds in memory is the offset and length of each record, 12
- * bytes.
+ * go with the process however it ends). What this keeps of each record is its offset and length, 12 bytes, in
+ * pages of which only those in use stay in memory (paged-column.ts).
  *
  * Each record is written followed by a `,`, so records put one after another in index order read back as a
  * list's run (run(): one decoding for all of them, not one a record). A text is
@@ -20,10 +20,10 @@
  * A failed write (a full disk) does not lose the records: from then on the texts are held in memory, and
  * `failure` says why (the output reports it).
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, readSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Column } from '../util/column.js';
+import { PagedColumn, PageFile } from './paged-column.js';
+import { openRemoved } from './temp-file.js';
 import { errnoText } from '../util/errno.js';
 
 export type SpillKind = 'message' | 'transaction';
@@ -46,10 +46,18 @@ const GROUPS_GATHERING = 512;
 /** The bit of a record's length that says its text is kept as UTF-16 (else Latin-1). */
 const WIDE = 0x8000_0000;
 
-/** Offset and length (bytes, WIDE set for UTF-16) by record index; a length of 0 is no record (a record's text is never empty). */
+/**
+ * Offset and length (bytes, WIDE set for UTF-16) by record index; a length of 0 is no record (a record's text is
+ * never empty). Paged: those of records long written go to the spill's page file.
+ */
 class Places {
-  readonly offsets = new Column((n) => new Float64Array(n));
-  readonly lengths = new Column((n) => new Uint32Array(n));
+  readonly offsets: PagedColumn<Float64Array>;
+  readonly lengths: PagedColumn<Uint32Array>;
+
+  constructor(pages: PageFile) {
+    this.offsets = new PagedColumn((n) => new Float64Array(n), 0, pages);
+    this.lengths = new PagedColumn((n) => new Uint32Array(n), 0, pages);
+  }
 
   set(index: number, offset: number, length: number): void {
     this.offsets.set(index, offset);
@@ -211,22 +219,6 @@ class SpillFile {
   }
 }
 
-/** An open file in `dir`, removed at once (it lives while it is open). */
-function openRemoved(dir: string): number {
-  const folder = mkdtempSync(join(dir, 'msrpscope-'));
-  const file = join(folder, 'records');
-  try {
-    return openSync(file, 'wx+', 0o600);
-  } finally {
-    try {
-      unlinkSync(file);
-    } catch {
-      // not made
-    }
-    rmdirSync(folder);
-  }
-}
-
 /** A group's records gathered for one write: their bytes (each followed by its `,`), indexes and lengths (WIDE set for UTF-16). */
 interface GroupRun {
   buffer: Buffer;
@@ -238,7 +230,9 @@ interface GroupRun {
 export class RecordSpill {
   /** A file per kind: each is read in its own index order. */
   private files: Record<SpillKind, SpillFile> | undefined;
-  private readonly places: Record<SpillKind, Places> = { message: new Places(), transaction: new Places() };
+  /** Where the records' places, and the drawing outputs' columns (spilled-places.ts), keep their pages out of use. */
+  readonly pages: PageFile;
+  private readonly places: Record<SpillKind, Places>;
   /** Records gathering by group, per kind, the group that gathered first first. */
   private readonly groups: Record<SpillKind, Map<number, GroupRun>> = { message: new Map(), transaction: new Map() };
   private readonly spareRuns: Buffer[] = [];
@@ -250,6 +244,8 @@ export class RecordSpill {
   count = 0;
 
   constructor(dir = tmpdir()) {
+    this.pages = new PageFile(dir);
+    this.places = { message: new Places(this.pages), transaction: new Places(this.pages) };
     const fds: number[] = [];
     try {
       fds.push(openRemoved(dir), openRemoved(dir));
@@ -416,6 +412,7 @@ export class RecordSpill {
 
   close(): void {
     if (this.files !== undefined) for (const f of Object.values(this.files)) f.close();
+    this.pages.close();
     this.files = undefined;
     this.held = undefined;
   }

@@ -34,7 +34,7 @@ export function takeRecords(model: ObservedModel, out: OutputSink, how: 'documen
     if (target !== undefined) return target;
     const spill = new RecordSpill();
     const sink = spillSink(model.view(), spill, how === 'document' ? undefined : 0, drawn);
-    const places = drawn ? new SpilledPlaces() : undefined;
+    const places = drawn ? new SpilledPlaces(spill.pages) : undefined;
     spilled.set(out, { spill, sink, places });
     target = places === undefined ? sink : joinSinks(places, sink);
     return target;
@@ -73,5 +73,8 @@ export async function withSpilled<T>(view: ModelView, out: OutputSink, use: (s: 
 
 /** What a drawing output's index reads of the records written ahead (export/model-index.ts). */
 export function drawnRecords(s: Spilled | undefined): WrittenRecords | undefined {
-  return s === undefined || s.places === undefined ? undefined : { spill: s.spill, places: s.places };
+  if (s === undefined || s.places === undefined) return undefined;
+  // A session's records are read together, spread among every session's: their places are kept in memory as read.
+  s.spill.pages.hold();
+  return { spill: s.spill, places: s.places };
 }

@@ -56,7 +56,7 @@ export const pipelineTarget: FuzzTarget = {
     const model = new Correlator({ keepBodies: rng.chance(0.3), hashBodies: rng.chance(0.5), foldMessages: fold, retainTransactions: fold === undefined || records });
     const spill = records ? new RecordSpill() : undefined;
     // Half of them as --ladder and --html take records: compact, grouped by session, with their places.
-    const places = records && rng.chance(0.5) ? new SpilledPlaces() : undefined;
+    const places = records && rng.chance(0.5) ? new SpilledPlaces(spill?.pages) : undefined;
     if (spill !== undefined) {
       const sink = spillSink(model.view(), spill, places === undefined ? undefined : 0, places !== undefined);
       model.foldInto(places === undefined ? sink : joinSinks(places, sink));
