@@ -84,6 +84,8 @@ export class Correlator implements ModelInput, ObservedModel {
   private foldSink: FoldSink | undefined;
   /** Final transactions let go into the sink (FoldOptions.records). */
   private readonly transactionFold: TransactionFold | undefined;
+  /** The latest capture time of the MSRP frames seen (it never goes back): PendingRequests' `now`. */
+  private latest: FrameRef | undefined;
 
   constructor(opts: CorrelatorOptions = {}) {
     this.hashBodies = opts.hashBodies ?? true;
@@ -104,7 +106,7 @@ export class Correlator implements ModelInput, ObservedModel {
       // About two transactions a message (a chunk and its response's, a REPORT): twice the messages' bound.
       this.transactionFold = new TransactionFold(this.data.transactions, 2 * (fold.after ?? FOLD_AFTER), (t) => {
         const c = this.data.connectionMap.get(t.connection);
-        return c?.pending?.holds(t) === true;
+        return c?.pending?.holds(t, this.latest) === true;
       });
     }
   }
@@ -267,6 +269,7 @@ export class Correlator implements ModelInput, ObservedModel {
   }
 
   private request(c: ConnectionRecord, dir: Dir, m: MsrpFrame, f: FrameInProgress): void {
+    this.advance(m.lastFrame);
     const data = this.data;
     const method = m.method ?? '';
     if (m.truncated) bump(data.truncatedRequestCounts, method);
@@ -323,7 +326,13 @@ export class Correlator implements ModelInput, ObservedModel {
     if (this.listeners.length > 0 || this.followUps.length > 0) this.emitWithFollowUps({ type: 'request', transaction: t, fields });
   }
 
+  /** Moves the latest capture time on to `f` when it is later. */
+  private advance(f: FrameRef): void {
+    if (this.latest === undefined || msBetween(this.latest, f) > 0) this.latest = f;
+  }
+
   private response(c: ConnectionRecord, dir: Dir, m: MsrpFrame): void {
+    this.advance(m.lastFrame);
     const data = this.data;
     const status = m.status ?? 0;
     if (m.truncated) bump(data.truncatedResponseCounts, status);
@@ -333,7 +342,7 @@ export class Correlator implements ModelInput, ObservedModel {
     }
     const requestDir: Dir = dir === 0 ? 1 : 0;
     const pending = c.pending;
-    let t = pending?.take(requestDir, m.transactionId);
+    let t = pending?.take(requestDir, m.transactionId, this.latest);
     const part = {
       dir,
       status,

@@ -2,6 +2,7 @@ import type { FrameRef } from '../capture/types.js';
 import type { Dir } from '../tcp/types.js';
 import type { EndFlag, RawHeader } from '../msrp/types.js';
 import { extractFields, type FrameFields } from './fields.js';
+import { msBetween } from './frame-time.js';
 import type { Leg, MessageRecord } from './messages.js';
 import type { SessionRecord } from './sessions.js';
 
@@ -77,8 +78,12 @@ export function expectationOf(method: string, fields: FrameFields): Expectation 
  * Requests waiting for their response on one connection, by direction and transaction id. Bounded, so
  * memory follows open connections, not their history: requests that expect a response are kept up to
  * `max` per direction; those that expect none (REPORT, Failure-Report: no / partial) only the latest
- * `maxSilent`, enough to recognise a response that should not have come; answered ones only the latest
- * `maxAnswered`, to recognise a repeated response. Forgotten requests simply stay unanswered.
+ * `maxSilent`, enough to recognise a response that should not have come, and only for SILENT_MS of capture
+ * time (RFC 4975's transaction timeout: a response later than that is one without a request); answered ones
+ * only the latest `maxAnswered`, to recognise a repeated response. Forgotten requests simply stay unanswered.
+ *
+ * `now` is the latest capture time the model has seen (it never goes back), so a silent request that was
+ * forgotten (and a long capture's `--json` may have written out since, transaction-table.ts) stays forgotten.
  */
 export class PendingRequests {
   private readonly waiting: [Map<string, TransactionRecord>, Map<string, TransactionRecord>] = [new Map(), new Map()];
@@ -114,13 +119,14 @@ export class PendingRequests {
   }
 
   /** The pending request sent in direction `requestDir` with this id; it moves to the answered list. */
-  take(requestDir: Dir, transactionId: string): TransactionRecord | undefined {
+  take(requestDir: Dir, transactionId: string, now?: FrameRef): TransactionRecord | undefined {
     let t = this.waiting[requestDir].get(transactionId);
     if (t !== undefined) this.waiting[requestDir].delete(transactionId);
     else {
       t = this.silent[requestDir].get(transactionId);
       if (t === undefined) return undefined;
       this.silent[requestDir].delete(transactionId);
+      if (silentPast(t, now)) return undefined;
     }
     const done = this.answered[requestDir];
     done.set(transactionId, t);
@@ -129,11 +135,16 @@ export class PendingRequests {
   }
 
   /** Whether a response may still reach `t` here: it is waiting, or among the last answered (transaction-table.ts). */
-  holds(t: TransactionRecord): boolean {
+  holds(t: TransactionRecord, now?: FrameRef): boolean {
     const dir = t.request?.dir;
     if (dir === undefined) return false;
     const id = t.transactionId;
-    return this.waiting[dir].get(id) === t || this.silent[dir].get(id) === t || this.answered[dir].get(id) === t;
+    if (this.silent[dir].get(id) === t) {
+      if (!silentPast(t, now)) return true;
+      this.silent[dir].delete(id);
+      return false;
+    }
+    return this.waiting[dir].get(id) === t || this.answered[dir].get(id) === t;
   }
 
   /** A request already answered recently (for a repeated response). */
@@ -152,6 +163,14 @@ export class PendingRequests {
     for (const m of [...this.waiting, ...this.silent, ...this.answered]) m.clear();
     return out;
   }
+}
+
+/** Capture time for which a request that expects no response is kept for one that should not come (ms). */
+export const SILENT_MS = 30_000;
+
+/** Whether `now` is SILENT_MS or more after the silent request `t`. */
+function silentPast(t: TransactionRecord, now: FrameRef | undefined): boolean {
+  return now !== undefined && t.request !== undefined && msBetween(t.request.lastFrame, now) >= SILENT_MS;
 }
 
 function dropOldest(m: Map<string, TransactionRecord>): void {

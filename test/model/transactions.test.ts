@@ -103,6 +103,53 @@ describe('transactions', () => {
     expect(codes(store).filter((c) => c !== 'report-without-message')).toEqual(['response-to-report']);
   });
 
+  it('keeps a request that expects no response for 30 s of capture time: a later response is one without a request', () => {
+    const store = new Correlator();
+    const c = tcpConn(0);
+    const other = tcpConn(1);
+    const report = (tid: string, id: string, frame: number, ms: number): void => {
+      feedRequest(store, c, 1, { tid, method: 'REPORT', headers: reportHeaders({ id, range: '1-5/5', status: '000 200 OK' }), frame, ms });
+    };
+    report('rep00001', 'm1', 1, 0);
+    report('rep00002', 'm2', 2, 1000);
+    // 29.999 s after the first REPORT: still its response.
+    feedResponse(store, c, 0, { tid: 'rep00001', status: 200, frame: 3, ms: 29_999 });
+    // Another connection moves the capture on to 31 s: the second REPORT is then 30 s old, and a response to it
+    // is one without a request, though its own time stamp is earlier (30.5 s).
+    feedRequest(store, other, 0, { tid: 'send0001', method: 'SEND', headers: sendHeaders({ id: 'm3', range: '1-1/1', type: 'text/plain' }), body: 'x', frame: 4, ms: 31_000 });
+    feedResponse(store, c, 0, { tid: 'rep00002', status: 200, frame: 5, ms: 30_500 });
+    finishStore(store);
+    const [r1, r2, send, orphan] = store.view().transactions();
+    expect(r1!.response?.status).toBe(200);
+    expect(r2!.response).toBeUndefined();
+    expect(transactionState(r2!)).toBe('no-response-expected');
+    expect(send!.request?.method).toBe('SEND');
+    expect(orphan!.request).toBeUndefined();
+    expect(orphan!.response?.status).toBe(200);
+    expect(codes(store).filter((c) => c !== 'report-without-message' && c !== 'no-response')).toEqual(['response-to-report', 'response-without-request']);
+  });
+
+  it('lets a request that expects no response go 30 s after it, when every record is shown and the model folds', () => {
+    const store = new Correlator({ foldMessages: { keepFirst: 0, after: 0, records: true } });
+    const gone: number[] = [];
+    store.foldInto({ message: () => undefined, transaction: (t) => gone.push(t.index) });
+    const c = tcpConn(0);
+    const other = tcpConn(1);
+    feedRequest(store, c, 1, { tid: 'rep00001', method: 'REPORT', headers: reportHeaders({ id: 'm1', range: '1-5/5', status: '000 200 OK' }), frame: 1, ms: 0 });
+    // Traffic on another connection only: nothing more comes on the REPORT's.
+    let frame = 2;
+    const exchange = (ms: number): void => {
+      const tid = `send${frame}`;
+      feedRequest(store, other, 0, { tid, method: 'SEND', headers: sendHeaders({ id: `s${frame}`, range: '1-1/1', type: 'text/plain' }), body: 'x', frame: frame++, ms });
+      feedResponse(store, other, 1, { tid, status: 200, frame: frame++, ms: ms + 1 });
+    };
+    for (const ms of [5000, 10_000, 20_000, 29_000]) exchange(ms);
+    expect(gone).not.toContain(0);
+    exchange(30_000);
+    exchange(31_000);
+    expect(gone).toContain(0);
+  });
+
   it('honours Failure-Report: no (no response expected) and partial (only failures expected)', () => {
     const store = new Correlator();
     const c = tcpConn(0);
