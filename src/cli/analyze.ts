@@ -35,7 +35,10 @@ export interface AnalyzeOptions {
   foldMessages?: FoldOptions;
   /** Called after each batch of packets is read (heap.ts holds the young generation from here). */
   afterBatch?: () => void;
-  /** Called once the capture is read, before outputs that draw from every record write (heap.ts). */
+  /**
+   * Called once the capture is read, before outputs that draw from every record write, or those that read back
+   * records written ahead (heap.ts drawingHeap).
+   */
   beforeDrawing?: () => void;
 }
 
@@ -158,7 +161,9 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const result = await run();
   cutShort(result);
   const view = model.view();
-  if (opts.outputs.some((c) => c.output.drawsEveryRecord === true)) opts.beforeDrawing?.();
+  // Records written ahead (foldMessages.records) are read back and written among the held ones: what that makes
+  // dies young, so the heap is held near what the model holds then, as for a drawing.
+  if (opts.outputs.some((c) => c.output.drawsEveryRecord === true) || opts.foldMessages?.records === true) opts.beforeDrawing?.();
   for (const [i, c] of opts.outputs.entries()) await c.output.write?.(view, c.arg, sinks[i] as OutputSink, settings);
   return { damaged: result.damaged };
 }
