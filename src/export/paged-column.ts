@@ -2,8 +2,9 @@
  * Numbers by record index for the records a long capture writes ahead (record-spill.ts, spilled-places.ts), kept a
  * page at a time: the pages last used stay in memory and the others go to a temporary file, read back when asked
  * for. What is kept per record written ahead (its place in the records file, where it is drawn) so costs memory
- * for the pages in use, not for the capture's length. Records are let go, and read back, in about their index
- * order, so a page seldom goes to the file more than once.
+ * for the pages in use, not for the capture's length. Records are let go in about their index order (a late one
+ * brings its page back), and read back in index order: `--json` of the 4 GB bench capture (209,794 records written
+ * ahead) wrote 732 pages and read 476 while reading, and read 320 for the document.
  */
 import { closeSync, readSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,8 +55,9 @@ export class PageFile {
     if (this.failed) return undefined;
     try {
       this.fd ??= openRemoved(this.dir as string);
+      const fd = this.fd;
       const at = slot ?? this.slots++;
-      for (let done = 0; done < page.length; ) done += writeSync(this.fd, page, done, page.length - done, at * PAGE_BYTES + done);
+      for (let done = 0; done < page.length; ) done += writeSync(fd, page, done, page.length - done, at * PAGE_BYTES + done);
       this.writes++;
       return at;
     } catch {

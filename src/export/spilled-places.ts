@@ -1,8 +1,8 @@
 /**
  * What the drawing outputs (--ladder, --html) keep in memory of each record written ahead (record-spill.ts):
  * where it is drawn (a message's session; a transaction's session, connection and message) and a transaction's
- * round-trip time, in columns by record index: 4 to 8 bytes a field, paged (paged-column.ts). The record itself is read back (its JSON
- * text) only when its session is drawn.
+ * round-trip time, in columns by record index: 4 to 8 bytes a field, paged (paged-column.ts). The record itself
+ * is read back (its JSON text) only when its session is drawn.
  */
 import type { FoldSink } from '../model/message-fold.js';
 import type { MessageRecord } from '../model/messages.js';
