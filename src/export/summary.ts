@@ -165,20 +165,14 @@ interface TransactionRow {
 function transactionRows(doc: SummaryInput): Map<string, TransactionRow> {
   const byKey = new Map<string, TransactionRow>();
   if (doc.transactionGroups !== undefined) {
-    // A row's list is its first group's own (the model's) until a second group joins it: then it is copied once.
-    const owned = new Set<TransactionRow>();
     for (const g of doc.transactionGroups) {
       if (g.count === 0) continue;
       const key = groupKey(g);
       const e = byKey.get(key);
-      if (e === undefined) byKey.set(key, { count: g.count, rtts: g.rtts });
+      if (e === undefined) byKey.set(key, { count: g.count, rtts: g.rtts.values() });
       else {
         e.count += g.count;
-        if (!owned.has(e)) {
-          e.rtts = [...e.rtts];
-          owned.add(e);
-        }
-        for (const r of g.rtts) e.rtts.push(r);
+        for (const r of g.rtts.values()) e.rtts.push(r);
       }
     }
     return byKey;
@@ -307,7 +301,8 @@ export function renderSummary(doc: SummaryInput, opts: SummaryOptions): string {
       { title: 'RTT p50', align: 'right' }, { title: 'p95', align: 'right' }, { title: 'max', align: 'right' },
     ];
     const rows = [...byKey.entries()].sort((a, b) => byText(a[0], b[0])).map(([k, e]) => {
-      const sorted = [...e.rtts].sort((a, b) => a - b);
+      // Each row's list is its own (transactionRows): sorted in place.
+      const sorted = e.rtts.sort((a, b) => a - b);
       return [k, String(e.count), fmtMs(percentile(sorted, 50)), fmtMs(percentile(sorted, 95)), fmtMs(sorted[sorted.length - 1])];
     });
     out.push(renderTable(cols, rows, width));

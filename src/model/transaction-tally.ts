@@ -1,11 +1,12 @@
 import type { TransactionRecord } from './transactions.js';
 import { transactionState } from './transactions.js';
+import { RttList } from './rtt-list.js';
 
 /**
  * Transactions grouped as the text summary shows them (request method, cut or not → response status, cut or
  * not, or none when unanswered), each group with its count, unanswered count and round-trip times, kept up
  * to date as transactions come and get answered: what the summary needs of every transaction, without
- * keeping the transactions. Memory follows the number of groups plus 8 bytes per round-trip time.
+ * keeping the transactions. Memory follows the number of groups plus 4 bytes per round-trip time (RttList).
  */
 export interface TallyGroup {
   /** The request's method; null for a response whose request was not seen. */
@@ -18,8 +19,8 @@ export interface TallyGroup {
   readonly unansweredGroup: boolean;
   count: number;
   unanswered: number;
-  /** Round-trip times (ms, rounded to 3 decimals) in order of arrival. */
-  readonly rtts: number[];
+  /** Round-trip times (ms, rounded to 3 decimals). */
+  readonly rtts: RttList;
 }
 
 /** Counts of transactions by state (every transaction, retained or not). */
@@ -95,7 +96,7 @@ export class TransactionTally {
     const code = groupCode(requestTruncated, status, responseTruncated, unansweredGroup);
     let g = byCode.get(code);
     if (g === undefined) {
-      g = { method, requestTruncated, status, responseTruncated, unansweredGroup, count: 0, unanswered: 0, rtts: [] };
+      g = { method, requestTruncated, status, responseTruncated, unansweredGroup, count: 0, unanswered: 0, rtts: new RttList() };
       byCode.set(code, g);
       this.order.push(g);
     }

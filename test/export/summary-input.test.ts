@@ -35,7 +35,7 @@ describe('summaryInput', () => {
     finishStore(store);
     // Groups in order of first sight (the first SEND was unanswered until its response came).
     const groups = (summaryInput(store.view()).transactionGroups ?? []).filter((g) => g.count > 0);
-    expect(groups.map((g) => [g.method, g.status, g.unansweredGroup, g.count, g.unanswered, g.rtts])).toEqual([
+    expect(groups.map((g) => [g.method, g.status, g.unansweredGroup, g.count, g.unanswered, g.rtts.values()])).toEqual([
       ['SEND', null, true, 1, 1, []],
       ['SEND', 200, false, 1, 0, [1.25]],
       ['REPORT', null, false, 1, 0, []],
