@@ -4,6 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import { CaptureError } from '../capture/errors.js';
 import { escapeText } from '../util/escape.js';
 import { errnoText } from '../util/errno.js';
+import { writeAll } from '../util/fd-io.js';
 import { CliError, EXIT_DAMAGED, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE } from './errors.js';
 import { analyze, foldOptions } from './analyze.js';
 import { isEmptyFilter } from '../export/filter.js';
@@ -163,13 +164,7 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
           if (stdoutError !== undefined) return;
           try {
             if (typeof b === 'string') writeSync(1, b);
-            else {
-              for (let off = 0; off < b.length; ) {
-                const n = writeSync(1, b, off, b.length - off);
-                if (n <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
-                off += n;
-              }
-            }
+            else writeAll(1, b);
           } catch (e) {
             stdoutError = e;
           }

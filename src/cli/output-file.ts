@@ -4,7 +4,8 @@
  * file behind. A target that exists is replaced only when the user said --force. Every failure is one
  * CliError line with exit code 2.
  */
-import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { writeAll } from '../util/fd-io.js';
 import { basename, dirname, join } from 'node:path';
 import { escapeText } from '../util/escape.js';
 import { joinPieces } from '../util/bytes.js';
@@ -171,12 +172,7 @@ export class OutputFile {
     this.parts = [];
     this.size = 0;
     try {
-      let off = 0;
-      while (off < b.length) {
-        const n = writeSync(this.fd, b, off, b.length - off);
-        if (n <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
-        off += n;
-      }
+      writeAll(this.fd, b);
       this.written += b.length;
     } catch (e) {
       this.error = e;

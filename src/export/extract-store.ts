@@ -9,8 +9,9 @@
  * files stay bounded however many messages are in flight. A failed write (a full disk) is kept with its
  * body, which takes no more bytes; extract.ts reports it and goes on with the others.
  */
-import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import * as path from 'node:path';
+import { readAll, writeAll } from '../util/fd-io.js';
 import type { BodyStore, Piece } from '../model/sparse-body.js';
 import type { RangeSet } from '../model/ranges.js';
 
@@ -163,12 +164,7 @@ export class TempBody implements BodyStore {
       for (const [s, e] of coverage.intervals()) {
         for (let at = s; at <= e; ) {
           const n = Math.min(buf.length, e - at + 1);
-          let got = 0;
-          while (got < n) {
-            const r = readSync(fd, buf, got, n - got, at - 1 + got);
-            if (r <= 0) throw new Error('short read');
-            got += r;
-          }
+          readAll(fd, buf, n, at - 1);
           yield { start: at, data: buf.subarray(0, n) };
           at += n;
         }
@@ -225,13 +221,7 @@ export class TempBody implements BodyStore {
 
   /** Writes all of `data` at file offset `at` (the first error is kept; nothing more is written then). */
   private writeAt(at: number, data: Buffer): void {
-    this.withFile((fd) => {
-      for (let off = 0; off < data.length; ) {
-        const w = writeSync(fd, data, off, data.length - off, at + off);
-        if (w <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
-        off += w;
-      }
-    });
+    this.withFile((fd) => writeAll(fd, data, at));
   }
 
   /** Runs `fn` on the file opened for writing (made the first time); an error is kept instead of thrown. */

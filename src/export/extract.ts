@@ -5,13 +5,14 @@
  * Message-ID, sanitised (extract-names.ts). Files are created with O_CREAT|O_EXCL|O_NOFOLLOW: nothing
  * in DIR is ever overwritten, and a symlink planted in DIR is never followed.
  */
-import { closeSync, constants, fstatSync, ftruncateSync, linkSync, openSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, linkSync, openSync, writevSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ModelView } from '../model/view.js';
 import type { MessageRecord, MessageState } from '../model/messages.js';
 import { dispositionFileName, extensionFor, NameAllocator, sanitizeFileName } from './extract-names.js';
 import { errorText, makeFolder, TempBody } from './extract-store.js';
 import { RecordSpill } from './record-spill.js';
+import { writeAll } from '../util/fd-io.js';
 
 export interface ManifestEntry {
   /** File name inside DIR. */
@@ -109,13 +110,9 @@ function writeRun(fd: number, bufs: Buffer[], position: number): void {
       pos += b.length;
       continue;
     }
-    let off = done;
+    // The rest of a piece the writev cut short.
+    writeAll(fd, b.subarray(done), pos + done);
     done = 0;
-    while (off < b.length) {
-      const w = writeSync(fd, b, off, b.length - off, pos + off);
-      if (w <= 0) throw new Error('short write');
-      off += w;
-    }
     pos += b.length;
   }
 }
@@ -242,7 +239,7 @@ export class Extraction {
       const earlier: EarlierEntries | undefined = spill === undefined ? undefined : { last: this.last, text: (i) => spill.text('message', i) };
       const manifest = createUnique(this.dir, 'manifest.json', this.names);
       try {
-        for (const chunk of manifestChunks(result, earlier)) writeAll(manifest.fd, chunk);
+        for (const chunk of manifestChunks(result, earlier)) writeAll(manifest.fd, Buffer.from(chunk, 'utf8'));
       } finally {
         closeSync(manifest.fd);
       }
@@ -302,16 +299,6 @@ export class Extraction {
       if (created !== undefined) closeSync(created.fd);
       stored?.remove();
     }
-  }
-}
-
-/** Writes all of `text` (UTF-8) at the descriptor's position. */
-function writeAll(fd: number, text: string): void {
-  const b = Buffer.from(text, 'utf8');
-  for (let off = 0; off < b.length; ) {
-    const n = writeSync(fd, b, off, b.length - off);
-    if (n <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
-    off += n;
   }
 }
 

@@ -88,6 +88,9 @@ function upTo(n: number): number[] {
 export function modelIndex(view: ModelView, filter?: RecordFilter, writtenAhead?: WrittenRecords): RecordIndex {
   const all = filter === undefined || isEmptyFilter(filter);
   const written = all ? writtenAhead : undefined;
+  // A session's records are read together, spread among every session's: the pages of their places stay in
+  // memory once read (util/page-file.ts), not read again for each session.
+  written?.spill.pages.hold();
   const selection = all ? undefined : filteredSelection(view, filter);
   const sections = selection?.sections ?? documentSections(view, { spill: written?.spill });
   const head = documentHead(sections);

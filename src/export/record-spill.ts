@@ -4,7 +4,7 @@
  * kept in a temporary file per kind until the document is written and read back there in index order (blocks of 64 KiB, the last 16 kept: records are let go
  * in about their index order). The files are removed as soon as they are open (they live while they are open, and
  * go with the process however it ends). What this keeps of each record is its offset and length, 12 bytes, in
- * pages of which only those in use stay in memory (paged-column.ts).
+ * pages of which only those in use stay in memory (util/column.ts).
  *
  * Each record is written followed by a `,`, so records put one after another in index order read back as a
  * list's run (run(): one decoding for all of them, not one a record). A text is
@@ -20,11 +20,13 @@
  * A failed write (a full disk) does not lose the records: from then on the texts are held in memory, and
  * `failure` says why (the output reports it).
  */
-import { closeSync, readSync, writeSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { PagedColumn, PageFile } from './paged-column.js';
-import { openRemoved } from './temp-file.js';
 import { errnoText } from '../util/errno.js';
+import { Column } from '../util/column.js';
+import { readAll, writeAll } from '../util/fd-io.js';
+import { PageFile } from '../util/page-file.js';
+import { openRemoved } from '../util/temp-file.js';
 
 export type SpillKind = 'message' | 'transaction';
 
@@ -51,12 +53,12 @@ const WIDE = 0x8000_0000;
  * never empty). Paged: those of records long written go to the spill's page file.
  */
 class Places {
-  readonly offsets: PagedColumn<Float64Array>;
-  readonly lengths: PagedColumn<Uint32Array>;
+  readonly offsets: Column<Float64Array>;
+  readonly lengths: Column<Uint32Array>;
 
   constructor(pages: PageFile) {
-    this.offsets = new PagedColumn((n) => new Float64Array(n), 0, pages);
-    this.lengths = new PagedColumn((n) => new Uint32Array(n), 0, pages);
+    this.offsets = new Column((n) => new Float64Array(n), 0, pages);
+    this.lengths = new Column((n) => new Uint32Array(n), 0, pages);
   }
 
   set(index: number, offset: number, length: number): void {
@@ -104,7 +106,7 @@ class SpillFile {
     if (this.outUsed + bytes + unit > this.out.length) this.flush();
     const at = this.size;
     if (bytes + unit > this.out.length) {
-      this.write(Buffer.from(text, encoding), at);
+      writeAll(this.fd, Buffer.from(text, encoding), at);
       this.outUsed = this.out.write(',', 0, encoding);
     } else {
       this.outUsed += this.out.write(text, this.outUsed, encoding);
@@ -118,7 +120,7 @@ class SpillFile {
   appendRaw(b: Buffer): number {
     if (this.outUsed + b.length > this.out.length) this.flush();
     const at = this.size;
-    if (b.length > this.out.length) this.write(b, at);
+    if (b.length > this.out.length) writeAll(this.fd, b, at);
     else this.outUsed += b.copy(this.out, this.outUsed);
     this.size += b.length;
     return at;
@@ -127,7 +129,7 @@ class SpillFile {
   /** Writes what is gathered (throws when the file cannot be written). */
   flush(): void {
     if (this.outUsed === 0) return;
-    this.write(this.out.subarray(0, this.outUsed), this.size - this.outUsed);
+    writeAll(this.fd, this.out.subarray(0, this.outUsed), this.size - this.outUsed);
     this.outUsed = 0;
   }
 
@@ -140,11 +142,6 @@ class SpillFile {
   dropGathered(at: number): void {
     this.outUsed = 0;
     this.size = at;
-  }
-
-  private write(b: Buffer, at: number): void {
-    let done = 0;
-    while (done < b.length) done += writeSync(this.fd, b, done, b.length - done, at + done);
   }
 
   /**
@@ -162,7 +159,7 @@ class SpillFile {
       if (at < this.windowAt || at + n > this.windowAt + this.windowLength) {
         const length = Math.min(Math.max(n, GROUP_BYTES), written - at);
         if (this.window.length < length) this.window = Buffer.allocUnsafe(length);
-        this.read(this.window, length, at);
+        readAll(this.fd, this.window, length, at);
         this.reads++;
         this.windowAt = at;
         this.windowLength = length;
@@ -173,7 +170,7 @@ class SpillFile {
     if (at + n > start + BLOCK_BYTES) {
       // Across two blocks: read as it is.
       if (this.scratch.length < n) this.scratch = Buffer.allocUnsafe(Math.max(n, BLOCK_BYTES));
-      this.read(this.scratch, n, at);
+      readAll(this.fd, this.scratch, n, at);
       this.reads++;
       return this.scratch.toString(encoding, 0, n);
     }
@@ -182,7 +179,7 @@ class SpillFile {
     if (b === undefined || start + b.length < at + n) {
       const buf = b?.buffer ?? (this.blocks.size >= CACHE_BLOCKS ? this.reuseOldest() : Buffer.allocUnsafe(BLOCK_BYTES));
       const length = Math.min(BLOCK_BYTES, written - start);
-      this.read(buf, length, start);
+      readAll(this.fd, buf, length, start);
       this.reads++;
       b = { buffer: buf, length };
     }
@@ -201,14 +198,6 @@ class SpillFile {
     return b.buffer;
   }
 
-  private read(into: Buffer, length: number, at: number): void {
-    let got = 0;
-    while (got < length) {
-      const r = readSync(this.fd, into, got, length - got, at + got);
-      if (r <= 0) throw new Error(`temporary records file ends at ${at + got} of ${at + length}`);
-      got += r;
-    }
-  }
 
   close(): void {
     try {

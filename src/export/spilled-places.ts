@@ -1,14 +1,15 @@
 /**
  * What the drawing outputs (--ladder, --html) keep in memory of each record written ahead (record-spill.ts):
  * where it is drawn (a message's session; a transaction's session, connection and message) and a transaction's
- * round-trip time, in columns by record index: 4 to 8 bytes a field, paged (paged-column.ts). The record itself
+ * round-trip time, in columns by record index: 4 to 8 bytes a field, paged (util/column.ts). The record itself
  * is read back (its JSON text) only when its session is drawn.
  */
 import type { FoldSink } from '../model/message-fold.js';
 import type { MessageRecord } from '../model/messages.js';
 import type { TransactionRecord } from '../model/transactions.js';
-import { PagedColumn, type PageFile } from './paged-column.js';
 import { listed, transactionRtt } from './records.js';
+import { Column } from '../util/column.js';
+import type { PageFile } from '../util/page-file.js';
 
 const NONE = -1;
 
@@ -17,19 +18,19 @@ const NONE = -1;
  * columns keep the pages not in use in `pages` (the record spill's: RecordSpill.pages), else in memory.
  */
 export class SpilledPlaces implements FoldSink {
-  private readonly messageSessions: PagedColumn<Int32Array>;
-  private readonly txSessions: PagedColumn<Int32Array>;
-  private readonly txConnections: PagedColumn<Int32Array>;
-  private readonly txMessages: PagedColumn<Int32Array>;
-  private readonly rtts: PagedColumn<Float64Array>;
+  private readonly messageSessions: Column<Int32Array>;
+  private readonly txSessions: Column<Int32Array>;
+  private readonly txConnections: Column<Int32Array>;
+  private readonly txMessages: Column<Int32Array>;
+  private readonly rtts: Column<Float64Array>;
 
   constructor(pages?: PageFile) {
-    const ints = (): PagedColumn<Int32Array> => new PagedColumn((n) => new Int32Array(n), NONE, pages);
+    const ints = (): Column<Int32Array> => new Column((n) => new Int32Array(n), NONE, pages);
     this.messageSessions = ints();
     this.txSessions = ints();
     this.txConnections = ints();
     this.txMessages = ints();
-    this.rtts = new PagedColumn((n) => new Float64Array(n), Number.NaN, pages);
+    this.rtts = new Column((n) => new Float64Array(n), Number.NaN, pages);
   }
 
   message(m: MessageRecord): void {

@@ -73,8 +73,5 @@ export async function withSpilled<T>(view: ModelView, out: OutputSink, use: (s: 
 
 /** What a drawing output's index reads of the records written ahead (export/model-index.ts). */
 export function drawnRecords(s: Spilled | undefined): WrittenRecords | undefined {
-  if (s === undefined || s.places === undefined) return undefined;
-  // A session's records are read together, spread among every session's: their places are kept in memory as read.
-  s.spill.pages.hold();
-  return { spill: s.spill, places: s.places };
+  return s === undefined || s.places === undefined ? undefined : { spill: s.spill, places: s.places };
 }

@@ -1,6 +1,10 @@
+import { closeSync, openSync } from 'node:fs';
+import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PAGE_BYTES, PagedColumn, PageFile, RESIDENT_PAGES } from '../../src/export/paged-column.js';
+import { Column, RESIDENT_PAGES } from '../../src/util/column.js';
+import { readAll, writeAll } from '../../src/util/fd-io.js';
+import { PAGE_BYTES, PageFile } from '../../src/util/page-file.js';
 import { RecordSpill } from '../../src/export/record-spill.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 
@@ -10,7 +14,7 @@ const tempDir = tempDirs('msrpscope-pages-');
 const F64_PAGE = PAGE_BYTES / 8;
 const I32_PAGE = PAGE_BYTES / 4;
 
-describe('PagedColumn', () => {
+describe('Column, paged', () => {
   it('gives back every number set, with pages going to the file and back, as a column held in memory does', () => {
     fc.assert(
       fc.property(
@@ -18,8 +22,8 @@ describe('PagedColumn', () => {
         fc.integer({ min: 1, max: 3 }),
         (ops, resident) => {
           const file = new PageFile(tempDir());
-          const floats = new PagedColumn((n) => new Float64Array(n), Number.NaN, file, resident);
-          const ints = new PagedColumn((n) => new Int32Array(n), -1, file, resident);
+          const floats = new Column((n) => new Float64Array(n), Number.NaN, file, resident);
+          const ints = new Column((n) => new Int32Array(n), -1, file, resident);
           const want = new Map<number, number>();
           for (const [isSet, index, v] of ops) {
             if (isSet) {
@@ -45,7 +49,7 @@ describe('PagedColumn', () => {
 
   it('keeps RESIDENT_PAGES pages in memory and writes each page once when numbers come in index order', () => {
     const file = new PageFile(tempDir());
-    const col = new PagedColumn((n) => new Float64Array(n), 0, file);
+    const col = new Column((n) => new Float64Array(n), 0, file);
     const pages = 40;
     for (let i = 0; i < pages * F64_PAGE; i++) col.set(i, i * 1.5);
     expect(col.pagesInMemory).toBe(RESIDENT_PAGES);
@@ -63,7 +67,7 @@ describe('PagedColumn', () => {
     const none = new PageFile(null);
     const broken = new PageFile('/nonexistent-msrpscope-dir/sub');
     const held = new PageFile(tempDir());
-    const cols = [none, broken, held].map((f) => ({ f, col: new PagedColumn((n) => new Int32Array(n), 0, f, 2) }));
+    const cols = [none, broken, held].map((f) => ({ f, col: new Column((n) => new Int32Array(n), 0, f, 2) }));
     for (let i = 0; i < 4 * I32_PAGE; i++) cols[2]?.col.set(i, i + 7);
     held.hold();
     const writes = held.writes;
@@ -111,5 +115,23 @@ describe('RecordSpill places in pages', () => {
     expect(spill.pages.reads).toBeGreaterThan(0);
     expect(spill.has('transaction', n)).toBe(false);
     spill.close();
+  });
+});
+
+describe('readAll and writeAll', () => {
+  it('move every byte at a position, and a read past the end of the file fails instead of looping', () => {
+    const fd = openSync(path.join(tempDir(), 'f'), 'w+');
+    try {
+      writeAll(fd, Buffer.from('0123456789'), 0);
+      writeAll(fd, Buffer.from('abc'), 4);
+      const into = Buffer.alloc(10);
+      readAll(fd, into, 10, 0);
+      expect(into.toString()).toBe('0123abc789');
+      readAll(fd, into, 3, 7);
+      expect(into.subarray(0, 3).toString()).toBe('789');
+      expect(() => readAll(fd, into, 4, 8)).toThrow(/file ends at byte 10, before 12/);
+    } finally {
+      closeSync(fd);
+    }
   });
 });
