@@ -90,7 +90,7 @@ export class PcapDecoder implements FormatDecoder {
         st.firstNsec = nsec;
       }
       bytes += caplen;
-      st.record(out, packets, sec, nsec, linkType, 0, buf.subarray(pos + RECORD_HEADER, next), orig >= caplen ? orig : caplen);
+      st.record(out, packets, sec, nsec, linkType, 0, buf, pos + RECORD_HEADER, next, orig >= caplen ? orig : caplen);
       lastSec = sec;
       lastNsec = nsec;
       pos = next;

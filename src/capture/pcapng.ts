@@ -232,7 +232,7 @@ export class PcapngDecoder implements FormatDecoder {
       return false;
     }
     this.timestamp(itf, this.u32(buf, pos + 12), this.u32(buf, pos + 16));
-    this.emit(out, itf, buf.subarray(pos + 28, pos + 28 + caplen), orig);
+    this.emit(out, itf, buf, pos + 28, pos + 28 + caplen, orig);
     return true;
   }
 
@@ -254,14 +254,14 @@ export class PcapngDecoder implements FormatDecoder {
     // No timestamp in an SPB: reuse the previous record's (0 before any record).
     this.tsSec = st.lastSec;
     this.tsNsec = st.lastNsec;
-    this.emit(out, itf, buf.subarray(pos + 12, pos + 12 + caplen), orig);
+    this.emit(out, itf, buf, pos + 12, pos + 12 + caplen, orig);
     return true;
   }
 
-  private emit(out: CaptureRecord[], itf: Interface, data: Buffer, orig: number): void {
+  private emit(out: CaptureRecord[], itf: Interface, buf: Buffer, start: number, end: number, orig: number): void {
     const st = this.st;
     const frame = ++st.packets;
-    const caplen = data.length;
+    const caplen = end - start;
     st.bytes += caplen;
     if (frame === 1) {
       st.firstSec = this.tsSec;
@@ -269,6 +269,6 @@ export class PcapngDecoder implements FormatDecoder {
     }
     st.lastSec = this.tsSec;
     st.lastNsec = this.tsNsec;
-    st.record(out, frame, this.tsSec, this.tsNsec, itf.linkType, itf.globalId, data, orig >= caplen ? orig : caplen);
+    st.record(out, frame, this.tsSec, this.tsNsec, itf.linkType, itf.globalId, buf, start, end, orig >= caplen ? orig : caplen);
   }
 }

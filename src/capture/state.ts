@@ -5,6 +5,7 @@
 import type { DiagnosticSink } from '../util/diagnostics.js';
 import type { CaptureRecord } from './types.js';
 import { CAPTURE_CORRUPT_RECORD } from './codes.js';
+import { ReadRecord } from './read-record.js';
 
 /** Largest captured length of one packet we accept (Wireshark's standard maximum). */
 export const MAX_CAPLEN = 262144;
@@ -25,7 +26,7 @@ export class ReadState {
   timestampDigits = 0;
   readonly linkTypes: number[] = [];
   /** With reuseRecords: the record objects handed out, refilled after recycle(). */
-  private readonly pool: CaptureRecord[] = [];
+  private readonly pool: ReadRecord[] = [];
   private used = 0;
 
   constructor(
@@ -33,7 +34,10 @@ export class ReadState {
     private readonly reuse = false,
   ) {}
 
-  /** Appends one packet record to `out`: a new object, or with reuseRecords a pooled one refilled. */
+  /**
+   * Appends the record of the packet in bytes[start, end) to `out`: a new object with its own view of them, or
+   * with reuseRecords a pooled ReadRecord refilled (it makes its view only when asked).
+   */
   record(
     out: CaptureRecord[],
     frame: number,
@@ -41,26 +45,26 @@ export class ReadState {
     tsNsec: number,
     linkType: number,
     interfaceId: number,
-    data: Buffer,
+    bytes: Buffer,
+    start: number,
+    end: number,
     originalLength: number,
   ): void {
     if (!this.reuse) {
-      out.push({ frame, tsSec, tsNsec, linkType, interfaceId, data, originalLength });
+      out.push({ frame, tsSec, tsNsec, linkType, interfaceId, data: bytes.subarray(start, end), originalLength });
       return;
     }
     let r = this.pool[this.used];
     if (r === undefined) {
-      r = { frame, tsSec, tsNsec, linkType, interfaceId, data, originalLength };
+      r = new ReadRecord(bytes, start, end);
       this.pool.push(r);
-    } else {
-      r.frame = frame;
-      r.tsSec = tsSec;
-      r.tsNsec = tsNsec;
-      r.linkType = linkType;
-      r.interfaceId = interfaceId;
-      r.data = data;
-      r.originalLength = originalLength;
-    }
+    } else r.place(bytes, start, end);
+    r.frame = frame;
+    r.tsSec = tsSec;
+    r.tsNsec = tsNsec;
+    r.linkType = linkType;
+    r.interfaceId = interfaceId;
+    r.originalLength = originalLength;
     this.used++;
     out.push(r);
   }

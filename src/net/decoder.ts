@@ -6,6 +6,7 @@
  */
 
 import type { CaptureRecord } from '../capture/types.js';
+import { ReadRecord, type RecordBytes } from '../capture/read-record.js';
 import type { DiagnosticSink } from '../util/diagnostics.js';
 import { formatIPv4, formatIPv6 } from './address.js';
 import {
@@ -63,6 +64,7 @@ export class PacketDecoder {
     truncated: 0,
   };
   private readonly link: LinkResult = { off: 0 };
+  private readonly place: RecordBytes = { bytes: EMPTY, start: 0, end: 0 };
   private readonly ip: IpInfo = newIpInfo();
   private readonly diags: DiagnosticLimiter;
   private readonly frags: FragmentTable;
@@ -136,19 +138,23 @@ export class PacketDecoder {
   }
 
   private decodeRecord(rec: CaptureRecord): Segment | undefined {
-    const d = rec.data;
+    // The packet's bytes where they lie (a reader's record: in its read buffer), every offset below in `d`.
+    const place = this.place;
+    ReadRecord.locate(rec, place);
+    const d = place.bytes;
+    const end = place.end;
     this.fragFrames = undefined;
     if (this.frags.size > 0) this.frags.expire(rec.tsSec + rec.tsNsec / 1e9);
-    const kind = locateNetwork(rec.linkType, d, this.link);
+    const kind = locateNetwork(rec.linkType, d, this.link, place.start, end);
     const ip = this.ip;
     let status: number;
-    if (kind === NET_IPV4) status = parseIPv4(d, this.link.off, ip);
-    else if (kind === NET_IPV6) status = parseIPv6(d, this.link.off, ip);
+    if (kind === NET_IPV4) status = parseIPv4(d, this.link.off, ip, end);
+    else if (kind === NET_IPV6) status = parseIPv6(d, this.link.off, ip, end);
     else return this.skipLink(rec, kind);
 
     if (status !== IP_OK) {
       if (status === IP_SKIP) return this.skip();
-      const cut = rec.originalLength > d.length;
+      const cut = rec.originalLength > end - place.start;
       if (status === IP_MALFORMED || !cut) return this.malformed(rec, NET_IP_MALFORMED, ip.error);
       return this.truncatedHeader(rec, ip.error);
     }
@@ -191,7 +197,8 @@ export class PacketDecoder {
         if (missing > 0 && (hlen === TCP_SHORT || hlen === TCP_OFFSET_BEYOND)) return this.skip();
         return this.malformed(rec, NET_TCP_MALFORMED, tcpErrorText(hlen, buf, p, end));
       }
-      const seg = this.fill('tcp', rec, ip, hdr, buf, buf.subarray(p + hlen, end));
+      // A segment without payload (an ACK) shares one empty buffer.
+      const seg = this.fill('tcp', rec, ip, hdr, buf, end > p + hlen ? buf.subarray(p + hlen, end) : EMPTY);
       seg.seq = ((buf[p + 4]! << 24) | (buf[p + 5]! << 16) | (buf[p + 6]! << 8) | buf[p + 7]!) >>> 0;
       seg.ack = ((buf[p + 8]! << 24) | (buf[p + 9]! << 16) | (buf[p + 10]! << 8) | buf[p + 11]!) >>> 0;
       seg.flags = buf[p + 13]!;
@@ -277,7 +284,7 @@ export class PacketDecoder {
       return this.malformed(
         rec,
         NET_LINK_MALFORMED,
-        `${rec.data.length}-byte frame too short for its ${linkTypeName(rec.linkType)} header`,
+        `${this.place.end - this.place.start}-byte frame too short for its ${linkTypeName(rec.linkType)} header`,
       );
     }
     return this.skip();
@@ -298,7 +305,7 @@ export class PacketDecoder {
   private truncatedHeader(rec: CaptureRecord, detail: string): undefined {
     this.stats.skipped++;
     this.stats.truncated = (this.stats.truncated ?? 0) + 1;
-    this.diags.report(NET_IP_TRUNCATED, rec.frame, `${detail} (captured ${rec.data.length} of ${rec.originalLength} bytes)`);
+    this.diags.report(NET_IP_TRUNCATED, rec.frame, `${detail} (captured ${this.place.end - this.place.start} of ${rec.originalLength} bytes)`);
     return undefined;
   }
 
@@ -307,7 +314,7 @@ export class PacketDecoder {
     this.diags.report(
       NET_IP_TRUNCATED,
       rec.frame,
-      `IP datagram cut: ${missing} byte(s) not captured (captured ${rec.data.length} of ${rec.originalLength} bytes)`,
+      `IP datagram cut: ${missing} byte(s) not captured (captured ${this.place.end - this.place.start} of ${rec.originalLength} bytes)`,
     );
   }
 }

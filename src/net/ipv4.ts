@@ -3,9 +3,9 @@
 import { IP_MALFORMED, IP_OK, IP_TRUNCATED } from './ip.js';
 import type { IpInfo } from './ip.js';
 
-/** Parses the IPv4 header at `off`. */
-export function parseIPv4(d: Buffer, off: number, info: IpInfo): number {
-  const avail = d.length - off;
+/** Parses the IPv4 header at `off` of a packet whose captured bytes end at `end` (the end of `d` by default). */
+export function parseIPv4(d: Buffer, off: number, info: IpInfo, end = d.length): number {
+  const avail = end - off;
   info.version = 4;
   info.missing = 0;
   info.fragment = false;

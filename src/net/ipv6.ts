@@ -16,9 +16,12 @@ const EXT_DEST_OPTS = 60;
 const EXT_MOBILITY = 135;
 const MAX_EXT_HEADERS = 32;
 
-/** Parses the IPv6 fixed header at `off` and walks its extension chain. */
-export function parseIPv6(d: Buffer, off: number, info: IpInfo): number {
-  const avail = d.length - off;
+/**
+ * Parses the IPv6 fixed header at `off` of a packet whose captured bytes end at `end` (the end of `d` by
+ * default) and walks its extension chain.
+ */
+export function parseIPv6(d: Buffer, off: number, info: IpInfo, end = d.length): number {
+  const avail = end - off;
   info.version = 6;
   info.missing = 0;
   info.fragment = false;
@@ -33,10 +36,10 @@ export function parseIPv6(d: Buffer, off: number, info: IpInfo): number {
   const plen = (d[off + 4]! << 8) | d[off + 5]!;
   const start = off + 40;
   if (plen === 0) {
-    info.end = d.length; // jumbogram (or TSO): take what was captured
+    info.end = end; // jumbogram (or TSO): take what was captured
   } else if (plen > avail - 40) {
     info.missing = plen - (avail - 40);
-    info.end = d.length;
+    info.end = end;
   } else {
     info.end = start + plen;
   }

@@ -48,12 +48,11 @@ export function isSupportedLinkType(n: number): boolean {
   return LINK_NAMES.has(n) || n === 12 || n === 14;
 }
 
-/** Follows an EtherType (and any VLAN tags after it); `typeOff` is where the 2-byte type field is. */
-function fromEthertype(d: Buffer, typeOff: number, out: LinkResult): number {
-  const len = d.length;
+/** Follows an EtherType (and any VLAN tags after it); `typeOff` is where the 2-byte type field is, `end` the frame's end. */
+function fromEthertype(d: Buffer, typeOff: number, end: number, out: LinkResult): number {
   let t = typeOff;
   for (let tags = 0; ; tags++) {
-    if (t + 2 > len) return NET_MALFORMED;
+    if (t + 2 > end) return NET_MALFORMED;
     const type = (d[t]! << 8) | d[t + 1]!;
     if (type === ETHERTYPE_IPV4) {
       out.off = t + 2;
@@ -73,22 +72,22 @@ function fromEthertype(d: Buffer, typeOff: number, out: LinkResult): number {
   }
 }
 
-function fromNullFamily(d: Buffer, out: LinkResult): number {
-  if (d.length < 4) return NET_MALFORMED;
+function fromNullFamily(d: Buffer, s: number, end: number, out: LinkResult): number {
+  if (end - s < 4) return NET_MALFORMED;
   // The family is a 32-bit value in the capturing host's byte order (NULL) or network order (LOOP, but
   // writers disagree): small values, so it sits either in byte 0 or in byte 3.
   let fam: number;
-  if (d[1] === 0 && d[2] === 0 && d[3] === 0) fam = d[0]!;
-  else if (d[0] === 0 && d[1] === 0 && d[2] === 0) fam = d[3]!;
+  if (d[s + 1] === 0 && d[s + 2] === 0 && d[s + 3] === 0) fam = d[s]!;
+  else if (d[s] === 0 && d[s + 1] === 0 && d[s + 2] === 0) fam = d[s + 3]!;
   else return NET_OTHER;
-  out.off = 4;
+  out.off = s + 4;
   if (fam === 2) return NET_IPV4;
   if (fam === 24 || fam === 28 || fam === 30) return NET_IPV6;
   return NET_OTHER;
 }
 
-function fromVersionNibble(d: Buffer, off: number, out: LinkResult): number {
-  if (d.length <= off) return NET_MALFORMED;
+function fromVersionNibble(d: Buffer, off: number, end: number, out: LinkResult): number {
+  if (end <= off) return NET_MALFORMED;
   out.off = off;
   const v = d[off]! >> 4;
   if (v === 4) return NET_IPV4;
@@ -96,46 +95,50 @@ function fromVersionNibble(d: Buffer, off: number, out: LinkResult): number {
   return NET_MALFORMED;
 }
 
-/** Locates the network header of `d` for link type `linkType`; returns a NET_* kind, sets out.off. */
-export function locateNetwork(linkType: number, d: Buffer, out: LinkResult): number {
+/**
+ * Locates the network header of the frame in d[start, end) (the whole of `d` by default) for link type
+ * `linkType`; returns a NET_* kind, sets out.off (an offset in `d`).
+ */
+export function locateNetwork(linkType: number, d: Buffer, out: LinkResult, start = 0, end = d.length): number {
+  const len = end - start;
   switch (linkType) {
     case 1: // EN10MB: dst(6) src(6) type(2)
-      if (d.length < 14) return NET_MALFORMED;
-      return fromEthertype(d, 12, out);
+      if (len < 14) return NET_MALFORMED;
+      return fromEthertype(d, start + 12, end, out);
     case 113: // LINUX_SLL: pkttype(2) hatype(2) halen(2) addr(8) protocol(2)
-      if (d.length < 16) return NET_MALFORMED;
-      return fromEthertype(d, 14, out);
+      if (len < 16) return NET_MALFORMED;
+      return fromEthertype(d, start + 14, end, out);
     case 276: {
       // LINUX_SLL2: protocol(2) reserved(2) ifindex(4) hatype(2) pkttype(1) halen(1) addr(8)
-      if (d.length < 20) return NET_MALFORMED;
-      const type = (d[0]! << 8) | d[1]!;
+      if (len < 20) return NET_MALFORMED;
+      const type = (d[start]! << 8) | d[start + 1]!;
       if (type === ETHERTYPE_IPV4) {
-        out.off = 20;
+        out.off = start + 20;
         return NET_IPV4;
       }
       if (type === ETHERTYPE_IPV6) {
-        out.off = 20;
+        out.off = start + 20;
         return NET_IPV6;
       }
       if (type === ETHERTYPE_VLAN || type === ETHERTYPE_QINQ || type === ETHERTYPE_QINQ_OLD || type === ETHERTYPE_QINQ_OLD2) {
         // The TCI and the inner type follow the header: TCI(2) type(2).
-        return fromEthertype(d, 22, out);
+        return fromEthertype(d, start + 22, end, out);
       }
-      out.off = 20;
+      out.off = start + 20;
       return NET_OTHER;
     }
     case 0:
     case 108:
-      return fromNullFamily(d, out);
+      return fromNullFamily(d, start, end, out);
     case 101:
     case 12:
     case 14:
-      return fromVersionNibble(d, 0, out);
+      return fromVersionNibble(d, start, end, out);
     case 228:
-      out.off = 0;
+      out.off = start;
       return NET_IPV4;
     case 229:
-      out.off = 0;
+      out.off = start;
       return NET_IPV6;
     default:
       return NET_UNKNOWN_LINK;

@@ -14,6 +14,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { openCapture } from '../../src/capture/reader.js';
 import { writePcap } from '../../src/capture/writer.js';
+import { CaptureParser } from '../../src/capture/parser.js';
 import type { CaptureReaderOptions } from '../../src/capture/types.js';
 
 const SAMPLES = path.resolve(import.meta.dirname, '..', '..', 'samples');
@@ -125,5 +126,38 @@ describe('read buffers without reuse', () => {
     const alive = refs.filter((r) => r.deref() !== undefined).length;
     // The last read and the shared small-buffer slab may stay; before, every one of them did.
     expect(alive).toBeLessThan(refs.length / 3);
+  });
+});
+
+describe('reused batches', () => {
+  it('refills the batch array only once recycle() says the last batch is consumed', () => {
+    const recs = Array.from({ length: 6 }, (_, i) => ({
+      frame: i + 1,
+      tsSec: 1_700_000_000 + i,
+      tsNsec: 0,
+      linkType: 1,
+      interfaceId: 0,
+      data: Buffer.alloc(60 + i, i + 1),
+      originalLength: 60 + i,
+    }));
+    const file = writePcap(recs, { linkType: 1 });
+    // The file header and two records, then two records, then two.
+    const cut1 = 24 + (16 + 60) + (16 + 61);
+    const cut2 = cut1 + (16 + 62) + (16 + 63);
+    const parser = new CaptureParser({ reuseRecords: true });
+    const a = parser.push(file.subarray(0, cut1));
+    expect(a.map((r) => r.frame)).toEqual([1, 2]);
+    // Not recycled: a new array, and the first batch as it was.
+    const b = parser.push(file.subarray(cut1, cut2));
+    expect(b).not.toBe(a);
+    expect(a.map((r) => r.frame)).toEqual([1, 2]);
+    expect(b.map((r) => r.frame)).toEqual([3, 4]);
+    parser.recycle();
+    const c = parser.push(file.subarray(cut2));
+    expect(c).toBe(b);
+    expect(c.map((r) => [r.frame, r.data.length, r.data[0]])).toEqual([
+      [5, 64, 5],
+      [6, 65, 6],
+    ]);
   });
 });
