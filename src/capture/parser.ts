@@ -33,14 +33,9 @@ export class CaptureParser {
   private headerComplete = false;
   private ended = false;
   private readonly onSecrets: CaptureReaderOptions['onSecrets'];
-  /** With reuseRecords: the last batch returned, and the array the next push fills once recycle() gave it back. */
-  private readonly reuse: boolean;
-  private lastBatch: CaptureRecord[] | undefined;
-  private spareBatch: CaptureRecord[] | undefined;
 
   constructor(opts?: CaptureReaderOptions) {
-    this.reuse = opts?.reuseRecords === true;
-    this.st = new ReadState(opts?.onDiagnostic, this.reuse);
+    this.st = new ReadState(opts?.onDiagnostic, opts?.reuseRecords === true);
     this.onSecrets = opts?.onSecrets;
     this._info = {
       format: undefined,
@@ -86,9 +81,6 @@ export class CaptureParser {
    */
   recycle(): void {
     this.st.recycle();
-    // Its array too: a batch of a 1 MiB read holds about 3,000 records, grown by doubling each time.
-    if (this.lastBatch !== undefined) this.spareBatch = this.lastBatch;
-    this.lastBatch = undefined;
   }
 
   /**
@@ -119,13 +111,7 @@ export class CaptureParser {
   }
 
   private pushChunk(chunk: Buffer): CaptureRecord[] {
-    let out: CaptureRecord[];
-    if (this.spareBatch !== undefined) {
-      out = this.spareBatch;
-      out.length = 0;
-      this.spareBatch = undefined;
-    } else out = [];
-    if (this.reuse) this.lastBatch = out;
+    const out = this.st.newBatch();
     const chunkStart = this.total;
     this.total += chunk.length;
     let pos = 0;

@@ -1,8 +1,8 @@
 /**
  * The records a reader hands out when it reuses them (CaptureReaderOptions.reuseRecords): refilled for each
  * packet, they note where the packet lies in the read buffer and make the `data` view only when it is asked for.
- * The packet decoder reads the bytes where they lie (recordBytes), so a capture read for analysis makes no view
- * per record: 146,349 of them on the 200 MB capture, about a tenth of what `--summary` allocated.
+ * The packet decoder reads the bytes where they lie (ReadRecord.locate), so a capture read for analysis makes no
+ * view per record: 146,349 of them on the 200 MB capture, about a tenth of what `--summary` allocated.
  */
 import type { CaptureRecord } from './types.js';
 

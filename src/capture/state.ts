@@ -28,6 +28,9 @@ export class ReadState {
   /** With reuseRecords: the record objects handed out, refilled after recycle(). */
   private readonly pool: ReadRecord[] = [];
   private used = 0;
+  /** With reuseRecords: the last batch array handed out, and whether recycle() gave it back. */
+  private batch: CaptureRecord[] | undefined;
+  private batchFree = false;
 
   constructor(
     private readonly sink: DiagnosticSink | undefined,
@@ -72,6 +75,20 @@ export class ReadState {
   /** With reuseRecords: the records handed out so far may be refilled (their batches were consumed). */
   recycle(): void {
     this.used = 0;
+    this.batchFree = true;
+  }
+
+  /**
+   * An empty array for the next batch: with reuseRecords the last one once recycle() gave it back (a batch of a
+   * 1 MiB read holds about 3,000 records, grown by doubling each time it was new), else a new one.
+   */
+  newBatch(): CaptureRecord[] {
+    if (!this.reuse) return [];
+    const b = this.batchFree && this.batch !== undefined ? this.batch : [];
+    b.length = 0;
+    this.batch = b;
+    this.batchFree = false;
+    return b;
   }
 
   addLinkType(lt: number): void {

@@ -154,7 +154,7 @@ export class PacketDecoder {
 
     if (status !== IP_OK) {
       if (status === IP_SKIP) return this.skip();
-      const cut = rec.originalLength > end - place.start;
+      const cut = rec.originalLength > this.captured;
       if (status === IP_MALFORMED || !cut) return this.malformed(rec, NET_IP_MALFORMED, ip.error);
       return this.truncatedHeader(rec, ip.error);
     }
@@ -284,10 +284,15 @@ export class PacketDecoder {
       return this.malformed(
         rec,
         NET_LINK_MALFORMED,
-        `${this.place.end - this.place.start}-byte frame too short for its ${linkTypeName(rec.linkType)} header`,
+        `${this.captured}-byte frame too short for its ${linkTypeName(rec.linkType)} header`,
       );
     }
     return this.skip();
+  }
+
+  /** Captured bytes of the record being decoded. */
+  private get captured(): number {
+    return this.place.end - this.place.start;
   }
 
   private skip(): undefined {
@@ -305,7 +310,7 @@ export class PacketDecoder {
   private truncatedHeader(rec: CaptureRecord, detail: string): undefined {
     this.stats.skipped++;
     this.stats.truncated = (this.stats.truncated ?? 0) + 1;
-    this.diags.report(NET_IP_TRUNCATED, rec.frame, `${detail} (captured ${this.place.end - this.place.start} of ${rec.originalLength} bytes)`);
+    this.diags.report(NET_IP_TRUNCATED, rec.frame, `${detail} (captured ${this.captured} of ${rec.originalLength} bytes)`);
     return undefined;
   }
 
@@ -314,7 +319,7 @@ export class PacketDecoder {
     this.diags.report(
       NET_IP_TRUNCATED,
       rec.frame,
-      `IP datagram cut: ${missing} byte(s) not captured (captured ${this.place.end - this.place.start} of ${rec.originalLength} bytes)`,
+      `IP datagram cut: ${missing} byte(s) not captured (captured ${this.captured} of ${rec.originalLength} bytes)`,
     );
   }
 }
