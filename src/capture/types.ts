@@ -53,6 +53,31 @@ export interface CaptureSecrets {
   beforeFrame: number;
 }
 
+/**
+ * An open descriptor read as the capture (standard input: `tcpdump -U -w - | msrpscope -`). A pipe or a socket is
+ * read straight into the reader's buffers, and a regular file (`msrpscope - < file`) as a file is; anything else
+ * (a terminal) as a stream. stop() ends the input where it is, as its end would (Ctrl-C; the viewer closed while
+ * the writer still writes).
+ */
+export class DescriptorSource {
+  readonly #stop = new AbortController();
+
+  constructor(readonly fd: number) {}
+
+  /** Aborted by stop(). */
+  get signal(): AbortSignal {
+    return this.#stop.signal;
+  }
+
+  get stopped(): boolean {
+    return this.#stop.signal.aborted;
+  }
+
+  stop(): void {
+    this.#stop.abort();
+  }
+}
+
 export interface CaptureReaderOptions {
   /** Diagnostics (e.g. impossible record length) go here; warnings too. */
   onDiagnostic?: DiagnosticSink;

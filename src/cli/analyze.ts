@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { DescriptorSource } from '../capture/types.js';
 import { Correlator } from '../model/correlator.js';
 import { isEmptyFilter, type RecordFilter } from '../export/filter.js';
 import { runPipeline, type PipelineResult, type PipelineSource } from './pipeline.js';
@@ -146,10 +147,12 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     const analysis = {
       run,
       live: opts.sources.some((s) => typeof s.input !== 'string'),
-      stdinIsCapture: opts.sources.some((s) => s.input === process.stdin),
+      stdinIsCapture: opts.sources.some((s) => s.input instanceof DescriptorSource && s.input.fd === 0),
       beforeDrawing: opts.beforeDrawing,
     };
     const { exitCode, result } = await driver.output.drive(model, driver.arg, analysis, settings);
+    // The viewer is closed: standard input still open (its writer still writing) is read no further.
+    for (const s of opts.sources) if (s.input instanceof DescriptorSource) s.input.stop();
     cutShort(result);
     // The additional outputs (-w, --extract) write once the viewer is closed, when the capture was read to its end.
     if (result !== undefined) {

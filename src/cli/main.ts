@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { createWriteStream, fstatSync, statSync, writeSync, type WriteStream } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { CaptureError } from '../capture/errors.js';
+import { DescriptorSource } from '../capture/types.js';
 import { escapeText } from '../util/escape.js';
 import { errnoText } from '../util/errno.js';
 import { writeAll } from '../util/fd-io.js';
@@ -291,15 +292,14 @@ function buildProgram(setExit: (code: Promise<number>) => void): Command {
   return program;
 }
 
-/** Standard input as the capture: the first Ctrl-C lets the writer end (its EOF ends the analysis). */
-function stdinWithInterrupt(): Readable {
-  let interrupted = false;
+/** Standard input as the capture: the first Ctrl-C ends it where it is (the analysis ends as at its end), the second the program. */
+function stdinWithInterrupt(): DescriptorSource {
+  const stdin = new DescriptorSource(0);
   process.on('SIGINT', () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    process.stdin.destroy();
+    if (stdin.stopped) process.exit(130);
+    stdin.stop();
   });
-  return process.stdin;
+  return stdin;
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { openCapture } from '../capture/reader.js';
-import type { CaptureInfo, CaptureRecord, FrameRef } from '../capture/types.js';
+import type { CaptureInfo, CaptureRecord, DescriptorSource, FrameRef } from '../capture/types.js';
 import { PacketDecoder } from '../net/decoder.js';
 import { TcpReassembler } from '../tcp/reassembler.js';
 import type { CloseReason, Dir, TcpConnection, TcpSink } from '../tcp/types.js';
@@ -21,8 +21,8 @@ const CHECK_EVERY_MASK = 1024 - 1;
 export interface PipelineSource {
   /** Shown in the JSON `capture.files`; '-' for stdin. */
   name: string;
-  /** A path, or a stream (stdin, a test's pipe, tcpdump's stdout). */
-  input: string | Readable;
+  /** A path, standard input, or a stream (a test's pipe, tcpdump's stdout). */
+  input: string | DescriptorSource | Readable;
 }
 
 export interface PipelineOptions {

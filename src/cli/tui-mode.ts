@@ -16,15 +16,17 @@ import { writeResultText, writeSelectedFrames, type CaptureAccess } from './capt
 
 /**
  * Where the TUI reads keys: stdin, or the controlling terminal when stdin carries the capture
- * (`tcpdump -w - | msrpscope -`).
+ * (`tcpdump -w - | msrpscope -`), with what closes it once the viewer is closed (the terminal opened here; stdin is
+ * left as it is, and not even looked at when it is the capture: the reader holds its descriptor).
  */
-export function openTuiInput(stdinIsCapture: boolean): NodeJS.ReadableStream {
+export function openTuiInput(stdinIsCapture: boolean): { input: NodeJS.ReadableStream; close: () => void } {
   if (!stdinIsCapture) {
     if (process.stdin.isTTY !== true) throw new CliError('the TUI needs a terminal for its keys; use --summary or --json', EXIT_USAGE);
-    return process.stdin;
+    return { input: process.stdin, close: () => undefined };
   }
   try {
-    return new ReadStream(openSync('/dev/tty', 'r'));
+    const tty = new ReadStream(openSync('/dev/tty', 'r'));
+    return { input: tty, close: () => tty.destroy() };
   } catch {
     throw new CliError('the capture comes on stdin and there is no terminal (/dev/tty) for keys; use --summary or --json', EXIT_USAGE);
   }
@@ -63,6 +65,8 @@ export function liveModelIndex(model: ObservedModel, filter?: RecordFilter): { d
 export interface TuiModeOptions {
   live: boolean;
   input: NodeJS.ReadableStream;
+  /** Closes `input` once the viewer is closed (openTuiInput). */
+  closeInput?: () => void;
   filter: RecordFilter;
   title: string;
   /** The capture files and the frames of the first pass, for `w`; absent for standard input and live captures. */
@@ -95,9 +99,7 @@ export async function runTuiMode(
   const view = model.view();
   const getBody = (i: number): Uint8Array | null => view.messages()[i]?.preview ?? null;
   const getCut: CutLookup = (t, part) => view.cutFrame(t, part);
-  const closeInput = (): void => {
-    if (opts.input !== process.stdin && opts.input instanceof ReadStream) opts.input.destroy();
-  };
+  const closeInput = opts.closeInput ?? ((): void => undefined);
   if (!opts.live) {
     const result = await run();
     opts.beforeDrawing?.();

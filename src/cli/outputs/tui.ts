@@ -13,10 +13,11 @@ export const tuiOutput: Output<true> = {
   async drive(model, _arg, analysis, settings) {
     // Loaded only here: the other outputs do not pay for the terminal UI's modules.
     const { openTuiInput, runTuiMode } = await import('../tui-mode.js');
-    const input = openTuiInput(analysis.stdinIsCapture);
+    const { input, close } = openTuiInput(analysis.stdinIsCapture);
     return runTuiMode(model, analysis.run, {
       live: analysis.live,
       input,
+      closeInput: close,
       filter: settings.filter,
       title: 'msrpscope',
       capture: settings.capture,
