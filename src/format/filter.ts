@@ -81,9 +81,15 @@ function statusMatches(pattern: string, code: number): boolean {
   return true;
 }
 
-/** True when the row passes every term (terms of one kind are alternatives: `state:active state:closed`). */
-export function rowMatches(r: SessionRow, f: ListFilter): boolean {
-  for (const w of f.words) if (!r.haystack.includes(w)) return false;
+/**
+ * True when the row passes every term (terms of one kind are alternatives: `state:active state:closed`). The free-text
+ * words are looked for in `haystack(r)` (session-list.ts rowHaystack), asked for only when there are some.
+ */
+export function rowMatches(r: SessionRow, f: ListFilter, haystack: (r: SessionRow) => string): boolean {
+  if (f.words.length > 0) {
+    const hay = haystack(r);
+    for (const w of f.words) if (!hay.includes(w)) return false;
+  }
   if (f.methods.length > 0 && !r.methods.some((m) => f.methods.includes(m.toUpperCase()))) return false;
   if (f.statuses.length > 0 && !r.statuses.some((s) => f.statuses.some((p) => statusMatches(p, s)))) return false;
   if (f.states.length > 0 && !f.states.includes(r.state)) return false;
@@ -96,6 +102,6 @@ export function rowMatches(r: SessionRow, f: ListFilter): boolean {
   return true;
 }
 
-export function filterRows(rows: readonly SessionRow[], f: ListFilter): SessionRow[] {
-  return isEmptyFilter(f) ? [...rows] : rows.filter((r) => rowMatches(r, f));
+export function filterRows(rows: readonly SessionRow[], f: ListFilter, haystack: (r: SessionRow) => string): SessionRow[] {
+  return isEmptyFilter(f) ? [...rows] : rows.filter((r) => rowMatches(r, f, haystack));
 }

@@ -42,8 +42,6 @@ export interface SessionRow {
   statuses: number[];
   /** Connections of the session, or the row's own (for the `connection:N` filter). */
   connections: number[];
-  /** Lower-cased text the free-text filter searches: ends, URIs, Call-ID, Message-IDs, content types. */
-  haystack: string;
 }
 
 const ENDED = new Set(['fin', 'rst']);
@@ -103,20 +101,11 @@ function sessionRow(ix: RecordIndex, s: JsonSession): SessionRow {
   let failed = 0;
   let unknown = 0;
   const messageStates: Array<JsonMessage['state']> = [];
-  const hay: string[] = [s.endpoints[0].uri, s.endpoints[1].uri, ...s.relays];
   for (const m of msgs) {
     if (!messageStates.includes(m.state)) messageStates.push(m.state);
     if (m.delivery.state === 'delivered') delivered++;
     else if (m.delivery.state === 'failed') failed++;
     else unknown++;
-    hay.push(m.messageId);
-    if (m.contentType !== null) hay.push(m.contentType);
-    if (m.cpim !== null) {
-      if (m.cpim.contentType !== null) hay.push(m.cpim.contentType);
-      if (m.cpim.from !== null) hay.push(m.cpim.from);
-      hay.push(...m.cpim.to);
-    }
-    if (m.file?.selector.name !== null && m.file?.selector.name !== undefined) hay.push(m.file.selector.name);
   }
   const statuses = new Set<number>();
   for (const t of txs) {
@@ -125,9 +114,6 @@ function sessionRow(ix: RecordIndex, s: JsonSession): SessionRow {
   }
   const ends = endLabels(ix, s, shortUri);
   const callId = s.sip?.callId ?? null;
-  hay.push(...ends);
-  if (callId !== null) hay.push(callId);
-  if (s.fileSelector?.name !== null && s.fileSelector?.name !== undefined) hay.push(s.fileSelector.name);
   const relays: string[] = [];
   for (const r of s.relays) {
     const a = uriAuthority(r);
@@ -153,8 +139,27 @@ function sessionRow(ix: RecordIndex, s: JsonSession): SessionRow {
     methods: Object.keys(s.requests),
     statuses: [...statuses].sort((a, b) => a - b),
     connections: [...s.connections],
-    haystack: hay.join('\n').toLowerCase(),
   };
+}
+
+/** What the free-text filter searches in a session's row: its URIs and ends, Call-ID, Message-IDs, content types, file names. */
+function sessionHaystack(ix: RecordIndex, s: JsonSession): string[] {
+  const hay: string[] = [s.endpoints[0].uri, s.endpoints[1].uri, ...s.relays];
+  for (const m of ix.rowMessages(s.id)) {
+    hay.push(m.messageId);
+    if (m.contentType !== null) hay.push(m.contentType);
+    if (m.cpim !== null) {
+      if (m.cpim.contentType !== null) hay.push(m.cpim.contentType);
+      if (m.cpim.from !== null) hay.push(m.cpim.from);
+      hay.push(...m.cpim.to);
+    }
+    if (m.file?.selector.name !== null && m.file?.selector.name !== undefined) hay.push(m.file.selector.name);
+  }
+  hay.push(...endLabels(ix, s, shortUri));
+  const callId = s.sip?.callId ?? null;
+  if (callId !== null) hay.push(callId);
+  if (s.fileSelector?.name !== null && s.fileSelector?.name !== undefined) hay.push(s.fileSelector.name);
+  return hay;
 }
 
 function connectionRow(ix: RecordIndex, connection: number): SessionRow {
@@ -164,17 +169,13 @@ function connectionRow(ix: RecordIndex, connection: number): SessionRow {
   let start: JsonTime | null = null;
   const methods = new Set<string>();
   const statuses = new Set<number>();
-  const hay: string[] = [];
   for (const t of txs) {
     const at = txTime(t);
     if (at !== null && (start === null || at.epoch < start.epoch)) start = at;
     if (t.method !== null) methods.add(t.method);
     if (t.response !== null) statuses.add(t.response.status);
-    hay.push(t.transactionId, ...t.toPath, ...t.fromPath);
   }
-  let ends: [string, string] = c === undefined ? ['?', '?'] : [`${c.client.address}:${c.client.port}`, `${c.server.address}:${c.server.port}`];
-  const auth = auths[0];
-  if (auth !== undefined) ends = [shortUri(auth.client), uriAuthority(auth.relay)];
+  const ends = connectionEnds(ix, connection);
   // The row's AUTH outcome is the connection's last exchange (a client may AUTH again).
   const last = auths[auths.length - 1];
   let encrypted: string | null = null;
@@ -186,9 +187,7 @@ function connectionRow(ix: RecordIndex, connection: number): SessionRow {
     else if (d.state === 'decrypted') encrypted = c.label;
     else encrypted = `${c.label}: ${d.reason ?? d.state}`;
     start ??= c.first;
-    hay.push(c.label);
   }
-  hay.push(...ends, '(no session)');
   return {
     key: `c${connection}`,
     scope: { kind: 'connection', connection },
@@ -209,8 +208,40 @@ function connectionRow(ix: RecordIndex, connection: number): SessionRow {
     methods: [...methods],
     statuses: [...statuses].sort((a, b) => a - b),
     connections: [connection],
-    haystack: hay.join('\n').toLowerCase(),
   };
+}
+
+/** A connection row's ends: the client and relay of its first AUTH, else its addresses. Not escaped. */
+function connectionEnds(ix: RecordIndex, connection: number): [string, string] {
+  const c = ix.connection(connection);
+  const auth = ix.connectionAuths(connection)[0];
+  if (auth !== undefined) return [shortUri(auth.client), uriAuthority(auth.relay)];
+  return c === undefined ? ['?', '?'] : [`${c.client.address}:${c.client.port}`, `${c.server.address}:${c.server.port}`];
+}
+
+/** What the free-text filter searches in a connection's row: its transactions' ids and paths, its label and ends. */
+function connectionHaystack(ix: RecordIndex, connection: number): string[] {
+  const hay: string[] = [];
+  for (const t of ix.looseTransactions(connection)) hay.push(t.transactionId, ...t.toPath, ...t.fromPath);
+  const c = ix.connection(connection);
+  if (c !== undefined && (c.tls !== null || c.transport === 'tls')) hay.push(c.label);
+  hay.push(...connectionEnds(ix, connection), '(no session)');
+  return hay;
+}
+
+/**
+ * The lower-cased text the free-text filter searches in a row (rowMatches), made from the records when a filter asks
+ * for it, not with every row: a live viewer's redraw made it for every session, from every message's fields.
+ */
+export function rowHaystack(source: RecordSource, row: SessionRow): string {
+  const ix = recordIndex(source);
+  let hay: string[] = [];
+  if (row.scope.kind === 'connection') hay = connectionHaystack(ix, row.scope.connection);
+  else {
+    const s = ix.session(row.scope.session);
+    if (s !== undefined) hay = sessionHaystack(ix, s);
+  }
+  return hay.join('\n').toLowerCase();
 }
 
 /**

@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FILTER_TERMS } from '../../src/export/filter-terms.js';
+import { recordIndex } from '../../src/export/record-index.js';
 import type { JsonDocument } from '../../src/export/json-types.js';
 import { filterRows, invalidText, parseFilter } from '../../src/format/filter.js';
 import { helpLines } from '../../src/format/help.js';
 import { lineText } from '../../src/format/line.js';
-import { sessionRows } from '../../src/format/session-list.js';
+import { rowHaystack, sessionRows } from '../../src/format/session-list.js';
 import { TuiController, type Frame } from '../../src/tui/screens/controller.js';
 import { built, CHAT, corpusFile, HAVE_CORPUS, ROOT, k, ENTER } from './fixtures.js';
 
@@ -21,7 +22,7 @@ function rows(f: Frame): string[] {
 }
 
 function keep(doc: JsonDocument, text: string): string[] {
-  return filterRows(sessionRows(doc), parseFilter(text)).map((r) => r.key);
+  return filterRows(sessionRows(doc), parseFilter(text), (r) => rowHaystack(doc, r)).map((r) => r.key);
 }
 
 /** Types `/TEXT` into the list and returns the frame (Enter when `enter`). */
@@ -117,6 +118,35 @@ describe('message-level filters on samples/chat.pcap (4 complete messages, all d
     expect(keep(chat, 'delivery:unknown')).toEqual([]);
     expect(keep(chat, 'state:closed state:complete')).toEqual(['s0']);
     expect(keep(chat, 'state:active state:complete')).toEqual([]);
+  });
+
+  it('reads the messages for the free-text filter only when words are typed, once per row', () => {
+    // The index the list reads, counting the calls for a session's messages.
+    const ix = recordIndex(chat);
+    let calls = 0;
+    const counted = new Proxy(ix, {
+      get: (t, p) => (p === 'rowMessages' ? (id: number) => (calls++, t.rowMessages(id)) : (Reflect.get(t, p) as unknown)),
+    });
+    const c = new TuiController({ getDocument: () => counted });
+    c.frame(80, 24);
+    const rowsMade = calls;
+    expect(rowsMade).toBeGreaterThan(0);
+    // Redrawn without a filter: no haystack.
+    c.frame(80, 24);
+    expect(calls).toBe(rowsMade);
+    // Words: the row's haystack is made once (it reads the session's messages), then reused as the text grows.
+    c.key(k('/'));
+    for (const ch of 'bob') c.key(k(ch));
+    const shown = (): string[] => rows(c.frame(80, 24)).filter((r) => /^ +0 /.test(r) || r.includes('no session matches'));
+    expect(shown()).toEqual(['  0 09:46:43 alice@exampl… ↔ bob@example… c7f3a9e2@1…    4   10k ✓4 ✗0 ?0 closed']);
+    const withHaystack = calls;
+    expect(withHaystack).toBe(rowsMade + 1);
+    for (const ch of ' m-file-0004') c.key(k(ch));
+    expect(shown()).toHaveLength(1);
+    expect(calls).toBe(withHaystack);
+    for (const ch of 'x') c.key(k(ch));
+    expect(shown()).toEqual(['  no session matches the filter']);
+    expect(calls).toBe(withHaystack);
   });
 
   it('shows "no session matches" for state:aborted, not "not understood"', () => {

@@ -3,7 +3,7 @@ import type { RecordSource } from '../../export/record-index.js';
 import { recordIndex } from '../../export/record-index.js';
 import { filterRows, invalidText, isEmptyFilter, parseFilter } from '../../format/filter.js';
 import { seg, type Line } from '../../format/line.js';
-import { SessionRowCache, sessionRows, sortRows, SORT_KEYS, type SessionRow, type Sort } from '../../format/session-list.js';
+import { rowHaystack, SessionRowCache, sessionRows, sortRows, SORT_KEYS, type SessionRow, type Sort } from '../../format/session-list.js';
 import { listColumns, listHeaderLine, listRowLine, listSummaryLines, type ListColumn } from '../../format/session-list-lines.js';
 import { LadderView, saveLadderAction } from './ladder-view.js';
 import { editLine, HANDLED, is, type Action, type KeyPress, type Rendered, type View, type ViewContext } from './view.js';
@@ -18,6 +18,8 @@ export class ListView implements View {
   private all: SessionRow[] = [];
   /** Rows kept from one document to the next (the live viewer's redraws): see SessionRowCache. */
   private readonly rowCache = new SessionRowCache();
+  /** The free-text filter's text of each row, made when a filter first asks for it (a row kept is the same row). */
+  private readonly haystacks = new WeakMap<SessionRow, string>();
   private shown: SessionRow[] = [];
   private sort: Sort = { key: 'index', descending: false };
   private filterText = '';
@@ -58,7 +60,15 @@ export class ListView implements View {
 
   private recompute(ctx: ViewContext): void {
     const text = this.editing ?? this.filterText;
-    this.shown = sortRows(filterRows(this.all, parseFilter(text)), this.sort);
+    const haystack = (r: SessionRow): string => {
+      let h = this.haystacks.get(r);
+      if (h === undefined) {
+        h = rowHaystack(ctx.doc, r);
+        this.haystacks.set(r, h);
+      }
+      return h;
+    };
+    this.shown = sortRows(filterRows(this.all, parseFilter(text), haystack), this.sort);
     if (ctx.follow) this.selectNewest();
     else {
       const i = this.selectedKey === undefined ? -1 : this.shown.findIndex((r) => r.key === this.selectedKey);
