@@ -14,6 +14,7 @@ import type { TransactionRecord } from '../model/transactions.js';
 import type { MessageRecord } from '../model/messages.js';
 import type { JsonMessage, JsonTransaction } from './json-types.js';
 import type { RecordSpill } from './record-spill.js';
+import { RowFingerprint } from './row-fingerprint.js';
 import type { SpilledPlaces } from './spilled-places.js';
 import { connectionLookup, documentHead, documentSections, recordContext, sectionItems } from './json.js';
 import { filteredSelection, isEmptyFilter, type RecordFilter } from './filter.js';
@@ -34,7 +35,6 @@ import {
   groupBySession,
   groupTransactions,
   positions,
-  push,
   spans,
   type LadderMessage,
   type LadderTransaction,
@@ -99,8 +99,10 @@ export function modelIndex(view: ModelView, filter?: RecordFilter, writtenAhead?
   const keep = <T>(list: readonly T[], at: readonly number[] | undefined): readonly T[] => (at === undefined ? list : at.map((i) => list[i] as T));
   const messages = keep(view.messages(), selection?.messages);
   const transactions = keep(view.transactions(), selection?.transactions);
-  const heldMessageAt = positions(messages.map((m) => m.index));
-  const heldTransactionAt = positions(transactions.map((t) => t.index));
+  const heldMessageIds = messages.map((m) => m.index);
+  const heldTransactionIds = transactions.map((t) => t.index);
+  const heldMessageAt = positions(heldMessageIds);
+  const heldTransactionAt = positions(heldTransactionIds);
   const heldMessage = (id: number): MessageRecord | undefined => {
     const i = heldMessageAt(id);
     return i === undefined ? undefined : messages[i];
@@ -109,8 +111,8 @@ export function modelIndex(view: ModelView, filter?: RecordFilter, writtenAhead?
     const i = heldTransactionAt(id);
     return i === undefined ? undefined : transactions[i];
   };
-  const messageIds = written === undefined ? messages.map((m) => m.index) : upTo(sections.messages.count);
-  const transactionIds = written === undefined ? transactions.map((t) => t.index) : upTo(sections.transactions.count);
+  const messageIds = written === undefined ? heldMessageIds : upTo(sections.messages.count);
+  const transactionIds = written === undefined ? heldTransactionIds : upTo(sections.transactions.count);
   // A held record's place in its section list: its id when every record is listed.
   const messagePlace = written === undefined ? heldMessageAt : (id: number): number => id;
   const transactionPlace = written === undefined ? heldTransactionAt : (id: number): number => id;
@@ -191,16 +193,21 @@ export function modelIndex(view: ModelView, filter?: RecordFilter, writtenAhead?
     }
     return out;
   };
-  // The row revisions of every session, made in one pass when first asked for: each message as id * 128 + its
-  // code, each transaction as -(id * 8 + its code) - 1, in list order.
-  let revisions: Map<number, number[]> | undefined;
-  const rowRevisions = (): Map<number, number[]> => {
+  // The row revisions of every session, made in one pass when first asked for: each message's id and code, then each
+  // transaction's, in list order, as a fingerprint (row-fingerprint.ts).
+  let revisions: Map<number, readonly number[]> | undefined;
+  const rowRevisions = (): Map<number, readonly number[]> => {
     if (revisions !== undefined) return revisions;
-    const out = new Map<number, number[]>();
-    for (const m of messages) if (m.session !== undefined) push(out, m.session.index, m.index * 128 + messageRowCode(m));
-    for (const t of transactions) if (t.session !== undefined) push(out, t.session.index, -(t.index * 8 + transactionRowCode(t)) - 1);
-    revisions = out;
-    return out;
+    const prints = new Map<number, RowFingerprint>();
+    const add = (session: number, kind: number, id: number, code: number): void => {
+      let p = prints.get(session);
+      if (p === undefined) prints.set(session, (p = new RowFingerprint()));
+      p.add(kind, id, code);
+    };
+    for (const m of messages) if (m.session !== undefined) add(m.session.index, 0, m.index, messageRowCode(m));
+    for (const t of transactions) if (t.session !== undefined) add(t.session.index, 1, t.index, transactionRowCode(t));
+    revisions = new Map([...prints].map(([session, p]) => [session, p.revision]));
+    return revisions;
   };
   return {
     head,

@@ -125,7 +125,9 @@ export function uriKey(uri: string): string {
 
 /** Position in a list by record id: the id itself when the list is numbered 0..n-1 in order, else a Map. */
 export function positions(ids: readonly number[]): (id: number) => number | undefined {
-  if (ids.every((id, i) => id === i)) return (id) => (Number.isInteger(id) && id >= 0 && id < ids.length ? id : undefined);
+  // The count alone is kept, not the list (a live viewer's index is made again at each redraw).
+  const n = ids.length;
+  if (ids.every((id, i) => id === i)) return (id) => (Number.isInteger(id) && id >= 0 && id < n ? id : undefined);
   const map = new Map<number, number>();
   ids.forEach((id, i) => map.set(id, i));
   return (id) => map.get(id);

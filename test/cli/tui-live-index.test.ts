@@ -16,7 +16,7 @@ import { buildJsonDocument } from '../../src/export/json.js';
 import type { JsonDocument } from '../../src/export/json-types.js';
 import { indexDocument, type RecordIndex } from '../../src/export/record-index.js';
 import { documentLadderText } from '../../src/format/ladder-text.js';
-import { SessionRowCache, sessionRows } from '../../src/format/session-list.js';
+import { rowHaystack, SessionRowCache, sessionRows } from '../../src/format/session-list.js';
 import { messageRowCode, messageRowJson, transactionRowCode, transactionRowJson } from '../../src/export/records.js';
 import { modelIndex } from '../../src/export/model-index.js';
 import { Correlator } from '../../src/model/correlator.js';
@@ -40,7 +40,7 @@ function pieces(data: Buffer, seed: number): Readable {
   return Readable.from(out);
 }
 
-/** What the viewer reads from the index, as text: head, records, session list (through the viewer's row cache, if given) and ladders. */
+/** What the viewer reads from the index, as text: head, records, session list (through the viewer's row cache, if given; and each row's haystack) and ladders. */
 function drawn(ix: RecordIndex, cache?: SessionRowCache): string[] {
   const h = ix.head;
   const rows = sessionRows(ix, cache);
@@ -48,7 +48,8 @@ function drawn(ix: RecordIndex, cache?: SessionRowCache): string[] {
     JSON.stringify([h.capture, h.summary, h.connections, h.sessions, h.auth, h.sip, h.diagnostics]),
     JSON.stringify([...ix.messages()]),
     JSON.stringify([...ix.transactions()]),
-    JSON.stringify(rows),
+    // With the text the free-text filter searches in each row.
+    JSON.stringify(rows.map((r) => [r, rowHaystack(ix, r)])),
     documentLadderText(ix, rows.map((r) => r.scope)),
   ];
 }
