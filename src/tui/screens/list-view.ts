@@ -1,6 +1,6 @@
 /** The session list (start screen): sortable rows, incremental filter prompt, follow in live mode. */
 import type { RecordSource } from '../../export/record-index.js';
-import { recordIndex } from '../../export/record-index.js';
+import { recordIndex, type RecordIndex } from '../../export/record-index.js';
 import { filterRows, invalidText, isEmptyFilter, parseFilter } from '../../format/filter.js';
 import { seg, type Line } from '../../format/line.js';
 import { rowHaystack, SessionRowCache, sessionRows, sortRows, SORT_KEYS, type SessionRow, type Sort } from '../../format/session-list.js';
@@ -60,10 +60,11 @@ export class ListView implements View {
 
   private recompute(ctx: ViewContext): void {
     const text = this.editing ?? this.filterText;
+    let ix: RecordIndex | undefined;
     const haystack = (r: SessionRow): string => {
       let h = this.haystacks.get(r);
       if (h === undefined) {
-        h = rowHaystack(ctx.doc, r);
+        h = rowHaystack((ix ??= recordIndex(ctx.doc)), r);
         this.haystacks.set(r, h);
       }
       return h;
