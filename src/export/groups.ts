@@ -18,7 +18,8 @@ export class Groups<T> {
     private readonly sparse: Map<number, number> | undefined,
     /** Slot s holds items[starts[s] .. starts[s + 1]). */
     private readonly starts: Int32Array,
-    private readonly items: readonly T[],
+    /** The values, or when every one is a 32-bit integer (record ids) a typed array of them: half the size, off the heap. */
+    private readonly items: readonly T[] | Int32Array,
     /** The key of each slot: slots are numbered in the order keys are first seen. */
     private readonly slotKeys: readonly number[],
   ) {}
@@ -53,17 +54,30 @@ export class Groups<T> {
     const starts = new Int32Array(counts.length + 1);
     for (let s = 0; s < counts.length; s++) starts[s + 1] = (starts[s] as number) + (counts[s] as number);
     const next = starts.slice(0, counts.length);
-    const items = new Array<T>(starts[counts.length] as number);
+    const total = starts[counts.length] as number;
+    let ints: Int32Array | undefined = new Int32Array(total);
+    let items: T[] | undefined;
     for (let i = 0; i < n; i++) {
       const slot = slotOf[i] as number;
       if (slot === NO_SLOT) continue;
-      items[next[slot] as number] = value(list[i] as X);
+      const v = value(list[i] as X);
+      const at = next[slot] as number;
       next[slot]++;
+      if (ints !== undefined) {
+        if (typeof v === 'number' && (v | 0) === v && !Object.is(v, -0)) {
+          ints[at] = v;
+          continue;
+        }
+        // A value of another kind: every value in an array (those already placed, then the rest).
+        items = Array.from(ints) as T[];
+        ints = undefined;
+      }
+      (items as T[])[at] = v;
     }
     // The typed array need only reach the largest key seen.
     let top = 0;
     for (const k of slotKeys) if (Number.isInteger(k) && k >= 0 && k < limit && k + 1 > top) top = k + 1;
-    return new Groups(dense.slice(0, top), sparse, starts, items, slotKeys);
+    return new Groups(dense.slice(0, top), sparse, starts, ints ?? (items as T[]), slotKeys);
   }
 
   private slot(key: number): number {
@@ -74,7 +88,10 @@ export class Groups<T> {
   /** The values of a key in list order (a new array), undefined when it has none. */
   get(key: number): T[] | undefined {
     const s = this.slot(key);
-    return s === NO_SLOT ? undefined : this.items.slice(this.starts[s], this.starts[s + 1]);
+    if (s === NO_SLOT) return undefined;
+    const from = this.starts[s] as number;
+    const to = this.starts[s + 1] as number;
+    return this.items instanceof Int32Array ? (Array.from(this.items.subarray(from, to)) as T[]) : this.items.slice(from, to);
   }
 
   /** How many values a key has. */

@@ -48,6 +48,36 @@ describe('Groups', () => {
     );
   });
 
+  it('gives back values of any kind as they were: 32-bit integers (held in a typed array) and all others', () => {
+    // Ints mostly, sometimes a value a typed array cannot hold (the groups then keep an array), anywhere in the list.
+    const value = fc.oneof(
+      { weight: 8, arbitrary: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }) },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>(-0, 0.5, 2 ** 31, -(2 ** 31) - 1, Number.NaN, 'x', null, { id: 3 }) },
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(key, value), { maxLength: 60 }), (pairs) => {
+        const g = Groups.of(
+          pairs,
+          ([k]) => k,
+          ([, v]) => v,
+        );
+        const ref = new Map<number, unknown[]>();
+        for (const [k, v] of pairs) {
+          if (k === null) continue;
+          const l = ref.get(k);
+          if (l === undefined) ref.set(k, [v]);
+          else l.push(v);
+        }
+        for (const [k, list] of ref) {
+          const got = g.get(k) as unknown[];
+          expect(got).toHaveLength(list.length);
+          got.forEach((v, i) => expect(Object.is(v, list[i]), `key ${k} value ${i}`).toBe(true));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('keeps no room for values it does not hold', () => {
     // 3 values over 2 keys: the run of key 7 is [0, 2], of key 2000 (past the typed array) [1].
     const g = Groups.of([7, 2000, 7], (k) => k, (k) => k * 10);
