@@ -11,36 +11,14 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCapture, readAllRecords } from '../../src/capture/reader.js';
 import { DescriptorSource, type CaptureRecord } from '../../src/capture/types.js';
+import { syntheticPcap } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'msrpscope-descriptor-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const HAVE_MKFIFO = spawnSync('mkfifo', ['--version']).status === 0;
 
-/** A classic pcap of `count` Ethernet records of varying length with recognisable contents. */
-function pcap(count: number): Buffer {
-  const parts: Buffer[] = [];
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0);
-  head.writeUInt16LE(2, 4);
-  head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(65535, 16);
-  head.writeUInt32LE(1, 20);
-  parts.push(head);
-  for (let i = 0; i < count; i++) {
-    const len = 60 + ((i * 7919) % 1400);
-    const rec = Buffer.alloc(16 + len, (i * 31) & 0xff);
-    rec.writeUInt32LE(1_700_000_000 + i, 0);
-    rec.writeUInt32LE(i % 1_000_000, 4);
-    rec.writeUInt32LE(len, 8);
-    rec.writeUInt32LE(len, 12);
-    rec.writeUInt32LE(i, 16);
-    parts.push(rec);
-  }
-  return Buffer.concat(parts);
-}
-
-const data = pcap(3000);
+const data = syntheticPcap(3000);
 const file = join(dir, 'capture.pcap');
 writeFileSync(file, data);
 let fifos = 0;

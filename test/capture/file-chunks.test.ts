@@ -5,31 +5,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCapture, readAllRecords } from '../../src/capture/reader.js';
 import { CaptureError } from '../../src/capture/errors.js';
+import { syntheticPcap as pcap } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'msrpscope-chunks-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A classic pcap of `count` Ethernet records of varying length with recognisable contents. */
-function pcap(count: number): Buffer {
-  const parts: Buffer[] = [];
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0);
-  head.writeUInt16LE(2, 4);
-  head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(65535, 16);
-  head.writeUInt32LE(1, 20);
-  parts.push(head);
-  for (let i = 0; i < count; i++) {
-    const len = 60 + ((i * 7919) % 1400);
-    const rec = Buffer.alloc(16 + len, i & 0xff);
-    rec.writeUInt32LE(1_700_000_000 + i, 0);
-    rec.writeUInt32LE(i % 1_000_000, 4);
-    rec.writeUInt32LE(len, 8);
-    rec.writeUInt32LE(len, 12);
-    parts.push(rec);
-  }
-  return Buffer.concat(parts);
-}
 
 describe('reading a capture file by path', () => {
   // About 6 MB: many read chunks, several turns given to the event loop.

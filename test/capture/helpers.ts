@@ -120,3 +120,25 @@ export function expected(
     };
   });
 }
+
+/** A classic pcap of `count` Ethernet records of varying length with recognisable contents. */
+export function syntheticPcap(count: number): Buffer {
+  const parts: Buffer[] = [];
+  const head = Buffer.alloc(24);
+  head.writeUInt32LE(0xa1b2c3d4, 0);
+  head.writeUInt16LE(2, 4);
+  head.writeUInt16LE(4, 6);
+  head.writeUInt32LE(65535, 16);
+  head.writeUInt32LE(1, 20);
+  parts.push(head);
+  for (let i = 0; i < count; i++) {
+    const len = 60 + ((i * 7919) % 1400);
+    const rec = Buffer.alloc(16 + len, i & 0xff);
+    rec.writeUInt32LE(1_700_000_000 + i, 0);
+    rec.writeUInt32LE(i % 1_000_000, 4);
+    rec.writeUInt32LE(len, 8);
+    rec.writeUInt32LE(len, 12);
+    parts.push(rec);
+  }
+  return Buffer.concat(parts);
+}
