@@ -43,6 +43,14 @@ export interface HeapTuning {
    * make the records of every session: 1.3.
    */
   boundHeap?: number;
+  /**
+   * Stop the young generation's growth at once, at the size it has (1-2 MiB: V8 may still take 1 to 2), instead of
+   * at YOUNG_GENERATION_BYTES: the live viewer, which runs as long as its capture does. Measured on 1 GB through a pipe, runs alternated: peak
+   * RSS 146-152 MB (median 146) against 151-156 (median 152), every packet shown after 5.5-6.0 s against 5.3-5.6 s;
+   * about 1,250 short scavenges instead of 300 (GC time about the same: the old generation fills more slowly with the
+   * redraws' garbage, and is collected less often).
+   */
+  holdYoungNow?: boolean;
 }
 
 /** The heap size below which boundHeap makes no collection. */
@@ -87,7 +95,8 @@ export function tuneHeap(tuning: HeapTuning): (() => void) | undefined {
   const { getHeapSpaceStatistics, setFlagsFromString } = v8();
   // Read by V8 each time it sets the next limit, so it holds from the next full collection on.
   if (tuning.boundGrowth) setFlagsFromString(`--heap-growing-percent=${BOUNDED_GROWTH_PERCENT}`);
-  let held = false;
+  let held = tuning.holdYoungNow === true;
+  if (held) setFlagsFromString('--semi-space-growth-factor=1');
   const bound = tuning.boundHeap === undefined ? undefined : heldHeap(tuning.boundHeap);
   return () => {
     bound?.();

@@ -143,7 +143,7 @@ async function runAnalysis(sources: PipelineSource[], opts: CliOptions, totalByt
   const foldMessages = foldOptions(outputs.map((c) => c.output.keeps.messages ?? 'all'), !isEmptyFilter(filter));
   const liveViewer = live && outputs.some((c) => c.output.drawsEveryRecord === 'live');
   const boundHeap = foldMessages !== undefined ? 1.5 : liveViewer ? 1.3 : undefined;
-  const afterBatch = totalBytes === undefined || totalBytes >= TUNE_GC_FROM_BYTES ? tuneHeap({ boundGrowth: draws, boundHeap }) : undefined;
+  const afterBatch = totalBytes === undefined || totalBytes >= TUNE_GC_FROM_BYTES ? tuneHeap({ boundGrowth: draws, boundHeap, holdYoungNow: liveViewer }) : undefined;
   const keylogs = [...(opts.keylog ?? []), ...keylogFromPreferences(opts.pref ?? [], (m) => new CliError(m, EXIT_USAGE))];
   const warn = (s: string): void => {
     if (!opts.quiet) process.stderr.write(`msrpscope: ${escapeText(s)}\n`);
