@@ -235,12 +235,18 @@ async function* socketChunks(fd: number, pool: ChunkPool, signal?: AbortSignal):
   }
 }
 
-/** Whether a descriptor is a regular file (false when it cannot be told: its reading says why). */
-function regularDescriptor(fd: number): boolean {
+/**
+ * How a descriptor is read: a regular file, a pipe or socket, or anything else (also when fstat fails: as a stream,
+ * whose reading says why).
+ */
+type DescriptorKind = 'file' | 'socket' | 'stream';
+
+function descriptorKind(fd: number): DescriptorKind {
   try {
-    return fstatSync(fd).isFile();
+    const st = fstatSync(fd);
+    return st.isFile() ? 'file' : st.isFIFO() || st.isSocket() ? 'socket' : 'stream';
   } catch {
-    return false;
+    return 'stream';
   }
 }
 
@@ -248,13 +254,12 @@ function regularDescriptor(fd: number): boolean {
  * An open descriptor's bytes (standard input): a regular file and a pipe or socket into the pool's buffers, anything
  * else (a terminal) as a stream.
  */
-async function* descriptorChunks(src: DescriptorSource, pool: ChunkPool): AsyncGenerator<Buffer> {
-  const st = fstatSync(src.fd);
-  if (st.isFile()) {
+async function* descriptorChunks(src: DescriptorSource, kind: DescriptorKind, pool: ChunkPool): AsyncGenerator<Buffer> {
+  if (kind === 'file') {
     yield* regularFileChunks(src.fd, pool, src.signal);
     return;
   }
-  if (st.isFIFO() || st.isSocket()) {
+  if (kind === 'socket') {
     yield* socketChunks(src.fd, pool, src.signal);
     return;
   }
@@ -285,15 +290,15 @@ export async function openCapture(source: string | NodeJS.ReadableStream | Reada
   const descriptor = source === '-' ? new DescriptorSource(0) : source instanceof DescriptorSource ? source : undefined;
   const name = descriptor !== undefined ? (descriptor.fd === 0 ? 'stdin' : `descriptor ${descriptor.fd}`) : typeof source === 'string' ? source : 'input stream';
   const path = typeof source === 'string' && descriptor === undefined ? source : undefined;
-  const regular = path !== undefined || (descriptor !== undefined && regularDescriptor(descriptor.fd));
-  const chunkBytes = opts?.chunkBytes ?? (regular ? FILE_READ_BYTES : HIGH_WATER_MARK);
+  const kind = descriptor === undefined ? undefined : descriptorKind(descriptor.fd);
+  const chunkBytes = opts?.chunkBytes ?? (path !== undefined || kind === 'file' ? FILE_READ_BYTES : HIGH_WATER_MARK);
   if (!Number.isInteger(chunkBytes) || chunkBytes < 16) throw new CaptureError(`invalid read size ${chunkBytes}`);
   const pool = new ChunkPool(chunkBytes, opts?.poisonReusedChunks === true);
   const raw: ChunkIterator =
     path !== undefined
       ? fileChunks(path, pool)
-      : descriptor !== undefined
-        ? descriptorChunks(descriptor, pool)
+      : descriptor !== undefined && kind !== undefined
+        ? descriptorChunks(descriptor, kind, pool)
         : toReadable(source as NodeJS.ReadableStream | Readable)[Symbol.asyncIterator]();
   const readError = (e: unknown): CaptureError => new CaptureError(`cannot read ${name}: ${errnoText(e)}`);
   const close = async (it: ChunkIterator): Promise<void> => {

@@ -44,11 +44,11 @@ export interface HeapTuning {
    */
   boundHeap?: number;
   /**
-   * Stop the young generation's growth at once, at the size it has (1-2 MiB: V8 may still take 1 to 2), instead of
-   * at YOUNG_GENERATION_BYTES: the live viewer, which runs as long as its capture does. Measured on 1 GB through a pipe, runs alternated: peak
-   * RSS 146-152 MB (median 146) against 151-156 (median 152), every packet shown after 5.5-6.0 s against 5.3-5.6 s;
-   * about 1,250 short scavenges instead of 300 (GC time about the same: the old generation fills more slowly with the
-   * redraws' garbage, and is collected less often).
+   * Stop the young generation's growth at once, at the size it has (1-2 MiB: V8 may still take 1 to 2), instead
+   * of at YOUNG_GENERATION_BYTES: the live viewer, which runs as long as its capture does. Measured on 1 GB
+   * through a pipe, runs alternated: peak RSS 146-152 MB (median 146) against 151-156 (median 152), every packet
+   * shown after 5.5-6.0 s against 5.3-5.6 s; about 1,250 short scavenges instead of 300 (GC time about the same:
+   * the old generation fills more slowly with the redraws' garbage, and is collected less often).
    */
   holdYoungNow?: boolean;
 }
@@ -78,12 +78,13 @@ function heldHeap(growth: number): () => void {
 }
 
 /**
- * Holds V8's young generation at 8 MiB for the analysis. Frames in progress on hundreds of interleaved
- * connections live across many packets, so objects keep surviving scavenges: at the initial 1 MiB most of the GC
- * time is copying them (15% of a 1 GB `--summary`), while V8's own growth goes to 2 × 16 MiB of resident memory
- * that holds little. Growth is let happen until the new space reaches YOUNG_GENERATION_BYTES and is then stopped
- * (`--semi-space-growth-factor=1`; the size limits themselves can only be set when node starts). Measured on a
- * 1 GB capture: GC 15% → 10% of `--summary` and 14% → 9% of `--ndjson`, 10% faster, peak RSS within a few MB.
+ * Holds V8's young generation at 8 MiB for the analysis (the live viewer's at its first size: holdYoungNow).
+ * Frames in progress on hundreds of interleaved connections live across many packets, so objects keep surviving
+ * scavenges: at the initial 1 MiB most of the GC time is copying them (15% of a 1 GB `--summary`), while V8's own
+ * growth goes to 2 × 16 MiB of resident memory that holds little. Growth is let happen until the new space reaches
+ * YOUNG_GENERATION_BYTES and is then stopped (`--semi-space-growth-factor=1`; the size limits themselves can only
+ * be set when node starts). Measured on a 1 GB capture: GC 15% → 10% of `--summary` and 14% → 9% of `--ndjson`,
+ * 10% faster, peak RSS within a few MB.
  * The flags exist in the V8 of Node 20 and 22; elsewhere nothing is changed (an unknown flag prints an error).
  *
  * Returns the check to call after each batch of packets (undefined when there is nothing to hold): V8 grows the

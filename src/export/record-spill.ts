@@ -198,7 +198,6 @@ class SpillFile {
     return b.buffer;
   }
 
-
   close(): void {
     try {
       closeSync(this.fd);
