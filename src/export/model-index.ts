@@ -10,7 +10,7 @@
  * record.
  */
 import type { ModelView } from '../model/view.js';
-import type { TransactionRecord } from '../model/transactions.js';
+import { messageIndexOf, type TransactionRecord } from '../model/transactions.js';
 import type { MessageRecord } from '../model/messages.js';
 import type { JsonMessage, JsonTransaction } from './json-types.js';
 import type { RecordSpill } from './record-spill.js';
@@ -19,7 +19,6 @@ import type { SpilledPlaces } from './spilled-places.js';
 import { connectionLookup, documentHead, documentSections, recordContext, sectionItems } from './json.js';
 import { filteredSelection, isEmptyFilter, type RecordFilter } from './filter.js';
 import {
-  listed,
   messageLadderJson,
   messageRowCode,
   messageRowJson,
@@ -133,7 +132,7 @@ export function modelIndex(view: ModelView, filter?: RecordFilter, writtenAhead?
     },
     message: (id) => {
       const t = heldTransaction(id);
-      return t !== undefined ? listed(t.message) : (places?.transactionMessage(id) ?? null);
+      return t !== undefined ? messageIndexOf(t) : (places?.transactionMessage(id) ?? null);
     },
   };
   const same = (id: number): number => id;

@@ -9,12 +9,12 @@ import type { ModelEvent } from '../model/events.js';
 import type { ConnectionRecord } from '../model/connections.js';
 import type { ModelView, ObservedModel } from '../model/view.js';
 import { computeDelivery } from '../model/delivery.js';
+import { messageIndexOf } from '../model/transactions.js';
 import { captureJson, connectionLookup, recordContext, summaryJson } from './json.js';
 import {
   connectionJson,
   diagnosticJson,
   jsonTime,
-  listed,
   messageJson,
   sessionJson,
   type ConnectionLookup,
@@ -67,7 +67,7 @@ export function ndjsonRecord(view: ModelView, e: ModelEvent, ctx: RecordContext,
         fromPath: [...f.fromPath],
         expects: t.expects,
         session: t.session?.index ?? null,
-        message: listed(t.message),
+        message: messageIndexOf(t),
       };
     }
     case 'response': {
@@ -91,7 +91,7 @@ export function ndjsonRecord(view: ModelView, e: ModelEvent, ctx: RecordContext,
         rttMs: rs.rttMs === null ? null : Math.round(rs.rttMs * 1000) / 1000,
         duplicate: t.extraResponses > 0,
         session: t.session?.index ?? null,
-        message: listed(t.message),
+        message: messageIndexOf(t),
       };
     }
     case 'session': {

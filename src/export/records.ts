@@ -20,7 +20,7 @@ import { epochSeconds, isoTime, msBetween } from '../model/frame-time.js';
 import type { MessageRecord } from '../model/messages.js';
 import { hopsOf, type Hop } from '../model/relay.js';
 import type { SessionRecord } from '../model/sessions.js';
-import { partFields, transactionState, type TransactionRecord } from '../model/transactions.js';
+import { messageIndexOf, partFields, transactionState, type TransactionRecord } from '../model/transactions.js';
 import { uriSessionId } from '../model/uri-key.js';
 import type {
   CountMap,
@@ -483,7 +483,7 @@ export function transactionLadderJson(t: TransactionRecord, ctx: RecordContext, 
     fromPath: fields === undefined ? [] : [...fields.fromPath],
     byteRange: rangeJson(fields?.byteRange),
     status: statusJson(fields?.status),
-    message: listed(t.message),
+    message: messageIndexOf(t),
   };
 }
 
@@ -547,7 +547,7 @@ export function transactionJson(t: TransactionRecord, ctx: RecordContext, conns:
     byteRange: rangeJson(fields?.byteRange),
     contentType: fields?.contentType ?? null,
     status: statusJson(fields?.status),
-    message: listed(t.message),
+    message: messageIndexOf(t),
     session: t.session?.index ?? null,
   };
 }

@@ -6,8 +6,8 @@
  */
 import type { FoldSink } from '../model/message-fold.js';
 import type { MessageRecord } from '../model/messages.js';
-import type { TransactionRecord } from '../model/transactions.js';
-import { listed, transactionRtt } from './records.js';
+import { messageIndexOf, type TransactionRecord } from '../model/transactions.js';
+import { transactionRtt } from './records.js';
 import { Column } from '../util/column.js';
 import type { PageFile } from '../util/page-file.js';
 
@@ -40,7 +40,7 @@ export class SpilledPlaces implements FoldSink {
   transaction(t: TransactionRecord): void {
     this.txSessions.set(t.index, t.session?.index ?? NONE);
     this.txConnections.set(t.index, t.connection);
-    this.txMessages.set(t.index, listed(t.message) ?? NONE);
+    this.txMessages.set(t.index, messageIndexOf(t) ?? NONE);
     this.rtts.set(t.index, transactionRtt(t) ?? Number.NaN);
   }
 

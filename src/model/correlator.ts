@@ -311,7 +311,7 @@ export class Correlator implements ModelInput, ObservedModel {
       a.last = m.lastFrame;
     }
     if (c.pending !== undefined) {
-      const prev = c.pending.add(dir, t);
+      const prev = c.pending.add(dir, t, this.latest);
       if (prev !== undefined && prev.expects === 'response') {
         this.report(
           'duplicate-transaction-id',

@@ -46,6 +46,11 @@ export interface TransactionRecord {
   extraResponses: number;
   expects: Expectation;
   message: MessageRecord | undefined;
+  /**
+   * The index of a REPORT's message, folded since and let go by a connection that still remembers the REPORT
+   * (PendingRequests); `message` is then undefined. Read both through messageIndexOf().
+   */
+  foldedMessage?: number;
   /** The message leg a SEND chunk travelled on. */
   leg: Leg | undefined;
   session: SessionRecord | undefined;
@@ -54,6 +59,13 @@ export interface TransactionRecord {
 /** The correlation fields of a request or response, parsed again from its headers (kept instead of them). */
 export function partFields(part: { headers: readonly RawHeader[] }): FrameFields {
   return extractFields(part.headers);
+}
+
+/** The index of the message a transaction belongs to, as the outputs list it (null: none, or not listed). */
+export function messageIndexOf(t: TransactionRecord): number | null {
+  const m = t.message;
+  if (m === undefined) return t.foldedMessage ?? null;
+  return m.index < 0 ? null : m.index;
 }
 
 export type TransactionState = 'answered' | 'unanswered' | 'no-response-expected' | 'orphan-response';
@@ -96,8 +108,11 @@ export class PendingRequests {
     private readonly maxAnswered = 4,
   ) {}
 
-  /** Registers a request; returns the still-waiting transaction it displaced (same id), if any. */
-  add(dir: Dir, t: TransactionRecord): TransactionRecord | undefined {
+  /**
+   * Registers a request; returns the still-waiting transaction it displaced (same id), if any. `now` (the model's
+   * latest capture time) lets go of the requests that expect no response and are SILENT_MS old.
+   */
+  add(dir: Dir, t: TransactionRecord, now?: FrameRef): TransactionRecord | undefined {
     const id = t.transactionId;
     const waiting = this.waiting[dir];
     const silent = this.silent[dir];
@@ -112,6 +127,8 @@ export class PendingRequests {
       waiting.set(id, t);
       if (waiting.size > this.max) dropOldest(waiting);
     } else {
+      letGoOld(silent, now);
+      letGoFolded(silent);
       silent.set(id, t);
       if (silent.size > this.maxSilent) dropOldest(silent);
     }
@@ -162,6 +179,33 @@ export class PendingRequests {
     const out = [...this.waiting[0].values(), ...this.waiting[1].values()].sort((a, b) => a.index - b.index);
     for (const m of [...this.waiting, ...this.silent, ...this.answered]) m.clear();
     return out;
+  }
+}
+
+/**
+ * Forgets the oldest requests that expect no response while they are SILENT_MS old: take() and holds() would
+ * not see them any more, so what they hold goes now rather than when maxSilent newer ones have come (on a busy
+ * connection the same, on a quiet one much sooner).
+ */
+function letGoOld(silent: Map<string, TransactionRecord>, now: FrameRef | undefined): void {
+  for (const [id, t] of silent) {
+    if (!silentPast(t, now)) return;
+    silent.delete(id);
+  }
+}
+
+/**
+ * A REPORT kept for a response that should not come holds its message only for the message's index (it is the
+ * only thing a REPORT's transaction reads of it): once the message is folded into counts, the index is kept
+ * instead, so that the folded message is not held for as long as the REPORT is (up to maxSilent a direction on
+ * every connection). A SEND keeps its message: a response to it reads the message (message-assembly.ts).
+ */
+function letGoFolded(silent: Map<string, TransactionRecord>): void {
+  for (const t of silent.values()) {
+    const m = t.message;
+    if (m === undefined || !m.folded || t.request?.method !== 'REPORT') continue;
+    t.foldedMessage = messageIndexOf(t) ?? undefined;
+    t.message = undefined;
   }
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Correlator } from '../../src/model/correlator.js';
-import { transactionState } from '../../src/model/transactions.js';
+import type { FrameRef } from '../../src/capture/types.js';
+import type { MessageRecord } from '../../src/model/messages.js';
+import { messageIndexOf, PendingRequests, transactionState, type TransactionRecord } from '../../src/model/transactions.js';
 import { ALICE, BOB, feedRequest, feedResponse, finishStore, reportHeaders, sendHeaders, tcpConn } from '../helpers/frames.js';
 
 function codes(store: Correlator): string[] {
@@ -241,5 +243,60 @@ describe('pending requests stay bounded', () => {
     const codes = store.view().diagnostics().map((d) => d.code).filter((x) => x !== 'report-without-message');
     expect(codes).toEqual(['response-to-report', 'response-without-request', 'duplicate-response']);
     expect(store.view().transactions().find((t) => t.transactionId === 'send0001')?.extraResponses).toBe(1);
+  });
+
+  const at = (frame: number, sec: number): FrameRef => ({ frame, tsSec: 1_700_000_000 + sec, tsNsec: 0 });
+  const silentRequest = (id: string, method: string, sec: number, message?: { index: number; folded: boolean }): TransactionRecord => ({
+    index: 0,
+    connection: 0,
+    transactionId: id,
+    request: { dir: 1, method, firstFrame: at(1, sec), lastFrame: at(1, sec), headers: [], bodyLength: 0, flag: '$', truncated: false },
+    response: undefined,
+    extraResponses: 0,
+    expects: 'none',
+    message: message as MessageRecord | undefined,
+    leg: undefined,
+    session: undefined,
+  });
+
+  it("a remembered REPORT lets go of its message once it is folded, and keeps the message's index", () => {
+    const pending = new PendingRequests();
+    const m7 = { index: 7, folded: false };
+    const m8 = { index: 8, folded: false };
+    const r1 = silentRequest('rep1', 'REPORT', 0, m7);
+    const s1 = silentRequest('send1', 'SEND', 0, m8);
+    pending.add(1, r1, at(1, 0));
+    pending.add(1, s1, at(2, 0));
+    m7.folded = true;
+    m8.folded = true;
+    pending.add(1, silentRequest('rep2', 'REPORT', 1, { index: 9, folded: false }), at(3, 1));
+    expect(r1.message).toBeUndefined();
+    expect(messageIndexOf(r1)).toBe(7);
+    // A response to a SEND reads its message (message-assembly.ts: one for a folded message is counted apart).
+    expect(s1.message).toBe(m8);
+    expect(messageIndexOf(s1)).toBe(8);
+    // The REPORT is still recognised.
+    expect(pending.take(1, 'rep1', at(4, 2))).toBe(r1);
+  });
+
+  it('a remembered REPORT of a message that is not listed has no message index', () => {
+    const pending = new PendingRequests();
+    const unlisted = { index: -1, folded: true };
+    const r1 = silentRequest('rep1', 'REPORT', 0, unlisted);
+    pending.add(1, r1, at(1, 0));
+    pending.add(1, silentRequest('rep2', 'REPORT', 0), at(2, 0));
+    expect(r1.message).toBeUndefined();
+    expect(messageIndexOf(r1)).toBeNull();
+  });
+
+  it('forgets requests that expect no response once they are 30 s old, when another comes', () => {
+    const pending = new PendingRequests();
+    pending.add(1, silentRequest('rep1', 'REPORT', 0), at(1, 0));
+    pending.add(1, silentRequest('rep2', 'REPORT', 10), at(2, 10));
+    expect(pending.size).toBe(2);
+    pending.add(1, silentRequest('rep3', 'REPORT', 30), at(3, 30));
+    expect(pending.size).toBe(2);
+    expect(pending.take(1, 'rep1', at(3, 30))).toBeUndefined();
+    expect(pending.take(1, 'rep2', at(3, 30))?.transactionId).toBe('rep2');
   });
 });
