@@ -75,12 +75,14 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   // Where bodies go, made once the outputs' checks have passed (before any is read).
   const storing = opts.outputs.find((c) => c.output.keeps.bodies && c.output.bodyStore !== undefined);
   let stores: BodyStoreFactory | undefined;
+  // Transaction records are most of what a large capture's model holds: kept only for outputs that read them.
+  const retainTransactions = opts.outputs.some((c) => c.output.keeps.transactions === true || (c.output.keeps.transactions === 'filtered' && filtered));
   const model = new Correlator({
     keepBodies: opts.outputs.some((c) => c.output.keeps.bodies),
     bodyStore: storing === undefined ? undefined : () => (stores as BodyStoreFactory)(),
     hashBodies: opts.outputs.some((c) => c.output.keeps.hashes),
-    // Transaction records are most of what a large capture's model holds: kept only for outputs that read them.
-    retainTransactions: opts.outputs.some((c) => c.output.keeps.transactions === true || (c.output.keeps.transactions === 'filtered' && filtered)),
+    retainTransactions,
+    transactionHeaders: retainTransactions || opts.outputs.some((c) => c.output.keeps.events === true),
     keepPreviews: opts.outputs.some((c) => c.output.keeps.previews === true)
       ? true
       : opts.outputs.some((c) => c.output.keeps.previews === 'text' || (c.output.keeps.previews === 'filtered' && filtered))

@@ -23,6 +23,9 @@ import { addMsrpsAuthorities } from './tls-hint.js';
 import { Interner } from './strings.js';
 import type { BodyStoreFactory } from './sparse-body.js';
 
+/** The header list of a transaction whose headers are not kept (CorrelatorOptions.transactionHeaders). */
+const NO_HEADERS: readonly RawHeader[] = Object.freeze([]);
+
 export interface CorrelatorOptions {
   /** Keep message bodies (for --extract). Memory then grows with the bytes carried. Default false. */
   keepBodies?: boolean;
@@ -42,6 +45,12 @@ export interface CorrelatorOptions {
   keepPreviews?: boolean | 'text';
   /** Keep every transaction for transactions() (default true). When false they are counted and matched only. */
   retainTransactions?: boolean;
+  /**
+   * Keep each transaction's header lists (default true): the records read them, and so does an output that
+   * writes the events as they come (NDJSON). When false, only AUTH exchanges keep theirs (AuthRecord.granted
+   * reads a 200's Use-Path and Expires); the others get an empty list: `--summary`, which only counts them.
+   */
+  transactionHeaders?: boolean;
   /**
    * Fold settled messages into counts (message-fold.ts), keeping the first `keepFirst` as records: for outputs
    * that read only the counts of most messages. Default: every message is kept.
@@ -64,6 +73,7 @@ export const MAX_CUT_FRAMES = 256;
 export class Correlator implements ModelInput, ObservedModel {
   private readonly hashBodies: boolean;
   private readonly retainTransactions: boolean;
+  private readonly transactionHeaders: boolean;
   private readonly maxDiagnostics: number;
 
   private readonly sip: SipDialogTracker;
@@ -90,6 +100,7 @@ export class Correlator implements ModelInput, ObservedModel {
   constructor(opts: CorrelatorOptions = {}) {
     this.hashBodies = opts.hashBodies ?? true;
     this.retainTransactions = opts.retainTransactions ?? true;
+    this.transactionHeaders = opts.transactionHeaders ?? true;
     this.maxDiagnostics = Math.max(0, opts.maxDiagnostics ?? 10_000);
     this.sip = new SipDialogTracker({ onDiagnostic: (d) => this.diagnostic(d) });
     this.data = new ModelData(this.sip, opts.keepBodies ?? false, opts.bodyStore);
@@ -279,7 +290,7 @@ export class Correlator implements ModelInput, ObservedModel {
       f.session?.countRequest(method);
     }
     const fields = f.fields;
-    const headers = this.keepHeaders(c, dir * 2, m);
+    const headers = this.transactionHeaders || method === 'AUTH' ? this.keepHeaders(c, dir * 2, m) : NO_HEADERS;
     const t: TransactionRecord = {
       index: data.transactionCount++,
       connection: c.id,
@@ -322,7 +333,7 @@ export class Correlator implements ModelInput, ObservedModel {
         );
       }
     }
-    this.register(t, headers, 'request', m.cut);
+    this.register(t, m.headers, 'request', m.cut);
     if (this.listeners.length > 0 || this.followUps.length > 0) this.emitWithFollowUps({ type: 'request', transaction: t, fields });
   }
 
@@ -350,7 +361,7 @@ export class Correlator implements ModelInput, ObservedModel {
       comment: this.comments.intern(m.comment),
       firstFrame: m.firstFrame,
       lastFrame: m.lastFrame,
-      headers: this.keepHeaders(c, dir * 2 + 1, m),
+      headers: this.transactionHeaders || t?.request?.method === 'AUTH' ? this.keepHeaders(c, dir * 2 + 1, m) : NO_HEADERS,
       rttMs: null as number | null,
       truncated: m.truncated,
     };
@@ -359,7 +370,7 @@ export class Correlator implements ModelInput, ObservedModel {
       data.tally.beforeAnswer(t);
       t.response = part;
       data.tally.answered(t);
-      addMsrpsAuthorities(data.msrpsAuthorities, part.headers);
+      addMsrpsAuthorities(data.msrpsAuthorities, m.headers);
       if (m.cut !== undefined) this.keepCut(t, 'response', m.cut);
       const method = t.request.method;
       if (method === 'REPORT') {
@@ -404,7 +415,7 @@ export class Correlator implements ModelInput, ObservedModel {
       `${status} response for ${m.transactionId}, whose request was not seen`,
       m.startOffset,
     );
-    this.register(t, part.headers, 'response', m.cut);
+    this.register(t, m.headers, 'response', m.cut);
     this.emit({ type: 'response', transaction: t });
   }
 

@@ -300,3 +300,39 @@ describe('pending requests stay bounded', () => {
     expect(pending.take(1, 'rep2', at(3, 30))?.transactionId).toBe('rep2');
   });
 });
+
+describe('transaction header lists', () => {
+  const exchange = (store: Correlator): TransactionRecord[] => {
+    const seen: TransactionRecord[] = [];
+    store.onEvent((e) => {
+      if (e.type === 'request') seen.push(e.transaction);
+    });
+    const c = tcpConn(0);
+    feedRequest(store, c, 0, { tid: 'au000001', method: 'AUTH', headers: [['To-Path', 'msrps://relay:2865;tcp'], ['From-Path', ALICE], ['Authorization', 'Digest username="a"']], frame: 1 });
+    feedResponse(store, c, 1, { tid: 'au000001', status: 200, frame: 2, headers: [['Use-Path', 'msrps://relay:2865/s1;tcp'], ['Expires', '900']] });
+    feedRequest(store, c, 0, { tid: 'send0001', method: 'SEND', headers: sendHeaders({ id: 'm1', range: '1-5/5', type: 'text/plain', to: ['msrps://bob.example:2856/s2;tcp'] }), body: 'hello', frame: 3 });
+    feedResponse(store, c, 1, { tid: 'send0001', status: 200, frame: 4, headers: [['To-Path', ALICE], ['From-Path', BOB]] });
+    finishStore(store);
+    return seen;
+  };
+
+  it('are kept only for AUTH exchanges when the outputs only count transactions', () => {
+    const store = new Correlator({ retainTransactions: false, transactionHeaders: false });
+    const [auth, send] = exchange(store);
+    expect(auth!.request!.headers.map((h) => h.name)).toEqual(['To-Path', 'From-Path', 'Authorization']);
+    expect(auth!.response!.headers.map((h) => h.name)).toEqual(['Use-Path', 'Expires']);
+    expect(send!.request!.headers).toEqual([]);
+    expect(send!.response!.headers).toEqual([]);
+    // What the lists told is still known: the AUTH grant, the msrps: authorities of every frame, the counts.
+    expect(store.view().auths()[0]!.granted()).toEqual({ usePath: ['msrps://relay:2865/s1;tcp'], expires: 900 });
+    expect([...store.view().msrpsAuthorities()].sort()).toEqual(['bob.example:2856', 'relay:2865']);
+    expect(store.view().counts().requests.get('SEND')).toBe(1);
+    expect(store.view().counts().responses.get(200)).toBe(2);
+  });
+
+  it('are kept for every transaction by default', () => {
+    const [, send] = exchange(new Correlator({ retainTransactions: false }));
+    expect(send!.request!.headers.length).toBeGreaterThanOrEqual(4);
+    expect(send!.response!.headers.map((h) => h.name)).toEqual(['To-Path', 'From-Path']);
+  });
+});
