@@ -22,15 +22,16 @@ const NOTHING: DecodedBody = Object.freeze({ cpim: undefined, notification: unde
 /**
  * Decodes a body of type `contentType` from `bytes`, its start as the model collected it (at most
  * PREVIEW_BYTES); `whole` says `bytes` is the entire body. An undecodable CPIM envelope (no header)
- * decodes to nothing; XML that is not well-formed decodes to no notification / no typing state.
+ * decodes to nothing; XML that is not well-formed decodes to no notification / no typing state. `lists`: the
+ * envelope's lists too (decodeCpim).
  */
-export function decodeBody(contentType: string | undefined, bytes: Buffer, whole: boolean): DecodedBody {
+export function decodeBody(contentType: string | undefined, bytes: Buffer, whole: boolean, lists = true): DecodedBody {
   let type = mediaType(contentType);
   let inner = bytes;
   let innerWhole = whole;
   let cpim: CpimEnvelope | undefined;
   if (type === 'message/cpim') {
-    cpim = decodeCpim(bytes, whole);
+    cpim = decodeCpim(bytes, whole, lists);
     if (cpim === undefined) return NOTHING;
     type = mediaType(cpim.contentType);
     inner = cpim.body;

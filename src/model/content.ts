@@ -3,12 +3,12 @@ import type { MessageRecord } from './messages.js';
 
 /**
  * Decodes what the body says (see body-decoder.ts) from its preview, the body's first PREVIEW_BYTES, and
- * keeps it on the message.
+ * keeps it on the message. `lists`: the CPIM envelope's lists too (decodeCpim).
  */
-export function decodeContent(m: MessageRecord, preview: Buffer): void {
+export function decodeContent(m: MessageRecord, preview: Buffer, lists = true): void {
   const size = m.size();
   const whole = m.state() === 'complete' && size !== null && size <= preview.length;
-  const d = decodeBody(m.contentType, preview, whole);
+  const d = decodeBody(m.contentType, preview, whole, lists);
   m.cpim = d.cpim;
   m.notification = d.notification;
   m.composing = d.composing;

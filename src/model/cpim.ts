@@ -130,11 +130,17 @@ function parseHeaderLines(text: string): CpimHeader[] {
   return out;
 }
 
-/** Decodes a CPIM message from `data` (which may be a prefix of the body: `complete` tells). */
-export function decodeCpim(data: Buffer, complete: boolean): CpimEnvelope | undefined {
+/**
+ * Decodes a CPIM message from `data` (which may be a prefix of the body: `complete` tells). `lists` false: the
+ * single values only (From, DateTime, the imdn headers, the content's type and body), every list empty
+ * (headers, To, Cc, Subject, NS, content headers): for a model that keeps no lists (CorrelatorOptions.keepPreviews
+ * false drops them), so that they are neither shared nor made.
+ */
+export function decodeCpim(data: Buffer, complete: boolean, lists = true): CpimEnvelope | undefined {
   const envEnd = headerBlockEnd(data, 0);
   const envText = data.subarray(0, envEnd === undefined ? data.length : envEnd.end).toString('utf8');
-  const headers = sharedHeaders(parseHeaderLines(envText));
+  const parsed = parseHeaderLines(envText);
+  const headers = lists ? sharedHeaders(parsed) : parsed;
   if (headers.length === 0) return undefined;
   const env: CpimEnvelope = {
     from: undefined,
@@ -160,7 +166,8 @@ export function decodeCpim(data: Buffer, complete: boolean): CpimEnvelope | unde
     const m = /^\s*([^\s<]*)\s*<([^>]*)>/.exec(h.value);
     if (m !== null) ns.push({ prefix: ownString(m[1] ?? ''), uri: ownString(m[2] ?? '') });
   }
-  env.ns = compact(ns);
+  if (lists) env.ns = compact(ns);
+  else env.headers = NONE;
   const imdnPrefixes = ns.filter((n) => n.uri.toLowerCase() === IMDN_NS).map((n) => n.prefix.toLowerCase());
   if (imdnPrefixes.length === 0) imdnPrefixes.push('imdn');
   for (const h of headers) {
@@ -180,16 +187,16 @@ export function decodeCpim(data: Buffer, complete: boolean): CpimEnvelope | unde
         env.from ??= h.value;
         break;
       case 'to':
-        to.push(h.value);
+        if (lists) to.push(h.value);
         break;
       case 'cc':
-        cc.push(h.value);
+        if (lists) cc.push(h.value);
         break;
       case 'datetime':
         env.dateTime ??= h.value;
         break;
       case 'subject':
-        subject.push(h.value);
+        if (lists) subject.push(h.value);
         break;
       default:
         break;
@@ -201,8 +208,9 @@ export function decodeCpim(data: Buffer, complete: boolean): CpimEnvelope | unde
   if (envEnd === undefined) return env;
   const mimeEnd = headerBlockEnd(data, envEnd.next);
   const mimeText = data.subarray(envEnd.next, mimeEnd === undefined ? data.length : mimeEnd.end).toString('utf8');
-  env.contentHeaders = sharedHeaders(parseHeaderLines(mimeText));
-  for (const h of env.contentHeaders) if (h.name.toLowerCase() === 'content-type') env.contentType ??= h.value;
+  const content = parseHeaderLines(mimeText);
+  for (const h of content) if (h.name.toLowerCase() === 'content-type') env.contentType ??= h.value;
+  if (lists) env.contentHeaders = sharedHeaders(content);
   if (mimeEnd !== undefined) env.body = data.subarray(mimeEnd.next);
   else env.bodyTruncated = true;
   return env;

@@ -319,7 +319,8 @@ export class MessageAssembly {
   settleContent(m: MessageRecord): void {
     if (m.contentDecoded) return;
     m.contentDecoded = true;
-    decodeContent(m, m.preview ?? EMPTY_BUFFER);
+    // Without previews the envelope's lists are dropped below (dropPreview): not made at all.
+    decodeContent(m, m.preview ?? EMPTY_BUFFER, this.keepPreviews !== false);
     if (this.keepPreviews !== false) m.trimPreview(this.kept, this.keepPreviews === 'text');
     else m.dropPreview();
     this.imdn.link(m);

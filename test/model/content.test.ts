@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeCpim } from '../../src/model/cpim.js';
 import { decodeImdn } from '../../src/model/imdn.js';
@@ -51,6 +52,26 @@ describe('CPIM (RFC 3862)', () => {
     expect(env.contentHeaders).toHaveLength(2);
     expect(env.body.toString()).toBe('Here is the text of my message.');
     expect(env.bodyTruncated).toBe(false);
+  });
+
+  it('without lists: the same single values, and every list empty', () => {
+    const all = decodeCpim(Buffer.from(CPIM), true)!;
+    const single = decodeCpim(Buffer.from(CPIM), true, false)!;
+    expect(single).toEqual({ ...all, headers: [], to: [], cc: [], subject: [], ns: [], contentHeaders: [] });
+    expect(single.imdnMessageId).toBe('34jk324j');
+    expect(single.contentType).toBe('text/plain');
+  });
+
+  it('without lists, any input (whole or cut) gives the single values it gives with them', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...CPIM.split('\r\n'), 'x: y', ' folded', 'NS: i <urn:ietf:params:imdn>', 'i.Message-ID: z', ''), { maxLength: 20 }), fc.constantFrom('\r\n', '\n'), fc.boolean(), (lines, eol, complete) => {
+        const data = Buffer.from(lines.join(eol));
+        const all = decodeCpim(data, complete);
+        const single = decodeCpim(data, complete, false);
+        if (all === undefined) expect(single).toBeUndefined();
+        else expect(single).toEqual({ ...all, headers: [], to: [], cc: [], subject: [], ns: [], contentHeaders: [] });
+      }),
+    );
   });
 
   it('tolerates LF-only lines and a cut preview', () => {
