@@ -38,6 +38,15 @@ export const cpimTarget: FuzzTarget = {
       check.expect(env.headers.length <= 64, `${env.headers.length} envelope headers kept`);
       for (const h of env.headers) check.expect(h.value.length <= 1024, `header value of ${h.value.length} characters kept`);
     }
+    // Without its lists (a model that keeps no previews), the same single values.
+    const single = decodeCpim(input, true, false);
+    check.expect((single === undefined) === (env === undefined), 'decoded with lists and not without them, or the reverse');
+    if (env !== undefined && single !== undefined) {
+      for (const k of ['from', 'dateTime', 'imdnMessageId', 'imdnDisposition', 'contentType', 'bodyTruncated'] as const) {
+        check.expect(single[k] === env[k], `${k} differs without the lists`);
+      }
+      check.expect(single.body.equals(env.body), 'body differs without the lists');
+    }
     return check.finish();
   },
 };
