@@ -48,7 +48,8 @@ export interface CorrelatorOptions {
   /**
    * Keep each transaction's header lists (default true): the records read them, and so does an output that
    * writes the events as they come (NDJSON). When false, only AUTH exchanges keep theirs (AuthRecord.granted
-   * reads a 200's Use-Path and Expires); the others get an empty list: `--summary`, which only counts them.
+   * reads a 200's Use-Path and Expires); the others get an empty list (`--summary`, `--extract` and `-w` without a
+   * filter only count and match them).
    */
   transactionHeaders?: boolean;
   /**

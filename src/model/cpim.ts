@@ -151,7 +151,7 @@ export function decodeCpim(data: Buffer, complete: boolean, lists = true): CpimE
     ns: NONE,
     imdnMessageId: undefined,
     imdnDisposition: undefined,
-    headers,
+    headers: lists ? headers : NONE,
     contentType: undefined,
     contentHeaders: NONE,
     body: Buffer.alloc(0),
@@ -167,7 +167,6 @@ export function decodeCpim(data: Buffer, complete: boolean, lists = true): CpimE
     if (m !== null) ns.push({ prefix: ownString(m[1] ?? ''), uri: ownString(m[2] ?? '') });
   }
   if (lists) env.ns = compact(ns);
-  else env.headers = NONE;
   const imdnPrefixes = ns.filter((n) => n.uri.toLowerCase() === IMDN_NS).map((n) => n.prefix.toLowerCase());
   if (imdnPrefixes.length === 0) imdnPrefixes.push('imdn');
   for (const h of headers) {
