@@ -82,7 +82,8 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     bodyStore: storing === undefined ? undefined : () => (stores as BodyStoreFactory)(),
     hashBodies: opts.outputs.some((c) => c.output.keeps.hashes),
     retainTransactions,
-    transactionHeaders: retainTransactions || opts.outputs.some((c) => c.output.keeps.events === true),
+    // Only the records read a transaction's header lists (NDJSON's lines read the frame's fields).
+    transactionHeaders: retainTransactions,
     keepPreviews: opts.outputs.some((c) => c.output.keeps.previews === true)
       ? true
       : opts.outputs.some((c) => c.output.keeps.previews === 'text' || (c.output.keeps.previews === 'filtered' && filtered))

@@ -46,10 +46,10 @@ export interface CorrelatorOptions {
   /** Keep every transaction for transactions() (default true). When false they are counted and matched only. */
   retainTransactions?: boolean;
   /**
-   * Keep each transaction's header lists (default true): the records read them, and so does an output that
-   * writes the events as they come (NDJSON). When false, only AUTH exchanges keep theirs (AuthRecord.granted
-   * reads a 200's Use-Path and Expires); the others get an empty list (`--summary`, `--extract` and `-w` without a
-   * filter only count and match them).
+   * Keep each transaction's header lists (default true): the transaction records read them. When false, only AUTH
+   * exchanges keep theirs (AuthRecord reads a 200's Use-Path and Expires, and the request's Authorization); the
+   * others get an empty list, also in the events (NDJSON reads the frame's fields, given with a request's event):
+   * for outputs that keep no transactions (`--summary`, `--ndjson`, `--extract`, `-w` without a filter).
    */
   transactionHeaders?: boolean;
   /**

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createNdjsonWriter } from '../../src/export/ndjson.js';
 import { Correlator } from '../../src/model/correlator.js';
-import { runCapture } from '../helpers/run-pipeline.js';
+import { CORPUS, HAVE_CORPUS, runCapture } from '../helpers/run-pipeline.js';
 import { feedRequest, feedResponse, finishStore, reportHeaders, sendHeaders, tcpConn } from '../helpers/frames.js';
 
 const SAMPLE = fileURLToPath(new URL('../../samples/chat.pcap', import.meta.url));
@@ -81,5 +81,25 @@ describe('NDJSON records', () => {
     expect(seen[seen.length - 1]).toEqual({ type: 'summary', beforeEnd: false });
     expect(seen.filter((s) => s.type === 'summary')).toHaveLength(1);
     expect(seen.filter((s) => s.type === 'message')).toHaveLength(4);
+  });
+});
+
+describe('NDJSON without the transactions\' header lists', () => {
+  // The command line keeps none for --ndjson (CorrelatorOptions.transactionHeaders): its lines read the frame's fields.
+  const lines = async (file: string, transactionHeaders: boolean): Promise<string[]> => {
+    const store = new Correlator({ retainTransactions: false, transactionHeaders });
+    const out: string[] = [];
+    createNdjsonWriter(store, (l) => out.push(l));
+    await runCapture(file, { store });
+    return out;
+  };
+  const files = [SAMPLE, fileURLToPath(new URL('../../samples/chat.pcapng', import.meta.url))];
+  if (HAVE_CORPUS) files.push(`${CORPUS}/relay_many.pcapng`, `${CORPUS}/relay_abort_fail.pcap`);
+
+  it.each(files)('%s: the same lines as with them', async (file) => {
+    const kept = await lines(file, true);
+    expect(kept.length).toBeGreaterThan(10);
+    expect(kept.some((l) => l.startsWith('{"type":"response"'))).toBe(true);
+    expect(await lines(file, false)).toEqual(kept);
   });
 });

@@ -40,7 +40,7 @@ export const ndjsonOutput: Output<true> = {
   primary: true,
   // Each record is written as it happens: the lines need no transaction kept afterwards, and of a message whose
   // line is written only its counts (the summary line).
-  keeps: { bodies: false, hashes: true, transactions: false, previews: 'text', messages: 'counts', events: true },
+  keeps: { bodies: false, hashes: true, transactions: false, previews: 'text', messages: 'counts' },
   requested: (o) => (o.ndjson === true ? true : undefined),
   attach(model, _arg, sink, settings) {
     const filtering = !isEmptyFilter(settings.filter);

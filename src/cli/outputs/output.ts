@@ -89,11 +89,6 @@ export interface Output<A> {
     /** The frame numbers of every TCP connection and SIP dialog (cli/frame-log.ts), to write them again. */
     frames?: boolean;
     /**
-     * It writes the model's events as they come (NDJSON): the transactions they carry keep their header lists,
-     * which only outputs that keep transactions need otherwise (CorrelatorOptions.transactionHeaders).
-     */
-    events?: boolean;
-    /**
      * The message records it reads once the capture is read (default 'all'): 'counts' for most of them (its
      * lines were written as they came), 'rows' the first SUMMARY_ROWS and counts of the rest (every record with a
      * filter), 'records' every one, taken as it is folded (it gives the model a FoldSink in attach(): --json,
