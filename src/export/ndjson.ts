@@ -164,13 +164,18 @@ export function ndjsonRecord(view: ModelView, e: ModelEvent, ctx: RecordContext,
 
 /**
  * Subscribes to the model and writes one line (without the newline) per record as events arrive.
- * Returns the unsubscribe function. `summary` is the last line, written when the model finishes.
+ * Returns the unsubscribe function. `summary` is the last line, written when the model finishes. `escaped`
+ * false: each line as JSON.stringify made it, for a writer that escapes what it writes in one go
+ * (terminalSafeJson leaves the newlines between lines as they are; cli/outputs/ndjson.ts escapes a batch of lines
+ * on the bytes it encodes for writing).
  */
-export function createNdjsonWriter(model: ObservedModel, write: (line: string) => void): () => void {
+export function createNdjsonWriter(model: ObservedModel, write: (line: string) => void, escaped = true): () => void {
   const view = model.view();
   const conns: ConnectionLookup = connectionLookup(view);
   return model.onEvent((e) => {
     const rec = ndjsonRecord(view, e, recordContext(view), conns);
-    if (rec !== undefined) write(terminalSafeJson(JSON.stringify(rec)));
+    if (rec === undefined) return;
+    const json = JSON.stringify(rec);
+    write(escaped ? terminalSafeJson(json) : json);
   });
 }

@@ -103,3 +103,20 @@ describe('NDJSON without the transactions\' header lists', () => {
     expect(await lines(file, false)).toEqual(kept);
   });
 });
+
+describe('--ndjson into a sink that writes text as it is given (a terminal)', () => {
+  it('escapes each batch of lines itself', async () => {
+    const { ndjsonOutput } = await import('../../src/cli/outputs/ndjson.js');
+    const store = new Correlator({ retainTransactions: false, transactionHeaders: false });
+    let text = '';
+    const sink = { write: (s: string) => (text += s), warn: () => undefined };
+    ndjsonOutput.attach?.(store, true, sink, { filter: {}, color: false, columns: 80, alone: false, force: false });
+    // A Message-ID reaches the lines as it was sent (a body preview is escaped as text before).
+    feedRequest(store, tcpConn(0), 0, { tid: 'esc00001', method: 'SEND', headers: sendHeaders({ id: 'm1\u202eevil\u009b\u007f', range: '1-4/4', type: 'text/plain' }), body: 'text', frame: 1 });
+    finishStore(store);
+    expect(text.endsWith('\n')).toBe(true);
+    expect(text).toContain('"messageId":"m1\\u202eevil\\u009b\\u007f"');
+    expect(/[\u007f-\u009f\u202e]/.test(text)).toBe(false);
+    expect(text.split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as Rec).type)).toContain('message');
+  });
+});

@@ -114,6 +114,19 @@ describe('terminal safety: a capture full of ESC, CSI, OSC, BEL, C1 and bidi con
     expectSafe(r);
   });
 
+  // NDJSON lines are escaped a batch at a time by the sink that writes them (cli/outputs/ndjson.ts).
+  it('--ndjson into a file (standard output redirected) escapes them too, the same bytes as into a pipe', () => {
+    const out = join(dir, 'out.ndjson');
+    const fd = openSync(out, 'w');
+    const r = spawnSync(process.execPath, [BIN, capture, '--ndjson'], { cwd: ROOT, stdio: ['ignore', fd, 'pipe'] });
+    closeSync(fd);
+    expect(r.status).toBe(0);
+    const bytes = readFileSync(out);
+    expect(unsafe(bytes)).toEqual([]);
+    expect(bytes.toString('utf8')).toContain('\\u202eevil');
+    expect(bytes.equals(run([capture, '--ndjson']).stdout)).toBe(true);
+  });
+
   it('--json and --ndjson: no raw C0 control (JSON escapes those), valid UTF-8, data intact', () => {
     for (const mode of ['--json', '--ndjson']) {
       const r = run([capture, mode]);
