@@ -94,37 +94,24 @@ describe('terminal safety: a capture full of ESC, CSI, OSC, BEL, C1 and bidi con
     expectSafe(r);
   });
 
-  // Standard output as a file is written by another path (the JSON encoded once into a reused buffer and
-  // checked there) than a pipe (the pooled writer): both give the same escaped bytes.
-  it('--json into a file (standard output redirected) escapes them too, the same bytes as into a pipe', () => {
-    const out = join(dir, 'out.json');
+  // Standard output as a file is written by another path (the text encoded once into a reused buffer and checked
+  // there; NDJSON a batch of lines at a time) than a pipe (the pooled writer): both give the same escaped bytes.
+  it.each(['--json', '--ndjson'])('%s into a file (standard output redirected) escapes them too, the same bytes as into a pipe', (mode) => {
+    const out = join(dir, `out${mode}`);
     const fd = openSync(out, 'w');
-    const r = spawnSync(process.execPath, [BIN, capture, '--json'], { cwd: ROOT, stdio: ['ignore', fd, 'pipe'] });
+    const r = spawnSync(process.execPath, [BIN, capture, mode], { cwd: ROOT, stdio: ['ignore', fd, 'pipe'] });
     closeSync(fd);
     expect(r.status).toBe(0);
     const bytes = readFileSync(out);
     expect(unsafe(bytes)).toEqual([]);
     expect(bytes.toString('utf8')).toContain('\\u202eevil');
-    expect(bytes.equals(run([capture, '--json']).stdout)).toBe(true);
+    expect(bytes.equals(run([capture, mode]).stdout)).toBe(true);
   });
 
   it('--ndjson escapes C1, DEL and bidi controls', () => {
     const r = run([capture, '--ndjson']);
     expect(r.code).toBe(0);
     expectSafe(r);
-  });
-
-  // NDJSON lines are escaped a batch at a time by the sink that writes them (cli/outputs/ndjson.ts).
-  it('--ndjson into a file (standard output redirected) escapes them too, the same bytes as into a pipe', () => {
-    const out = join(dir, 'out.ndjson');
-    const fd = openSync(out, 'w');
-    const r = spawnSync(process.execPath, [BIN, capture, '--ndjson'], { cwd: ROOT, stdio: ['ignore', fd, 'pipe'] });
-    closeSync(fd);
-    expect(r.status).toBe(0);
-    const bytes = readFileSync(out);
-    expect(unsafe(bytes)).toEqual([]);
-    expect(bytes.toString('utf8')).toContain('\\u202eevil');
-    expect(bytes.equals(run([capture, '--ndjson']).stdout)).toBe(true);
   });
 
   it('--json and --ndjson: no raw C0 control (JSON escapes those), valid UTF-8, data intact', () => {
