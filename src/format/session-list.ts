@@ -3,7 +3,7 @@
  * transactions of no session that no session ladder shows (AUTH of unknown clients, orphan responses),
  * so every transaction stays reachable.
  */
-import type { JsonAuth, JsonMessage, JsonSession, JsonTime } from '../export/json-types.js';
+import type { JsonAuth, JsonConnection, JsonMessage, JsonSession, JsonTime } from '../export/json-types.js';
 import { callerIsB } from './sip-roles.js';
 import { recordIndex, uriKey, type RecordIndex, type LadderTransaction, type RecordSource, type RowTransaction } from '../export/record-index.js';
 import { crypto } from '../util/builtins.js';
@@ -163,6 +163,11 @@ function sessionHaystack(ix: RecordIndex, s: JsonSession): string[] {
   return hay;
 }
 
+/** A connection over TLS (seen in its handshake, or carried on a TLS port): listed with its own row unless a session shows it. */
+function overTls(c: JsonConnection): boolean {
+  return c.tls !== null || c.transport === 'tls';
+}
+
 function connectionRow(ix: RecordIndex, connection: number): SessionRow {
   const txs = ix.looseTransactions(connection);
   const c = ix.connection(connection);
@@ -182,7 +187,7 @@ function connectionRow(ix: RecordIndex, connection: number): SessionRow {
   let encrypted: string | null = null;
   // TLS connections are listed too, so MSRP over TLS is visible even when it was not (or not all) decrypted:
   // the label says so ("MSRP over TLS (decrypted)"), and why not when it was not.
-  if (c !== undefined && (c.tls !== null || c.transport === 'tls')) {
+  if (c !== undefined && overTls(c)) {
     const d = c.tls?.decryption;
     if (d === undefined || d.state === 'no-keylog') encrypted = c.msrpOverTls !== null ? 'MSRP/TLS' : 'TLS';
     else if (d.state === 'decrypted') encrypted = c.label;
@@ -225,7 +230,7 @@ function connectionHaystack(ix: RecordIndex, connection: number): string[] {
   const hay: string[] = [];
   for (const t of ix.looseTransactions(connection)) hay.push(t.transactionId, ...t.toPath, ...t.fromPath);
   const c = ix.connection(connection);
-  if (c !== undefined && (c.tls !== null || c.transport === 'tls')) hay.push(c.label);
+  if (c !== undefined && overTls(c)) hay.push(c.label);
   hay.push(...connectionEnds(ix, connection), '(no session)');
   return hay;
 }
@@ -326,7 +331,7 @@ export function sessionRows(source: RecordSource, cache?: SessionRowCache): Sess
   const inSession = new Set<number>();
   for (const s of doc.sessions) for (const id of s.connections) inSession.add(id);
   for (const c of doc.connections) {
-    if ((c.tls !== null || c.transport === 'tls') && !listed.has(`c${c.id}`) && !inSession.has(c.id)) rows.push(connectionRow(ix, c.id));
+    if (overTls(c) && !listed.has(`c${c.id}`) && !inSession.has(c.id)) rows.push(connectionRow(ix, c.id));
   }
   return rows;
 }

@@ -319,9 +319,10 @@ export class MessageAssembly {
   settleContent(m: MessageRecord): void {
     if (m.contentDecoded) return;
     m.contentDecoded = true;
-    // Without previews the envelope's lists are dropped below (dropPreview): not made at all.
-    decodeContent(m, m.preview ?? EMPTY_BUFFER, this.keepPreviews !== false);
-    if (this.keepPreviews !== false) m.trimPreview(this.kept, this.keepPreviews === 'text');
+    // Without previews the envelope's lists would be dropped at once (dropPreview): they are not made.
+    const previews = this.keepPreviews !== false;
+    decodeContent(m, m.preview ?? EMPTY_BUFFER, previews);
+    if (previews) m.trimPreview(this.kept, this.keepPreviews === 'text');
     else m.dropPreview();
     this.imdn.link(m);
   }
