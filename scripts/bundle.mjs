@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The command line as one bundled CommonJS file and V8's code cache of it, for a fast start: bin/msrpscope loads
-// dist/bundle/msrpscope.cjs through bin/load-bundle.mjs (one file to read instead of ~150 small modules of dist/,
+// dist/bundle/msrpscope.cjs through bin/load-bundle.cjs (one file to read instead of ~150 small modules of dist/,
 // and, with the cache, no parsing and no compiling of the functions a run calls first). Run after tsc by the
 // build, prepare and test scripts (package.json). Usage: node scripts/bundle.mjs [--metafile]   (--metafile:
 // print what went in)
@@ -25,11 +25,30 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'dist', 'bundle');
+
+/**
+ * commander requires node:child_process at its first line, for the subcommands it runs as executables (msrpscope
+ * has none): loading it, with node:net and the streams it needs, was about 3 ms of every start. Its one use,
+ * childProcess.spawn, now requires the module when called.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!text.includes(eager)) throw new Error(`bundle: ${args.path} no longer has the line: ${eager}`);
+      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: text.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
 
 rmSync(OUT, { recursive: true, force: true });
 const result = await build({
@@ -50,6 +69,7 @@ const result = await build({
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
+  plugins: [lazyChildProcess],
 });
 
 // The code cache: the bundle run in a child on a bundled sample, then what V8 compiled saved next to it.
@@ -58,7 +78,7 @@ const SAMPLE = join(ROOT, 'samples', 'chat.pcapng');
 if (existsSync(SAMPLE)) {
   const runs = [['--summary'], ['--json'], ['--ndjson']].map((a) => ['node', 'msrpscope', SAMPLE, ...a]);
   const code =
-    `const { loadBundle } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'bin', 'load-bundle.mjs')).href)});` +
+    `const { loadBundle } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'bin', 'load-bundle.cjs')).href)});` +
     `const b = loadBundle(${JSON.stringify(BUNDLE)}, { cache: false });` +
     `for (const argv of ${JSON.stringify(runs)}) await b.exports.main(argv);` +
     `if (process.exitCode) throw new Error('a training run exited ' + process.exitCode);` +

@@ -2,7 +2,7 @@
  * MSRP URIs (RFC 4975 section 9, RFC 7977 for `ws`/`wss` transports and `.invalid` hosts):
  *   msrp-scheme "://" [userinfo "@"] host [":" port] ["/" session-id] ";" transport *(";" param)
  */
-import { net } from '../util/builtins.js';
+import { isIPv4Text, isIPv6Text } from '../util/ip-text.js';
 
 export interface MsrpUri {
   /** The URI exactly as written. */
@@ -73,7 +73,7 @@ export function parseMsrpUriDetailed(raw: string): { uri: MsrpUri } | { error: s
     const close = hostPort.indexOf(']');
     if (close === -1) return { error: 'unterminated IPv6 reference' };
     host = hostPort.slice(1, close);
-    if (!net().isIPv6(host)) return { error: 'invalid IPv6 address' };
+    if (!isIPv6Text(host)) return { error: 'invalid IPv6 address' };
     hostKind = 'ipv6';
     const after = hostPort.slice(close + 1);
     if (after !== '') {
@@ -84,7 +84,7 @@ export function parseMsrpUriDetailed(raw: string): { uri: MsrpUri } | { error: s
     const colon = hostPort.lastIndexOf(':');
     host = colon === -1 ? hostPort : hostPort.slice(0, colon);
     if (colon !== -1) portText = hostPort.slice(colon + 1);
-    if (net().isIPv4(host)) hostKind = 'ipv4';
+    if (isIPv4Text(host)) hostKind = 'ipv4';
     else if (isFqdn(host) && !/^[0-9.]+$/.test(host)) hostKind = 'fqdn';
     else return { error: 'invalid host' };
   }

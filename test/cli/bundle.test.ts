@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -45,6 +45,28 @@ describe('command line bundle', () => {
       expect(owner?.[1]).toMatch(/^src\/(tui|format)\//);
     }
     expect(statSync(join(BUNDLE_DIR, 'msrpscope.cjs.cache')).size).toBeGreaterThan(100_000);
+    // ASCII only: V8 would hold a source with one other character as two bytes a character (1.4 MB, not 0.7).
+    expect(main.match(/[^\x00-\x7f]/g) ?? []).toEqual([]);
+  });
+
+  it('starts without node\'s ES module loader, child_process or net (a --summary into a file)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'msrpscope-builtins-'));
+    const list = join(dir, 'builtins.json');
+    const preload = join(dir, 'preload.cjs');
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify(process.moduleLoadList)));\n`);
+    // Both into files: a pipe or a terminal is a stream that loads net (stderr is looked at for the progress meter).
+    const out = openSync(join(dir, 'out.txt'), 'w');
+    const err = openSync(join(dir, 'err.txt'), 'w');
+    const r = spawnSync(process.execPath, ['--require', preload, BIN, CHAT, '--summary'], { cwd: ROOT, stdio: ['ignore', out, err] });
+    closeSync(out);
+    closeSync(err);
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toMatch(/Requests: REPORT 2, SEND 6\n/);
+    const loaded = JSON.parse(readFileSync(list, 'utf8')) as string[];
+    expect(loaded).toContain('NativeModule vm'); // the list is node's: the loader's own module is in it
+    // Node's bootstrap has esm/utils and esm/loader; an ES module entry adds these four.
+    const esm = /^NativeModule internal\/modules\/esm\/(load|module_job|resolve|translators)$/;
+    expect(loaded.filter((m) => esm.test(m) || /^NativeModule (child_process|net|readline)$/.test(m))).toEqual([]);
   });
 
   it('is what bin/msrpscope loads, with its code cache, and --summary through it does not load blessed', () => {
@@ -67,7 +89,7 @@ describe('command line bundle', () => {
     const file = join(dir, 'msrpscope.cjs');
     copyFileSync(join(BUNDLE_DIR, 'msrpscope.cjs'), file);
     writeFileSync(`${file}.cache`, Buffer.alloc(4096, 0x5a));
-    const loader = pathToFileURL(join(ROOT, 'bin', 'load-bundle.mjs')).href;
+    const loader = pathToFileURL(join(ROOT, 'bin', 'load-bundle.cjs')).href;
     const code =
       `const { loadBundle } = await import(${JSON.stringify(loader)});` +
       `const b = loadBundle(${JSON.stringify(file)});` +

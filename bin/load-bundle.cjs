@@ -3,16 +3,17 @@
 // (msrpscope.cjs.cache). With it a start neither parses the bundle nor compiles the functions a run calls
 // first; node 20 has no compile cache of its own. A cache made by another node or with other V8 flags is
 // rejected by V8, and the bundle is then compiled as usual: the cache only ever saves time.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { Script } from 'node:vm';
+'use strict';
+const { readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { dirname } = require('node:path');
+const { Script } = require('node:vm');
 
 /**
  * Runs the bundle at `file` (a path) as a CommonJS module and returns its exports, whether the code cache was
  * used, and a function that writes the cache of everything compiled so far (the build calls it after runs).
  */
-export function loadBundle(file, { cache = true } = {}) {
+function loadBundle(file, { cache = true } = {}) {
   const cacheFile = `${file}.cache`;
   const source = readFileSync(file, 'utf8');
   let cachedData;
@@ -36,3 +37,5 @@ export function loadBundle(file, { cache = true } = {}) {
     },
   };
 }
+
+module.exports = { loadBundle };
