@@ -24,8 +24,9 @@ function loadBundle(file, { cache = true } = {}) {
       cachedData = undefined;
     }
   }
-  // The wrapper node puts around a CommonJS module, on the bundle's first line: line numbers stay the file's.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+  // The bundle is a function expression taking what node gives a CommonJS module (scripts/bundle.mjs): the script's
+  // value is that function.
+  const script = new Script(source, { filename: file, cachedData });
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   return {

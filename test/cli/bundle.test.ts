@@ -103,6 +103,23 @@ describe('command line bundle', () => {
     expect(r.stdout).toMatch(/Requests: REPORT 2, SEND 6\n/);
   });
 
+  it('with --debug, is required with its source map: stack frames name the TypeScript sources', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'msrpscope-debug-'));
+    const preload = join(dir, 'probe.cjs');
+    // The first write to stdout notes the stack it was called from (the summary is written by src/cli/main.ts).
+    writeFileSync(
+      preload,
+      "const w = process.stdout.write.bind(process.stdout); let seen = false;\n" +
+        "process.stdout.write = (...a) => { if (!seen) { seen = true; process.stderr.write('PROBE ' + new Error().stack.split('\\n').slice(1, 6).join(' | ') + '\\n'); } return w(...a); };\n",
+    );
+    const r = spawnSync(process.execPath, ['--require', preload, BIN, CHAT, '--summary', '--debug'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Requests: REPORT 2, SEND 6\n/);
+    const probe = /PROBE (.*)/.exec(r.stderr)?.[1] ?? '';
+    expect(probe).toMatch(/src[\\/]cli[\\/]main\.ts:\d+:\d+/);
+    expect(probe).not.toMatch(/msrpscope\.cjs/);
+  });
+
   it('reads the version from package.json from where it lies', () => {
     const v = spawnSync(process.execPath, [BIN, '--version'], { cwd: ROOT, encoding: 'utf8' });
     expect(v.stdout.trim()).toBe(VERSION);
