@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import { DescriptorSource } from '../capture/types.js';
 import { Correlator } from '../model/correlator.js';
 import { isEmptyFilter, type RecordFilter } from '../export/filter.js';
-import { runPipeline, type PipelineResult, type PipelineSource } from './pipeline.js';
+import { readCheck, runPipeline, type PipelineResult, type PipelineSource } from './pipeline.js';
+import { DecryptAhead } from './decrypt-ahead.js';
 import { Progress } from './progress.js';
 import { KeyRing } from './keylog.js';
 import type { OutputSink, OutputSettings } from './outputs/output.js';
@@ -118,9 +119,17 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     return undefined;
   };
   const progress = opts.progressTotal !== undefined && opts.progressTotal > 20e6 ? new Progress(opts.progressTotal, process.stderr) : undefined;
+  // TLS records opened ahead on another thread, for a capture of files decrypted with key log files.
+  const ahead = DecryptAhead.start({
+    sources: opts.sources.map((s) => s.input),
+    keylogs: opts.keylogs ?? [],
+    following: opts.followKeylogs === true,
+    poison: readCheck().poisonReusedChunks === true,
+  });
   const run = async (): Promise<PipelineResult> => {
     try {
       return await runPipeline({
+        recordOpener: ahead,
         sources: opts.sources,
         model,
         msrpPorts: opts.msrpPorts,
@@ -138,6 +147,12 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         pace,
       });
     } finally {
+      if (ahead !== undefined) {
+        ahead.stop();
+        if (process.env.MSRPSCOPE_TIMING === '1') {
+          process.stderr.write(`msrpscope: timing: decrypt-ahead: ${ahead.supplied} records opened by the worker, ${ahead.openedHere} here\n`);
+        }
+      }
       progress?.finish();
       keys.close();
     }

@@ -22,6 +22,9 @@ import { PooledWriter } from './pooled-writer.js';
 import { schemaText } from '../export/schema-file.js';
 import { encodeTerminalSafeJson, terminalSafeJson } from '../export/json-safe.js';
 
+// The bundle's entry is this module: the decrypt-ahead worker it starts runs this export (decrypt-ahead.ts).
+export { runDecryptAheadWorker } from './decrypt-ahead-worker.js';
+
 const EXAMPLES = `
 Examples:
   $ msrpscope samples/chat.pcapng                 text summary (TUI when stdout is a terminal)

@@ -14,6 +14,7 @@ import { mergeCaptureInfo } from './capture-merge.js';
 import { SECRETS_TYPE_TLS_KEYLOG } from '../capture/types.js';
 import type { KeyRing } from './keylog.js';
 import type { FrameLog } from './frame-log.js';
+import type { RecordOpener } from '../transport/tls-record-opener.js';
 
 /** Packets between two onProgress calls within a batch (a power of two). */
 const CHECK_EVERY_MASK = 1024 - 1;
@@ -36,6 +37,11 @@ export interface PipelineOptions {
   hashBodies?: boolean;
   /** Key material for TLS decryption; pcapng Decryption Secrets Blocks are added to it as they are read. */
   keys?: KeyRing;
+  /**
+   * Opens protected TLS records (decrypt-ahead.ts: taken from a worker that opened them ahead); release() is called
+   * after each batch of packets, once nothing reads the plaintext handed out in it. Absent: each record's decrypter.
+   */
+  recordOpener?: RecordOpener & { release(): void };
   /** Remembers the frames of every TCP connection and SIP dialog (for -w); absent, nothing is remembered. */
   frameLog?: FrameLog;
   /**
@@ -62,7 +68,7 @@ export interface PipelineResult {
  * so that a stage keeping a view of packet bytes past its batch changes the output (the tests run the
  * pinned outputs this way).
  */
-function readCheck(): { chunkBytes?: number; poisonReusedChunks?: boolean } {
+export function readCheck(): { chunkBytes?: number; poisonReusedChunks?: boolean } {
   const v = process.env.MSRPSCOPE_READ_CHECK;
   if (v === undefined || !/^\d+$/.test(v)) return {};
   return { chunkBytes: Math.max(16, Number(v)), poisonReusedChunks: true };
@@ -137,7 +143,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     },
   };
   const keys = opts.keys;
-  const transport = new TransportDemux(parsers, { onDiagnostic: diagnostic, keys: () => (keys?.active === true ? keys : undefined) });
+  const opener = opts.recordOpener;
+  const transport = new TransportDemux(parsers, { onDiagnostic: diagnostic, keys: () => (keys?.active === true ? keys : undefined), opener });
   model.useTransportFacts(transport.facts);
   const streams: TcpSink = {
     open(conn) {
@@ -191,6 +198,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
           sip.udp(seg);
         }
       }
+      opener?.release();
       progress();
       const wait = opts.pace?.();
       if (wait !== undefined) await wait;

@@ -30,6 +30,7 @@ import type { StackContext } from './context.js';
 import { TransportFactsTable } from './facts.js';
 import { connectionSink } from './stage.js';
 import type { KeySource } from './tls-keys.js';
+import type { RecordOpener } from './tls-record-opener.js';
 import type { TransportStats } from './types.js';
 import { MAX_HTTP_HEAD } from './ws-handshake.js';
 
@@ -40,6 +41,8 @@ export interface TransportDemuxOptions {
    * appear in the capture itself: pcapng Decryption Secrets Blocks). Without it TLS connections are only described.
    */
   keys?: KeySource | (() => KeySource | undefined);
+  /** Who opens protected TLS records (default: each record's decrypter, at once). */
+  opener?: RecordOpener;
   /** Bytes held per connection while an HTTP upgrade is pending (default 64 KiB); beyond it: plain. */
   maxHeldBytes?: number;
   /** Diagnostics of a repeating code (ws-msrp-split ...) per connection before the rest are only counted in the facts (default 10). */
@@ -67,6 +70,7 @@ export class TransportDemux implements TcpSink {
   private readonly stacks = new Map<number, StreamClassifier>();
   private readonly onDiagnostic: DiagnosticSink | undefined;
   private readonly keys: () => KeySource | undefined;
+  private readonly opener: RecordOpener | undefined;
   private readonly maxHeld: number;
   private readonly limiter: DiagnosticLimiter;
 
@@ -77,6 +81,7 @@ export class TransportDemux implements TcpSink {
     this.onDiagnostic = opts.onDiagnostic;
     const keys = opts.keys;
     this.keys = typeof keys === 'function' ? keys : () => keys;
+    this.opener = opts.opener;
     this.maxHeld = Math.max(MAX_HTTP_HEAD * 2, opts.maxHeldBytes ?? 64 * 1024);
     this.limiter = new DiagnosticLimiter(Math.max(1, opts.diagnosticsPerConnection ?? 10));
   }
@@ -112,6 +117,7 @@ export class TransportDemux implements TcpSink {
         stats: this.stats,
         facts: () => this.facts.ensure(conn.id),
         keys: this.keys(),
+        opener: this.opener,
         maxHeld: this.maxHeld,
         diag: (code, dir, detail, at, offset, limited) => this.diag(conn, code, dir, detail, at, offset, limited),
       };

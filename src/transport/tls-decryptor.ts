@@ -9,6 +9,7 @@ import type { ConnectionSecrets } from './tls-keylog.js';
 import { cipherName } from './tls-names.js';
 import { keyBlock12 } from './tls-prf.js';
 import { RecordDecrypter } from './tls-record-cipher.js';
+import type { RecordOpener } from './tls-record-opener.js';
 import { TLS_ALERT, TLS_APPLICATION_DATA, TLS_HANDSHAKE } from './tls-records.js';
 import type { StreamSink } from './stage.js';
 import type { TlsDecryptionDirFacts, TlsDecryptionFacts, TlsDecryptionState, TransportStats } from './types.js';
@@ -113,6 +114,8 @@ export class TlsDecryptor {
     private readonly out: StreamSink,
     private readonly hooks: DecryptorHooks,
     private readonly stats: Pick<TransportStats, 'tlsDecrypted' | 'tlsRecordsDecrypted'>,
+    /** Who opens the records of this connection (absent: each record's decrypter, at once). */
+    private readonly opening?: { opener: RecordOpener; connection: number },
   ) {
     this.facts = newDecryptionFacts(true);
     this.dirs = [this.newDir(0), this.newDir(1)];
@@ -186,7 +189,8 @@ export class TlsDecryptor {
       return;
     }
     if (!decrypting(s)) return;
-    const r = s.dec.open(type, version, body);
+    const o = this.opening;
+    const r = o === undefined ? s.dec.open(type, version, body) : o.opener.open(o.connection, d.dir, s.dec, type, version, body);
     if (!r.ok) {
       this.fail(d, from, r.reason, body.length);
       return;

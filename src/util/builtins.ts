@@ -10,6 +10,7 @@ import type * as PerfHooks from 'node:perf_hooks';
 import type * as V8 from 'node:v8';
 import type * as Vm from 'node:vm';
 import type * as Zlib from 'node:zlib';
+import type * as WorkerThreads from 'node:worker_threads';
 
 /** The module, loaded on the first call and kept: getBuiltinModule costs about 100 ns a call, and TLS records and
  * message bodies call for crypto hundreds of thousands of times. */
@@ -25,3 +26,4 @@ export const perfHooks = cached<typeof PerfHooks>('node:perf_hooks');
 export const v8 = cached<typeof V8>('node:v8');
 export const vm = cached<typeof Vm>('node:vm');
 export const zlib = cached<typeof Zlib>('node:zlib');
+export const workerThreads = cached<typeof WorkerThreads>('node:worker_threads');
