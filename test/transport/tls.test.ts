@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Dir } from '../../src/tcp/types.js';
 import { certificateNames } from '../../src/transport/der-name.js';
-import { TlsTracker } from '../../src/transport/tls.js';
+import { gatherSize, TlsTracker } from '../../src/transport/tls.js';
+import { TLS_MAX_RECORD } from '../../src/transport/tls-records.js';
 import { parseClientHello, parseServerHello } from '../../src/transport/tls-hello.js';
 import { cut, ref } from './helpers.js';
 import { TLS12_CLIENT_HEX, TLS12_SERVER_HEX } from './tls12-fixture.js';
@@ -305,5 +306,12 @@ describe('certificateNames (bounded DER walk)', () => {
     );
     const cert = tlvb(0x30, tbs);
     expect(certificateNames(cert)).toEqual({ subject: 'CN=Ünï, O=Evil\\x1b[31m', issuer: 'CN=Ünï, O=Evil\\x1b[31m' });
+  });
+});
+
+describe('gathering a record that comes in pieces', () => {
+  it('takes a buffer the size of the record, in powers of two from 1 KiB, at most the largest record', () => {
+    expect([1, 1024, 1025, 3000, 16384, 16385, TLS_MAX_RECORD].map(gatherSize)).toEqual([1024, 1024, 2048, 4096, 16384, TLS_MAX_RECORD, TLS_MAX_RECORD]);
+    for (let n = 1; n <= TLS_MAX_RECORD; n += 97) expect(gatherSize(n)).toBeGreaterThanOrEqual(n);
   });
 });
