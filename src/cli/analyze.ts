@@ -4,6 +4,7 @@ import { Correlator } from '../model/correlator.js';
 import { isEmptyFilter, type RecordFilter } from '../export/filter.js';
 import { readCheck, runPipeline, type PipelineResult, type PipelineSource } from './pipeline.js';
 import { DecryptAhead } from './decrypt-ahead.js';
+import type { RecordOpener } from '../transport/tls-record-opener.js';
 import { Progress } from './progress.js';
 import { KeyRing } from './keylog.js';
 import type { OutputSink, OutputSettings } from './outputs/output.js';
@@ -119,17 +120,30 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     return undefined;
   };
   const progress = opts.progressTotal !== undefined && opts.progressTotal > 20e6 ? new Progress(opts.progressTotal, process.stderr) : undefined;
-  // TLS records opened ahead on another thread, for a capture of files decrypted with key log files.
-  const ahead = DecryptAhead.start({
+  // TLS records opened ahead on another thread, for a capture of files decrypted with key log files, or from its
+  // first pcapng Decryption Secrets Block on (the worker reads the blocks too).
+  const aheadRequest = {
     sources: opts.sources.map((s) => s.input),
     keylogs: opts.keylogs ?? [],
     following: opts.followKeylogs === true,
     poison: readCheck().poisonReusedChunks === true,
-  });
+  };
+  let ahead = DecryptAhead.start(aheadRequest);
+  let secretsBlocks = false;
+  const recordOpener: RecordOpener & { release(): void } = {
+    open: (connection, dir, dec, type, version, body) =>
+      ahead === undefined ? dec.open(type, version, body) : ahead.open(connection, dir, dec, type, version, body),
+    release: () => ahead?.release(),
+  };
   const run = async (): Promise<PipelineResult> => {
     try {
       return await runPipeline({
-        recordOpener: ahead,
+        recordOpener,
+        onSecretsBlock: () => {
+          if (secretsBlocks) return;
+          secretsBlocks = true;
+          ahead ??= DecryptAhead.start({ ...aheadRequest, secretsBlocks: true });
+        },
         sources: opts.sources,
         model,
         msrpPorts: opts.msrpPorts,

@@ -36,6 +36,8 @@ export interface DecryptAheadRequest {
   /** The capture's sources: a worker is started only when every one is a regular file. */
   sources: ReadonlyArray<string | object>;
   keylogs: readonly string[];
+  /** The capture's first pcapng Decryption Secrets Block was just read: its keys are the worker's too. */
+  secretsBlocks?: boolean;
   /** The key logs are followed as they grow (a live capture): no worker. */
   following: boolean;
   /** Fill released ring memory (MSRPSCOPE_READ_CHECK). */
@@ -62,14 +64,16 @@ export class DecryptAhead implements RecordOpener {
   }
 
   /**
-   * A started worker, or undefined when records are better opened in place: no key log, a source that is not a
+   * A started worker, or undefined when records are better opened in place: no key log (nor secrets block), a
+   * source that is not a
    * regular file, a small capture, one core, MSRPSCOPE_DECRYPT_AHEAD=0 (=1 starts one whatever the size and the
    * cores), or msrpscope run without its bundle (workerEntry).
    */
   static start(req: DecryptAheadRequest): DecryptAhead | undefined {
     const env = process.env.MSRPSCOPE_DECRYPT_AHEAD;
+    const keyed = req.keylogs.length > 0 || req.secretsBlocks === true;
     // With one core the worker would only take turns with the analysis.
-    if (env === '0' || req.keylogs.length === 0 || req.following || (availableParallelism() < 2 && env !== '1')) return undefined;
+    if (env === '0' || !keyed || req.following || (availableParallelism() < 2 && env !== '1')) return undefined;
     let total = 0;
     for (const s of req.sources) {
       if (typeof s !== 'string' || s === '-') return undefined;

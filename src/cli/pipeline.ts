@@ -42,6 +42,8 @@ export interface PipelineOptions {
    * after each batch of packets, once nothing reads the plaintext handed out in it. Absent: each record's decrypter.
    */
   recordOpener?: RecordOpener & { release(): void };
+  /** Called after a pcapng Decryption Secrets Block's keys were added. */
+  onSecretsBlock?: () => void;
   /** Remembers the frames of every TCP connection and SIP dialog (for -w); absent, nothing is remembered. */
   frameLog?: FrameLog;
   /**
@@ -177,7 +179,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       ...readCheck(),
       onDiagnostic: diagnostic,
       onSecrets: (sec) => {
-        if (sec.type === SECRETS_TYPE_TLS_KEYLOG) keys?.addSecrets(sec.data, sec.beforeFrame + base);
+        if (sec.type !== SECRETS_TYPE_TLS_KEYLOG) return;
+        keys?.addSecrets(sec.data, sec.beforeFrame + base);
+        opts.onSecretsBlock?.();
       },
     });
     if (infos.length === 0) model.captureStarted(reader.info);

@@ -71,6 +71,15 @@ describe('decrypt-ahead', () => {
     expect(r.stderr).not.toContain('decrypt-ahead');
   });
 
+  it.skipIf(!HAVE_TLS_CORPUS)('starts at the first pcapng Decryption Secrets Block (the worker reads the block too)', () => {
+    const args = [path.join(TLS_CORPUS, 'tls12_gcm_dsb.pcapng'), '--json'];
+    const here = run(args, { MSRPSCOPE_DECRYPT_AHEAD: '0' });
+    const ahead = run(args, { MSRPSCOPE_DECRYPT_AHEAD: '1' });
+    expect(ahead.ahead).toBe('19 records opened by the worker, 0 here');
+    expect(ahead.stdout).toBe(here.stdout);
+    expect(here.stdout).toContain('"state": "decrypted"');
+  });
+
   it.skipIf(!HAVE_TLS_CORPUS)('gives the same outputs on every TLS corpus capture with a key log', () => {
     const captures = readdirSync(TLS_CORPUS).filter((f) => /\.pcap(ng)?$/.test(f) && existsSync(path.join(TLS_CORPUS, `${f}.keys.txt`)));
     expect(captures.length).toBe(8);
