@@ -21,7 +21,8 @@
 // Then, end to end, best of --runs: `msrpscope CLEAR --summary` vs `msrpscope TLS --keylog KEYS --summary`, and
 // the same with `--json > /dev/null`: seconds, MB/s of the capture file, peak RSS (/usr/bin/time -v when present,
 // else process.resourceUsage() in the child), TLS/clear time ratio (target <= 1.5x), and the request/response/
-// message counts of both summaries against the generator's truth; on the first cipher's clear capture (many small
+// message counts of both summaries against the generator's truth; one `--summary` run of the TLS capture with its
+// records opened in place (MSRPSCOPE_DECRYPT_AHEAD=0: no worker thread); on the first cipher's clear capture (many small
 // messages), also `--ladder` and `--html`, one run each. Last, RecordDecrypter.open() alone
 // (dist/transport/tls-record-cipher.js) on records sealed by the generator, MB/s per cipher and record size.
 import { existsSync, mkdirSync, openSync, closeSync, statSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -226,20 +227,22 @@ function tlsPair(cipher) {
 }
 
 /** One run of `msrpscope ...cliArgs`: wall seconds, peak RSS (MB), exit status, stdout (when kept), stderr. */
-function runCli(cliArgs, keepStdout) {
+function runCli(cliArgs, keepStdout, env = {}) {
   const devnull = keepStdout ? undefined : openSync('/dev/null', 'w');
   const stdio = ['ignore', keepStdout ? 'pipe' : devnull, 'pipe'];
-  const opts = { stdio, encoding: 'utf8', maxBuffer: 1 << 28 };
+  const opts = { stdio, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } };
   const t0 = process.hrtime.bigint();
   let r, rss;
   if (TIME !== undefined) {
     r = spawnSync(TIME, ['-v', process.execPath, join(ROOT, 'bin', 'msrpscope'), ...cliArgs], opts);
     rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
   } else {
-    const main = pathToFileURL(join(ROOT, 'dist', 'cli', 'main.js')).href;
+    // What bin/msrpscope runs: the bundle, with its code cache (and the TLS worker it starts).
+    const loader = join(ROOT, 'bin', 'load-bundle.cjs');
+    const bundle = join(ROOT, 'dist', 'bundle', 'msrpscope.cjs');
     const child = [
       "process.on('exit', () => require('node:fs').writeSync(2, '\\nBENCH-MAXRSS ' + process.resourceUsage().maxRSS + '\\n'));",
-      `import(${JSON.stringify(main)}).then((m) => m.main(['node', 'msrpscope', ...process.argv.slice(1)]));`,
+      `require(${JSON.stringify(loader)}).loadBundle(${JSON.stringify(bundle)}).exports.main(['node', 'msrpscope', ...process.argv.slice(1)]);`,
     ].join('\n');
     r = spawnSync(process.execPath, ['-e', child, ...cliArgs], opts);
     rss = /BENCH-MAXRSS (\d+)/.exec(r.stderr ?? '');
@@ -293,6 +296,12 @@ function tlsEndToEnd() {
       const what = mode === '--json' ? '--json > /dev/null' : mode;
       lines.push(`  ${what.padEnd(19)} clear ${fmt(best.clear, clearBytes)} | tls ${fmt(best.tls, tlsBytes)}`
         + (Number.isNaN(ratio) ? '' : ` | ratio ${ratio.toFixed(2)}x ${ratio <= 1.5 ? 'ok' : 'OVER TARGET'}`));
+      if (mode === '--summary') {
+        // The records opened in place, as before the decrypt-ahead worker (src/cli/decrypt-ahead.ts): one run.
+        const here = runCli([p.tls, '--keylog', p.keys, mode], false, { MSRPSCOPE_DECRYPT_AHEAD: '0' });
+        const r = here.ok && best.clear.ok ? ` | ratio ${(here.s / best.clear.s).toFixed(2)}x` : '';
+        lines.push(`  ${'  opened in place'.padEnd(19)} ${''.padEnd(35)} | tls ${fmt({ ...here, rssMb: here.rssMb }, tlsBytes)}${r} (MSRPSCOPE_DECRYPT_AHEAD=0, one run)`);
+      }
     }
     const want = truthCounts(p.truth);
     const verdict = (side) => (counts[side] === undefined ? 'no summary' : counts[side] === want ? 'ok' : `MISMATCH (${counts[side]})`);
