@@ -186,8 +186,16 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     });
     if (infos.length === 0) model.captureStarted(reader.info);
     // Record headers are ~16 bytes in pcap and ~32 in pcapng: close enough for a progress meter.
-    const progress = (): void => opts.onProgress?.(bytesBefore + reader.info.bytes + reader.info.packets * 24);
+    const progress = (): void => {
+      const info = reader.info;
+      opts.onProgress?.(bytesBefore + info.bytes + info.packets * 24);
+    };
     for await (const batch of reader) {
+      // The reader's facts are refreshed when read, and the model reads them while reading (NDJSON's time precision,
+      // which a pcapng interface block sets): they are made current before the batch's packets reach it. They were
+      // refreshed only by a progress meter, so a pcapng whose first read ended before its interface block (a pipe, or
+      // MSRPSCOPE_READ_CHECK) had its NDJSON times written without their fraction.
+      void reader.info;
       for (let i = 0; i < batch.length; i++) {
         const rec = batch[i] as CaptureRecord;
         // Within a read of 1 MiB too (about 3,000 packets): the heap check holds the young generation as it grows.
