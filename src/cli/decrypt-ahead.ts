@@ -22,8 +22,13 @@ import { workerThreads } from '../util/builtins.js';
 import { newRingMemory, RingReader } from './decrypt-ahead-ring.js';
 import type { DecryptAheadData } from './decrypt-ahead-worker.js';
 
-/** Captures smaller than this are opened in place: a worker takes about 40 ms to start. */
-const MIN_CAPTURE_BYTES = 16 * 1024 * 1024;
+/**
+ * Captures smaller than this are opened in place. The worker's start and its catching up cost about 100-150 ms, and
+ * the analysis waits for it at the first records: on the bench's TLS chat traffic, --summary with and without it
+ * (medians of 5 to 9 runs) took 534 / 440 ms at 4 MB, 822 / 674 ms at 16 MB, 1080 / 1007 ms at 32 MB, 1571 / 1598 ms
+ * at 64 MB, 2088 / 2342 ms at 100 MB and 4.0 / 5.3 s at 200 MB.
+ */
+const MIN_CAPTURE_BYTES = 64 * 1024 * 1024;
 /**
  * Longest wait for one record (ms). The worker does less than the analysis for each packet and is ahead of it but
  * for its start (about 40 ms); a worker that stopped (killed, out of memory) is given up after this.
