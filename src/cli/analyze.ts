@@ -2,9 +2,8 @@ import { statSync } from 'node:fs';
 import { DescriptorSource } from '../capture/types.js';
 import { Correlator } from '../model/correlator.js';
 import { isEmptyFilter, type RecordFilter } from '../export/filter.js';
-import { readCheck, runPipeline, type PipelineResult, type PipelineSource } from './pipeline.js';
+import { runPipeline, type PipelineResult, type PipelineSource } from './pipeline.js';
 import { DecryptAhead } from './decrypt-ahead.js';
-import type { RecordOpener } from '../transport/tls-record-opener.js';
 import { Progress } from './progress.js';
 import { KeyRing } from './keylog.js';
 import type { OutputSink, OutputSettings } from './outputs/output.js';
@@ -121,29 +120,13 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   };
   const progress = opts.progressTotal !== undefined && opts.progressTotal > 20e6 ? new Progress(opts.progressTotal, process.stderr) : undefined;
   // TLS records opened ahead on another thread, for a capture of files decrypted with key log files, or from its
-  // first pcapng Decryption Secrets Block on (the worker reads the blocks too).
-  const aheadRequest = {
-    sources: opts.sources.map((s) => s.input),
-    keylogs: opts.keylogs ?? [],
-    following: opts.followKeylogs === true,
-    poison: readCheck().poisonReusedChunks === true,
-  };
-  let ahead = DecryptAhead.start(aheadRequest);
-  let secretsBlocks = false;
-  const recordOpener: RecordOpener & { release(): void } = {
-    open: (connection, dir, dec, type, version, body) =>
-      ahead === undefined ? dec.open(type, version, body) : ahead.open(connection, dir, dec, type, version, body),
-    release: () => ahead?.release(),
-  };
+  // first pcapng Decryption Secrets Block on.
+  const ahead = new DecryptAhead({ sources: opts.sources.map((s) => s.input), keylogs: opts.keylogs ?? [], following: opts.followKeylogs === true });
   const run = async (): Promise<PipelineResult> => {
     try {
       return await runPipeline({
-        recordOpener,
-        onSecretsBlock: () => {
-          if (secretsBlocks) return;
-          secretsBlocks = true;
-          ahead ??= DecryptAhead.start({ ...aheadRequest, secretsBlocks: true });
-        },
+        recordOpener: ahead,
+        onSecretsBlock: () => ahead.secretsBlock(),
         sources: opts.sources,
         model,
         msrpPorts: opts.msrpPorts,
@@ -161,12 +144,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         pace,
       });
     } finally {
-      if (ahead !== undefined) {
-        ahead.stop();
-        if (process.env.MSRPSCOPE_TIMING === '1') {
-          process.stderr.write(`msrpscope: timing: decrypt-ahead: ${ahead.supplied} records opened by the worker, ${ahead.openedHere} here\n`);
-        }
-      }
+      ahead.finish();
       progress?.finish();
       keys.close();
     }

@@ -1,5 +1,6 @@
 /**
- * TLS records opened ahead, on another thread: when a capture is files and the keys are key log files, a worker
+ * TLS records opened ahead, on another thread: when a capture is files and the keys are key log files (or its pcapng
+ * Decryption Secrets Blocks), a worker
  * (decrypt-ahead-worker.ts) reads the same files through the same stages up to TLS and opens every protected record
  * into a shared ring (decrypt-ahead-ring.ts), while the analysis reads them too and takes each record's plaintext
  * from the ring instead of opening it. Opening is about a third of a TLS capture's analysis (the decipher made
@@ -21,6 +22,7 @@ import type { RecordOpener } from '../transport/tls-record-opener.js';
 import { workerThreads } from '../util/builtins.js';
 import { newRingMemory, RingReader } from './decrypt-ahead-ring.js';
 import type { DecryptAheadData } from './decrypt-ahead-worker.js';
+import { readCheck } from './pipeline.js';
 
 /**
  * Captures smaller than this are opened in place. The worker's start and its catching up cost about 100-150 ms, and
@@ -41,72 +43,83 @@ export interface DecryptAheadRequest {
   /** The capture's sources: a worker is started only when every one is a regular file. */
   sources: ReadonlyArray<string | object>;
   keylogs: readonly string[];
-  /** The capture's first pcapng Decryption Secrets Block was just read: its keys are the worker's too. */
-  secretsBlocks?: boolean;
   /** The key logs are followed as they grow (a live capture): no worker. */
   following: boolean;
-  /** Fill released ring memory (MSRPSCOPE_READ_CHECK). */
-  poison: boolean;
 }
 
+/**
+ * The analysis's record opener. Records are opened in place until a worker supplies them: one is started with the
+ * analysis when key log files are given, or at the capture's first pcapng Decryption Secrets Block (secretsBlock()),
+ * whose keys the worker reads too.
+ */
 export class DecryptAhead implements RecordOpener {
   private reader: RingReader | undefined;
+  private worker: Worker | undefined;
+  private started = false;
+  private blockSeen = false;
   /** Records taken from the ring, and opened here (before the worker was stopped, or after). */
   supplied = 0;
   openedHere = 0;
 
-  private constructor(
-    memory: SharedArrayBuffer,
-    private worker: Worker | undefined,
-    poison: boolean,
-  ) {
-    this.reader = new RingReader(memory, poison);
+  constructor(private readonly req: DecryptAheadRequest) {
+    this.begin(req.keylogs.length > 0);
   }
 
   /** One that reads a ring some other writer fills (tests). */
   static overRing(memory: SharedArrayBuffer, poison = false): DecryptAhead {
-    return new DecryptAhead(memory, undefined, poison);
+    const d = new DecryptAhead({ sources: [], keylogs: [], following: false });
+    d.reader = new RingReader(memory, poison);
+    return d;
+  }
+
+  /** The capture's first pcapng Decryption Secrets Block was read: its keys are the worker's too. */
+  secretsBlock(): void {
+    if (this.blockSeen) return;
+    this.blockSeen = true;
+    if (!this.started) this.begin(true);
   }
 
   /**
-   * A started worker, or undefined when records are better opened in place: no key log (nor secrets block), a
-   * source that is not a
-   * regular file, a small capture, one core, MSRPSCOPE_DECRYPT_AHEAD=0 (=1 starts one whatever the size and the
-   * cores), or msrpscope run without its bundle (workerEntry).
+   * Starts the worker, unless records are better opened in place: no key material, a source that is not a regular
+   * file, a small capture, one core, MSRPSCOPE_DECRYPT_AHEAD=0 (=1 starts one whatever the size and the cores), or
+   * msrpscope run without its bundle (workerEntry).
    */
-  static start(req: DecryptAheadRequest): DecryptAhead | undefined {
+  private begin(keyed: boolean): void {
     const env = process.env.MSRPSCOPE_DECRYPT_AHEAD;
-    const keyed = req.keylogs.length > 0 || req.secretsBlocks === true;
     // With one core the worker would only take turns with the analysis.
-    if (env === '0' || !keyed || req.following || (availableParallelism() < 2 && env !== '1')) return undefined;
+    if (env === '0' || !keyed || this.req.following || (availableParallelism() < 2 && env !== '1')) return;
     let total = 0;
-    for (const s of req.sources) {
-      if (typeof s !== 'string' || s === '-') return undefined;
+    for (const s of this.req.sources) {
+      if (typeof s !== 'string' || s === '-') return;
       try {
         const st = statSync(s);
-        if (!st.isFile()) return undefined;
+        if (!st.isFile()) return;
         total += st.size;
       } catch {
-        return undefined;
+        return;
       }
     }
-    if (total < MIN_CAPTURE_BYTES && env !== '1') return undefined;
+    if (total < MIN_CAPTURE_BYTES && env !== '1') return;
     const entry = workerEntry();
-    if (entry === undefined) return undefined;
+    if (entry === undefined) return;
     const memory = newRingMemory();
-    const workerData: DecryptAheadData = { role: 'msrpscope-decrypt-ahead', sources: req.sources as string[], keylogs: [...req.keylogs], memory };
-    let worker: Worker;
+    const workerData: DecryptAheadData = {
+      role: 'msrpscope-decrypt-ahead',
+      sources: this.req.sources as string[],
+      keylogs: [...this.req.keylogs],
+      memory,
+    };
     try {
       const { Worker } = workerThreads();
-      const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_MB };
-      worker = new Worker(entry, { eval: true, workerData, resourceLimits });
+      this.worker = new Worker(entry, { eval: true, workerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
     } catch {
-      return undefined;
+      return;
     }
     // The worker never keeps the process alive; an error in it leaves the ring's state FAILED (or silent).
-    worker.unref();
-    worker.on('error', () => undefined);
-    return new DecryptAhead(memory, worker, req.poison);
+    this.worker.unref();
+    this.worker.on('error', () => undefined);
+    this.reader = new RingReader(memory, readCheck().poisonReusedChunks === true);
+    this.started = true;
   }
 
   open(connection: number, dir: Dir, dec: RecordDecrypter, type: number, version: number, body: Buffer): OpenResult {
@@ -140,6 +153,14 @@ export class DecryptAhead implements RecordOpener {
     this.reader = undefined;
     void this.worker?.terminate();
     this.worker = undefined;
+  }
+
+  /** The capture is read: the worker is stopped; with MSRPSCOPE_TIMING=1, how many records each side opened. */
+  finish(): void {
+    this.stop();
+    if (this.started && process.env.MSRPSCOPE_TIMING === '1') {
+      process.stderr.write(`msrpscope: timing: decrypt-ahead: ${this.supplied} records opened by the worker, ${this.openedHere} here\n`);
+    }
   }
 }
 

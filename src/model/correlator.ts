@@ -291,7 +291,7 @@ export class Correlator implements ModelInput, ObservedModel {
       f.session?.countRequest(method);
     }
     const fields = f.fields;
-    const headers = this.transactionHeaders || method === 'AUTH' ? this.keepHeaders(c, dir * 2, m) : NO_HEADERS;
+    const headers = this.keepHeaders(c, dir * 2, m, method);
     const t: TransactionRecord = {
       index: data.transactionCount++,
       connection: c.id,
@@ -362,7 +362,7 @@ export class Correlator implements ModelInput, ObservedModel {
       comment: this.comments.intern(m.comment),
       firstFrame: m.firstFrame,
       lastFrame: m.lastFrame,
-      headers: this.transactionHeaders || t?.request?.method === 'AUTH' ? this.keepHeaders(c, dir * 2 + 1, m) : NO_HEADERS,
+      headers: this.keepHeaders(c, dir * 2 + 1, m, t?.request?.method),
       rttMs: null as number | null,
       truncated: m.truncated,
     };
@@ -446,7 +446,9 @@ export class Correlator implements ModelInput, ObservedModel {
    * The frame's header list as kept with its transaction (compact, repeated headers shared). `slot`: the
    * direction times two, plus one for a response (requests and responses one way repeat their own lists).
    */
-  private keepHeaders(c: ConnectionRecord, slot: number, m: MsrpFrame): RawHeader[] {
+  private keepHeaders(c: ConnectionRecord, slot: number, m: MsrpFrame, method: string | undefined): readonly RawHeader[] {
+    // Without transactionHeaders only AUTH exchanges keep theirs (AuthRecord reads them).
+    if (!this.transactionHeaders && method !== 'AUTH') return NO_HEADERS;
     const kept = this.headerTable.keep(m.headers, c.lastHeaders[slot]);
     c.lastHeaders[slot] = kept;
     return kept;

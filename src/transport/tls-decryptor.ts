@@ -9,7 +9,7 @@ import type { ConnectionSecrets } from './tls-keylog.js';
 import { cipherName } from './tls-names.js';
 import { keyBlock12 } from './tls-prf.js';
 import { RecordDecrypter } from './tls-record-cipher.js';
-import type { RecordOpener } from './tls-record-opener.js';
+import type { RecordOpening } from './tls-record-opener.js';
 import { TLS_ALERT, TLS_APPLICATION_DATA, TLS_HANDSHAKE } from './tls-records.js';
 import type { StreamSink } from './stage.js';
 import type { TlsDecryptionDirFacts, TlsDecryptionFacts, TlsDecryptionState, TransportStats } from './types.js';
@@ -115,7 +115,7 @@ export class TlsDecryptor {
     private readonly hooks: DecryptorHooks,
     private readonly stats: Pick<TransportStats, 'tlsDecrypted' | 'tlsRecordsDecrypted'>,
     /** Who opens the records of this connection (absent: each record's decrypter, at once). */
-    private readonly opening?: { opener: RecordOpener; connection: number },
+    private readonly opening?: RecordOpening,
   ) {
     this.facts = newDecryptionFacts(true);
     this.dirs = [this.newDir(0), this.newDir(1)];

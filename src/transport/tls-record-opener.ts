@@ -12,3 +12,9 @@ export interface RecordOpener {
    */
   open(connection: number, dir: Dir, dec: RecordDecrypter, type: number, version: number, body: Buffer): OpenResult;
 }
+
+/** A connection's records and who opens them. */
+export interface RecordOpening {
+  opener: RecordOpener;
+  connection: number;
+}

@@ -24,7 +24,7 @@ export class TlsStage implements StreamSink {
       (code, dir, detail, at, offset) => ctx.diag(code, dir, detail, at, offset),
       midStream,
       ctx.stats,
-      ctx.keys === undefined ? undefined : { keys: ctx.keys, out: plaintext, opener: ctx.opener, connection: ctx.conn.id },
+      ctx.keys === undefined ? undefined : { keys: ctx.keys, out: plaintext, opening: ctx.opener === undefined ? undefined : { opener: ctx.opener, connection: ctx.conn.id } },
     );
     ctx.facts().tls = this.tracker.facts;
   }

@@ -6,7 +6,7 @@ import { newDecryptionFacts, TlsDecryptor } from './tls-decryptor.js';
 import { HandshakeReader, HS_CERTIFICATE, HS_CLIENT_HELLO, HS_ENCRYPTED_EXTENSIONS, HS_SERVER_HELLO } from './tls-handshake.js';
 import { encryptedExtensionsAlpn, firstCertificate, parseClientHello, parseServerHello } from './tls-hello.js';
 import type { KeySource } from './tls-keys.js';
-import type { RecordOpener } from './tls-record-opener.js';
+import type { RecordOpening } from './tls-record-opener.js';
 import { alertName, cipherName, handshakeName, tlsVersionName } from './tls-names.js';
 import {
   TLS_ALERT,
@@ -62,9 +62,8 @@ export function newTlsFacts(): TlsFacts {
 export interface TlsDecryption {
   keys: KeySource;
   out: StreamSink;
-  /** Who opens the records (undefined: each record's decrypter, at once), and the connection's id for it. */
-  opener?: RecordOpener;
-  connection?: number;
+  /** Who opens the records, and the connection's id for it (absent: each record's decrypter, at once). */
+  opening?: RecordOpening;
 }
 
 /** One direction: record framing, then handshake messages and alerts of the clear-text records. */
@@ -223,7 +222,7 @@ export class TlsTracker {
             diag: (code, dir, detail, at) => this.diag(code, dir, detail, at),
             handshake: (dir, type, body, truncated, from) => this.decryptedHandshake(dir, type, body, truncated, from),
             alert: (dir, level, description, from) => this.alert(dir, level, description, from),
-          }, stats, decryption.opener === undefined ? undefined : { opener: decryption.opener, connection: decryption.connection ?? -1 });
+          }, stats, decryption.opening);
     if (this.decryptor !== undefined) this.facts.decryption = this.decryptor.facts;
     this.dirs = [new TlsDirection(this, 0, this.facts.dirs[0]), new TlsDirection(this, 1, this.facts.dirs[1])];
   }
