@@ -7,7 +7,9 @@
 // time on the same file when tshark is installed (`tshark -r F -d tcp.port==2855,msrp -Y msrp -T fields -e
 // msrp.method`), then per mode (--json, --ndjson, --summary) wall time, MB/s, tshark's time / ours, peak RSS and
 // the share of the run spent in the garbage collector (PerformanceObserver 'gc' in the child, see e2ePreload),
-// then the start on a small capture (scripts/startup.mjs: --summary on a 14 kB capture, median wall and module load).
+// then each mode run four times in one process (scripts/warm-runs.cjs: the first run against the best later one, whose
+// hot code V8 has optimized: the JIT's warm-up), then the start on a small capture (scripts/startup.mjs: --summary on
+// a 14 kB capture, median wall and module load).
 // --runs: each throughput figure is the best of this many runs (the machine may be shared: noisy).
 // --rss-mb: size of the capture for the memory figures (default 1000; 0 skips them). Peak RSS is measured
 //   in a child process per mode running the real CLI (`msrpscope FILE --summary` / `--json` / `--ndjson > /dev/null`,
@@ -504,8 +506,33 @@ function endToEnd(f) {
     const ratio = ts === undefined ? '' : `  ${(ts.s / best.s).toFixed(1).padStart(5)}x tshark`;
     lines.push(`  ${`msrpscope FILE ${mode}`.padEnd(40)} ${best.s.toFixed(2).padStart(6)} s ${(mbytes / best.s).toFixed(0).padStart(5)} MB/s  ${best.rss.toFixed(0).padStart(4)} MB peak RSS  GC ${(best.gc / 10 / best.s).toFixed(0).padStart(2)}%${ratio}`);
   }
+  lines.push(...warmLines(f, mbytes));
   // The start on a small capture (the corpus's 14 kB relay_text.pcap, else a sample): scripts/startup.mjs.
   for (const l of formatStartup(measureStartup({ modules: false })).split("\n")) lines.push(`  ${l}`);
+  return lines;
+}
+
+/**
+ * Where an end-to-end run's time goes: each mode run WARM_RUNS times in one process (scripts/warm-runs.cjs). The
+ * first run is what a user's run is but node's start and the bundle's load; the best later one is the analysis with
+ * its hot code already optimized by V8: the difference is the JIT's warm-up, which every run pays.
+ */
+const WARM_RUNS = 4;
+function warmLines(f, mbytes) {
+  const lines = [`  in one process, ${WARM_RUNS} runs of each mode (scripts/warm-runs.cjs): the first, and the best of the others`];
+  for (const mode of ['--json', '--ndjson', '--summary']) {
+    const devnull = openSync('/dev/null', 'w');
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'warm-runs.cjs'), String(WARM_RUNS), f, mode], { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8' });
+    closeSync(devnull);
+    const m = /WARM-RUNS ([\d. ]+)/.exec(r.stderr ?? '');
+    if (r.status !== 0 || m === null) {
+      lines.push(`    ${mode}: failed (exit ${r.status}: ${(r.stderr ?? '').trim().slice(0, 200)})`);
+      continue;
+    }
+    const [first, ...rest] = m[1].trim().split(' ').map(Number);
+    const warm = Math.min(...rest);
+    lines.push(`    ${`msrpscope FILE ${mode}`.padEnd(38)} first ${first.toFixed(2)} s, then ${warm.toFixed(2)} s (${(mbytes / warm).toFixed(0)} MB/s): warm-up ${(first - warm).toFixed(2)} s`);
+  }
   return lines;
 }
 const e2eLines = file === undefined ? [] : endToEnd(file);
