@@ -10,10 +10,23 @@ const { dirname } = require('node:path');
 const { Script } = require('node:vm');
 
 /**
+ * Calls the bundle's function (scripts/bundle.mjs: a function expression taking what node gives a CommonJS module)
+ * as node would call a module's wrapper; returns the module's exports.
+ */
+function runBundle(fn, file) {
+  const module = { exports: {} };
+  fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  return module.exports;
+}
+
+/**
  * Runs the bundle at `file` (a path) as a CommonJS module and returns its exports, whether the code cache was
  * used, and a function that writes the cache of everything compiled so far (the build calls it after runs).
+ * `debug`: the bundle is required instead, without the cache, so that node maps its stack frames to src/ through
+ * its source map (required, it sets module.exports to its function).
  */
-function loadBundle(file, { cache = true } = {}) {
+function loadBundle(file, { cache = true, debug = false } = {}) {
+  if (debug) return { exports: runBundle(require(file), file), cached: false, writeCache() {} };
   const cacheFile = `${file}.cache`;
   const source = readFileSync(file, 'utf8');
   let cachedData;
@@ -24,13 +37,11 @@ function loadBundle(file, { cache = true } = {}) {
       cachedData = undefined;
     }
   }
-  // The bundle is a function expression taking what node gives a CommonJS module (scripts/bundle.mjs): the script's
-  // value is that function.
+  // The script's value is the bundle's function.
   const script = new Script(source, { filename: file, cachedData });
-  const module = { exports: {} };
-  script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  const exports = runBundle(script.runInThisContext(), file);
   return {
-    exports: module.exports,
+    exports,
     cached: cachedData !== undefined && script.cachedDataRejected === false,
     writeCache() {
       writeFileSync(`${cacheFile}.tmp`, script.createCachedData());
